@@ -1,0 +1,92 @@
+# lvsbox: one plain Makefile.
+#   make                 static musl build/$(ARCH)/lvsbox and its applet symlinks
+#   make ARCH=armhf      cross build (armhf aarch64 mipsel mips)
+#   make check           every test suite; prints "N passed, N failed"
+#   make demo            seed 004's VS/NAT experiment inside a qemu guest with IPVS
+#   make cross size bench fuzz dev clean
+ARCH ?= x86_64
+BUILD := build/$(ARCH)
+DEV := build/dev
+.DEFAULT_GOAL := all
+-include config.mak
+include toolchain/$(ARCH).mk
+
+APPLETS := lvsctl ipvsadm lvsd checkd vrrpd rsctl
+SRCS := $(wildcard applets/*.c core/*.c platform/*.c)
+OBJS := $(SRCS:%.c=$(BUILD)/obj/%.o)
+
+WARN := -Wall -Wextra -Werror
+CFLAGS_COMMON := -std=c11 -D_GNU_SOURCE $(WARN) -Iapplets -Icore
+CFLAGS ?= -Os
+CFLAGS_SHIP := $(CFLAGS_COMMON) $(CFLAGS) -ffunction-sections -fdata-sections $(TC_CFLAGS)
+LDFLAGS_SHIP := -static -Wl,--gc-sections $(TC_LDFLAGS)
+
+all: $(BUILD)/lvsbox $(BUILD)/bin/.links
+
+$(BUILD)/lvsbox: $(OBJS)
+	$(CC) $(LDFLAGS_SHIP) -o $@ $(OBJS)
+
+$(BUILD)/obj/%.o: %.c $(TC_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_SHIP) -MMD -MP -c -o $@ $<
+
+$(BUILD)/bin/.links: $(BUILD)/lvsbox
+	@mkdir -p $(BUILD)/bin
+	for a in $(APPLETS); do ln -sfn ../lvsbox $(BUILD)/bin/$$a; done
+	touch $@
+
+-include $(OBJS:.o=.d)
+
+# Development build: glibc, Debian's libmnl instead of the in-tree subset,
+# AddressSanitizer and UBSan. Unit tests link against it.
+DEV_CFLAGS := $(CFLAGS_COMMON) -g -O1 -DLVSBOX_USE_LIBMNL -fsanitize=address,undefined -fno-omit-frame-pointer
+DEV_LDFLAGS := -fsanitize=address,undefined
+DEV_SRCS := $(filter-out core/mnl.c,$(wildcard core/*.c))
+DEV_OBJS := $(DEV_SRCS:%.c=$(DEV)/obj/%.o)
+DEV_APPLET_OBJS := $(wildcard applets/*.c)
+DEV_APPLET_OBJS := $(DEV_APPLET_OBJS:%.c=$(DEV)/obj/%.o)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(DEV)/tests/%)
+
+$(DEV)/.deps:
+	toolchain/deps.sh dev
+	@mkdir -p $(DEV)
+	touch $@
+
+$(DEV)/obj/%.o: %.c $(DEV)/.deps
+	@mkdir -p $(dir $@)
+	gcc $(DEV_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(DEV)/tests/%: tests/unit/%.c $(DEV_OBJS) $(DEV_APPLET_OBJS)
+	@mkdir -p $(dir $@)
+	gcc $(DEV_CFLAGS) -Itests/unit -o $@ $< $(DEV_OBJS) $(filter-out $(DEV)/obj/applets/main.o,$(DEV_APPLET_OBJS)) $(DEV_LDFLAGS) -lmnl
+
+$(DEV)/lvsbox: $(DEV_OBJS) $(DEV_APPLET_OBJS)
+	gcc $(DEV_LDFLAGS) -o $@ $^ -lmnl
+
+-include $(DEV_OBJS:.o=.d) $(DEV_APPLET_OBJS:.o=.d)
+
+dev: $(UNIT_BINS) $(DEV)/lvsbox
+
+include tests/tests.mk
+
+check: all dev
+	tests/run.sh
+
+demo: all
+	tests/vm/demo.sh
+
+size:
+	@for d in build/*/lvsbox; do \
+		[ -f "$$d" ] || continue; a=$$(basename $$(dirname $$d)); \
+		s=$$(make -s --no-print-directory ARCH=$$a print-strip); \
+		$$s -o /tmp/lvsbox-size.$$$$ $$d && printf '%-8s %8d bytes stripped\n' $$a $$(stat -c %s /tmp/lvsbox-size.$$$$); \
+		rm -f /tmp/lvsbox-size.$$$$; done
+
+print-strip:
+	@echo $(STRIP)
+
+clean:
+	rm -rf build
+
+.PHONY: all dev check demo size print-strip clean

@@ -1,0 +1,35 @@
+#!/bin/bash
+# Fuzz suite: each tests/fuzz/fuzz_*.c is a libFuzzer harness linked with the
+# in-tree core/ and the applets (not main.c). Each runs FUZZ_SECONDS (default
+# 15) from its seed corpus tests/fuzz/corpus/<name>/; a crash, leak or
+# sanitizer report fails it, and the reproducer is left in build/fuzz/.
+cd "$(dirname "$0")/../.." || exit 2
+. tests/lib.sh
+toolchain/deps.sh fuzz dev || die_suite "fuzz: cannot install clang"
+seconds=${FUZZ_SECONDS:-15}
+out=build/fuzz
+mkdir -p "$out"
+srcs=$(ls core/*.c applets/*.c | grep -v '^applets/main.c$')
+shopt -s nullglob
+harnesses=(tests/fuzz/fuzz_*.c)
+[ ${#harnesses[@]} -gt 0 ] || die_suite "fuzz: no harnesses"
+for h in "${harnesses[@]}"; do
+	name=$(basename "$h" .c)
+	bin=$out/$name
+	if ! clang -std=c11 -D_GNU_SOURCE -g -O1 -Iapplets -Icore -Itests/fuzz \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		-o "$bin" "$h" $srcs 2>"$out/$name.build.log"; then
+		fail "fuzz $name: does not build"; sed 's/^/#   /' "$out/$name.build.log" | head -20
+		continue
+	fi
+	corpus=$out/corpus-$name
+	mkdir -p "$corpus"
+	[ -d tests/fuzz/corpus/$name ] && cp -n tests/fuzz/corpus/$name/* "$corpus/" 2>/dev/null
+	if (cd "$out" && "./$name" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=1024 \
+		-print_final_stats=1 "corpus-$name" >"$name.log" 2>&1); then
+		ok "fuzz $name: $(grep -o 'stat::number_of_executed_units: *[0-9]*' "$out/$name.log" | grep -o '[0-9]*$') inputs, no crash in ${seconds}s"
+	else
+		fail "fuzz $name: crash or sanitizer report (see $out/$name.log)"
+		grep -E 'ERROR|SUMMARY|Test unit written' "$out/$name.log" | head -5 | sed 's/^/#   /'
+	fi
+done

@@ -1,0 +1,1 @@
+# Test targets beyond unit tests; suites add their own rules here.

@@ -1,0 +1,35 @@
+#!/bin/sh
+# deps.sh - installs from Debian's archive what a make target needs, once.
+# Usage: toolchain/deps.sh GROUP...   (build dev vm fuzz cross)
+# A group whose packages are all installed costs one dpkg query.
+set -e
+
+pkgs_build="musl-tools linux-libc-dev make gcc"
+pkgs_dev="gcc libmnl-dev pkg-config"
+pkgs_vm="qemu-system-x86 linux-image-amd64 ipvsadm busybox-static iproute2 curl socat cpio kmod"
+pkgs_fuzz="clang libclang-rt-14-dev"
+pkgs_cross="gcc-arm-linux-gnueabihf gcc-aarch64-linux-gnu gcc-mipsel-linux-gnu gcc-mips-linux-gnu qemu-user-static qemu-system-mips dpkg-dev"
+
+want=""
+for group in "$@"; do
+	eval "list=\$pkgs_$group"
+	[ -n "$list" ] || { echo "deps.sh: unknown group $group" >&2; exit 2; }
+	for p in $list; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || want="$want $p"
+	done
+done
+[ -z "$want" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "deps.sh: need root to install:$want" >&2
+	exit 1
+fi
+echo "deps.sh: installing$want"
+export DEBIAN_FRONTEND=noninteractive
+# A stale package list finds nothing; refresh it once per hour at most.
+stamp=/var/lib/apt/lists/.lvsbox-updated
+if [ -z "$(find "$stamp" -mmin -60 2>/dev/null)" ]; then
+	apt-get update -q >/dev/null
+	touch "$stamp"
+fi
+apt-get install -y -q --no-install-recommends $want >/dev/null
