@@ -76,12 +76,18 @@ check: all dev
 demo: all
 	tests/vm/demo.sh
 
+# Every target with its mbedTLS, one arch after another (each builds with -j).
+ARCHES := x86_64 armhf aarch64 mipsel mips
+cross:
+	for a in $(ARCHES); do $(MAKE) --no-print-directory ARCH=$$a all mbedtls || exit 1; done
+
+# Stripped size of each arch built so far, with that arch's own strip.
 size:
-	@for d in build/*/lvsbox; do \
-		[ -f "$$d" ] || continue; a=$$(basename $$(dirname $$d)); \
-		s=$$(make -s --no-print-directory ARCH=$$a print-strip); \
-		$$s -o /tmp/lvsbox-size.$$$$ $$d && printf '%-8s %8d bytes stripped\n' $$a $$(stat -c %s /tmp/lvsbox-size.$$$$); \
-		rm -f /tmp/lvsbox-size.$$$$; done
+	@for a in $(ARCHES); do \
+		d=build/$$a/lvsbox; [ -f "$$d" ] || continue; \
+		s=$$($(MAKE) -s --no-print-directory ARCH=$$a print-strip); \
+		$$s -o $$d.stripped $$d && printf '%-8s %8d bytes stripped\n' $$a $$(stat -c %s $$d.stripped); \
+		rm -f $$d.stripped; done
 
 print-strip:
 	@echo $(STRIP)
@@ -89,4 +95,4 @@ print-strip:
 clean:
 	rm -rf build
 
-.PHONY: all dev check demo size print-strip clean
+.PHONY: all dev check demo cross size print-strip clean

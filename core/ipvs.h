@@ -95,7 +95,10 @@ int ipvs_edit_dest(struct ipvs *h, const struct ipvs_service *svc, const struct 
 int ipvs_del_dest(struct ipvs *h, const struct ipvs_service *svc, const struct ipvs_dest *d);
 
 /* Dumps, in the kernel's order. A callback returning non-zero stops the dump
- * and that value is returned. */
+ * and that value is returned. The whole dump is read before the first
+ * callback, so a callback may call into the same handle (e.g. dump the dests
+ * of each service). Dumping the dests of a service that does not exist
+ * yields no dests and returns 0 (that is the kernel's answer). */
 typedef int (*ipvs_service_fn)(const struct ipvs_service *svc, void *arg);
 typedef int (*ipvs_dest_fn)(const struct ipvs_dest *d, void *arg);
 int ipvs_dump_services(struct ipvs *h, ipvs_service_fn fn, void *arg);
@@ -111,12 +114,23 @@ int ipvs_get_daemons(struct ipvs *h, struct ipvs_daemon out[2], int *n);
 
 /*
  * Batching, for restoring a whole table fast: between batch_begin and
- * batch_end the add/edit/del/flush/zero/set calls above only queue their
- * request (returning 0) with the tag last given to ipvs_batch_tag (e.g. the
- * line number of a save file). Queued requests go out many per send and the
- * acknowledgements are read in bulk. batch_end sends what is left and returns
- * 0, or the first failure's negative errno with its tag in *failed_tag; the
- * requests after a failed one are not applied.
+ * batch_end the add/edit/del/flush/zero/set_timeouts/start/stop_daemon calls
+ * only queue their request (returning 0) with the tag last given to
+ * ipvs_batch_tag (e.g. the line number of a save file). Queries (get, dump)
+ * made meanwhile first send what is queued.
+ *
+ * Queued requests go out in chunks, many per send (up to 64 KiB, and no more
+ * than the socket can queue acknowledgements for), and the acknowledgements
+ * are read in bulk. batch_end sends what is left and returns 0, or the first
+ * failure's negative errno with the tag of that request in *failed_tag.
+ * What a failure leaves applied:
+ *   - every request queued before the failed one: applied;
+ *   - the failed request: not applied;
+ *   - requests after it in the same chunk: the kernel processes every
+ *     message of a send in order, so these may have been applied;
+ *   - requests in later chunks: never sent, not applied.
+ * A caller that needs "nothing after the failure" must queue the requests
+ * whose failure matters last, or not batch them.
  */
 int  ipvs_batch_begin(struct ipvs *h);
 void ipvs_batch_tag(struct ipvs *h, long tag);

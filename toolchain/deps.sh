@@ -1,14 +1,19 @@
 #!/bin/sh
 # deps.sh - installs from Debian's archive what a make target needs, once.
-# Usage: toolchain/deps.sh GROUP...   (build dev vm fuzz cross)
+# Usage: toolchain/deps.sh GROUP...   (build dev vm fuzz src conf cross)
 # A group whose packages are all installed costs one dpkg query.
 set -e
 
 pkgs_build="musl-tools linux-libc-dev make gcc"
 pkgs_dev="gcc libmnl-dev pkg-config"
 pkgs_vm="qemu-system-x86 linux-image-amd64 ipvsadm busybox-static iproute2 curl socat cpio kmod"
+pkgs_cli="ipvsadm"
 pkgs_fuzz="clang libclang-rt-14-dev"
-pkgs_cross="gcc-arm-linux-gnueabihf gcc-aarch64-linux-gnu gcc-mipsel-linux-gnu gcc-mips-linux-gnu qemu-user-static qemu-system-mips dpkg-dev"
+# keepalived -t is the oracle for what a valid config is
+pkgs_conf="keepalived"
+# unpacking Debian source packages (musl for mips, mbedTLS)
+pkgs_src="dpkg-dev"
+pkgs_cross="gcc-arm-linux-gnueabihf gcc-aarch64-linux-gnu gcc-mipsel-linux-gnu gcc-mips-linux-gnu linux-libc-dev-armhf-cross linux-libc-dev-arm64-cross linux-libc-dev-mipsel-cross linux-libc-dev-mips-cross qemu-user-static qemu-system-mips dpkg-dev util-linux cpio"
 
 want=""
 for group in "$@"; do
@@ -29,7 +34,9 @@ export DEBIAN_FRONTEND=noninteractive
 # A stale package list finds nothing; refresh it once per hour at most.
 stamp=/var/lib/apt/lists/.lvsbox-updated
 if [ -z "$(find "$stamp" -mmin -60 2>/dev/null)" ]; then
-	apt-get update -q >/dev/null
+	# A foreign architecture's security index can lag its Release file;
+	# apt then fails that one index, and the other lists are still usable.
+	apt-get update -q -o DPkg::Lock::Timeout=300 >/dev/null 2>&1 || echo "deps.sh: apt-get update reported errors; going on" >&2
 	touch "$stamp"
 fi
-apt-get install -y -q --no-install-recommends $want >/dev/null
+apt-get install -y -q -o DPkg::Lock::Timeout=300 --no-install-recommends $want >/dev/null

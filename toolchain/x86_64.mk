@@ -15,3 +15,5 @@ $(TC_STAMP):
 	ln -sfn /usr/include/asm-generic $(TC_KINC)/asm-generic
 	ln -sfn /usr/include/x86_64-linux-gnu/asm $(TC_KINC)/asm
 	touch $@
+
+include toolchain/mbedtls.mk

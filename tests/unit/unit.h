@@ -9,10 +9,11 @@
 static int unit_failures;
 
 #define CHECK(cond, ...) do { \
-	if (cond) { printf("ok - "); } \
+	int check_passed_ = (cond) ? 1 : 0; \
+	if (check_passed_) { printf("ok - "); } \
 	else { printf("not ok - "); unit_failures++; } \
 	printf(__VA_ARGS__); \
-	if (!(cond)) printf(" (%s:%d: %s)", __FILE__, __LINE__, #cond); \
+	if (!check_passed_) printf(" (%s:%d: %s)", __FILE__, __LINE__, #cond); \
 	printf("\n"); \
 	fflush(stdout); \
 } while (0)

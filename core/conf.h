@@ -1,0 +1,280 @@
+/*
+ * conf.h - the keepalived-syntax configuration file shared by lvsd, checkd
+ * and vrrpd.
+ *
+ * Two layers. The generic layer (conf.c) turns a file, with its includes and
+ * $NAME substitutions, into a tree of nodes {keyword, args, children, file,
+ * line} and prints a tree back in canonical form. The typed layer
+ * (conf_keepalived.c) walks that tree into structs for global_defs,
+ * vrrp_script, vrrp_instance, vrrp_sync_group, virtual_server_group and
+ * virtual_server. Every problem becomes one diagnostic "file:line: reason";
+ * errors make the config unusable, warnings (unknown keyword, deprecated
+ * spelling) do not.
+ */
+#ifndef LVSBOX_CONF_H
+#define LVSBOX_CONF_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Bounds: input beyond them is an error, never a crash or a hang. */
+#define CONF_MAX_LINE          4096      /* bytes in one line, also after substitution */
+#define CONF_MAX_FILE          (1 << 20) /* bytes in one file */
+#define CONF_MAX_TOTAL         (4 << 20) /* bytes in a file and all it includes */
+#define CONF_MAX_NESTING       16        /* { } blocks inside each other */
+#define CONF_MAX_INCLUDE_DEPTH 8         /* includes inside includes */
+#define CONF_MAX_INCLUDE_FILES 256       /* files one include pattern may match */
+#define CONF_MAX_WORDS         256       /* words on one line */
+#define CONF_MAX_DEFS          256       /* $NAME=value definitions */
+#define CONF_MAX_DIAGS         100       /* diagnostics kept; later ones only counted */
+
+struct conf_node {
+	char *keyword;              /* NULL only for the root */
+	char **args;
+	int nargs;
+	int has_block;              /* was followed by { } (possibly empty) */
+	struct conf_node *child;    /* first child */
+	struct conf_node *next;     /* next sibling */
+	const char *file;           /* owned by the tree */
+	int line;
+};
+
+struct conf_diag {
+	int is_error;
+	int line;
+	const char *file;
+	char *text;                 /* "file:line: reason" */
+};
+
+struct conf_tree {
+	struct conf_node root;
+	char **files;               /* every file name nodes point to */
+	int nfiles;
+	struct conf_diag diags[CONF_MAX_DIAGS];
+	int ndiags;                 /* kept in diags[] */
+	int nerrors, nwarnings;     /* all, including those not kept */
+};
+
+/* conf_parse_* flags */
+#define CONF_NO_INCLUDE 1u  /* "include" is an error (untrusted input, fuzzing) */
+
+/*
+ * Both return NULL only when out of memory. A tree with nerrors > 0 is
+ * incomplete: parsing stops at the first syntax error.
+ */
+struct conf_tree *conf_parse_file(const char *path, unsigned flags);
+/* name is used in diagnostics and to resolve relative includes. */
+struct conf_tree *conf_parse_buffer(const char *name, const char *data, size_t len, unsigned flags);
+void conf_free(struct conf_tree *tree);
+
+/* Canonical form: one keyword per line, blocks indented by two spaces. */
+void conf_print(FILE *out, const struct conf_tree *tree);
+/* Writes every kept diagnostic, one per line. */
+void conf_print_diags(FILE *out, const struct conf_tree *tree);
+/* 1 when both trees hold the same keywords, args and blocks (files and lines ignored). */
+int conf_tree_equal(const struct conf_tree *a, const struct conf_tree *b);
+
+/* Adds a diagnostic "file:line: reason" to the tree. */
+void conf_diag(struct conf_tree *tree, int is_error, const char *file, int line,
+	const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* The first child of node with this keyword, or NULL. */
+const struct conf_node *conf_child(const struct conf_node *node, const char *keyword);
+
+/* ---- typed layer (conf_keepalived.c) ---- */
+
+struct conf_ip {
+	int family;                 /* AF_INET, AF_INET6; 0 when not set */
+	unsigned char addr[16];     /* network byte order */
+};
+
+/* A command line as written: one quoted string or several words. */
+struct conf_cmd {
+	char **argv;                /* points into the tree; NULL when not set */
+	int argc;
+};
+
+struct conf_str_list { const char **v; int n; };
+struct conf_ip_list { struct conf_ip *v; int n; };
+
+/* track_interface / track_script / track_file entry: NAME [weight N] */
+struct conf_track { const char *name; int weight; int has_weight; };
+struct conf_track_list { struct conf_track *v; int n; };
+
+struct conf_global {
+	const char *router_id;
+	struct conf_str_list notification_email;
+	const char *notification_email_from;
+	struct conf_ip smtp_server;
+	unsigned smtp_port;                 /* default 25 */
+	unsigned smtp_connect_timeout_ms;   /* default 30 s */
+	const char *smtp_helo_name;
+	int smtp_alert, smtp_alert_vrrp, smtp_alert_checker;
+	const char *script_user, *script_group;
+	int enable_script_security;
+	unsigned vrrp_version;              /* default 2 */
+	int vrrp_strict;
+	unsigned vrrp_garp_master_delay_ms; /* default 5 s */
+	unsigned vrrp_garp_master_repeat;   /* default 5 */
+	unsigned vrrp_garp_master_refresh_ms;
+	unsigned vrrp_garp_master_refresh_repeat;
+	unsigned vrrp_garp_interval_ms;
+	unsigned vrrp_gna_interval_ms;
+	struct conf_ip vrrp_mcast_group4, vrrp_mcast_group6;
+	const char *lvs_id;
+	const char *default_interface;
+	const char *file; int line;
+};
+
+struct conf_vrrp_script {
+	const char *name;
+	struct conf_cmd script;
+	unsigned interval_ms;               /* default 1 s */
+	unsigned timeout_ms;                /* 0: the interval */
+	int weight;                         /* -253..253 */
+	unsigned rise, fall;                /* default 1 */
+	const char *user, *group;
+	const char *file; int line;
+};
+
+enum conf_vrrp_state { CONF_STATE_BACKUP, CONF_STATE_MASTER };
+enum conf_auth_type { CONF_AUTH_NONE, CONF_AUTH_PASS, CONF_AUTH_AH };
+
+/* virtual_ipaddress entry: ADDR[/PFX] [dev X] [label Y] [scope Z] [brd B] */
+struct conf_vip {
+	struct conf_ip addr;
+	int prefix;                         /* -1 when not given: host route */
+	const char *dev, *label, *scope;
+	struct conf_ip brd;
+	const char *file; int line;
+};
+struct conf_vip_list { struct conf_vip *v; int n; };
+
+struct conf_vrrp_instance {
+	const char *name;
+	int state;                          /* enum conf_vrrp_state, default BACKUP */
+	const char *interface;
+	unsigned vrid;                      /* 1..255, required */
+	unsigned priority;                  /* 1..255, default 100 */
+	unsigned advert_int_ms;             /* default 1 s */
+	unsigned version;                   /* 2 or 3; 0: global vrrp_version */
+	int auth_type;                      /* enum conf_auth_type */
+	char auth_pass[9];                  /* at most 8 bytes go on the wire */
+	struct conf_vip_list vips, vips_excluded;
+	int nopreempt;
+	unsigned preempt_delay_ms;
+	struct conf_ip unicast_src_ip, mcast_src_ip;
+	struct conf_ip_list unicast_peers;
+	struct conf_track_list track_interface, track_script, track_file;
+	struct conf_cmd notify, notify_master, notify_backup, notify_fault, notify_stop;
+	unsigned garp_master_delay_ms, garp_master_repeat;
+	unsigned garp_master_refresh_ms, garp_master_refresh_repeat;
+	int use_vmac;
+	const char *vmac_name;              /* use_vmac NAME, NULL for the default */
+	int smtp_alert;
+	int dont_track_primary;
+	const char *file; int line;
+};
+
+struct conf_sync_group {
+	const char *name;
+	struct conf_str_list instances;
+	struct conf_cmd notify, notify_master, notify_backup, notify_fault, notify_stop;
+	int smtp_alert;
+	const char *file; int line;
+};
+
+enum conf_lb_kind { CONF_LB_NAT, CONF_LB_DR, CONF_LB_TUN };
+enum conf_protocol { CONF_PROTO_TCP, CONF_PROTO_UDP, CONF_PROTO_SCTP };
+enum conf_checker_type {
+	CONF_CHECK_TCP, CONF_CHECK_HTTP, CONF_CHECK_SSL, CONF_CHECK_MISC,
+	CONF_CHECK_UDP, CONF_CHECK_DNS, CONF_CHECK_SMTP, CONF_CHECK_PING,
+};
+
+/*
+ * A checker keeps its options as the validated generic node: its children
+ * are key/value lines (url { } blocks nested). The checker code interprets them.
+ */
+struct conf_checker {
+	int type;                           /* enum conf_checker_type */
+	const struct conf_node *node;
+};
+
+struct conf_real_server {
+	struct conf_ip addr;
+	unsigned port;
+	int weight;                         /* default 1 */
+	int lb_kind;                        /* -1: the virtual server's */
+	int inhibit_on_failure;
+	struct conf_cmd notify_up, notify_down;
+	unsigned uthreshold, lthreshold;    /* 0: none */
+	struct conf_checker *checkers;
+	int ncheckers;
+	const char *file; int line;
+};
+
+enum conf_vs_kind { CONF_VS_ADDR, CONF_VS_FWMARK, CONF_VS_GROUP };
+
+struct conf_virtual_server {
+	int kind;                           /* enum conf_vs_kind */
+	struct conf_ip addr;                /* CONF_VS_ADDR */
+	unsigned port;
+	unsigned fwmark;                    /* CONF_VS_FWMARK */
+	const char *group;                  /* CONF_VS_GROUP */
+	unsigned delay_loop_ms;             /* default 60 s */
+	const char *lb_algo;                /* default "wlc" */
+	int lb_kind;                        /* enum conf_lb_kind, default NAT */
+	unsigned persistence_timeout;       /* seconds; 0: no persistence */
+	const char *persistence_granularity;
+	int protocol;                       /* enum conf_protocol, default TCP */
+	const char *virtualhost;
+	struct conf_real_server *sorry_server; /* NULL when none */
+	unsigned quorum;                    /* default 1 */
+	unsigned hysteresis;
+	struct conf_cmd quorum_up, quorum_down;
+	int ha_suspend, alpha, omega, inhibit_on_failure;
+	struct conf_real_server *real_servers;
+	int nreal_servers;
+	const char *file; int line;
+};
+
+/* virtual_server_group entry: ADDR[-LAST] PORT, or fwmark N */
+struct conf_vsg_entry {
+	struct conf_ip addr;
+	unsigned range_last;                /* last byte of ADDR-LAST, 0 when no range */
+	unsigned port;
+	unsigned fwmark;                    /* nonzero: a fwmark entry */
+	int line;
+};
+struct conf_vs_group {
+	const char *name;
+	struct conf_vsg_entry *entries;
+	int nentries;
+	const char *file; int line;
+};
+
+struct conf_keepalived {
+	struct conf_tree *tree;             /* owned; the strings above point into it */
+	struct conf_global global;
+	struct conf_vrrp_script *scripts; int nscripts;
+	struct conf_vrrp_instance *instances; int ninstances;
+	struct conf_sync_group *sync_groups; int nsync_groups;
+	struct conf_vs_group *vs_groups; int nvs_groups;
+	struct conf_virtual_server *virtual_servers; int nvirtual_servers;
+};
+
+/*
+ * Takes ownership of tree and fills the typed view; its diagnostics go to
+ * tree. NULL only when out of memory (tree is then freed). A tree that
+ * already has errors is not walked.
+ */
+struct conf_keepalived *conf_keepalived_load(struct conf_tree *tree);
+/* conf_parse_file + conf_keepalived_load. */
+struct conf_keepalived *conf_keepalived_read(const char *path);
+void conf_keepalived_free(struct conf_keepalived *conf);
+
+const char *conf_checker_name(int type);
+/* "1.2.3.4" or "2001:db8::1"; buf needs 46 bytes. */
+const char *conf_ip_str(const struct conf_ip *ip, char *buf, size_t size);
+
+#endif

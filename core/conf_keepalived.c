@@ -1,0 +1,1222 @@
+/*
+ * conf_keepalived.c - typed layer of the config: walks the generic tree
+ * (conf.c) into the structs of conf.h, validating every value.
+ *
+ * Each block is described by a keyword table: name, value kind, where the
+ * value goes (offsetof into the block's struct), range or choices. Keywords
+ * keepalived knows but lvsbox does not act on are accepted as "known" and
+ * stay readable in the tree; anything else draws a warning, never silence.
+ */
+#include "conf.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum kw_kind {
+	KW_STR,        /* one word; choices restrict it */
+	KW_CMD,        /* a command line: one or more words */
+	KW_UINT,       /* unsigned in [min, max] */
+	KW_INT,        /* int in [min, max] */
+	KW_TIMER,      /* seconds with fraction, stored as ms in [min, max] ms */
+	KW_FLAG,       /* no value, or a boolean */
+	KW_IP,
+	KW_ENUM,       /* one of choices, stored as its index */
+	KW_STRLIST,    /* block of words */
+	KW_IPLIST,     /* block of addresses */
+	KW_TRACK,      /* block of NAME [weight N] */
+	KW_KNOWN,      /* valid keepalived keyword lvsbox does not interpret */
+	KW_OBSOLETE,   /* accepted with a warning, ignored */
+	KW_UNSUPPORTED,/* valid in keepalived, not in lvsbox: warning */
+	KW_CUSTOM,
+};
+
+struct walk;
+typedef void custom_fn(struct walk *w, const struct conf_node *n, void *obj);
+
+struct kw {
+	const char *name;
+	int kind;
+	size_t off;                 /* NO_STORE: validate only */
+	long long min, max;
+	const char *const *choices;
+	custom_fn *custom;
+	const char *instead;        /* deprecated spelling of this keyword */
+};
+
+#define NO_STORE ((size_t)-1)
+#define END_KW { NULL, 0, 0, 0, 0, NULL, NULL, NULL }
+
+struct walk {
+	struct conf_keepalived *conf;
+	struct conf_tree *tree;
+	int oom;
+};
+
+#define warn_at(w, n, ...) conf_diag((w)->tree, 0, (n)->file, (n)->line, __VA_ARGS__)
+#define error_at(w, n, ...) conf_diag((w)->tree, 1, (n)->file, (n)->line, __VA_ARGS__)
+
+static void walk_block(struct walk *w, const struct conf_node *block, const struct kw *table, void *obj, const char *label);
+
+/* Appends a zeroed element to *arr (n elements of size) and returns it. */
+static void *grow(struct walk *w, void *arr_ptr, int *n, size_t size)
+{
+	void **arr = arr_ptr;
+	char *grown = realloc(*arr, (size_t)(*n + 1) * size);
+	if (!grown) {
+		w->oom = 1;
+		return NULL;
+	}
+	*arr = grown;
+	memset(grown + (size_t)*n * size, 0, size);
+	return grown + (size_t)(*n)++ * size;
+}
+
+/* A decimal number in [min, max]; long long so that fwmarks fit on 32-bit boxes. */
+static int parse_num(const char *s, long long min, long long max, long long *out)
+{
+	char *end;
+	if (!*s || (*s != '-' && (*s < '0' || *s > '9')))
+		return -1;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* "2", "0.5", "1.25": milliseconds; finer digits are dropped. */
+static int parse_timer_ms(const char *s, long long min, long long max, unsigned *out)
+{
+	unsigned long long ms = 0;
+	int digits = 0;
+	for (; *s >= '0' && *s <= '9'; s++, digits++)
+		if ((ms = ms * 10 + (unsigned)(*s - '0')) > 4294967ull)
+			return -1;
+	ms *= 1000;
+	if (*s == '.') {
+		unsigned scale = 100;
+		for (s++; *s >= '0' && *s <= '9'; s++, digits++, scale /= 10)
+			ms += (unsigned)(*s - '0') * scale;
+	}
+	if (*s || !digits || ms < (unsigned long long)min || ms > (unsigned long long)max)
+		return -1;
+	*out = (unsigned)ms;
+	return 0;
+}
+
+static int parse_ip(const char *s, struct conf_ip *ip)
+{
+	memset(ip, 0, sizeof(*ip));
+	if (inet_pton(AF_INET, s, ip->addr) == 1)
+		ip->family = AF_INET;
+	else if (inet_pton(AF_INET6, s, ip->addr) == 1)
+		ip->family = AF_INET6;
+	return ip->family ? 0 : -1;
+}
+
+static int parse_bool(const char *s)
+{
+	static const char *const yes[] = { "on", "true", "yes" }, *const no[] = { "off", "false", "no" };
+	for (int i = 0; i < 3; i++) {
+		if (strcmp(s, yes[i]) == 0)
+			return 1;
+		if (strcmp(s, no[i]) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+static int choice_index(const char *const *choices, const char *s)
+{
+	for (int i = 0; choices[i]; i++)
+		if (strcmp(choices[i], s) == 0)
+			return i;
+	return -1;
+}
+
+static void choices_text(const char *const *choices, char *buf, size_t size)
+{
+	size_t o = 0;
+	buf[0] = 0;
+	for (int i = 0; choices[i] && o < size; i++)
+		o += (size_t)snprintf(buf + o, size - o, "%s%s", i ? "|" : "", choices[i]);
+}
+
+static int needs_block(int kind)
+{
+	return kind == KW_STRLIST || kind == KW_IPLIST || kind == KW_TRACK;
+}
+
+static void track_entry(struct walk *w, const struct conf_node *e, struct conf_track_list *list)
+{
+	struct conf_track *t = grow(w, &list->v, &list->n, sizeof(*t));
+	if (!t)
+		return;
+	t->name = e->keyword;
+	if (e->nargs == 0)
+		return;
+	long long weight;
+	int reverse_ok = e->nargs == 3 && strcmp(e->args[2], "reverse") == 0;
+	if ((e->nargs != 2 && !reverse_ok) || strcmp(e->args[0], "weight") ||
+	    parse_num(e->args[1], -254, 254, &weight) < 0) {
+		error_at(w, e, "track entry '%s': expected NAME [weight -254..254 [reverse]]", e->keyword);
+		return;
+	}
+	t->weight = reverse_ok ? -(int)weight : (int)weight;
+	t->has_weight = 1;
+}
+
+/* One keyword line against its table entry. */
+static void apply_kw(struct walk *w, const struct kw *kw, const struct conf_node *n, void *obj)
+{
+	char *field = obj && kw->off != NO_STORE ? (char *)obj + kw->off : NULL;
+	const char *v = n->nargs ? n->args[0] : "";
+	char buf[128];
+	long long num;
+
+	if (kw->instead)
+		warn_at(w, n, "'%s' is deprecated, use '%s'", n->keyword, kw->instead);
+	switch (kw->kind) {
+	case KW_KNOWN:
+		return;
+	case KW_OBSOLETE:
+		warn_at(w, n, "'%s' is obsolete and ignored", n->keyword);
+		return;
+	case KW_UNSUPPORTED:
+		warn_at(w, n, "'%s' is not supported by lvsbox and ignored", n->keyword);
+		return;
+	case KW_CUSTOM:
+		kw->custom(w, n, obj);
+		return;
+	}
+	if (needs_block(kw->kind) && !n->has_block) {
+		error_at(w, n, "'%s' needs a { } block", n->keyword);
+		return;
+	}
+	if (!needs_block(kw->kind) && n->has_block) {
+		error_at(w, n, "'%s' does not take a { } block", n->keyword);
+		return;
+	}
+	if (kw->kind != KW_FLAG && kw->kind != KW_CMD && !needs_block(kw->kind) && n->nargs != 1) {
+		error_at(w, n, "'%s' takes exactly one value", n->keyword);
+		return;
+	}
+	switch (kw->kind) {
+	case KW_STR:
+		if (kw->choices && choice_index(kw->choices, v) < 0) {
+			choices_text(kw->choices, buf, sizeof(buf));
+			error_at(w, n, "'%s' value '%s' is not one of %s", n->keyword, v, buf);
+		} else if (field) {
+			*(const char **)field = v;
+		}
+		break;
+	case KW_ENUM: {
+		int i = choice_index(kw->choices, v);
+		if (i < 0) {
+			choices_text(kw->choices, buf, sizeof(buf));
+			error_at(w, n, "'%s' value '%s' is not one of %s", n->keyword, v, buf);
+		} else if (field) {
+			*(int *)field = i;
+		}
+		break;
+	}
+	case KW_CMD:
+		if (n->nargs == 0)
+			error_at(w, n, "'%s' needs a command", n->keyword);
+		else if (field) {
+			((struct conf_cmd *)field)->argv = n->args;
+			((struct conf_cmd *)field)->argc = n->nargs;
+		}
+		break;
+	case KW_UINT:
+	case KW_INT:
+		if (parse_num(v, kw->min, kw->max, &num) < 0)
+			error_at(w, n, "'%s' value '%s' is not a number in %lld..%lld", n->keyword, v, kw->min, kw->max);
+		else if (field && kw->kind == KW_UINT)
+			*(unsigned *)field = (unsigned)num;
+		else if (field)
+			*(int *)field = (int)num;
+		break;
+	case KW_TIMER: {
+		unsigned ms;
+		if (parse_timer_ms(v, kw->min, kw->max, &ms) < 0)
+			error_at(w, n, "'%s' value '%s' is not a time in %lld.%03lld..%lld seconds", n->keyword, v,
+				kw->min / 1000, kw->min % 1000, kw->max / 1000);
+		else if (field)
+			*(unsigned *)field = ms;
+		break;
+	}
+	case KW_FLAG: {
+		int on = n->nargs == 0 ? 1 : n->nargs == 1 ? parse_bool(v) : -1;
+		if (on < 0)
+			error_at(w, n, "'%s' takes no value or one of on|off|true|false|yes|no", n->keyword);
+		else if (field)
+			*(int *)field = on;
+		break;
+	}
+	case KW_IP: {
+		struct conf_ip ip;
+		if (parse_ip(v, &ip) < 0)
+			error_at(w, n, "'%s' value '%s' is not an IP address", n->keyword, v);
+		else if (field)
+			*(struct conf_ip *)field = ip;
+		break;
+	}
+	case KW_STRLIST:
+	case KW_IPLIST:
+	case KW_TRACK:
+		if (n->nargs)
+			error_at(w, n, "'%s' takes its entries inside { }", n->keyword);
+		for (const struct conf_node *e = n->child; e; e = e->next) {
+			if (e->has_block) {
+				error_at(w, e, "unexpected block in '%s'", n->keyword);
+				continue;
+			}
+			if (kw->kind == KW_TRACK) {
+				if (field)
+					track_entry(w, e, (struct conf_track_list *)field);
+				continue;
+			}
+			if (kw->kind == KW_IPLIST) {
+				struct conf_ip ip;
+				if (parse_ip(e->keyword, &ip) < 0) {
+					error_at(w, e, "'%s' entry '%s' is not an IP address", n->keyword, e->keyword);
+					continue;
+				}
+				if (e->nargs)
+					warn_at(w, e, "'%s' entry options after '%s' are ignored", n->keyword, e->keyword);
+				struct conf_ip_list *list = (struct conf_ip_list *)field;
+				struct conf_ip *slot = list ? grow(w, &list->v, &list->n, sizeof(*slot)) : NULL;
+				if (slot)
+					*slot = ip;
+				continue;
+			}
+			struct conf_str_list *list = (struct conf_str_list *)field;
+			for (int i = -1; list && i < e->nargs; i++) {
+				const char **slot = grow(w, &list->v, &list->n, sizeof(*slot));
+				if (slot)
+					*slot = i < 0 ? e->keyword : e->args[i];
+			}
+		}
+		break;
+	}
+}
+
+static void walk_block(struct walk *w, const struct conf_node *block, const struct kw *table, void *obj, const char *label)
+{
+	for (const struct conf_node *n = block->child; n; n = n->next) {
+		const struct kw *kw = table;
+		while (kw->name && strcmp(kw->name, n->keyword))
+			kw++;
+		if (kw->name)
+			apply_kw(w, kw, n, obj);
+		else
+			warn_at(w, n, "unknown keyword '%s' in %s", n->keyword, label);
+	}
+}
+
+/* A keyword that names a block and takes a name: "vrrp_instance VI_1 {". */
+static int named_block(struct walk *w, const struct conf_node *n)
+{
+	if (n->nargs != 1) {
+		error_at(w, n, "'%s' takes exactly one name", n->keyword);
+		return 0;
+	}
+	if (!n->has_block) {
+		error_at(w, n, "'%s %s' needs a { } block", n->keyword, n->args[0]);
+		return 0;
+	}
+	return 1;
+}
+
+static const char *const lb_kinds[] = { "NAT", "DR", "TUN", NULL };
+static const char *const protocols[] = { "TCP", "UDP", "SCTP", NULL };
+static const char *const schedulers[] = {
+	"rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "twos", NULL
+};
+
+/* ---- global_defs ---- */
+
+static void smtp_server(struct walk *w, const struct conf_node *n, void *obj)
+{
+	struct conf_global *g = obj;
+	long long port = 25;
+	if (n->nargs < 1 || n->nargs > 2 || parse_ip(n->args[0], &g->smtp_server) < 0 ||
+	    (n->nargs == 2 && parse_num(n->args[1], 1, 65535, &port) < 0))
+		error_at(w, n, "'smtp_server' expects IP [PORT]");
+	g->smtp_port = (unsigned)port;
+}
+
+#define G(f) offsetof(struct conf_global, f)
+static const struct kw global_kws[] = {
+	{ "router_id", KW_STR, G(router_id), 0, 0, NULL, NULL, NULL },
+	{ "notification_email", KW_STRLIST, G(notification_email), 0, 0, NULL, NULL, NULL },
+	{ "notification_email_from", KW_STR, G(notification_email_from), 0, 0, NULL, NULL, NULL },
+	{ "smtp_server", KW_CUSTOM, 0, 0, 0, NULL, smtp_server, NULL },
+	{ "smtp_connect_timeout", KW_TIMER, G(smtp_connect_timeout_ms), 1, 3600000, NULL, NULL, NULL },
+	{ "smtp_helo_name", KW_STR, G(smtp_helo_name), 0, 0, NULL, NULL, NULL },
+	{ "smtp_alert", KW_FLAG, G(smtp_alert), 0, 0, NULL, NULL, NULL },
+	{ "smtp_alert_vrrp", KW_FLAG, G(smtp_alert_vrrp), 0, 0, NULL, NULL, NULL },
+	{ "smtp_alert_checker", KW_FLAG, G(smtp_alert_checker), 0, 0, NULL, NULL, NULL },
+	{ "script_user", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "enable_script_security", KW_FLAG, G(enable_script_security), 0, 0, NULL, NULL, NULL },
+	{ "vrrp_version", KW_UINT, G(vrrp_version), 2, 3, NULL, NULL, NULL },
+	{ "vrrp_strict", KW_FLAG, G(vrrp_strict), 0, 0, NULL, NULL, NULL },
+	{ "vrrp_garp_master_delay", KW_TIMER, G(vrrp_garp_master_delay_ms), 0, 255000, NULL, NULL, NULL },
+	{ "vrrp_garp_master_repeat", KW_UINT, G(vrrp_garp_master_repeat), 0, 255, NULL, NULL, NULL },
+	{ "vrrp_garp_master_refresh", KW_TIMER, G(vrrp_garp_master_refresh_ms), 0, 86400000, NULL, NULL, NULL },
+	{ "vrrp_garp_master_refresh_repeat", KW_UINT, G(vrrp_garp_master_refresh_repeat), 0, 255, NULL, NULL, NULL },
+	{ "vrrp_garp_interval", KW_TIMER, G(vrrp_garp_interval_ms), 0, 1000000, NULL, NULL, NULL },
+	{ "vrrp_gna_interval", KW_TIMER, G(vrrp_gna_interval_ms), 0, 1000000, NULL, NULL, NULL },
+	{ "vrrp_mcast_group4", KW_IP, G(vrrp_mcast_group4), 0, 0, NULL, NULL, NULL },
+	{ "vrrp_mcast_group6", KW_IP, G(vrrp_mcast_group6), 0, 0, NULL, NULL, NULL },
+	{ "lvs_id", KW_STR, G(lvs_id), 0, 0, NULL, NULL, NULL },
+	{ "default_interface", KW_STR, G(default_interface), 0, 0, NULL, NULL, NULL },
+	{ "vrrp_garp_lower_prio_delay", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "vrrp_garp_lower_prio_repeat", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "vrrp_skip_check_adv_addr", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "vrrp_check_unicast_src", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "vrrp_iptables", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "vrrp_no_swap", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "checker_no_swap", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "vrrp_priority", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "checker_priority", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "lvs_flush", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "lvs_sync_daemon", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "lvs_timeouts", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "enable_traps", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
+	{ "enable_dbus", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
+	{ "enable_snmp_vrrp", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
+	{ "enable_snmp_checker", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
+	END_KW
+};
+
+/* ---- vrrp_script ---- */
+
+static void script_weight(struct walk *w, const struct conf_node *n, void *obj)
+{
+	struct conf_vrrp_script *s = obj;
+	long long weight;
+	int reverse = n->nargs == 2 && strcmp(n->args[1], "reverse") == 0;
+	if ((n->nargs != 1 && !reverse) || parse_num(n->args[0], -253, 253, &weight) < 0) {
+		error_at(w, n, "'weight' expects -253..253 [reverse]");
+		return;
+	}
+	s->weight = reverse ? -(int)weight : (int)weight;
+}
+
+static void script_user(struct walk *w, const struct conf_node *n, void *obj)
+{
+	struct conf_vrrp_script *s = obj;
+	if (n->nargs < 1 || n->nargs > 2) {
+		error_at(w, n, "'user' expects USER [GROUP]");
+		return;
+	}
+	s->user = n->args[0];
+	s->group = n->nargs == 2 ? n->args[1] : NULL;
+}
+
+#define S(f) offsetof(struct conf_vrrp_script, f)
+static const struct kw script_kws[] = {
+	{ "script", KW_CMD, S(script), 0, 0, NULL, NULL, NULL },
+	{ "interval", KW_TIMER, S(interval_ms), 1, 86400000, NULL, NULL, NULL },
+	{ "timeout", KW_TIMER, S(timeout_ms), 1, 86400000, NULL, NULL, NULL },
+	{ "weight", KW_CUSTOM, 0, 0, 0, NULL, script_weight, NULL },
+	{ "rise", KW_UINT, S(rise), 1, 1000000, NULL, NULL, NULL },
+	{ "fall", KW_UINT, S(fall), 1, 1000000, NULL, NULL, NULL },
+	{ "user", KW_CUSTOM, 0, 0, 0, NULL, script_user, NULL },
+	{ "init_fail", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	END_KW
+};
+
+/* ---- vrrp_instance ---- */
+
+static const char *const vrrp_states[] = { "BACKUP", "MASTER", NULL };
+static const char *const auth_types[] = { "NONE", "PASS", "AH", NULL };
+
+static void auth_pass(struct walk *w, const struct conf_node *n, void *obj)
+{
+	struct conf_vrrp_instance *vi = obj;
+	if (n->nargs != 1 || n->has_block) {
+		error_at(w, n, "'auth_pass' takes exactly one value");
+		return;
+	}
+	/* RFC 3768's authentication data is 8 bytes; keepalived truncates too */
+	if (strlen(n->args[0]) > 8)
+		warn_at(w, n, "auth_pass longer than 8 characters, truncated to '%.8s'", n->args[0]);
+	snprintf(vi->auth_pass, sizeof(vi->auth_pass), "%.8s", n->args[0]);
+}
+
+#define V(f) offsetof(struct conf_vrrp_instance, f)
+static const struct kw auth_kws[] = {
+	{ "auth_type", KW_ENUM, V(auth_type), 0, 0, auth_types, NULL, NULL },
+	{ "auth_pass", KW_CUSTOM, 0, 0, 0, NULL, auth_pass, NULL },
+	END_KW
+};
+
+static void authentication(struct walk *w, const struct conf_node *n, void *obj)
+{
+	struct conf_vrrp_instance *vi = obj;
+	if (!n->has_block || n->nargs) {
+		error_at(w, n, "'authentication' needs a { } block");
+		return;
+	}
+	walk_block(w, n, auth_kws, obj, "authentication");
+	if (vi->auth_type != CONF_AUTH_NONE && !vi->auth_pass[0])
+		error_at(w, n, "authentication without auth_pass");
+}
+
+/* ADDR[/PFX] [dev X] [label Y] [scope Z] [brd B] */
+static void vip_entry(struct walk *w, const struct conf_node *e, struct conf_vip_list *list)
+{
+	char addr[64];
+	const char *slash = strchr(e->keyword, '/');
+	struct conf_vip vip = { .prefix = -1, .file = e->file, .line = e->line };
+	long long prefix;
+
+	snprintf(addr, sizeof(addr), "%.*s", slash ? (int)(slash - e->keyword) : 63, e->keyword);
+	if (parse_ip(addr, &vip.addr) < 0) {
+		error_at(w, e, "virtual address '%s' is not an IP address", e->keyword);
+		return;
+	}
+	if (slash) {
+		if (parse_num(slash + 1, 0, vip.addr.family == AF_INET ? 32 : 128, &prefix) < 0) {
+			error_at(w, e, "virtual address '%s' has a bad prefix length", e->keyword);
+			return;
+		}
+		vip.prefix = (int)prefix;
+	}
+	for (int i = 0; i < e->nargs; i += 2) {
+		const char *opt = e->args[i], *val = i + 1 < e->nargs ? e->args[i + 1] : NULL;
+		if (!val) {
+			error_at(w, e, "virtual address option '%s' needs a value", opt);
+			return;
+		}
+		if (strcmp(opt, "dev") == 0)
+			vip.dev = val;
+		else if (strcmp(opt, "label") == 0)
+			vip.label = val;
+		else if (strcmp(opt, "scope") == 0)
+			vip.scope = val;
+		else if (strcmp(opt, "brd") == 0 || strcmp(opt, "broadcast") == 0) {
+			if (parse_ip(val, &vip.brd) < 0 || vip.brd.family != vip.addr.family) {
+				error_at(w, e, "virtual address broadcast '%s' is not an address of the same family", val);
+				return;
+			}
+		} else {
+			error_at(w, e, "unknown virtual address option '%s'", opt);
+			return;
+		}
+	}
+	struct conf_vip *slot = grow(w, &list->v, &list->n, sizeof(*slot));
+	if (slot)
+		*slot = vip;
+}
+
+static void vip_block(struct walk *w, const struct conf_node *n, struct conf_vip_list *list)
+{
+	if (!n->has_block || n->nargs) {
+		error_at(w, n, "'%s' needs a { } block", n->keyword);
+		return;
+	}
+	for (const struct conf_node *e = n->child; e; e = e->next)
+		vip_entry(w, e, list);
+}
+
+static void vips(struct walk *w, const struct conf_node *n, void *obj)
+{
+	vip_block(w, n, &((struct conf_vrrp_instance *)obj)->vips);
+}
+
+static void vips_excluded(struct walk *w, const struct conf_node *n, void *obj)
+{
+	vip_block(w, n, &((struct conf_vrrp_instance *)obj)->vips_excluded);
+}
+
+static void use_vmac(struct walk *w, const struct conf_node *n, void *obj)
+{
+	struct conf_vrrp_instance *vi = obj;
+	if (n->nargs > 1 || n->has_block) {
+		error_at(w, n, "'use_vmac' takes at most an interface name");
+		return;
+	}
+	vi->use_vmac = 1;
+	vi->vmac_name = n->nargs ? n->args[0] : NULL;
+}
+
+static const struct kw instance_kws[] = {
+	{ "state", KW_ENUM, V(state), 0, 0, vrrp_states, NULL, NULL },
+	{ "interface", KW_STR, V(interface), 0, 0, NULL, NULL, NULL },
+	{ "virtual_router_id", KW_UINT, V(vrid), 1, 255, NULL, NULL, NULL },
+	{ "priority", KW_UINT, V(priority), 1, 255, NULL, NULL, NULL },
+	{ "advert_int", KW_TIMER, V(advert_int_ms), 10, 255000, NULL, NULL, NULL },
+	{ "version", KW_UINT, V(version), 2, 3, NULL, NULL, NULL },
+	{ "authentication", KW_CUSTOM, 0, 0, 0, NULL, authentication, NULL },
+	{ "virtual_ipaddress", KW_CUSTOM, 0, 0, 0, NULL, vips, NULL },
+	{ "virtual_ipaddress_excluded", KW_CUSTOM, 0, 0, 0, NULL, vips_excluded, NULL },
+	{ "nopreempt", KW_FLAG, V(nopreempt), 0, 0, NULL, NULL, NULL },
+	{ "preempt_delay", KW_TIMER, V(preempt_delay_ms), 0, 1000000, NULL, NULL, NULL },
+	{ "unicast_src_ip", KW_IP, V(unicast_src_ip), 0, 0, NULL, NULL, NULL },
+	{ "unicast_peer", KW_IPLIST, V(unicast_peers), 0, 0, NULL, NULL, NULL },
+	{ "mcast_src_ip", KW_IP, V(mcast_src_ip), 0, 0, NULL, NULL, NULL },
+	{ "track_interface", KW_TRACK, V(track_interface), 0, 0, NULL, NULL, NULL },
+	{ "track_script", KW_TRACK, V(track_script), 0, 0, NULL, NULL, NULL },
+	{ "track_file", KW_TRACK, V(track_file), 0, 0, NULL, NULL, NULL },
+	{ "notify", KW_CMD, V(notify), 0, 0, NULL, NULL, NULL },
+	{ "notify_master", KW_CMD, V(notify_master), 0, 0, NULL, NULL, NULL },
+	{ "notify_backup", KW_CMD, V(notify_backup), 0, 0, NULL, NULL, NULL },
+	{ "notify_fault", KW_CMD, V(notify_fault), 0, 0, NULL, NULL, NULL },
+	{ "notify_stop", KW_CMD, V(notify_stop), 0, 0, NULL, NULL, NULL },
+	{ "garp_master_delay", KW_TIMER, V(garp_master_delay_ms), 0, 255000, NULL, NULL, NULL },
+	{ "garp_master_repeat", KW_UINT, V(garp_master_repeat), 0, 255, NULL, NULL, NULL },
+	{ "garp_master_refresh", KW_TIMER, V(garp_master_refresh_ms), 0, 86400000, NULL, NULL, NULL },
+	{ "garp_master_refresh_repeat", KW_UINT, V(garp_master_refresh_repeat), 0, 255, NULL, NULL, NULL },
+	{ "use_vmac", KW_CUSTOM, 0, 0, 0, NULL, use_vmac, NULL },
+	{ "smtp_alert", KW_FLAG, V(smtp_alert), 0, 0, NULL, NULL, NULL },
+	{ "dont_track_primary", KW_FLAG, V(dont_track_primary), 0, 0, NULL, NULL, NULL },
+	{ "preempt", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "accept", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "no_accept", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "strict_mode", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "vmac_xmit_base", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "garp_lower_prio_delay", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "garp_lower_prio_repeat", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "lower_prio_no_advert", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "higher_prio_send_advert", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "skip_check_adv_addr", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "debug", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "virtual_routes", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
+	{ "virtual_rules", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
+	{ "track_process", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
+	{ "track_bfd", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
+	END_KW
+};
+
+/* ---- vrrp_sync_group ---- */
+
+#define Y(f) offsetof(struct conf_sync_group, f)
+static const struct kw sync_kws[] = {
+	{ "group", KW_STRLIST, Y(instances), 0, 0, NULL, NULL, NULL },
+	{ "notify", KW_CMD, Y(notify), 0, 0, NULL, NULL, NULL },
+	{ "notify_master", KW_CMD, Y(notify_master), 0, 0, NULL, NULL, NULL },
+	{ "notify_backup", KW_CMD, Y(notify_backup), 0, 0, NULL, NULL, NULL },
+	{ "notify_fault", KW_CMD, Y(notify_fault), 0, 0, NULL, NULL, NULL },
+	{ "notify_stop", KW_CMD, Y(notify_stop), 0, 0, NULL, NULL, NULL },
+	{ "smtp_alert", KW_FLAG, Y(smtp_alert), 0, 0, NULL, NULL, NULL },
+	{ "global_tracking", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "sync_group_tracking_weight", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	END_KW
+};
+
+/* ---- checkers: validated, kept as nodes ---- */
+
+static const char *const checker_names[] = {
+	"TCP_CHECK", "HTTP_GET", "SSL_GET", "MISC_CHECK", "UDP_CHECK", "DNS_CHECK", "SMTP_CHECK", "PING_CHECK", NULL
+};
+static const char *const dns_types[] = { "A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA", NULL };
+
+#define CHECK_COMMON \
+	{ "connect_ip", KW_IP, NO_STORE, 0, 0, NULL, NULL, NULL }, \
+	{ "connect_port", KW_UINT, NO_STORE, 1, 65535, NULL, NULL, NULL }, \
+	{ "bindto", KW_IP, NO_STORE, 0, 0, NULL, NULL, NULL }, \
+	{ "bind_port", KW_UINT, NO_STORE, 1, 65535, NULL, NULL, NULL }, \
+	{ "bind_if", KW_STR, NO_STORE, 0, 0, NULL, NULL, NULL }, \
+	{ "connect_timeout", KW_TIMER, NO_STORE, 1, 3600000, NULL, NULL, NULL }, \
+	{ "retry", KW_UINT, NO_STORE, 0, 1000000, NULL, NULL, NULL }, \
+	{ "nb_get_retry", KW_UINT, NO_STORE, 0, 1000000, NULL, NULL, "retry" }, \
+	{ "delay_before_retry", KW_TIMER, NO_STORE, 0, 86400000, NULL, NULL, NULL }, \
+	{ "delay_loop", KW_TIMER, NO_STORE, 1, 86400000, NULL, NULL, NULL }, \
+	{ "warmup", KW_TIMER, NO_STORE, 0, 86400000, NULL, NULL, NULL }, \
+	{ "fwmark", KW_UINT, NO_STORE, 1, 4294967295, NULL, NULL, NULL }, \
+	{ "log_all_failures", KW_FLAG, NO_STORE, 0, 0, NULL, NULL, NULL }, \
+	{ "alpha", KW_FLAG, NO_STORE, 0, 0, NULL, NULL, NULL }
+
+static void status_code(struct walk *w, const struct conf_node *n, void *obj)
+{
+	(void)obj;
+	if (n->nargs == 0 || n->has_block)
+		error_at(w, n, "'status_code' needs one or more codes");
+	for (int i = 0; i < n->nargs; i++) {
+		/* "200" or a range "200-299" */
+		char first[8] = "", *dash = strchr(n->args[i], '-');
+		long long lo, hi;
+		snprintf(first, sizeof(first), "%.*s", dash ? (int)(dash - n->args[i]) : 7, n->args[i]);
+		if (parse_num(first, 100, 599, &lo) < 0 ||
+		    (dash && (parse_num(dash + 1, 100, 599, &hi) < 0 || hi < lo))) {
+			error_at(w, n, "'status_code' value '%s' is not an HTTP status 100..599 or a range of them", n->args[i]);
+			return;
+		}
+	}
+}
+
+static void digest(struct walk *w, const struct conf_node *n, void *obj)
+{
+	(void)obj;
+	size_t len = n->nargs == 1 ? strlen(n->args[0]) : 0;
+	if (len != 32 || strspn(n->args[0], "0123456789abcdefABCDEF") != 32)
+		error_at(w, n, "'digest' expects 32 hex digits (an MD5 sum)");
+}
+
+static const struct kw url_kws[] = {
+	{ "path", KW_STR, NO_STORE, 0, 0, NULL, NULL, NULL },
+	{ "digest", KW_CUSTOM, 0, 0, 0, NULL, digest, NULL },
+	{ "status_code", KW_CUSTOM, 0, 0, 0, NULL, status_code, NULL },
+	{ "virtualhost", KW_STR, NO_STORE, 0, 0, NULL, NULL, NULL },
+	{ "regex", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "regex_no_match", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "regex_options", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	END_KW
+};
+
+static void url_block(struct walk *w, const struct conf_node *n, void *obj)
+{
+	if (!n->has_block || n->nargs) {
+		error_at(w, n, "'url' needs a { } block");
+		return;
+	}
+	walk_block(w, n, url_kws, obj, "url");
+	if (!conf_child(n, "path"))
+		error_at(w, n, "url without a path");
+}
+
+static const struct kw tcp_kws[] = { CHECK_COMMON, END_KW };
+static const struct kw ping_kws[] = { CHECK_COMMON, END_KW };
+static const struct kw http_kws[] = {
+	CHECK_COMMON,
+	{ "url", KW_CUSTOM, 0, 0, 0, NULL, url_block, NULL },
+	{ "virtualhost", KW_STR, NO_STORE, 0, 0, NULL, NULL, NULL },
+	{ "http_protocol", KW_STR, NO_STORE, 0, 0, NULL, NULL, NULL },
+	{ "enable_sni", KW_FLAG, NO_STORE, 0, 0, NULL, NULL, NULL },
+	{ "fast_recovery", KW_FLAG, NO_STORE, 0, 0, NULL, NULL, NULL },
+	END_KW
+};
+static const struct kw misc_kws[] = {
+	{ "misc_path", KW_CMD, NO_STORE, 0, 0, NULL, NULL, NULL },
+	{ "misc_timeout", KW_TIMER, NO_STORE, 1, 86400000, NULL, NULL, NULL },
+	{ "misc_dynamic", KW_FLAG, NO_STORE, 0, 0, NULL, NULL, NULL },
+	{ "user", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "warmup", KW_TIMER, NO_STORE, 0, 86400000, NULL, NULL, NULL },
+	{ "delay_loop", KW_TIMER, NO_STORE, 1, 86400000, NULL, NULL, NULL },
+	END_KW
+};
+static const struct kw udp_kws[] = {
+	CHECK_COMMON,
+	{ "payload", KW_STR, NO_STORE, 0, 0, NULL, NULL, NULL },
+	{ "require_reply", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "min_reply_length", KW_UINT, NO_STORE, 0, 65535, NULL, NULL, NULL },
+	{ "max_reply_length", KW_UINT, NO_STORE, 0, 65535, NULL, NULL, NULL },
+	END_KW
+};
+static const struct kw dns_kws[] = {
+	CHECK_COMMON,
+	{ "type", KW_STR, NO_STORE, 0, 0, dns_types, NULL, NULL },
+	{ "name", KW_STR, NO_STORE, 0, 0, NULL, NULL, NULL },
+	END_KW
+};
+static void smtp_host(struct walk *w, const struct conf_node *n, void *obj);
+static const struct kw smtp_kws[] = {
+	CHECK_COMMON,
+	{ "helo_name", KW_STR, NO_STORE, 0, 0, NULL, NULL, NULL },
+	{ "host", KW_CUSTOM, 0, 0, 0, NULL, smtp_host, NULL },
+	END_KW
+};
+static void smtp_host(struct walk *w, const struct conf_node *n, void *obj)
+{
+	if (!n->has_block || n->nargs)
+		error_at(w, n, "'host' needs a { } block");
+	else
+		walk_block(w, n, tcp_kws, obj, "host");
+}
+
+static const struct kw *const checker_kws[] = {
+	tcp_kws, http_kws, http_kws, misc_kws, udp_kws, dns_kws, smtp_kws, ping_kws
+};
+
+/* ---- real_server and virtual_server ---- */
+
+#define R(f) offsetof(struct conf_real_server, f)
+static void checker(struct walk *w, const struct conf_node *n, void *obj)
+{
+	struct conf_real_server *rs = obj;
+	int type = choice_index(checker_names, n->keyword);
+	if (!n->has_block || n->nargs) {
+		error_at(w, n, "'%s' needs a { } block", n->keyword);
+		return;
+	}
+	walk_block(w, n, checker_kws[type], NULL, n->keyword);
+	if (type == CONF_CHECK_MISC && !conf_child(n, "misc_path"))
+		error_at(w, n, "MISC_CHECK without misc_path");
+	struct conf_checker *c = grow(w, &rs->checkers, &rs->ncheckers, sizeof(*c));
+	if (c) {
+		c->type = type;
+		c->node = n;
+	}
+}
+
+static const struct kw rs_kws[] = {
+	{ "weight", KW_INT, R(weight), 0, 2147483647, NULL, NULL, NULL },
+	{ "inhibit_on_failure", KW_FLAG, R(inhibit_on_failure), 0, 0, NULL, NULL, NULL },
+	{ "notify_up", KW_CMD, R(notify_up), 0, 0, NULL, NULL, NULL },
+	{ "notify_down", KW_CMD, R(notify_down), 0, 0, NULL, NULL, NULL },
+	{ "uthreshold", KW_UINT, R(uthreshold), 0, 65535, NULL, NULL, NULL },
+	{ "lthreshold", KW_UINT, R(lthreshold), 0, 65535, NULL, NULL, NULL },
+	{ "lb_kind", KW_ENUM, R(lb_kind), 0, 0, lb_kinds, NULL, NULL },
+	{ "lvs_method", KW_ENUM, R(lb_kind), 0, 0, lb_kinds, NULL, NULL },
+	{ "TCP_CHECK", KW_CUSTOM, 0, 0, 0, NULL, checker, NULL },
+	{ "HTTP_GET", KW_CUSTOM, 0, 0, 0, NULL, checker, NULL },
+	{ "SSL_GET", KW_CUSTOM, 0, 0, 0, NULL, checker, NULL },
+	{ "MISC_CHECK", KW_CUSTOM, 0, 0, 0, NULL, checker, NULL },
+	{ "UDP_CHECK", KW_CUSTOM, 0, 0, 0, NULL, checker, NULL },
+	{ "DNS_CHECK", KW_CUSTOM, 0, 0, 0, NULL, checker, NULL },
+	{ "SMTP_CHECK", KW_CUSTOM, 0, 0, 0, NULL, checker, NULL },
+	{ "PING_CHECK", KW_CUSTOM, 0, 0, 0, NULL, checker, NULL },
+	{ "smtp_alert", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "alpha", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "delay_loop", KW_TIMER, NO_STORE, 1, 86400000, NULL, NULL, NULL },
+	{ "retry", KW_UINT, NO_STORE, 0, 1000000, NULL, NULL, NULL },
+	{ "delay_before_retry", KW_TIMER, NO_STORE, 0, 86400000, NULL, NULL, NULL },
+	{ "connect_timeout", KW_TIMER, NO_STORE, 1, 3600000, NULL, NULL, NULL },
+	{ "warmup", KW_TIMER, NO_STORE, 0, 86400000, NULL, NULL, NULL },
+	{ "virtualhost", KW_STR, NO_STORE, 0, 0, NULL, NULL, NULL },
+	{ "BFD_CHECK", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
+	{ "FILE_CHECK", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
+	END_KW
+};
+
+/* "IP [PORT]" of real_server and sorry_server into rs; 0 when fine. */
+static int rs_address(struct walk *w, const struct conf_node *n, struct conf_real_server *rs, int port_required)
+{
+	long long port = 0;
+	if (n->nargs < 1 + port_required || n->nargs > 2 || parse_ip(n->args[0], &rs->addr) < 0 ||
+	    (n->nargs == 2 && parse_num(n->args[1], 0, 65535, &port) < 0)) {
+		error_at(w, n, "'%s' expects IP%s", n->keyword, port_required ? " PORT" : " [PORT]");
+		return -1;
+	}
+	rs->port = (unsigned)port;
+	rs->weight = 1;
+	rs->lb_kind = -1;
+	rs->file = n->file;
+	rs->line = n->line;
+	return 0;
+}
+
+static void real_server(struct walk *w, const struct conf_node *n, void *obj)
+{
+	struct conf_virtual_server *vs = obj;
+	struct conf_real_server rs = { 0 };
+	if (rs_address(w, n, &rs, 0) < 0)
+		return;
+	if (!n->has_block)
+		error_at(w, n, "'real_server' needs a { } block");
+	else
+		walk_block(w, n, rs_kws, &rs, "real_server");
+	struct conf_real_server *slot = grow(w, &vs->real_servers, &vs->nreal_servers, sizeof(*slot));
+	if (slot)
+		*slot = rs;
+	else
+		free(rs.checkers);
+}
+
+static void sorry_server(struct walk *w, const struct conf_node *n, void *obj)
+{
+	struct conf_virtual_server *vs = obj;
+	struct conf_real_server rs = { 0 };
+	if (n->has_block) {
+		error_at(w, n, "'sorry_server' does not take a { } block");
+		return;
+	}
+	if (rs_address(w, n, &rs, 1) < 0)
+		return;
+	free(vs->sorry_server);
+	if (!(vs->sorry_server = malloc(sizeof(rs))))
+		w->oom = 1;
+	else
+		*vs->sorry_server = rs;
+}
+
+static void persistence_timeout(struct walk *w, const struct conf_node *n, void *obj)
+{
+	struct conf_virtual_server *vs = obj;
+	long long t;
+	/* a missing value means keepalived's default of 6 minutes */
+	if (n->nargs == 0 && !n->has_block) {
+		vs->persistence_timeout = 360;
+		return;
+	}
+	if (n->nargs != 1 || n->has_block || parse_num(n->args[0], 0, 2678400, &t) < 0) {
+		error_at(w, n, "'persistence_timeout' value is not a number of seconds in 1..2678400");
+		return;
+	}
+	/* seen in the wild meaning "no persistence"; keepalived rejects it too */
+	if (t == 0)
+		warn_at(w, n, "'persistence_timeout 0' is outside 1..2678400, ignored (no persistence)");
+	vs->persistence_timeout = (unsigned)t;
+}
+
+static void persistence_granularity(struct walk *w, const struct conf_node *n, void *obj)
+{
+	struct conf_virtual_server *vs = obj;
+	struct conf_ip mask;
+	long long bits;
+	if (n->nargs != 1 || n->has_block ||
+	    (parse_ip(n->args[0], &mask) < 0 && parse_num(n->args[0], 1, 128, &bits) < 0)) {
+		error_at(w, n, "'persistence_granularity' expects a netmask or a prefix length");
+		return;
+	}
+	vs->persistence_granularity = n->args[0];
+}
+
+#define VS(f) offsetof(struct conf_virtual_server, f)
+static const struct kw vs_kws[] = {
+	{ "delay_loop", KW_TIMER, VS(delay_loop_ms), 1, 86400000, NULL, NULL, NULL },
+	{ "lb_algo", KW_STR, VS(lb_algo), 0, 0, schedulers, NULL, NULL },
+	{ "lvs_sched", KW_STR, VS(lb_algo), 0, 0, schedulers, NULL, NULL },
+	{ "lb_kind", KW_ENUM, VS(lb_kind), 0, 0, lb_kinds, NULL, NULL },
+	{ "lvs_method", KW_ENUM, VS(lb_kind), 0, 0, lb_kinds, NULL, NULL },
+	{ "persistence_timeout", KW_CUSTOM, 0, 0, 0, NULL, persistence_timeout, NULL },
+	{ "persistence_granularity", KW_CUSTOM, 0, 0, 0, NULL, persistence_granularity, NULL },
+	{ "protocol", KW_ENUM, VS(protocol), 0, 0, protocols, NULL, NULL },
+	{ "virtualhost", KW_STR, VS(virtualhost), 0, 0, NULL, NULL, NULL },
+	{ "sorry_server", KW_CUSTOM, 0, 0, 0, NULL, sorry_server, NULL },
+	{ "quorum", KW_UINT, VS(quorum), 1, 65535, NULL, NULL, NULL },
+	{ "hysteresis", KW_UINT, VS(hysteresis), 0, 65535, NULL, NULL, NULL },
+	{ "quorum_up", KW_CMD, VS(quorum_up), 0, 0, NULL, NULL, NULL },
+	{ "quorum_down", KW_CMD, VS(quorum_down), 0, 0, NULL, NULL, NULL },
+	{ "ha_suspend", KW_FLAG, VS(ha_suspend), 0, 0, NULL, NULL, NULL },
+	{ "alpha", KW_FLAG, VS(alpha), 0, 0, NULL, NULL, NULL },
+	{ "omega", KW_FLAG, VS(omega), 0, 0, NULL, NULL, NULL },
+	{ "inhibit_on_failure", KW_FLAG, VS(inhibit_on_failure), 0, 0, NULL, NULL, NULL },
+	{ "real_server", KW_CUSTOM, 0, 0, 0, NULL, real_server, NULL },
+	{ "nat_mask", KW_OBSOLETE, 0, 0, 0, NULL, NULL, NULL },
+	{ "sorry_server_inhibit", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "sorry_server_lvs_method", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "ops", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "one_packet", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "persistence_engine", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "smtp_alert", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "ip_family", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "retry", KW_UINT, NO_STORE, 0, 1000000, NULL, NULL, NULL },
+	{ "delay_before_retry", KW_TIMER, NO_STORE, 0, 86400000, NULL, NULL, NULL },
+	{ "connect_timeout", KW_TIMER, NO_STORE, 1, 3600000, NULL, NULL, NULL },
+	{ "warmup", KW_TIMER, NO_STORE, 0, 86400000, NULL, NULL, NULL },
+	END_KW
+};
+
+/* ---- top level ---- */
+
+static void load_global(struct walk *w, const struct conf_node *n)
+{
+	struct conf_global *g = &w->conf->global;
+	if (n->nargs || !n->has_block) {
+		error_at(w, n, "'global_defs' takes no name and needs a { } block");
+		return;
+	}
+	g->file = n->file;
+	g->line = n->line;
+	walk_block(w, n, global_kws, g, "global_defs");
+}
+
+static void load_script(struct walk *w, const struct conf_node *n)
+{
+	if (!named_block(w, n))
+		return;
+	struct conf_vrrp_script *s = grow(w, &w->conf->scripts, &w->conf->nscripts, sizeof(*s));
+	if (!s)
+		return;
+	s->name = n->args[0];
+	s->interval_ms = 1000;
+	s->rise = s->fall = 1;
+	s->file = n->file;
+	s->line = n->line;
+	walk_block(w, n, script_kws, s, "vrrp_script");
+	if (!s->script.argc)
+		error_at(w, n, "vrrp_script %s: no script", s->name);
+}
+
+static void load_instance(struct walk *w, const struct conf_node *n)
+{
+	struct conf_keepalived *c = w->conf;
+	if (!named_block(w, n))
+		return;
+	for (int i = 0; i < c->ninstances; i++)
+		if (strcmp(c->instances[i].name, n->args[0]) == 0) {
+			error_at(w, n, "vrrp_instance %s is defined twice", n->args[0]);
+			return;
+		}
+	struct conf_vrrp_instance *vi = grow(w, &c->instances, &c->ninstances, sizeof(*vi));
+	if (!vi)
+		return;
+	vi->name = n->args[0];
+	vi->priority = 100;
+	vi->advert_int_ms = 1000;
+	vi->garp_master_delay_ms = 5000;
+	vi->garp_master_repeat = 5;
+	vi->file = n->file;
+	vi->line = n->line;
+	walk_block(w, n, instance_kws, vi, "vrrp_instance");
+	if (!vi->vrid)
+		error_at(w, n, "vrrp_instance %s: virtual_router_id is not set", vi->name);
+	unsigned version = vi->version ? vi->version : c->global.vrrp_version;
+	const struct conf_node *adv = conf_child(n, "advert_int");
+	if (version == 2 && vi->advert_int_ms % 1000 && adv) {
+		unsigned rounded = (vi->advert_int_ms + 500) / 1000 * 1000;
+		vi->advert_int_ms = rounded ? rounded : 1000;
+		warn_at(w, adv, "VRRPv2 advert_int must be whole seconds, using %u", vi->advert_int_ms / 1000);
+	}
+}
+
+static void load_sync_group(struct walk *w, const struct conf_node *n)
+{
+	if (!named_block(w, n))
+		return;
+	struct conf_sync_group *g = grow(w, &w->conf->sync_groups, &w->conf->nsync_groups, sizeof(*g));
+	if (!g)
+		return;
+	g->name = n->args[0];
+	g->file = n->file;
+	g->line = n->line;
+	walk_block(w, n, sync_kws, g, "vrrp_sync_group");
+	if (!g->instances.n)
+		error_at(w, n, "vrrp_sync_group %s: no group { } of instances", g->name);
+}
+
+/* Entries: "ADDR PORT", "ADDR-LAST PORT" (IPv4 range in the last byte), "fwmark N". */
+static void load_vs_group(struct walk *w, const struct conf_node *n)
+{
+	if (!named_block(w, n))
+		return;
+	struct conf_vs_group *g = grow(w, &w->conf->vs_groups, &w->conf->nvs_groups, sizeof(*g));
+	if (!g)
+		return;
+	g->name = n->args[0];
+	g->file = n->file;
+	g->line = n->line;
+	for (const struct conf_node *e = n->child; e; e = e->next) {
+		struct conf_vsg_entry entry = { .line = e->line };
+		long long num, last = 0;
+		if (strcmp(e->keyword, "fwmark") == 0) {
+			if (e->nargs != 1 || e->has_block || parse_num(e->args[0], 1, 4294967295, &num) < 0) {
+				error_at(w, e, "'fwmark' expects a number 1..4294967295");
+				continue;
+			}
+			entry.fwmark = (unsigned)num;
+		} else {
+			char addr[64];
+			const char *dash = strchr(e->keyword, '-');
+			snprintf(addr, sizeof(addr), "%.*s", dash ? (int)(dash - e->keyword) : 63, e->keyword);
+			if (e->nargs != 1 || e->has_block || parse_ip(addr, &entry.addr) < 0 ||
+			    parse_num(e->args[0], 0, 65535, &num) < 0 ||
+			    (dash && (entry.addr.family != AF_INET || parse_num(dash + 1, entry.addr.addr[3], 255, &last) < 0))) {
+				error_at(w, e, "virtual_server_group entry expects ADDR[-LAST] PORT or fwmark N");
+				continue;
+			}
+			entry.port = (unsigned)num;
+			entry.range_last = (unsigned)last;
+		}
+		struct conf_vsg_entry *slot = grow(w, &g->entries, &g->nentries, sizeof(*slot));
+		if (slot)
+			*slot = entry;
+	}
+}
+
+static void load_virtual_server(struct walk *w, const struct conf_node *n)
+{
+	struct conf_virtual_server vs = { .delay_loop_ms = 60000, .lb_algo = "wlc", .quorum = 1 };
+	long long num;
+	vs.file = n->file;
+	vs.line = n->line;
+	if (n->nargs == 2 && strcmp(n->args[0], "fwmark") == 0) {
+		vs.kind = CONF_VS_FWMARK;
+		if (parse_num(n->args[1], 1, 4294967295, &num) < 0) {
+			error_at(w, n, "virtual_server fwmark '%s' is not a number 1..4294967295", n->args[1]);
+			return;
+		}
+		vs.fwmark = (unsigned)num;
+	} else if (n->nargs == 2 && strcmp(n->args[0], "group") == 0) {
+		vs.kind = CONF_VS_GROUP;
+		vs.group = n->args[1];
+	} else if (n->nargs == 2 && parse_ip(n->args[0], &vs.addr) == 0) {
+		if (parse_num(n->args[1], 0, 65535, &num) < 0) {
+			error_at(w, n, "virtual_server port '%s' is not a number 0..65535", n->args[1]);
+			return;
+		}
+		vs.kind = CONF_VS_ADDR;
+		vs.port = (unsigned)num;
+	} else {
+		error_at(w, n, "virtual_server expects IP PORT, fwmark N or group NAME");
+		return;
+	}
+	if (!n->has_block) {
+		error_at(w, n, "virtual_server needs a { } block");
+		return;
+	}
+	walk_block(w, n, vs_kws, &vs, "virtual_server");
+	if (!vs.nreal_servers)
+		warn_at(w, n, "virtual_server has no real_server");
+	struct conf_virtual_server *slot = grow(w, &w->conf->virtual_servers, &w->conf->nvirtual_servers, sizeof(*slot));
+	if (slot) {
+		*slot = vs;
+	} else {
+		for (int i = 0; i < vs.nreal_servers; i++)
+			free(vs.real_servers[i].checkers);
+		free(vs.real_servers);
+		free(vs.sorry_server);
+	}
+}
+
+static const char *const unsupported_blocks[] = {
+	"static_ipaddress", "static_routes", "static_rules", "linkbeat_interfaces", "bfd_instance",
+	"vrrp_track_process", "track_file", "garp_group", "net_namespace", "vrrp_track_file", NULL
+};
+
+/* References between blocks: what keepalived warns about and skips. */
+static void check_references(struct walk *w)
+{
+	struct conf_keepalived *c = w->conf;
+	for (int i = 0; i < c->ninstances; i++) {
+		struct conf_vrrp_instance *vi = &c->instances[i];
+		for (int t = 0; t < vi->track_script.n; t++) {
+			int found = 0;
+			for (int s = 0; s < c->nscripts && !found; s++)
+				found = strcmp(c->scripts[s].name, vi->track_script.v[t].name) == 0;
+			if (!found)
+				conf_diag(w->tree, 0, vi->file, vi->line, "vrrp_instance %s: track_script '%s' is not a vrrp_script, ignored",
+					vi->name, vi->track_script.v[t].name);
+		}
+		for (int j = 0; j < i; j++) {
+			struct conf_vrrp_instance *other = &c->instances[j];
+			if (vi->vrid && vi->vrid == other->vrid && vi->interface && other->interface &&
+			    strcmp(vi->interface, other->interface) == 0)
+				conf_diag(w->tree, 1, vi->file, vi->line, "vrrp_instance %s: virtual_router_id %u is already used by %s on %s",
+					vi->name, vi->vrid, other->name, vi->interface);
+		}
+	}
+	for (int g = 0; g < c->nsync_groups; g++)
+		for (int k = 0; k < c->sync_groups[g].instances.n; k++) {
+			const char *name = c->sync_groups[g].instances.v[k];
+			int found = 0;
+			for (int i = 0; i < c->ninstances && !found; i++)
+				found = strcmp(c->instances[i].name, name) == 0;
+			if (!found)
+				conf_diag(w->tree, 1, c->sync_groups[g].file, c->sync_groups[g].line,
+					"vrrp_sync_group %s: no vrrp_instance %s", c->sync_groups[g].name, name);
+		}
+	for (int v = 0; v < c->nvirtual_servers; v++) {
+		struct conf_virtual_server *vs = &c->virtual_servers[v];
+		int found = vs->kind != CONF_VS_GROUP;
+		for (int g = 0; g < c->nvs_groups && !found; g++)
+			found = strcmp(c->vs_groups[g].name, vs->group) == 0;
+		if (!found)
+			conf_diag(w->tree, 1, vs->file, vs->line, "virtual_server group '%s' is not defined", vs->group);
+	}
+}
+
+struct conf_keepalived *conf_keepalived_load(struct conf_tree *tree)
+{
+	struct conf_keepalived *c = calloc(1, sizeof(*c));
+	if (!c) {
+		conf_free(tree);
+		return NULL;
+	}
+	c->tree = tree;
+	c->global.smtp_port = 25;
+	c->global.smtp_connect_timeout_ms = 30000;
+	c->global.vrrp_version = 2;
+	c->global.vrrp_garp_master_delay_ms = 5000;
+	c->global.vrrp_garp_master_repeat = 5;
+	if (tree->nerrors)
+		return c;
+
+	struct walk w = { c, tree, 0 };
+	/* global_defs first: instances read its vrrp_version */
+	for (const struct conf_node *n = tree->root.child; n; n = n->next)
+		if (strcmp(n->keyword, "global_defs") == 0)
+			load_global(&w, n);
+	for (const struct conf_node *n = tree->root.child; n && !w.oom; n = n->next) {
+		const char *k = n->keyword;
+		if (strcmp(k, "global_defs") == 0)
+			continue;
+		else if (strcmp(k, "vrrp_script") == 0)
+			load_script(&w, n);
+		else if (strcmp(k, "vrrp_instance") == 0)
+			load_instance(&w, n);
+		else if (strcmp(k, "vrrp_sync_group") == 0)
+			load_sync_group(&w, n);
+		else if (strcmp(k, "virtual_server_group") == 0)
+			load_vs_group(&w, n);
+		else if (strcmp(k, "virtual_server") == 0)
+			load_virtual_server(&w, n);
+		else if (choice_index(unsupported_blocks, k) >= 0)
+			warn_at(&w, n, "'%s' is not supported by lvsbox and ignored", k);
+		else
+			warn_at(&w, n, "unknown keyword '%s' in top level", k);
+	}
+	if (!w.oom)
+		check_references(&w);
+	if (w.oom)
+		conf_diag(tree, 1, tree->nfiles ? tree->files[0] : "config", 0, "out of memory");
+	return c;
+}
+
+struct conf_keepalived *conf_keepalived_read(const char *path)
+{
+	struct conf_tree *tree = conf_parse_file(path, 0);
+	return tree ? conf_keepalived_load(tree) : NULL;
+}
+
+static void free_real_server(struct conf_real_server *rs)
+{
+	if (rs)
+		free(rs->checkers);
+}
+
+void conf_keepalived_free(struct conf_keepalived *c)
+{
+	if (!c)
+		return;
+	free(c->global.notification_email.v);
+	free(c->scripts);
+	for (int i = 0; i < c->ninstances; i++) {
+		struct conf_vrrp_instance *vi = &c->instances[i];
+		free(vi->vips.v);
+		free(vi->vips_excluded.v);
+		free(vi->unicast_peers.v);
+		free(vi->track_interface.v);
+		free(vi->track_script.v);
+		free(vi->track_file.v);
+	}
+	free(c->instances);
+	for (int i = 0; i < c->nsync_groups; i++)
+		free(c->sync_groups[i].instances.v);
+	free(c->sync_groups);
+	for (int i = 0; i < c->nvs_groups; i++)
+		free(c->vs_groups[i].entries);
+	free(c->vs_groups);
+	for (int i = 0; i < c->nvirtual_servers; i++) {
+		struct conf_virtual_server *vs = &c->virtual_servers[i];
+		for (int r = 0; r < vs->nreal_servers; r++)
+			free_real_server(&vs->real_servers[r]);
+		free(vs->real_servers);
+		free_real_server(vs->sorry_server);
+		free(vs->sorry_server);
+	}
+	free(c->virtual_servers);
+	conf_free(c->tree);
+	free(c);
+}
+
+const char *conf_checker_name(int type)
+{
+	return type >= 0 && type <= CONF_CHECK_PING ? checker_names[type] : "?";
+}
+
+const char *conf_ip_str(const struct conf_ip *ip, char *buf, size_t size)
+{
+	if (!ip->family || !inet_ntop(ip->family, ip->addr, buf, (socklen_t)size))
+		snprintf(buf, size, "-");
+	return buf;
+}

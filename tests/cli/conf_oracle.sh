@@ -1,0 +1,74 @@
+#!/bin/bash
+# conf_oracle.sh - keepalived 2.2.7 ("keepalived -t -f FILE", Debian's
+# package) as the independent judge of our config parser (build/dev/conf_check):
+# for every fixture, example config and broken input both must agree on
+# "clean" versus "has problems", and where keepalived names lines, on which
+# lines. keepalived -t looks up interfaces, so it runs in a network namespace
+# of our own holding the interfaces the configs name.
+# Broken inputs that say "# keepalived accepts this: WHY" are where lvsbox is
+# deliberately stricter; there keepalived must exit 0 and we must report an error.
+cd "$(dirname "$0")/../.." || exit 2
+. tests/lib.sh
+
+toolchain/deps.sh conf || die_suite "conf oracle: cannot install keepalived"
+[ "$(id -u)" = 0 ] || die_suite "conf oracle: needs root for a network namespace"
+check=$PWD/build/dev/conf_check
+make -j2 "$check" >/dev/null 2>&1 || die_suite "conf oracle: cannot build $check"
+
+ns=lvsbox-conf-$$
+work=$(mktemp -d /tmp/conf_oracle.XXXXXX)
+cleanup() { ip netns del "$ns" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+ip netns add "$ns" || die_suite "conf oracle: cannot create a network namespace"
+i=0
+for ifname in eth0 eth1 ens160; do
+	ip -n "$ns" link add "$ifname" type veth peer name "peer$i" || die_suite "conf oracle: cannot add $ifname"
+	ip -n "$ns" link set "$ifname" up
+	i=$((i + 1))
+done
+
+# keepalived's verdict: exit status, and the sorted line numbers it names for this file
+keepalived_check() {
+	timeout 20 ip netns exec "$ns" keepalived -t -f "$1" >"$work/k.out" 2>&1
+	echo $? >"$work/k.rc"
+	grep -o "$(basename "$1"): Line [0-9]*" "$work/k.out" | grep -o '[0-9]*$' | sort -nu | tr '\n' ' '
+}
+# ours: exit status (0 clean, 1 warnings, 2 errors), and the lines we name
+ours_check() {
+	"$check" "$1" 2>"$work/o.out"
+	echo $? >"$work/o.rc"
+	grep -o "^$1:[0-9]*:" "$work/o.out" | grep -o '[0-9]*:$' | tr -d : | sort -nu | tr '\n' ' '
+}
+
+for f in tests/fixtures/keepalived/*.conf configs/*.conf tests/unit/conf/valid/*.conf tests/unit/conf/broken/*.conf; do
+	[ -f "$f" ] || continue
+	abs=$(readlink -f "$f")
+	k_lines=$(keepalived_check "$abs"); k_rc=$(cat "$work/k.rc")
+	o_lines=$(cd "$(dirname "$abs")" && ours_check "$(basename "$abs")"); o_rc=$(cat "$work/o.rc")
+	[ "$k_rc" = 124 ] && { fail "oracle $f: keepalived -t timed out"; continue; }
+	if grep -q '^# keepalived accepts this:' "$f"; then
+		if [ "$k_rc" = 0 ] && [ "$o_rc" = 2 ]; then
+			ok "oracle $f: deliberately stricter than keepalived (it exits 0, we report an error)"
+		else
+			fail "oracle $f: expected keepalived exit 0 and our error, got keepalived $k_rc, ours $o_rc"
+		fi
+		continue
+	fi
+	k_valid=$([ "$k_rc" = 0 ] && echo clean || echo problems)
+	o_valid=$([ "$o_rc" = 0 ] && echo clean || echo problems)
+	check_eq "oracle $f: keepalived -t and lvsbox agree ($k_valid)" "$k_valid" "$o_valid"
+	[ "$k_valid" = "$o_valid" ] || sed 's/^/#   keepalived: /' "$work/k.out" | head -5
+	# where keepalived names lines, we must name the same ones (fixtures and
+	# examples) or at least report our first problem on one of them (broken inputs,
+	# where keepalived often adds follow-on complaints)
+	if [ -n "$k_lines" ]; then
+		case $f in
+		tests/unit/conf/broken/*)
+			first=$(grep -o -m1 "^$(basename "$abs"):[0-9]*:" "$work/o.out" | grep -o '[0-9]*:$' | tr -d :)
+			if [[ " $k_lines" == *" $first "* ]]; then ok "oracle $f: our line $first is one keepalived names ($k_lines)"
+			else fail "oracle $f: our lines '$o_lines' not among keepalived's '$k_lines'"; fi ;;
+		*)
+			check_eq "oracle $f: same lines flagged as keepalived" "$k_lines" "$o_lines" ;;
+		esac
+	fi
+done

@@ -1,0 +1,160 @@
+#!/bin/bash
+# malta.sh - part 3 of the cross suite: boots the mipsel lvsbox under
+# qemu-system-mipsel -M malta with Debian's 4kc-malta kernel and an initramfs
+# whose /init is tests/cross/malta_init.c; it loads the IPVS modules and runs
+# tests/cross/ipvs-commands with lvsctl. The same commands run with the real
+# ipvsadm on Debian's x86_64 kernel (tests/vm/vm-run.sh); each command's
+# output and exit status must match, and so must the kernel's own
+# /proc/net/ip_vs, which tells whether lvsctl's netlink messages were laid
+# out right on a 32-bit little-endian MIPS.
+cd "$(dirname "$0")/../.." || exit 2
+. tests/lib.sh
+. toolchain/apt.sh
+
+work=build/cross/malta
+kroot=build/toolchain/malta/root
+commands=tests/cross/ipvs-commands
+mark=@@lvsbox@@
+rm -rf "$work"
+mkdir -p "$work"
+
+# The kernel: Debian's linux-image-*-4kc-malta for mipsel, unpacked, with a
+# modules.dep made by the host's depmod (the package's postinst would).
+fetch_kernel() {
+	ls "$kroot"/boot/vmlinuz-* >/dev/null 2>&1 && ls "$kroot"/lib/modules/*/modules.dep >/dev/null 2>&1 && return 0
+	local pkg dir=build/toolchain/malta
+	(
+		flock 9
+		apt_add_arch mipsel
+		pkg=$(apt-cache depends linux-image-4kc-malta:mipsel 2>/dev/null | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+		[ -n "$pkg" ] || { echo "malta.sh: no linux-image-*-4kc-malta for mipsel in the package lists" >&2; exit 1; }
+		rm -rf "$dir"
+		apt_fetch "$dir" "$pkg" || exit 1
+		dpkg-deb -x "$dir"/linux-image-*.deb "$kroot" || exit 1
+		rm -f "$dir"/linux-image-*.deb
+		depmod -b "$kroot" "$(ls "$kroot/lib/modules")"
+	) 9>build/toolchain/.lock
+}
+
+# module_chain NAME: the module's dependencies in load order, then the module
+# (modules.dep lists the module's dependencies deepest last).
+module_chain() {
+	awk -v want="$1" -F': *' '
+		{ n = $1; sub(/.*\//, "", n); sub(/\.ko.*$/, "", n); gsub(/-/, "_", n) }
+		n == want { k = split($2, deps, " "); for (i = k; i >= 1; i--) print deps[i]; print $1; found = 1; exit }
+		END { if (!found) exit 1 }' "$moddir/modules.dep"
+}
+
+# build_initramfs: init, lvsbox with its applet links, modules, commands.
+build_initramfs() {
+	local stage=$work/initramfs m path base seen=" "
+	mkdir -p "$stage"/{bin,dev,modules}
+	cp build/mipsel/tests/malta_init "$stage/init"
+	cp build/mipsel/lvsbox "$stage/bin/lvsbox"
+	for a in lvsctl ipvsadm; do ln -s lvsbox "$stage/bin/$a"; done
+	mknod -m 600 "$stage/dev/console" c 5 1
+	cp "$commands" "$stage/commands"
+	# libcrc32c asks for crc32c, and a bare initramfs has no modprobe to
+	# answer the kernel's request: load crc32c_generic first. Schedulers are
+	# loaded up front for the same reason.
+	for m in crc32c_generic ip_vs ip_vs_rr ip_vs_wlc; do
+		for path in $(module_chain "$m") ; do
+			case "$seen" in *" $path "*) continue ;; esac
+			seen="$seen$path "
+			base=$(basename "$path"); base=${base%%.ko*}.ko
+			case "$path" in
+			*.ko.xz) xz -dc "$moddir/$path" ;;
+			*.ko) cat "$moddir/$path" ;;
+			*) echo "malta.sh: cannot unpack $path" >&2; return 1 ;;
+			esac >"$stage/modules/$base" || return 1
+			echo "$base" >>"$stage/modules/order"
+		done || { echo "malta.sh: module $m not in $moddir/modules.dep" >&2; return 1; }
+	done
+	(cd "$stage" && find . | cpio -o -H newc --quiet) | gzip -1 >"$work/initramfs.cpio.gz"
+}
+
+# split_transcript FILE DIR: one file per command, DIR/NNN, holding the
+# command line, its output and its exit status; console \r removed.
+split_transcript() {
+	mkdir -p "$2"
+	tr -d '\r' <"$1" | awk -v dir="$2" -v mark="$mark" '
+		index($0, mark " begin ") == 1 { n++; f = sprintf("%s/%03d", dir, n); print substr($0, length(mark) + 8) >f; next }
+		index($0, mark " end ") == 1 { if (f) { print substr($0, length(mark) + 6) >f; close(f) } f = ""; next }
+		f { print >f }'
+}
+
+# The kernel lists services in hash order, which depends on where the kernel
+# allocated its netns: sort the services (each kept with its real servers),
+# leave the header above and the exit status below them in place.
+canonical_proc() {
+	awk '/^(TCP|UDP|SCTP|FWM) / { if (b) print b | "sort"; b = $0; next }
+		/^  ->/ && b { b = b "\x01" $0; next }
+		{ if (b) { print b | "sort"; b = "" } close("sort"); print }
+		END { if (b) print b | "sort"; close("sort") }' | tr '\001' '\n'
+}
+
+if ! make --no-print-directory -j2 ARCH=mipsel all malta-init >"$work/build.log" 2>&1; then
+	tail -n 15 "$work/build.log" | sed 's/^/#   /'
+	die_suite "mipsel malta: cannot build lvsbox and malta_init for mipsel"
+fi
+fetch_kernel >"$work/fetch.log" 2>&1 || { sed 's/^/#   /' "$work/fetch.log"; die_suite "mipsel malta: cannot fetch Debian's 4kc-malta kernel"; }
+kernel=$(ls "$kroot"/boot/vmlinuz-* | head -n 1)
+moddir=$(ls -d "$kroot"/lib/modules/* | head -n 1)
+command -v qemu-system-mipsel >/dev/null || die_suite "mipsel malta: qemu-system-mipsel missing"
+build_initramfs 2>"$work/initramfs.log" || { sed 's/^/#   /' "$work/initramfs.log"; die_suite "mipsel malta: cannot build the initramfs"; }
+
+# The oracle boots its own guest; both run at once to save time.
+tests/vm/vm-run.sh tests/cross/ipvs-oracle.sh "$commands" >"$work/oracle.txt" 2>"$work/oracle.err" &
+oracle_pid=$!
+
+timeout 120 qemu-system-mipsel -M malta -m 256 -nographic -no-reboot -nic none \
+	-kernel "$kernel" -initrd "$work/initramfs.cpio.gz" \
+	-append "console=ttyS0 rdinit=/init loglevel=1 panic=-1" \
+	</dev/null >"$work/console.txt" 2>&1
+qemu_rc=$?
+wait "$oracle_pid"
+oracle_rc=$?
+
+tr -d '\r' <"$work/console.txt" >"$work/console.clean"
+if grep -q "^$mark init started" "$work/console.clean"; then
+	ok "mipsel malta: Debian's 4kc-malta kernel boots the static musl init"
+else
+	fail "mipsel malta: the init never started (qemu exit $qemu_rc)"
+	tail -n 20 "$work/console.clean" | sed 's/^/#   /'
+	exit 1
+fi
+check_eq "mipsel malta: the guest ran every command and powered off" "0 yes" \
+	"$qemu_rc $(grep -q "^$mark done" "$work/console.clean" && echo yes || echo no)"
+failed_modules=$(grep "^$mark module .* failed" "$work/console.clean")
+check_eq "mipsel malta: crc32c_generic, nf_conntrack and IPVS modules load" "" "$failed_modules"
+
+if [ "$oracle_rc" != 0 ] || ! grep -q "^$mark done" "$work/oracle.txt"; then
+	fail "mipsel malta: reference transcript from ipvsadm on x86_64 (vm-run.sh exit $oracle_rc)"
+	tail -n 20 "$work/oracle.err" | sed 's/^/#   /'
+	exit 1
+fi
+split_transcript "$work/console.clean" "$work/mipsel"
+split_transcript "$work/oracle.txt" "$work/x86_64"
+for ref in "$work"/x86_64/*; do
+	n=$(basename "$ref")
+	cmd=$(head -n 1 "$ref")
+	got=$work/mipsel/$n
+	if [ ! -f "$got" ]; then
+		fail "mipsel malta: '$cmd' never ran in the guest"
+		continue
+	fi
+	if [[ $cmd == "cat /proc/net/ip_vs" ]]; then
+		canonical_proc <"$ref" >"$ref.canon"
+		canonical_proc <"$got" >"$got.canon"
+		ref=$ref.canon got=$got.canon
+		what="kernel's /proc/net/ip_vs after $((10#$n - 1)) commands"
+	else
+		what="'$cmd' prints and exits as ipvsadm does on x86_64"
+	fi
+	if cmp -s "$ref" "$got"; then
+		ok "mipsel malta: $what"
+	else
+		fail "mipsel malta: $what"
+		diff -u "$ref" "$got" | head -n 30 | sed 's/^/#   /'
+	fi
+done

@@ -1,0 +1,95 @@
+#!/bin/bash
+# Cross suite: lvsbox on the targets it ships for.
+#   1. the unit tests, built static with musl for armhf, aarch64, mipsel and
+#      mips against the shipped objects, run under qemu-user;
+#   2. mbedTLS as built for each target (and x86_64): hashes against the
+#      host's sha256sum/sha384sum, an openssl-made certificate, the config;
+#   3. the mipsel binary booted under qemu-system-mipsel -M malta on Debian's
+#      4kc-malta kernel: IPVS modules loaded, lvsctl commands run, and the
+#      transcript compared with the real ipvsadm's on the x86_64 kernel
+#      (tests/vm/vm-run.sh), which checks the 32-bit netlink layout.
+# CROSS_ARCHES picks targets for parts 1-2 (default: all four).
+cd "$(dirname "$0")/../.." || exit 2
+. tests/lib.sh
+set -o pipefail
+
+arches=${CROSS_ARCHES:-"armhf aarch64 mipsel mips"}
+log=build/cross
+mkdir -p "$log"
+toolchain/deps.sh build src cross >"$log/deps.log" 2>&1 || { cat "$log/deps.log"; die_suite "cross: cannot install the cross packages"; }
+
+declare -A qemu=([armhf]=qemu-arm-static [aarch64]=qemu-aarch64-static [mipsel]=qemu-mipsel-static [mips]=qemu-mips-static [x86_64]=)
+
+# relabel ARCH: prefixes each report line read on stdin with ARCH; other
+# output becomes commentary.
+relabel() {
+	local line
+	while IFS= read -r line; do
+		case "$line" in
+		"ok - "*) echo "ok - $1: ${line#ok - }" ;;
+		"not ok - "*) echo "not ok - $1: ${line#not ok - }" ;;
+		"#"*) echo "$line" ;;
+		*) echo "# $1: $line" ;;
+		esac
+	done
+}
+
+# run_target ARCH WHAT PROGRAM ARGS...: runs a target program (under qemu-user
+# unless ARCH is the host's), bounded in time; reports a crash or a
+# non-zero exit that the program's own lines did not explain.
+run_target() {
+	local arch=$1 what=$2 out rc
+	shift 2
+	out=$(timeout 60 ${qemu[$arch]} "$@" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | relabel "$arch"
+	if [ $rc -ne 0 ] && ! grep -q '^not ok' <<<"$out"; then
+		fail "$arch: $what exited $rc$([ $rc = 124 ] && echo ' (timed out)')"
+	fi
+}
+
+# --- 1. unit tests under qemu-user ---
+for arch in $arches; do
+	if ! make --no-print-directory -j2 ARCH="$arch" all cross-unit >"$log/build-$arch.log" 2>&1; then
+		fail "$arch: build of lvsbox and the unit tests (see $log/build-$arch.log)"
+		tail -n 15 "$log/build-$arch.log" | sed 's/^/#   /'
+		continue
+	fi
+	ok "$arch: lvsbox and unit tests build (static musl)"
+	check_eq "$arch: lvsbox runs under ${qemu[$arch]} and knows its applets" \
+		"lvsctl ipvsadm lvsd checkd vrrpd rsctl" \
+		"$(timeout 30 ${qemu[$arch]} "build/$arch/lvsbox" --list 2>&1 | tr '\n' ' ' | sed 's/ $//')"
+	for src in tests/unit/test_*.c; do
+		name=$(basename "$src" .c)
+		if grep -q 'cross: host only' "$src"; then
+			echo "# $arch: $name is marked host only, not built for targets"
+			continue
+		fi
+		run_target "$arch" "$name" "build/$arch/tests/$name"
+	done
+done
+
+# --- 2. mbedTLS per target ---
+# Independent references made here, at test time: the host's coreutils
+# hashes of an input, and a certificate made by openssl.
+ref=$log/mbedtls-ref
+mkdir -p "$ref"
+head -c 100000 /dev/urandom >"$ref/input"
+sha256=$(sha256sum "$ref/input" | cut -d' ' -f1)
+sha384=$(sha384sum "$ref/input" | cut -d' ' -f1)
+if ! openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+	-subj /CN=lvsbox-test.example -keyout "$ref/key.pem" -out "$ref/cert.pem" >"$ref/openssl.log" 2>&1; then
+	fail "mbedtls: openssl could not make the reference certificate"
+fi
+for arch in x86_64 $arches; do
+	if ! make --no-print-directory -j2 ARCH="$arch" mbedtls-check >"$log/mbedtls-$arch.log" 2>&1; then
+		fail "$arch: build of mbedTLS and its check (see $log/mbedtls-$arch.log)"
+		tail -n 15 "$log/mbedtls-$arch.log" | sed 's/^/#   /'
+		continue
+	fi
+	run_target "$arch" "mbedtls_check" "build/$arch/tests/mbedtls_check" \
+		"$ref/input" "$sha256" "$sha384" "$ref/cert.pem" lvsbox-test.example
+done
+
+# --- 3. mipsel under qemu-system-mipsel -M malta ---
+tests/cross/malta.sh

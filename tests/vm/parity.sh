@@ -1,0 +1,181 @@
+#!/bin/bash
+# parity.sh - runs ipvsadm scenarios with the real ipvsadm and with lvsctl on
+# the same kernel and compares what a user would see, line by line.
+#
+# Usage: tests/vm/parity.sh [-r REFDIR] [-t TESTDIR] [-o OUTDIR] SCENARIO.cmds...
+#   REFDIR   directory whose `ipvsadm` is the reference
+#            (default: a link to /usr/sbin/ipvsadm)
+#   TESTDIR  directory whose `ipvsadm` is under test (default build/x86_64/bin,
+#            where ipvsadm is a link to lvsbox)
+#   OUTDIR   where the transcripts go (default build/vm/parity)
+# Needs root and a kernel with IPVS: run it inside the guest (vm-run.sh).
+#
+# Scenario format (tests/fixtures/ipvsadm/README.md, plus stdin): one ipvsadm
+# command line per line without the leading "ipvsadm"; words are split on
+# blanks, there is no quoting; a line starting with "#" and blank lines are
+# skipped. A line may end with a redirection that becomes the command's stdin:
+#   -R < restore.txt        the file, relative to the scenario's directory
+#   -R <<END                the lines that follow, up to a line "END"
+#   ...
+#   END
+# Every other command gets /dev/null as stdin.
+#
+# Each scenario runs twice on a fresh table (emptied, sync daemons stopped,
+# timeouts 900 120 300, all done with /usr/sbin/ipvsadm): once with each tool,
+# both invoked through PATH as plain `ipvsadm` so argv[0] is the same. After
+# every line the transcript records its stdout, stderr and exit status, then
+# `ipvsadm -Ln` and, when that lists a service, `ipvsadm -S -n`, both by the
+# same tool. Independently, /usr/sbin/ipvsadm's -Ln and -S -n after every line
+# form an oracle transcript: it shows the kernel table each tool programmed.
+# Two report lines per scenario: the tool transcripts, the oracle transcripts.
+set -u
+set +h  # look `ipvsadm` up in PATH each time: PATH changes between runs
+repo=$(cd "$(dirname "$0")/../.." && pwd) || exit 2
+. "$repo/tests/lib.sh"
+
+real=/usr/sbin/ipvsadm
+refdir=
+testdir=$repo/build/x86_64/bin
+outdir=$repo/build/vm/parity
+while getopts r:t:o: opt; do
+	case $opt in
+	r) refdir=$(realpath "$OPTARG") ;;
+	t) testdir=$(realpath "$OPTARG") ;;
+	o) outdir=$OPTARG ;;
+	*) echo "usage: $0 [-r REFDIR] [-t TESTDIR] [-o OUTDIR] SCENARIO..." >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -ge 1 ] || { echo "$0: no scenario" >&2; exit 2; }
+mkdir -p "$outdir" || exit 2
+if [ -z "$refdir" ]; then
+	refdir=$outdir/real-ipvsadm
+	mkdir -p "$refdir" && ln -sfn "$real" "$refdir/ipvsadm"
+fi
+for d in "$refdir" "$testdir"; do
+	[ -x "$d/ipvsadm" ] || die_suite "parity: no runnable ipvsadm in $d (make?)"
+done
+[ -r /proc/net/ip_vs ] || die_suite "parity: this kernel has no IPVS (run inside vm-run.sh)"
+
+fresh_table() {
+	"$real" -C
+	"$real" --stop-daemon master 2>/dev/null
+	"$real" --stop-daemon backup 2>/dev/null
+	"$real" --set 900 120 300
+}
+
+# load_scenario FILE: fills steps[] (the command lines) and step_stdin[]
+# (a file or /dev/null). Here-document bodies are written to $work.
+load_scenario() {
+	local file=$1 dir line word body words n=0
+	local heredoc_re='^(.*[^<])[<][<][[:space:]]*([A-Za-z_][A-Za-z0-9_]*)[[:space:]]*$'
+	local redirect_re='^(.*[^<])[<][[:space:]]*([^[:space:]]+)[[:space:]]*$'
+	dir=$(dirname "$file")
+	steps=() step_stdin=()
+	while IFS= read -r line || [ -n "$line" ]; do
+		case $line in ''|'#'*) continue ;; esac
+		[[ $line =~ ^[[:space:]]*$ ]] && continue
+		if [[ $line =~ $heredoc_re ]]; then
+			word=${BASH_REMATCH[2]}
+			line=${BASH_REMATCH[1]}
+			body=$work/stdin.$n
+			: >"$body"
+			local closed=0
+			while IFS= read -r l2; do
+				[ "$l2" = "$word" ] && { closed=1; break; }
+				printf '%s\n' "$l2" >>"$body"
+			done
+			[ $closed = 1 ] || { echo "$file: here-document $word not closed" >&2; return 1; }
+			step_stdin[n]=$body
+		elif [[ $line =~ $redirect_re ]]; then
+			line=${BASH_REMATCH[1]}
+			step_stdin[n]=$dir/${BASH_REMATCH[2]}
+			[ -r "${step_stdin[n]}" ] || { echo "$file: cannot read ${step_stdin[n]}" >&2; return 1; }
+		else
+			step_stdin[n]=/dev/null
+		fi
+		read -ra words <<<"$line"
+		steps[n]=${words[*]}
+		n=$((n + 1))
+	done <"$file"
+	[ $n -gt 0 ] || { echo "$file: no command lines" >&2; return 1; }
+}
+
+# section TITLE FILE: one titled block of a transcript.
+section() {
+	echo "--- $1"
+	cat "$2"
+}
+
+# The tools run with TOOLDIR first in a PATH that has no other ipvsadm (the
+# real one lives in /usr/sbin), so a missing tool cannot fall back on it.
+tool_path=/usr/local/bin:/usr/bin:/bin
+
+# run_scenario TOOLDIR TRANSCRIPT ORACLE
+run_scenario() {
+	local tooldir=$1 transcript=$2 oracle=$3 i words status
+	: >"$transcript"; : >"$oracle"
+	fresh_table
+	for i in "${!steps[@]}"; do
+		read -ra words <<<"${steps[i]}"
+		PATH="$tooldir:$tool_path" ipvsadm "${words[@]}" <"${step_stdin[i]}" >"$work/out" 2>"$work/err"
+		status=$?
+		PATH="$tooldir:$tool_path" ipvsadm -Ln </dev/null >"$work/list" 2>&1
+		{
+			echo "### ipvsadm ${steps[i]}"
+			section stdout "$work/out"
+			section stderr "$work/err"
+			echo "--- exit $status"
+			section "ipvsadm -Ln" "$work/list"
+			# Three header lines when the table is empty.
+			if [ "$(wc -l <"$work/list")" -gt 3 ]; then
+				PATH="$tooldir:$tool_path" ipvsadm -S -n </dev/null >"$work/save" 2>&1
+				section "ipvsadm -S -n" "$work/save"
+			fi
+		} >>"$transcript"
+		"$real" -Ln >"$work/list" 2>&1
+		"$real" -S -n >"$work/save" 2>&1
+		{
+			echo "### after: ipvsadm ${steps[i]}"
+			section "$real -Ln" "$work/list"
+			section "$real -S -n" "$work/save"
+		} >>"$oracle"
+	done
+	fresh_table
+}
+
+# report WHAT REF TEST: ok when identical, else not ok and a readable diff
+# naming the command line after which they first part.
+report() {
+	local what=$1 ref=$2 test=$3 first cmd
+	if cmp -s "$ref" "$test"; then
+		ok "$what"
+		return 0
+	fi
+	fail "$what"
+	first=$(cmp "$ref" "$test" 2>/dev/null | sed -n 's/.* line \([0-9]*\).*/\1/p')
+	[ -n "$first" ] || first=$(($(wc -l <"$ref") + 1))
+	cmd=$(head -n "$first" "$ref" | grep '^### ' | tail -n 1)
+	echo "#   first difference under: ${cmd#\#\#\# }"
+	diff -U2 --label "ipvsadm" --label "under test" "$ref" "$test" | head -n 60 | sed 's/^/#   /'
+	echo "#   transcripts: $ref $test"
+	return 1
+}
+
+work=$(mktemp -d /tmp/parity.XXXXXX) || exit 2
+trap 'rm -rf "$work"' EXIT
+status=0
+for scenario in "$@"; do
+	name=$(basename "$scenario" .cmds)
+	if ! load_scenario "$scenario"; then
+		fail "parity $name: scenario does not parse"; status=1; continue
+	fi
+	base=$outdir/$name
+	run_scenario "$refdir" "$base.ref" "$base.ref-oracle"
+	run_scenario "$testdir" "$base.test" "$base.test-oracle"
+	report "parity $name: same output and exit status as ipvsadm (${#steps[@]} commands)" \
+		"$base.ref" "$base.test" || status=1
+	report "parity $name: same kernel table, as ipvsadm lists it" \
+		"$base.ref-oracle" "$base.test-oracle" || status=1
+done
+exit $status

@@ -1,0 +1,86 @@
+/*
+ * mbedtls-config.h - the mbedTLS 2.28 build configuration of lvsbox.
+ *
+ * checkd's SSL_GET needs a TLS 1.2 client and nothing else: no server side,
+ * no SSL 3.0 / TLS 1.0 / 1.1 / DTLS, no PSK, no CBC or legacy ciphers, no
+ * file system access (CA certificates are read by checkd and handed over as
+ * a buffer). toolchain/mbedtls.sh installs this file as mbedtls/config.h, so
+ * code that includes mbedTLS headers sees the same options the library was
+ * built with. The cross suite checks the option set against this list.
+ */
+#ifndef LVSBOX_MBEDTLS_CONFIG_H
+#define LVSBOX_MBEDTLS_CONFIG_H
+
+/* Platform: POSIX with a clock and a calendar (certificate validity). */
+#define MBEDTLS_HAVE_ASM
+#define MBEDTLS_HAVE_TIME
+#define MBEDTLS_HAVE_TIME_DATE
+
+/* Protocol: TLS 1.2 client with the extensions servers expect today. */
+#define MBEDTLS_SSL_TLS_C
+#define MBEDTLS_SSL_CLI_C
+#define MBEDTLS_SSL_PROTO_TLS1_2
+#define MBEDTLS_SSL_SERVER_NAME_INDICATION
+#define MBEDTLS_SSL_SESSION_TICKETS
+#define MBEDTLS_SSL_EXTENDED_MASTER_SECRET
+#define MBEDTLS_SSL_ENCRYPT_THEN_MAC
+#define MBEDTLS_SSL_KEEP_PEER_CERTIFICATE
+
+/* Key exchange: ECDHE with RSA or ECDSA certificates, and plain RSA for old
+ * real servers that offer nothing else. */
+#define MBEDTLS_KEY_EXCHANGE_RSA_ENABLED
+#define MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED
+#define MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED
+#define MBEDTLS_ECP_DP_SECP256R1_ENABLED
+#define MBEDTLS_ECP_DP_SECP384R1_ENABLED
+#define MBEDTLS_ECP_DP_CURVE25519_ENABLED
+#define MBEDTLS_ECP_NIST_OPTIM
+#define MBEDTLS_PKCS1_V15
+
+/* Record protection: AEAD only. */
+#define MBEDTLS_AES_C
+#define MBEDTLS_AES_ROM_TABLES
+#define MBEDTLS_GCM_C
+#define MBEDTLS_CHACHA20_C
+#define MBEDTLS_POLY1305_C
+#define MBEDTLS_CHACHAPOLY_C
+#define MBEDTLS_CIPHER_C
+
+/* Hashes: SHA-256 and SHA-384 (SHA-512 code) for handshakes and signatures;
+ * SHA-1 because many deployed certificate chains still carry it. */
+#define MBEDTLS_MD_C
+#define MBEDTLS_SHA256_C
+#define MBEDTLS_SHA512_C
+#define MBEDTLS_SHA1_C
+
+/* Public keys and certificates, for optional CA verification. */
+#define MBEDTLS_BIGNUM_C
+#define MBEDTLS_RSA_C
+#define MBEDTLS_ECP_C
+#define MBEDTLS_ECDH_C
+#define MBEDTLS_ECDSA_C
+#define MBEDTLS_PK_C
+#define MBEDTLS_PK_PARSE_C
+#define MBEDTLS_ASN1_PARSE_C
+#define MBEDTLS_ASN1_WRITE_C
+#define MBEDTLS_OID_C
+#define MBEDTLS_X509_USE_C
+#define MBEDTLS_X509_CRT_PARSE_C
+#define MBEDTLS_PEM_PARSE_C
+#define MBEDTLS_BASE64_C
+
+/* Randomness: the kernel's getrandom/urandom through mbedTLS's default
+ * entropy source, stretched by CTR_DRBG. */
+#define MBEDTLS_ENTROPY_C
+#define MBEDTLS_CTR_DRBG_C
+
+/* Readable reasons in checkd's log ("X509 - Certificate verification failed"). */
+#define MBEDTLS_ERROR_C
+
+/* Health checks exchange a request and the head of a response; 4 KiB
+ * outgoing records keep each TLS context small on a 32 MB router, while
+ * incoming records must stay at the protocol maximum. */
+#define MBEDTLS_SSL_OUT_CONTENT_LEN 4096
+
+#include "mbedtls/check_config.h"
+#endif
