@@ -522,6 +522,7 @@ struct exchange {
 	int (*on_msg)(const struct nlmsghdr *nlh, void *arg);
 	void *arg;
 	int result;     /* first non-zero on_msg result */
+	int kernel_err; /* the kernel's negative errno, when it refused */
 };
 
 static int on_reply(const struct nlmsghdr *nlh, void *data)
@@ -539,6 +540,38 @@ static int on_reply(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* NLMSG_ERROR: code 0 acknowledges, anything else is the kernel's refusal. */
+static int on_error_msg(const struct nlmsghdr *nlh, void *data)
+{
+	struct exchange *x = data;
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err))) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	if (err->error == 0)
+		return MNL_CB_STOP;
+	x->kernel_err = err->error < 0 ? err->error : -err->error;
+	return MNL_CB_ERROR;
+}
+
+/* NLMSG_DONE ends a dump; a negative code in it says the dump failed. */
+static int on_done_msg(const struct nlmsghdr *nlh, void *data)
+{
+	struct exchange *x = data;
+	int32_t code;
+
+	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(code)) {
+		memcpy(&code, mnl_nlmsg_get_payload(nlh), sizeof(code));
+		if (code < 0) {
+			x->kernel_err = code;
+			return MNL_CB_ERROR;
+		}
+	}
+	return MNL_CB_STOP;
+}
+
 static int flush_chunk(struct ipvs *h);
 
 /* Sends one request and reads until its acknowledgement, NLMSG_DONE or an
@@ -546,7 +579,8 @@ static int flush_chunk(struct ipvs *h);
 static int exchange(struct ipvs *h, struct nlmsghdr *req,
 		    int (*on_msg)(const struct nlmsghdr *, void *), void *arg)
 {
-	struct exchange x = { h, on_msg, arg, 0 };
+	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = on_error_msg, [NLMSG_DONE] = on_done_msg };
+	struct exchange x = { h, on_msg, arg, 0, 0 };
 	int rc = MNL_CB_OK;
 
 	if (mnl_socket_sendto(h->nl, req, req->nlmsg_len) < 0)
@@ -560,31 +594,43 @@ static int exchange(struct ipvs *h, struct nlmsghdr *req,
 			h->broken = true;
 			return errno == EAGAIN ? -ETIMEDOUT : -errno;
 		}
-		rc = mnl_cb_run(h->rx, (size_t)n, req->nlmsg_seq, h->portid, on_reply, &x);
+		rc = mnl_cb_run2(h->rx, (size_t)n, req->nlmsg_seq, h->portid, on_reply, &x,
+				 ctl, NLMSG_MIN_TYPE);
 	}
 	if (rc == MNL_CB_ERROR) {
-		int err = errno;
+		int err = x.kernel_err;
 
-		/* EPROTO/ESRCH come from a message that is not ours, EINTR
-		 * from an interrupted dump: the stream is out of step. */
-		if (err == EPROTO || err == ESRCH || err == EINTR || err == EBADMSG)
+		/* Not the kernel's answer: a message of another exchange or a
+		 * mangled one, or an interrupted dump. The stream is out of
+		 * step; start the next request on a fresh socket. */
+		if (!err) {
+			err = -errno;
 			h->broken = true;
-		return x.result ? x.result : -err;
+		}
+		return x.result ? x.result : err;
 	}
 	return x.result;
 }
 
-/* Starts a request in the batch chunk while batching, else in h->tx. */
-static struct nlmsghdr *start_request(struct ipvs *h, uint8_t cmd, uint16_t flags)
+/* Starts a request that changes the table: built in the batch chunk while
+ * batching (sending the chunk first when it is full), else in h->tx. */
+static struct nlmsghdr *start_command(struct ipvs *h, uint8_t cmd)
 {
 	void *buf = h->tx;
 
-	if (h->batching && !(flags & NLM_F_DUMP)) {
-		if (h->chunk_used + REQUEST_MAX > BATCH_CHUNK || h->npending == h->pending_cap)
+	if (h->batching) {
+		if (h->chunk_used + REQUEST_MAX > BATCH_CHUNK ||
+		    h->npending >= h->pending_cap || h->npending >= h->max_in_flight)
 			flush_chunk(h);
 		buf = h->chunk + h->chunk_used;
 	}
-	return genl_put_request(buf, h->family, flags, next_seq(h), cmd, IPVS_GENL_VERSION);
+	return genl_put_request(buf, h->family, NLM_F_ACK, next_seq(h), cmd, IPVS_GENL_VERSION);
+}
+
+/* Starts a query (get or dump): never queued. */
+static struct nlmsghdr *start_query(struct ipvs *h, uint8_t cmd, uint16_t flags)
+{
+	return genl_put_request(h->tx, h->family, flags, next_seq(h), cmd, IPVS_GENL_VERSION);
 }
 
 /* Commands that change the table: queued while batching, else sent now. */
@@ -683,7 +729,7 @@ static void put_dest(struct nlmsghdr *nlh, const struct ipvs_service *svc, const
 
 static int service_command(struct ipvs *h, uint8_t cmd, const struct ipvs_service *svc)
 {
-	struct nlmsghdr *req = start_request(h, cmd, NLM_F_ACK);
+	struct nlmsghdr *req = start_command(h, cmd);
 
 	put_service(req, svc, false);
 	return run_command(h, req);
@@ -706,12 +752,12 @@ int ipvs_del_service(struct ipvs *h, const struct ipvs_service *svc)
 
 int ipvs_flush(struct ipvs *h)
 {
-	return run_command(h, start_request(h, IPVS_CMD_FLUSH, NLM_F_ACK));
+	return run_command(h, start_command(h, IPVS_CMD_FLUSH));
 }
 
 int ipvs_zero(struct ipvs *h, const struct ipvs_service *svc)
 {
-	struct nlmsghdr *req = start_request(h, IPVS_CMD_ZERO, NLM_F_ACK);
+	struct nlmsghdr *req = start_command(h, IPVS_CMD_ZERO);
 
 	if (svc)
 		put_service(req, svc, false);
@@ -721,7 +767,7 @@ int ipvs_zero(struct ipvs *h, const struct ipvs_service *svc)
 static int dest_command(struct ipvs *h, uint8_t cmd, const struct ipvs_service *svc,
 			const struct ipvs_dest *d)
 {
-	struct nlmsghdr *req = start_request(h, cmd, NLM_F_ACK);
+	struct nlmsghdr *req = start_command(h, cmd);
 
 	put_service(req, svc, false);
 	put_dest(req, svc, d);
@@ -751,7 +797,7 @@ static int on_one_service(const struct nlmsghdr *nlh, void *arg)
 int ipvs_get_service(struct ipvs *h, struct ipvs_service *svc)
 {
 	struct ipvs_service found;
-	struct nlmsghdr *req = start_request(h, IPVS_CMD_GET_SERVICE, NLM_F_ACK);
+	struct nlmsghdr *req = start_query(h, IPVS_CMD_GET_SERVICE, NLM_F_ACK);
 	int rc;
 
 	put_service(req, svc, false);
@@ -801,7 +847,7 @@ static int on_dumped_service(const struct nlmsghdr *nlh, void *arg)
 int ipvs_dump_services(struct ipvs *h, ipvs_service_fn fn, void *arg)
 {
 	struct collection all = { .item_size = sizeof(struct ipvs_service) };
-	int rc = run_query(h, start_request(h, IPVS_CMD_GET_SERVICE, NLM_F_DUMP), on_dumped_service, &all);
+	int rc = run_query(h, start_query(h, IPVS_CMD_GET_SERVICE, NLM_F_DUMP), on_dumped_service, &all);
 	size_t i;
 
 	for (i = 0; !rc && i < all.n; i++)
@@ -827,7 +873,7 @@ static int on_dumped_dest(const struct nlmsghdr *nlh, void *arg)
 int ipvs_dump_dests(struct ipvs *h, const struct ipvs_service *svc, ipvs_dest_fn fn, void *arg)
 {
 	struct dest_collection dc = { { .item_size = sizeof(struct ipvs_dest) }, svc->af };
-	struct nlmsghdr *req = start_request(h, IPVS_CMD_GET_DEST, NLM_F_DUMP);
+	struct nlmsghdr *req = start_query(h, IPVS_CMD_GET_DEST, NLM_F_DUMP);
 	size_t i;
 	int rc;
 
@@ -850,7 +896,7 @@ static int on_info(const struct nlmsghdr *nlh, void *arg)
 int ipvs_get_info(struct ipvs *h, struct ipvs_info *info)
 {
 	struct ipvs_info got = { 0 };
-	int rc = run_query(h, start_request(h, IPVS_CMD_GET_INFO, NLM_F_ACK), on_info, &got);
+	int rc = run_query(h, start_query(h, IPVS_CMD_GET_INFO, NLM_F_ACK), on_info, &got);
 
 	if (rc)
 		return rc;
@@ -876,7 +922,7 @@ static int on_timeouts(const struct nlmsghdr *nlh, void *arg)
 int ipvs_get_timeouts(struct ipvs *h, struct ipvs_timeouts *t)
 {
 	struct timeouts_answer a = { .seen = false };
-	int rc = run_query(h, start_request(h, IPVS_CMD_GET_CONFIG, NLM_F_ACK), on_timeouts, &a);
+	int rc = run_query(h, start_query(h, IPVS_CMD_GET_CONFIG, NLM_F_ACK), on_timeouts, &a);
 
 	if (rc)
 		return rc;
@@ -888,7 +934,7 @@ int ipvs_get_timeouts(struct ipvs *h, struct ipvs_timeouts *t)
 
 int ipvs_set_timeouts(struct ipvs *h, const struct ipvs_timeouts *t)
 {
-	struct nlmsghdr *req = start_request(h, IPVS_CMD_SET_CONFIG, NLM_F_ACK);
+	struct nlmsghdr *req = start_command(h, IPVS_CMD_SET_CONFIG);
 
 	mnl_attr_put_u32(req, IPVS_CMD_ATTR_TIMEOUT_TCP, t->tcp);
 	mnl_attr_put_u32(req, IPVS_CMD_ATTR_TIMEOUT_TCP_FIN, t->tcp_fin);
@@ -905,7 +951,7 @@ static void put_daemon_identity(struct nlmsghdr *nlh, const struct ipvs_daemon *
 
 int ipvs_start_daemon(struct ipvs *h, const struct ipvs_daemon *d)
 {
-	struct nlmsghdr *req = start_request(h, IPVS_CMD_NEW_DAEMON, NLM_F_ACK);
+	struct nlmsghdr *req = start_command(h, IPVS_CMD_NEW_DAEMON);
 	struct nlattr *nest = mnl_attr_nest_start(req, IPVS_CMD_ATTR_DAEMON);
 
 	put_daemon_identity(req, d);
@@ -926,7 +972,7 @@ int ipvs_start_daemon(struct ipvs *h, const struct ipvs_daemon *d)
 
 int ipvs_stop_daemon(struct ipvs *h, const struct ipvs_daemon *d)
 {
-	struct nlmsghdr *req = start_request(h, IPVS_CMD_DEL_DAEMON, NLM_F_ACK);
+	struct nlmsghdr *req = start_command(h, IPVS_CMD_DEL_DAEMON);
 	struct nlattr *nest = mnl_attr_nest_start(req, IPVS_CMD_ATTR_DAEMON);
 
 	put_daemon_identity(req, d);
@@ -958,7 +1004,7 @@ int ipvs_get_daemons(struct ipvs *h, struct ipvs_daemon out[2], int *n)
 	int rc;
 
 	memset(out, 0, 2 * sizeof(*out));
-	rc = run_query(h, start_request(h, IPVS_CMD_GET_DAEMON, NLM_F_DUMP), on_daemon, &list);
+	rc = run_query(h, start_query(h, IPVS_CMD_GET_DAEMON, NLM_F_DUMP), on_daemon, &list);
 	*n = rc ? 0 : list.n;
 	return rc;
 }

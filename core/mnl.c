@@ -142,11 +142,13 @@ void *mnl_nlmsg_put_extra_header(struct nlmsghdr *nlh, size_t size)
 	return extra;
 }
 
+/* Compared unsigned: libmnl 1.0.4 casts nlmsg_len to int, which takes a
+ * length above INT_MAX for a fitting one and walks off the buffer. */
 bool mnl_nlmsg_ok(const struct nlmsghdr *nlh, int len)
 {
 	return len >= (int)sizeof(*nlh) &&
 	       nlh->nlmsg_len >= sizeof(*nlh) &&
-	       (int)nlh->nlmsg_len <= len;
+	       nlh->nlmsg_len <= (unsigned)len;
 }
 
 struct nlmsghdr *mnl_nlmsg_next(const struct nlmsghdr *nlh, int *len)

@@ -21,7 +21,7 @@ TC_CFLAGS := $(TC_ARCH_CFLAGS) -isystem $(TC_KINC)
 TC_LDFLAGS := $(TC_ARCH_CFLAGS)
 TC_STAMP := $(TC_DIR)/.stamp
 
-$(TC_STAMP): toolchain/sysroot.sh toolchain/softfp.sh toolchain/apt.sh toolchain/$(ARCH).mk
+$(TC_STAMP): toolchain/sysroot.sh toolchain/softfp.sh toolchain/softfp/sfp-machine.h toolchain/apt.sh toolchain/$(ARCH).mk
 	toolchain/deps.sh build cross
 	toolchain/sysroot.sh $(TC_TRIPLE) $(TC_DEBARCH) $(TC_DIR) "$(TC_ARCH_CFLAGS)"
 	touch $@

@@ -5,7 +5,7 @@
 set -e
 
 pkgs_build="musl-tools linux-libc-dev make gcc"
-pkgs_dev="gcc libmnl-dev pkg-config"
+pkgs_dev="gcc libmnl-dev pkg-config tshark"
 pkgs_vm="qemu-system-x86 linux-image-amd64 ipvsadm busybox-static iproute2 curl socat cpio kmod"
 pkgs_cli="ipvsadm"
 pkgs_fuzz="clang libclang-rt-14-dev"

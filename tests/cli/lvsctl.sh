@@ -13,7 +13,7 @@
 cd "$(dirname "$0")/../.." || exit 2
 . tests/lib.sh
 
-toolchain/deps.sh vm build >/dev/null || die_suite "lvsctl cli: cannot install ipvsadm"
+toolchain/deps.sh cli build >/dev/null || die_suite "lvsctl cli: cannot install ipvsadm"
 [ -x /usr/sbin/ipvsadm ] || die_suite "lvsctl cli: /usr/sbin/ipvsadm missing"
 [ -x build/x86_64/lvsbox ] || make -s build/x86_64/lvsbox build/x86_64/bin/.links >/dev/null ||
 	die_suite "lvsctl cli: cannot build lvsbox"

@@ -33,3 +33,11 @@ $(BUILD)/tests/mbedtls_check: tests/cross/mbedtls_check.c tests/unit/unit.h $(MB
 mbedtls-check: $(BUILD)/tests/mbedtls_check
 
 .PHONY: malta-init mbedtls-check
+
+# Floating point on the target against the host's FPU (see float_check.c).
+$(BUILD)/tests/float_check: tests/cross/float_check.c $(TC_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_SHIP) $(LDFLAGS_SHIP) -o $@ $<
+
+float-check: $(BUILD)/tests/float_check
+.PHONY: float-check

@@ -2,6 +2,8 @@
 # Cross suite: lvsbox on the targets it ships for.
 #   1. the unit tests, built static with musl for armhf, aarch64, mipsel and
 #      mips against the shipped objects, run under qemu-user;
+#      with floating point checked against the host's FPU, and the soft-float
+#      mips binary checked for FPU instructions;
 #   2. mbedTLS as built for each target (and x86_64): hashes against the
 #      host's sha256sum/sha384sum, an openssl-made certificate, the config;
 #   3. the mipsel binary booted under qemu-system-mipsel -M malta on Debian's
@@ -49,8 +51,17 @@ run_target() {
 }
 
 # --- 1. unit tests under qemu-user ---
+# The floating-point reference: the same program built for the host with
+# musl (same printf), its arithmetic done by the host's FPU.
+if make --no-print-directory ARCH=x86_64 float-check >"$log/float-x86_64.log" 2>&1 &&
+	build/x86_64/tests/float_check >"$log/float-x86_64.txt" 2>&1; then
+	float_ref=$log/float-x86_64.txt
+else
+	fail "x86_64: float_check reference build and run (see $log/float-x86_64.log)"
+	float_ref=
+fi
 for arch in $arches; do
-	if ! make --no-print-directory -j2 ARCH="$arch" all cross-unit >"$log/build-$arch.log" 2>&1; then
+	if ! make --no-print-directory -j2 ARCH="$arch" all cross-unit float-check >"$log/build-$arch.log" 2>&1; then
 		fail "$arch: build of lvsbox and the unit tests (see $log/build-$arch.log)"
 		tail -n 15 "$log/build-$arch.log" | sed 's/^/#   /'
 		continue
@@ -67,7 +78,25 @@ for arch in $arches; do
 		fi
 		run_target "$arch" "$name" "build/$arch/tests/$name"
 	done
+	if [ -n "$float_ref" ]; then
+		timeout 60 ${qemu[$arch]} "build/$arch/tests/float_check" >"$log/float-$arch.txt" 2>&1
+		if cmp -s "$float_ref" "$log/float-$arch.txt"; then
+			ok "$arch: floating-point arithmetic, conversions, printf and strtod match the host FPU ($(wc -l <"$float_ref") lines)"
+		else
+			fail "$arch: floating point differs from the host FPU"
+			diff "$float_ref" "$log/float-$arch.txt" | head -n 10 | sed 's/^/#   /'
+		fi
+	fi
 done
+
+# OpenWrt's ath79 kernels have no FPU emulator: one FPU instruction in the
+# mips binary would be a SIGILL on the router (toolchain/mips.mk).
+if [[ " $arches " == *" mips "* ]] && [ -f build/mips/lvsbox ]; then
+	fpu=$(mips-linux-gnu-objdump -d build/mips/lvsbox | grep -cE $'\t(lwc1|swc1|ldc1|sdc1|mtc1|mfc1|mthc1|mfhc1|cfc1|ctc1|[a-z]+([.][a-z0-9]+)+|bc1[tf]l?)\t')
+	check_eq "mips: lvsbox holds no FPU instruction (soft-float for 24Kc)" 0 "$fpu"
+	check_eq "mips: lvsbox is marked soft-float o32" "yes" \
+		"$(mips-linux-gnu-readelf -A build/mips/lvsbox | grep -q 'FP ABI: *Soft float' && echo yes || echo no)"
+fi
 
 # --- 2. mbedTLS per target ---
 # Independent references made here, at test time: the host's coreutils

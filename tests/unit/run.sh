@@ -8,3 +8,4 @@ tests=(build/dev/tests/test_*)
 for t in "${tests[@]}"; do
 	"$t" || echo "# $t exited $?"
 done
+tests/unit/mnl_compat.sh

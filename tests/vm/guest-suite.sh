@@ -42,9 +42,9 @@ for t in "${tests[@]}"; do
 		"ok"*) reported=$((reported + 1)) ;;
 		"not ok"*) reported=$((reported + 1)); failed=1 ;;
 		esac
-	done < <(timeout --kill-after=5 "${T_TIMEOUT:-300}" bash "$t" </dev/null 2>&1; echo "#exit $?")
+	done < <(timeout --kill-after=5 "${T_TIMEOUT:-900}" bash "$t" </dev/null 2>&1; echo "#exit $?")
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-		fail "$name: killed after ${T_TIMEOUT:-300}s"; failed=1
+		fail "$name: killed after ${T_TIMEOUT:-900}s"; failed=1
 	elif [ "$rc" != 0 ] && [ "$failed" = 0 ]; then
 		fail "$name: exited $rc"; failed=1
 	elif [ "$reported" = 0 ]; then

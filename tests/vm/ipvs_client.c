@@ -10,6 +10,9 @@
  *                          (errors, get, edit, info, timeouts, daemons, zero)
  *   ipvs_client batch N    add N services in one batch
  *   ipvs_client batchfail N K   batch of N adds whose K-th duplicates an earlier one
+ *   ipvs_client stats      print each service's and dest's counters, in
+ *                          the order of ipvsadm -Ln --stats --exact
+ *   ipvs_client zero-first zero the counters of the first service listed
  *   ipvs_client capture DIR [daemons]   save the kernel's raw replies to a few requests,
  *                          one file per datagram (fuzz seeds, unit test vectors)
  *
@@ -522,6 +525,48 @@ static int cmd_batchfail(long n, long k)
 	return unit_exit();
 }
 
+/* ---- counters ---- */
+
+static void print_counters(const char *kind, const struct ipvs_stats *st)
+{
+	printf("%s %llu %llu %llu %llu %llu\n", kind, (unsigned long long)st->conns,
+	       (unsigned long long)st->inpkts, (unsigned long long)st->outpkts,
+	       (unsigned long long)st->inbytes, (unsigned long long)st->outbytes);
+}
+
+static int print_dest_counters(const struct ipvs_dest *d, void *arg)
+{
+	(void)arg;
+	print_counters("dest", &d->stats);
+	return 0;
+}
+
+static int print_service_counters(const struct ipvs_service *s, void *arg)
+{
+	(void)arg;
+	print_counters("service", &s->stats);
+	return ipvs_dump_dests(h, s, print_dest_counters, NULL);
+}
+
+static int zero_it(const struct ipvs_service *s, void *arg)
+{
+	*(int *)arg = ipvs_zero(h, s);
+	return 1;   /* the first one only */
+}
+
+static int cmd_stats(bool zero_first)
+{
+	int rc, zrc = -ENOENT;
+
+	if (zero_first) {
+		rc = ipvs_dump_services(h, zero_it, &zrc);
+		CHECK(rc == 1 && zrc == 0, "zero the first service's counters (%d)", zrc);
+		return unit_exit();
+	}
+	rc = ipvs_dump_services(h, print_service_counters, NULL);
+	return rc ? 1 : 0;
+}
+
 /* ---- capture ---- */
 
 static struct mnl_socket *cap_nl;
@@ -647,6 +692,10 @@ int main(int argc, char **argv)
 		rc = cmd_apply();
 	else if (!strcmp(argv[1], "dump"))
 		rc = cmd_dump();
+	else if (!strcmp(argv[1], "stats"))
+		rc = cmd_stats(false);
+	else if (!strcmp(argv[1], "zero-first"))
+		rc = cmd_stats(true);
 	else if (!strcmp(argv[1], "checks"))
 		rc = cmd_checks();
 	else if (!strcmp(argv[1], "batch") && argc == 3)

@@ -18,7 +18,7 @@ if grep -q 'build/dev' tests/vm/t_*.sh 2>/dev/null; then
 	fi
 fi
 
-VM_ENV="VM_TESTS T_TIMEOUT ${VM_ENV:-}" VM_TIMEOUT=${VM_TIMEOUT:-1200} \
+VM_ENV="VM_TESTS T_TIMEOUT ${VM_ENV:-}" VM_TIMEOUT=${VM_TIMEOUT:-2400} \
 	tests/vm/vm-run.sh tests/vm/guest-suite.sh 2>&1 | tee build/vm/suite.log
 rc=${PIPESTATUS[0]}
 case $rc in

@@ -134,6 +134,26 @@ for bin in build/dev/vm/ipvs_client build/x86_64/vm/ipvs_client; do
 	$IPVSADM --set 900 120 300
 	ip link del ipvssync0
 
+	# 3b: counters after a real connection attempt, against ipvsadm --stats.
+	fresh
+	ip addr add 10.99.0.1/32 dev lo 2>/dev/null
+	$IPVSADM -A -t 10.99.0.1:80 -s rr && $IPVSADM -a -t 10.99.0.1:80 -r 127.0.0.1:8080 -m
+	# One SYN through IPVS; the client is gone before anything is read.
+	timeout 1 bash -c 'exec 3<>/dev/tcp/10.99.0.1/80' 2>/dev/null
+	# The kernel folds its per-CPU counters into what it reports every 2 s.
+	sleep 3
+	want=$($IPVSADM -L -n --stats --exact | awk '/^TCP/ {print "service", $3, $4, $5, $6, $7}
+		/^  ->/ && NF == 7 {print "dest", $3, $4, $5, $6, $7}')
+	got=$("$bin" stats)
+	check_eq "[$impl] counters equal ipvsadm --stats --exact" "$want" "$got"
+	conns=$(echo "$got" | awk '/^service/ {print $2}')
+	if [ "${conns:-0}" -ge 1 ]; then ok "[$impl] the connection attempt was counted ($conns)"
+	else fail "[$impl] the connection attempt was counted (conns ${conns:-none})"; fi
+	"$bin" zero-first | sed "s/^\(not \)\{0,1\}ok - /&[$impl] /"
+	check_eq "[$impl] ipvsadm sees the counters zeroed" "0 0" \
+		"$($IPVSADM -L -n --stats --exact | awk '/^TCP/ {print $3, $4}')"
+	ip addr del 10.99.0.1/32 dev lo
+
 	# 4: batches.
 	fresh
 	"$bin" batch 10000 | sed "s/^\(not \)\{0,1\}ok - /&[$impl] /"

@@ -96,13 +96,14 @@ for arg in $(cat /proc/cmdline); do
 	case $arg in
 	lvsbox.repo=*) repo=${arg#*=} ;;
 	lvsbox.run=*) run=${arg#*=} ;;
+	lvsbox.buildcache=*) buildcache=${arg#*=} ;;
 	esac
 done
 report() { echo "$1" >"/newroot$run/rc.tmp" && mv "/newroot$run/rc.tmp" "/newroot$run/rc"; }
 if ! mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=512000 hostroot /newroot; then
 	echo "init: cannot mount host root"; poweroff -f
 fi
-if ! mount -t 9p -o trans=virtio,version=9p2000.L,rw,msize=512000 hostbuild "/newroot$repo/build"; then
+if ! mount -t 9p -o trans=virtio,version=9p2000.L,rw,cache=${buildcache:-loose},msize=512000 hostbuild "/newroot$repo/build"; then
 	echo "init: cannot mount build share"; poweroff -f
 fi
 mount -t tmpfs -o mode=1777 tmp /newroot/tmp
@@ -119,6 +120,9 @@ mount -t devpts devpts /newroot/dev/pts
 mount -t tmpfs -o mode=1777 shm /newroot/dev/shm
 chroot /newroot /bin/bash "$repo/tests/vm/guest-stage2.sh" "$repo" "$run"
 report $?
+# Whatever the script left running goes, so that the share unmounts and
+# everything written to it through the guest's cache reaches the host.
+kill -KILL -1 2>/dev/null
 sync
 umount "/newroot$repo/build"
 poweroff -f
@@ -151,13 +155,16 @@ run=$(mktemp -d "$vmdir/runs/XXXXXX") || die "cannot create a run directory"
 	echo
 } >"$run/cmd.sh"
 
+# build/ is mounted cache=loose (executables there start as fast as from
+# the root); the guest's writes reach the host at the latest at power-off,
+# and what the host changes in build/ during a run may be seen late.
 # ttyS0 carries the kernel console into a log; ttyS1 carries the script's
 # output, raw, to our stdout.
 timeout --kill-after=5 "$timeout_s" qemu-system-x86_64 \
 	-accel tcg -cpu "${VM_CPU:-max}" -m "$mem" -smp "$smp" \
 	-nodefaults -no-user-config -display none -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 loglevel=1 panic=-1 lvsbox.repo=$repo lvsbox.run=$run" \
+	-append "console=ttyS0 loglevel=1 panic=-1 lvsbox.repo=$repo lvsbox.run=$run ${VM_APPEND:-}" \
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=passthrough,readonly=on,multidevs=remap" \
 	-virtfs "local,path=$repo/build,mount_tag=hostbuild,security_model=passthrough,multidevs=remap" \
 	-serial "file:$run/console.log" \
