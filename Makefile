@@ -11,7 +11,7 @@ DEV := build/dev
 -include config.mak
 include toolchain/$(ARCH).mk
 
-APPLETS := lvsctl ipvsadm lvsd checkd vrrpd rsctl
+APPLETS := lvsctl ipvsadm lvsd keepalived checkd vrrpd rsctl
 SRCS := $(wildcard applets/*.c core/*.c platform/*.c)
 OBJS := $(SRCS:%.c=$(BUILD)/obj/%.o)
 
@@ -23,8 +23,15 @@ LDFLAGS_SHIP := -static -Wl,--gc-sections $(TC_LDFLAGS)
 
 all: $(BUILD)/lvsbox $(BUILD)/bin/.links
 
-$(BUILD)/lvsbox: $(OBJS)
-	$(CC) $(LDFLAGS_SHIP) -o $@ $(OBJS)
+# SSL_GET's mbedTLS glue (core/tls/) is compiled and linked only where
+# mbedTLS is: here and in the dev build.
+TLS_SRCS := $(wildcard core/tls/*.c)
+TLS_OBJS := $(TLS_SRCS:%.c=$(BUILD)/obj/%.o)
+$(TLS_OBJS): CFLAGS_SHIP += $(MBEDTLS_CFLAGS)
+$(TLS_OBJS): $(MBEDTLS_DIR)/.stamp
+
+$(BUILD)/lvsbox: $(OBJS) $(TLS_OBJS) $(MBEDTLS_DIR)/.stamp
+	$(CC) $(LDFLAGS_SHIP) -o $@ $(OBJS) $(TLS_OBJS) $(MBEDTLS_LIBS)
 
 $(BUILD)/obj/%.o: %.c $(TC_STAMP)
 	@mkdir -p $(dir $@)
@@ -35,7 +42,7 @@ $(BUILD)/bin/.links: $(BUILD)/lvsbox
 	for a in $(APPLETS); do ln -sfn ../lvsbox $(BUILD)/bin/$$a; done
 	touch $@
 
--include $(OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(TLS_OBJS:.o=.d)
 
 # Development build: glibc, Debian's libmnl instead of the in-tree subset,
 # AddressSanitizer and UBSan. Unit tests link against it.
@@ -57,14 +64,26 @@ $(DEV)/obj/%.o: %.c $(DEV)/.deps
 	@mkdir -p $(dir $@)
 	gcc $(DEV_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(DEV)/tests/%: tests/unit/%.c $(DEV_OBJS) $(DEV_APPLET_OBJS)
+# mbedTLS for the dev build: the same sources and configuration as the
+# shipped one, compiled with the host gcc against glibc.
+DEV_MBEDTLS := $(DEV)/mbedtls
+DEV_MBEDTLS_LIBS := $(DEV_MBEDTLS)/lib/libmbedtls.a $(DEV_MBEDTLS)/lib/libmbedx509.a $(DEV_MBEDTLS)/lib/libmbedcrypto.a
+DEV_TLS_OBJS := $(TLS_SRCS:%.c=$(DEV)/obj/%.o)
+$(DEV_MBEDTLS)/.stamp: toolchain/mbedtls.sh toolchain/mbedtls-config.h toolchain/apt.sh
+	toolchain/deps.sh build src
+	toolchain/mbedtls.sh $(DEV_MBEDTLS) gcc ar ""
+	touch $@
+$(DEV_TLS_OBJS): DEV_CFLAGS += -I$(DEV_MBEDTLS)/include
+$(DEV_TLS_OBJS): $(DEV_MBEDTLS)/.stamp
+
+$(DEV)/tests/%: tests/unit/%.c $(DEV_OBJS) $(DEV_APPLET_OBJS) $(DEV_TLS_OBJS)
 	@mkdir -p $(dir $@)
-	gcc $(DEV_CFLAGS) -Itests/unit -o $@ $< $(DEV_OBJS) $(filter-out $(DEV)/obj/applets/main.o,$(DEV_APPLET_OBJS)) $(DEV_LDFLAGS) -lmnl
+	gcc $(DEV_CFLAGS) -Itests/unit -o $@ $< $(DEV_OBJS) $(filter-out $(DEV)/obj/applets/main.o,$(DEV_APPLET_OBJS)) $(DEV_TLS_OBJS) $(DEV_MBEDTLS_LIBS) $(DEV_LDFLAGS) -lmnl
 
-$(DEV)/lvsbox: $(DEV_OBJS) $(DEV_APPLET_OBJS)
-	gcc $(DEV_LDFLAGS) -o $@ $^ -lmnl
+$(DEV)/lvsbox: $(DEV_OBJS) $(DEV_APPLET_OBJS) $(DEV_TLS_OBJS)
+	gcc $(DEV_LDFLAGS) -o $@ $^ $(DEV_MBEDTLS_LIBS) -lmnl
 
--include $(DEV_OBJS:.o=.d) $(DEV_APPLET_OBJS:.o=.d)
+-include $(DEV_OBJS:.o=.d) $(DEV_APPLET_OBJS:.o=.d) $(DEV_TLS_OBJS:.o=.d)
 
 dev: $(UNIT_BINS) $(DEV)/lvsbox
 

@@ -26,10 +26,11 @@ const struct applet *applet_find(const char *name);
 
 int lvsctl_main(int argc, char **argv);
 int lvsd_main(int argc, char **argv);
+int keepalived_main(int argc, char **argv);
 int checkd_main(int argc, char **argv);
 int vrrpd_main(int argc, char **argv);
 int rsctl_main(int argc, char **argv);
 
-extern const char lvsctl_usage[], lvsd_usage[], checkd_usage[], vrrpd_usage[], rsctl_usage[];
+extern const char lvsctl_usage[], lvsd_usage[], keepalived_usage[], checkd_usage[], vrrpd_usage[], rsctl_usage[];
 
 #endif

@@ -705,7 +705,7 @@ static const struct kw misc_kws[] = {
 };
 static const struct kw udp_kws[] = {
 	CHECK_COMMON,
-	{ "payload", KW_STR, NO_STORE, 0, 0, NULL, NULL, NULL },
+	{ "payload", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },   /* hex words, read by check_config.c */
 	{ "require_reply", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
 	{ "min_reply_length", KW_UINT, NO_STORE, 0, 65535, NULL, NULL, NULL },
 	{ "max_reply_length", KW_UINT, NO_STORE, 0, 65535, NULL, NULL, NULL },

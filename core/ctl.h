@@ -19,7 +19,8 @@
 #define CTL_MAX_REQUEST 128
 #define CTL_MAX_CONNS 8
 #define CTL_REQUEST_TIMEOUT_MS 2000
-#define CTL_MAX_REPLY (1u << 20)
+/* Room for checkd's JSON with 30,000 real servers; grown only as needed. */
+#define CTL_MAX_REPLY (32u << 20)
 
 /* A growing reply buffer; a failed allocation is remembered, not fatal. */
 struct ctl_buf {

@@ -35,3 +35,34 @@ $(DEV)/conf_check: tests/unit/conf_check.c $(DEV)/obj/core/conf.o $(DEV)/obj/cor
 	gcc $(DEV_CFLAGS) -o $@ $^ $(DEV_LDFLAGS)
 
 dev: $(DEV)/conf_check
+
+# --- stub farm (tests/stub): lwIP on a TAP device playing thousands of real
+# servers for the checkd scale/fault tests and the checkd benchmark ---
+STUB := build/stub
+
+$(STUB)/.deps:
+	toolchain/deps.sh stub
+	@mkdir -p $(STUB)
+	touch $@
+
+$(STUB)/lvsfarm: tests/stub/farm.c tests/stub/script.c tests/stub/farm.h $(STUB)/.deps
+	gcc -std=c11 -D_GNU_SOURCE -O2 $(WARN) $$(pkg-config --cflags lwip) -o $@ \
+		tests/stub/farm.c tests/stub/script.c $$(pkg-config --libs lwip)
+
+stub: $(STUB)/lvsfarm
+
+.PHONY: stub
+
+# --- make bench (tests/bench): lvsctl against ipvsadm on a 10,000-service
+# table inside the qemu guest; prints times, ratios and sizes, asserts nothing.
+bench: all
+	tests/bench/run.sh
+
+.PHONY: bench
+
+# --- vrrpd failover benchmark (tests/bench/vrrp_failover.sh): figures beside
+# keepalived's, not pass/fail. Needs root (network namespaces).
+bench: bench-vrrp
+bench-vrrp: all
+	tests/bench/vrrp_failover.sh
+.PHONY: bench bench-vrrp

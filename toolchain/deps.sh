@@ -1,19 +1,29 @@
 #!/bin/sh
 # deps.sh - installs from Debian's archive what a make target needs, once.
-# Usage: toolchain/deps.sh GROUP...   (build dev vm fuzz src conf cross)
+# Usage: toolchain/deps.sh GROUP...   (build dev vm fuzz src conf checkd stub cross net interop)
 # A group whose packages are all installed costs one dpkg query.
 set -e
 
 pkgs_build="musl-tools linux-libc-dev make gcc"
-pkgs_dev="gcc libmnl-dev pkg-config tshark"
-pkgs_vm="qemu-system-x86 linux-image-amd64 ipvsadm busybox-static iproute2 curl socat cpio kmod"
+# openssl: test certificates and a TLS peer for the SSL_GET unit test
+pkgs_dev="gcc libmnl-dev pkg-config tshark openssl"
+pkgs_vm="qemu-system-x86 linux-image-amd64 ipvsadm busybox-static iproute2 curl socat cpio kmod gzip xz-utils procps"
 pkgs_cli="ipvsadm"
 pkgs_fuzz="clang libclang-rt-14-dev"
 # keepalived -t is the oracle for what a valid config is
 pkgs_conf="keepalived"
+# the stub farm (tests/stub) and the tools its tests probe it with
+pkgs_stub="liblwip-dev pkg-config gcc curl socat iputils-ping python3 iproute2"
+# checkd's functional tests: real HTTP/HTTPS servers, certificates, fault stubs,
+# and keepalived's genhash as the digest oracle
+pkgs_checkd="nginx-light openssl socat keepalived nftables python3"
 # unpacking Debian source packages (musl for mips, mbedTLS)
 pkgs_src="dpkg-dev"
-pkgs_cross="gcc-arm-linux-gnueabihf gcc-aarch64-linux-gnu gcc-mipsel-linux-gnu gcc-mips-linux-gnu linux-libc-dev-armhf-cross linux-libc-dev-arm64-cross linux-libc-dev-mipsel-cross linux-libc-dev-mips-cross qemu-user-static qemu-system-mips dpkg-dev util-linux cpio"
+# network-namespace tests: ip/bridge, python3 reads the JSON, gcc builds the
+# probes, tshark checks the wire, keepalived gives the reference behaviour
+pkgs_net="iproute2 python3 gcc libc6-dev util-linux procps tshark keepalived"
+pkgs_interop="iproute2 python3 gcc libc6-dev util-linux procps tshark keepalived"
+pkgs_cross="gcc-arm-linux-gnueabihf gcc-aarch64-linux-gnu gcc-mipsel-linux-gnu gcc-mips-linux-gnu linux-libc-dev-armhf-cross linux-libc-dev-arm64-cross linux-libc-dev-mipsel-cross linux-libc-dev-mips-cross qemu-user-static qemu-system-mips dpkg-dev util-linux cpio kmod xz-utils openssl"
 
 want=""
 for group in "$@"; do

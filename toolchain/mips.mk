@@ -12,6 +12,7 @@ TC_TRIPLE := mips-linux-gnu
 TC_DEBARCH := source
 TC_ARCH_CFLAGS := -march=24kc -mabi=32 -msoft-float
 TC_QEMU := qemu-mips-static
+TC_BIG_ENDIAN := 1
 include toolchain/cross.mk
 # libgcc's integer helpers and crt files are marked hard-float though they
 # hold no FPU instruction; ld would warn for each. The cross suite checks the

@@ -9,7 +9,7 @@ lvsbox=$(readlink -f "$LVSBOX")
 [ -x "$lvsbox" ] || die_suite "dispatch: $LVSBOX not built"
 
 # The applets the project promises (DESIGN.md), in the table's order.
-want_applets="lvsctl ipvsadm lvsd checkd vrrpd rsctl"
+want_applets="lvsctl ipvsadm lvsd keepalived checkd vrrpd rsctl"
 # These answer to ipvsadm's own -h/--help/-v/--version.
 own_help="lvsctl ipvsadm"
 real_ipvsadm=$(PATH=$PATH:/usr/sbin:/sbin command -v ipvsadm)
@@ -46,7 +46,7 @@ has() { case "$1" in *"$2"*) return 0 ;; esac; return 1; }
 # ---- lvsbox itself ----
 run "$lvsbox" --list
 check "--list exits 0" is "$rc" 0
-check "--list prints the six applets, one a line" is "$out" "$(printf '%s\n' $want_applets)"
+check "--list prints the seven applets, one a line" is "$out" "$(printf '%s\n' $want_applets)"
 
 run "$lvsbox"
 check "no arguments: exits non-zero" [ "$rc" != 0 ]

@@ -76,6 +76,14 @@ for arch in $arches; do
 			echo "# $arch: $name is marked host only, not built for targets"
 			continue
 		fi
+		if [ "$arch" = mips ] && grep -q 'cross: little-endian only' "$src"; then
+			echo "# $arch: $name is marked little-endian only, not built for big-endian mips"
+			continue
+		fi
+		if [ ! -x "build/$arch/tests/$name" ]; then
+			fail "$arch: $name was not built (source newer than the build?)"
+			continue
+		fi
 		run_target "$arch" "$name" "build/$arch/tests/$name"
 	done
 	if [ -n "$float_ref" ]; then

@@ -27,7 +27,7 @@ for h in "${harnesses[@]}"; do
 	[ -d tests/fuzz/corpus/$name ] && cp -n tests/fuzz/corpus/$name/* "$corpus/" 2>/dev/null
 	if (cd "$out" && "./$name" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=1024 \
 		-print_final_stats=1 "corpus-$name" >"$name.log" 2>&1); then
-		ok "fuzz $name: $(grep -o 'stat::number_of_executed_units: *[0-9]*' "$out/$name.log" | grep -o '[0-9]*$') inputs, no crash in ${seconds}s"
+		ok "fuzz $name: $(grep -ao 'stat::number_of_executed_units: *[0-9]*' "$out/$name.log" | grep -o '[0-9]*$') inputs, no crash in ${seconds}s"
 	else
 		fail "fuzz $name: crash or sanitizer report (see $out/$name.log)"
 		grep -E 'ERROR|SUMMARY|Test unit written' "$out/$name.log" | head -5 | sed 's/^/#   /'

@@ -42,6 +42,21 @@ nb_tools() {
 	done
 }
 
+# nb_require WHAT: a test that cannot run fails loudly (tests/lib.sh's
+# die_suite): root, the implementation under test ($IMPL: vrrpd, the
+# default, or keepalived for the reference behaviour), the C helpers.
+nb_require() {
+	IMPL=${IMPL:-vrrpd}
+	[ "$(id -u)" = 0 ] || die_suite "$1: needs root for network namespaces"
+	case "$IMPL" in
+	vrrpd) [ -x "$VRRPD" ] || die_suite "$1: $VRRPD not built (make)" ;;
+	keepalived) command -v keepalived >/dev/null || die_suite "$1: keepalived not installed" ;;
+	*) die_suite "$1: unknown IMPL=$IMPL" ;;
+	esac
+	command -v python3 >/dev/null || die_suite "$1: python3 missing"
+	nb_tools || die_suite "$1: cannot build tests/net helpers"
+}
+
 nb_add_ns() {
 	ip netns add "$NB_ID-$1" || return 1
 	NB_NAMES+=("$1")
@@ -111,6 +126,20 @@ nb_daemon() {
 	disown $!
 }
 
+# nb_capture FILE SECONDS [FILTER]: tshark on the bridge in the background
+# (its pid in NB_CAPTURE_PID), returning once it is really capturing.
+nb_capture() {
+	local err=$1.err tries=200
+	ip netns exec "$NB_ID-sw" tshark -q -n -i br0 ${3:+-f "$3"} -a "duration:$2" -w "$1" >/dev/null 2>"$err" &
+	NB_CAPTURE_PID=$!
+	while [ $tries -gt 0 ] && ! grep -q "Capturing on" "$err" 2>/dev/null; do
+		kill -0 "$NB_CAPTURE_PID" 2>/dev/null || return 1
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	[ $tries -gt 0 ]
+}
+
 # nb_sock NAME [TAG]: vrrpd's control socket of that daemon.
 nb_sock() { echo "$NB_WORK/$1.${2:-d}.sock"; }
 
@@ -119,21 +148,34 @@ nb_json() { "$VRRPD" -S "$(nb_sock "$1" "$2")" --json 2>/dev/null; }
 
 # nb_get NAME INSTANCE KEY[.KEY...] [TAG]: one value of one instance from
 # nb_json ("" when absent), e.g. nb_get r1 VI_1 drops.ttl
-nb_get() {
-	nb_json "$1" "$4" | python3 -c '
+nb_get() { nb_json "$1" "$4" | nb_pick "$2" "$3"; }
+
+# nb_gets NAME INSTANCE KEY...: several values from one snapshot, space
+# separated, "-" for an absent one.
+nb_gets() {
+	local name=$1 inst=$2
+	shift 2
+	nb_json "$name" | nb_pick "$inst" "$@" | paste -sd' '
+}
+
+# nb_pick INSTANCE KEY...: from vrrpd's JSON on stdin, one line per KEY.
+nb_pick() {
+	python3 -c '
 import json, sys
 try:
     doc = json.load(sys.stdin)
 except ValueError:
-    sys.exit(0)
-for inst in doc.get("instances", []):
-    if inst.get("name") == sys.argv[1]:
-        v = inst
-        for k in sys.argv[2].split("."):
-            v = v.get(k) if isinstance(v, dict) else None
-        if v is not None:
-            print(str(v).lower() if isinstance(v, bool) else v)
-' "$2" "$3"
+    doc = {}
+inst = next((i for i in doc.get("instances", []) if i.get("name") == sys.argv[1]), None)
+for key in sys.argv[2:]:
+    v = inst
+    for k in key.split("."):
+        v = v.get(k) if isinstance(v, dict) else None
+    if v is None:
+        print("" if len(sys.argv) == 3 else "-")
+    else:
+        print(str(v).lower() if isinstance(v, bool) else v)
+' "$@"
 }
 
 # nb_instance NAME VRID PRIORITY VIP [LINE...]: a vrrp_instance block on
@@ -178,6 +220,15 @@ nb_killall() {
 	return 0
 }
 
+# nb_crash NAME: the box dies: every process in NAME is frozen at once, its
+# link goes down, then they are killed. Freezing first matters: keepalived's
+# VRRP child would otherwise see its parent die and stop gracefully.
+nb_crash() {
+	nb_killall "$1" STOP
+	ip -n "$NB_ID-$1" link set "$NB_IFNAME" down
+	nb_killall "$1" KILL
+}
+
 # nb_wait_gone NAME SECONDS: wait until no process runs in NAME.
 nb_wait_gone() {
 	local end=$((SECONDS + $2))
@@ -203,6 +254,30 @@ nb_wait_vip() {
 		fi
 		sleep 0.05
 		tries=$((tries - 1))
+	done
+	return 1
+}
+
+# nb_wait_holders ADDR "NAMES" SECONDS: until exactly NAMES hold ADDR.
+nb_wait_holders() {
+	local tries=$(($3 * 20))
+	while [ "$tries" -gt 0 ]; do
+		[ "$(nb_holders "$1")" = "$2" ] && return 0
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	return 1
+}
+
+# nb_check_holders WHAT ADDR "NAMES" SECONDS: one ok/not ok line; on
+# failure the holders seen and the daemons' last log lines as commentary.
+nb_check_holders() {
+	if nb_wait_holders "$2" "$3" "$4"; then ok "$1"; return 0; fi
+	fail "$1"
+	echo "#   expected holders: '$3', actual: '$(nb_holders "$2")'"
+	local n
+	for n in "${NB_NAMES[@]}"; do
+		[ -f "$NB_WORK/$n.d.log" ] && { echo "# $n:"; nb_log "$n" d 8; }
 	done
 	return 1
 }

@@ -8,6 +8,9 @@
  *                   replies, or from the start / to the end of the run when
  *                   replies are missing there (so "never answered" is a big gap)
  *   gap_at_ms       when that longest interval started, from the start of the run
+ *   late_ms         the most a request went out behind its schedule: when this
+ *                   is large the prober itself was starved of CPU, and the gap
+ *                   says more about the machine than about the failover
  * Usage: vipping [-6] [-r PER_SECOND] [-d SECONDS] ADDRESS
  */
 #include <arpa/inet.h>
@@ -99,7 +102,7 @@ int main(int argc, char **argv)
 		return 1;
 	uint16_t ident = (uint16_t)getpid();
 	double start = now_ms(), interval = 1e3 / rate;
-	double last_reply = start, gap = 0, gap_at = 0;
+	double last_reply = start, gap = 0, gap_at = 0, late = 0;
 	long sent = 0, received = 0;
 	double end = start + seconds * 1e3;
 
@@ -108,6 +111,8 @@ int main(int argc, char **argv)
 		if (t >= end)
 			break;
 		while (sent < total && t >= start + sent * interval) {
+			if (t - (start + sent * interval) > late)
+				late = t - (start + sent * interval);
 			uint8_t pkt[16] = {0};
 			pkt[0] = v6 ? ICMP6_ECHO_REQUEST : ICMP_ECHO;
 			memcpy(pkt + 4, &(uint16_t){htons(ident)}, 2);
@@ -160,7 +165,7 @@ int main(int argc, char **argv)
 		gap = end - last_reply;
 		gap_at = last_reply - start;
 	}
-	printf("sent=%ld recv=%ld gap_ms=%.0f gap_at_ms=%.0f\n", sent, received, gap, gap_at);
+	printf("sent=%ld recv=%ld gap_ms=%.0f gap_at_ms=%.0f late_ms=%.0f\n", sent, received, gap, gap_at, late);
 	free(answered);
 	close(fd);
 	return 0;

@@ -7,6 +7,10 @@
  * ipvsadm from the commands in tests/vm/t_ipvs_client.sh, and two sync
  * daemons started with ipvsadm. The expected values below are those
  * commands' arguments, not our own output.
+ *
+ * cross: little-endian only. Netlink speaks the host's byte order and these
+ * datagrams came from an x86_64 kernel, so a big-endian target cannot read
+ * them. The decoders meet a live 32-bit kernel in the mipsel malta boot test.
  */
 #include <arpa/inet.h>
 #include <errno.h>

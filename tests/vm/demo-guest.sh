@@ -84,7 +84,8 @@ echo "web_B:    $web_b/24, default via 192.168.1.1, page says $web_b"
 echo
 echo "== web servers (busybox httpd)"
 for ns in web_A web_B; do
-	in_ns "$ns" busybox httpd -f -p 80 -h "$www/$ns" &
+	# ip netns exec execs httpd, so $! is the server's pid, killed on exit.
+	ip netns exec "$ns" busybox httpd -f -p 80 -h "$www/$ns" </dev/null >/dev/null 2>&1 &
 	pids+=($!)
 done
 # Up when the director itself can fetch each page directly (bounded wait).
@@ -131,8 +132,16 @@ fi
 
 echo
 echo "== director: counters"
-# The last ACKs of each closed connection may still be on their way.
-sleep 1
+# The kernel publishes the counters every 2 s (when it estimates the
+# rates), and the last ACKs may still be on their way: wait, bounded, until
+# two readings 2 s apart agree.
+previous=
+for _ in 1 2 3 4 5 6 7 8; do
+	sleep 2
+	current=$($ipvsadm -Ln --stats)
+	[ "$current" = "$previous" ] && break
+	previous=$current
+done
 echo "director# lvsctl -Ln --stats"
 lvsctl -Ln --stats | tee "$www/stats.lvsctl"
 # conns_of ADDR:PORT: the Conns column of that line of the --stats listing.

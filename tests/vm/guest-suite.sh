@@ -2,19 +2,25 @@
 # guest-suite.sh - inside the qemu guest: runs every tests/vm/t_*.sh in name
 # order, each on a fresh IPVS table, and passes their ok/not ok lines on.
 #
-# Between tests the real ipvsadm (an independent tool) empties the table,
-# stops the sync daemons and restores the kernel's default timeouts, and
-# every network namespace a test left behind is deleted.
+# Before each test every network namespace a test left behind is deleted and
+# the IPVS modules are unloaded and loaded again: no service, no connection
+# entry, no sync daemon, default timeouts. The real ipvsadm (an independent
+# tool) confirms the table is empty and the timeouts are 900 120 300.
 # VM_TESTS="t_a.sh t_b.sh" runs only those. T_TIMEOUT bounds each test (s).
 cd "$(dirname "$0")/../.." || exit 2
 . tests/lib.sh
 
 reset_ipvs() {
+	ip -all netns delete 2>/dev/null
 	/usr/sbin/ipvsadm -C
 	/usr/sbin/ipvsadm --stop-daemon master 2>/dev/null
 	/usr/sbin/ipvsadm --stop-daemon backup 2>/dev/null
-	/usr/sbin/ipvsadm --set 900 120 300
-	ip -all netns delete 2>/dev/null
+	tests/vm/guest-modules.sh reload || return 1
+	/usr/sbin/ipvsadm --set 900 120 300 || return 1
+	[ -z "$(/usr/sbin/ipvsadm -S -n)" ] || return 1
+	[ "$(/usr/sbin/ipvsadm -L --timeout)" = "Timeout (tcp tcpfin udp): 900 120 300" ] || return 1
+	# Only the header line: no connection entry.
+	[ "$(wc -l </proc/net/ip_vs_conn)" = 1 ]
 }
 
 if [ -n "${VM_TESTS:-}" ]; then
@@ -32,17 +38,24 @@ for t in "${tests[@]}"; do
 		fail "$name: cannot reset the IPVS table before it"; status=1; continue
 	fi
 	echo "# $name"
-	reported=0 failed=0 rc=
+	# The test runs in a session of its own, its output into a file that is
+	# streamed while it runs: a process it leaves behind can neither hold the
+	# stream open nor outlive it (the whole session is killed afterwards).
+	log=/tmp/guest-suite.$name.log
+	: >"$log"
+	setsid timeout --kill-after=5 "${T_TIMEOUT:-900}" bash "$t" </dev/null >"$log" 2>&1 &
+	pid=$!
+	reported=0 failed=0
 	while IFS= read -r line; do
-		case $line in
-		"#exit "*) rc=${line#\#exit }; continue ;;
-		esac
 		echo "$line"
 		case $line in
 		"ok"*) reported=$((reported + 1)) ;;
 		"not ok"*) reported=$((reported + 1)); failed=1 ;;
 		esac
-	done < <(timeout --kill-after=5 "${T_TIMEOUT:-900}" bash "$t" </dev/null 2>&1; echo "#exit $?")
+	done < <(tail -n +1 -s 0.2 -f --pid=$pid "$log")
+	wait $pid
+	rc=$?
+	pkill -KILL -s $pid 2>/dev/null
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 		fail "$name: killed after ${T_TIMEOUT:-900}s"; failed=1
 	elif [ "$rc" != 0 ] && [ "$failed" = 0 ]; then

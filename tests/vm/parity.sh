@@ -7,7 +7,8 @@
 #            (default: a link to /usr/sbin/ipvsadm)
 #   TESTDIR  directory whose `ipvsadm` is under test (default build/x86_64/bin,
 #            where ipvsadm is a link to lvsbox)
-#   OUTDIR   where the transcripts go (default build/vm/parity)
+#   OUTDIR   where the transcripts go (default: a new build/vm/parity.XXXXXX,
+#            removed when every scenario passes)
 # Needs root and a kernel with IPVS: run it inside the guest (vm-run.sh).
 #
 # Scenario format (tests/fixtures/ipvsadm/README.md, plus stdin): one ipvsadm
@@ -21,7 +22,8 @@
 # Every other command gets /dev/null as stdin.
 #
 # Each scenario runs twice on a fresh table (emptied, sync daemons stopped,
-# timeouts 900 120 300, all done with /usr/sbin/ipvsadm): once with each tool,
+# timeouts 900 120 300, all done with /usr/sbin/ipvsadm; IPVS modules
+# reloaded when connection entries are left): once with each tool,
 # both invoked through PATH as plain `ipvsadm` so argv[0] is the same. After
 # every line the transcript records its stdout, stderr and exit status, then
 # `ipvsadm -Ln` and, when that lists a service, `ipvsadm -S -n`, both by the
@@ -36,7 +38,7 @@ repo=$(cd "$(dirname "$0")/../.." && pwd) || exit 2
 real=/usr/sbin/ipvsadm
 refdir=
 testdir=$repo/build/x86_64/bin
-outdir=$repo/build/vm/parity
+outdir=
 while getopts r:t:o: opt; do
 	case $opt in
 	r) refdir=$(realpath "$OPTARG") ;;
@@ -47,17 +49,26 @@ while getopts r:t:o: opt; do
 done
 shift $((OPTIND - 1))
 [ $# -ge 1 ] || { echo "$0: no scenario" >&2; exit 2; }
-mkdir -p "$outdir" || exit 2
+[ -x "$testdir/ipvsadm" ] || die_suite "parity: no runnable ipvsadm in $testdir (make?)"
+[ -r /proc/net/ip_vs ] || die_suite "parity: this kernel has no IPVS (run inside vm-run.sh)"
+if [ -z "$outdir" ]; then
+	outdir=$(mktemp -d "$repo/build/vm/parity.XXXXXX") || exit 2
+	own_outdir=1
+else
+	mkdir -p "$outdir" || exit 2
+	own_outdir=0
+fi
 if [ -z "$refdir" ]; then
 	refdir=$outdir/real-ipvsadm
 	mkdir -p "$refdir" && ln -sfn "$real" "$refdir/ipvsadm"
 fi
-for d in "$refdir" "$testdir"; do
-	[ -x "$d/ipvsadm" ] || die_suite "parity: no runnable ipvsadm in $d (make?)"
-done
-[ -r /proc/net/ip_vs ] || die_suite "parity: this kernel has no IPVS (run inside vm-run.sh)"
+[ -x "$refdir/ipvsadm" ] || die_suite "parity: no runnable ipvsadm in $refdir"
 
 fresh_table() {
+	# Connection entries outlive -C; only a module reload drops them.
+	if [ "$(wc -l </proc/net/ip_vs_conn)" != 1 ]; then
+		"$repo/tests/vm/guest-modules.sh" reload >&2
+	fi
 	"$real" -C
 	"$real" --stop-daemon master 2>/dev/null
 	"$real" --stop-daemon backup 2>/dev/null
@@ -132,6 +143,12 @@ run_scenario() {
 		read -ra words <<<"${steps[i]}"
 		PATH="$tooldir:$tool_path" ipvsadm "${words[@]}" <"${step_stdin[i]}" >"$work/out" 2>"$work/err"
 		status=$?
+		# lvsctl follows each error in -R input with a line naming that input
+		# line (its one addition to ipvsadm's words); leave that line out.
+		if [ $tool_is_real = 0 ] && [[ " ${steps[i]} " == *" -R "* ]]; then
+			grep -v '^ipvsadm: restore line [0-9]*: ' "$work/err" >"$work/err.f"
+			mv "$work/err.f" "$work/err"
+		fi
 		PATH="$tooldir:$tool_path" ipvsadm -Ln </dev/null >"$work/list" 2>&1
 		{
 			echo "### ipvsadm ${steps[i]}"
@@ -194,4 +211,7 @@ for scenario in "$@"; do
 	report "parity $name: same kernel table, as ipvsadm lists it" \
 		"$base.ref-oracle" "$base.test-oracle" || status=1
 done
+if [ $own_outdir = 1 ] && [ $status = 0 ]; then
+	rm -rf "$outdir"
+fi
 exit $status

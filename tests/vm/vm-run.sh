@@ -14,8 +14,12 @@
 # Environment:
 #   VM_TIMEOUT  seconds before a hung guest is killed (default 600); exit 124
 #   VM_MEM      guest memory (default 1G)     VM_SMP  vCPUs (default 2)
+#   VM_CPU      qemu -cpu model (default qemu64, measured faster under TCG
+#               here than "max")
+#   VM_APPEND   extra kernel command line
 #   VM_ENV      names of host variables to export into the guest, e.g. "A B"
-#   VM_KEEP=1   keep build/vm/runs/<id>/ (console log) even on success
+#   VM_KEEP=1   keep build/vm/runs/<id>/ (console log) even on success;
+#               a failed run always keeps it
 # SCRIPT must be visible in the guest: anywhere on the host except /tmp, /run.
 # Exit 125 means the guest never reported a status (boot failure); the tail
 # of the kernel console is printed on stderr then.
@@ -161,7 +165,7 @@ run=$(mktemp -d "$vmdir/runs/XXXXXX") || die "cannot create a run directory"
 # ttyS0 carries the kernel console into a log; ttyS1 carries the script's
 # output, raw, to our stdout.
 timeout --kill-after=5 "$timeout_s" qemu-system-x86_64 \
-	-accel tcg -cpu "${VM_CPU:-max}" -m "$mem" -smp "$smp" \
+	-accel tcg -cpu "${VM_CPU:-qemu64}" -m "$mem" -smp "$smp" \
 	-nodefaults -no-user-config -display none -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 loglevel=1 panic=-1 lvsbox.repo=$repo lvsbox.run=$run ${VM_APPEND:-}" \

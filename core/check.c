@@ -1,0 +1,296 @@
+/*
+ * check.c - the probe life cycle shared by every checker type: start on
+ * the next loop turn, a deadline per attempt, one completion, the socket
+ * set-up (fwmark, bind_if, bindto, non-blocking connect), and the context.
+ */
+#include "check_int.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static const struct check_ops *const ops_by_type[] = {
+	[CONF_CHECK_TCP] = &check_tcp_ops,
+	[CONF_CHECK_HTTP] = &check_http_ops,
+	[CONF_CHECK_SSL] = &check_http_ops,
+	[CONF_CHECK_MISC] = &check_misc_ops,
+	[CONF_CHECK_UDP] = &check_udp_ops,
+	[CONF_CHECK_DNS] = &check_dns_ops,
+	[CONF_CHECK_SMTP] = &check_smtp_ops,
+	[CONF_CHECK_PING] = &check_ping_ops,
+};
+
+uint64_t check_now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+int check_ctx_init(struct check_ctx *ctx, struct loop *loop, const struct check_ssl_conf *ssl,
+	char *err, size_t errsize)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->loop = loop;
+	if (ssl)
+		ctx->ssl = *ssl;
+	/* The TLS side is set up by the first SSL_GET attempt; a bad CA file
+	 * shows as that checker's error rather than stopping every check. */
+	if (err && errsize)
+		err[0] = '\0';
+	return 0;
+}
+
+void check_ctx_done(struct check_ctx *ctx)
+{
+	if (ctx->tls && check_tls_ctx_free)
+		check_tls_ctx_free(ctx);
+	ctx->tls = NULL;
+}
+
+struct check_probe *check_probe_new(struct check_ctx *ctx, const struct check_params *params)
+{
+	if (params->type < 0 || params->type > CONF_CHECK_PING)
+		return NULL;
+	struct check_probe *p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->ctx = ctx;
+	if (check_params_copy(&p->params, params) < 0) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+const struct check_params *check_probe_params(const struct check_probe *probe)
+{
+	return &probe->params;
+}
+
+bool check_probe_running(const struct check_probe *probe)
+{
+	return probe->attempt != NULL;
+}
+
+static void release(struct check_attempt *a)
+{
+	struct loop *loop = a->probe->ctx->loop;
+	loop_timer_cancel(loop, &a->deadline);
+	if (a->fd >= 0) {
+		loop_io_stop(loop, &a->io);
+		close(a->fd);
+		a->fd = -1;
+	}
+	if (a->ops->cleanup)
+		a->ops->cleanup(a);
+	a->probe->attempt = NULL;
+	a->probe->ctx->running--;
+}
+
+static void finish(struct check_attempt *a, bool ok, int misc_status, const char *error)
+{
+	if (a->finished)
+		return;
+	a->finished = true;
+	struct check_result r = { .ok = ok, .misc_status = misc_status, .tls_resumed = a->tls_resumed,
+				  .has_digest = a->has_digest };
+	memcpy(r.digest, a->digest, sizeof(r.digest));
+	uint64_t now = check_now_us();
+	r.latency_us = now - a->started_us > UINT32_MAX ? UINT32_MAX : (uint32_t)(now - a->started_us);
+	if (!ok)
+		snprintf(r.error, sizeof(r.error), "%s", error && error[0] ? error : "failed");
+	struct check_probe *probe = a->probe;
+	check_done_fn *done = a->done;
+	void *arg = a->done_arg;
+	release(a);
+	free(a);
+	if (done)
+		done(probe, &r, arg);
+}
+
+void check_finish(struct check_attempt *a, bool ok, const char *fmt, ...)
+{
+	char error[CHECK_ERROR_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(error, sizeof(error), fmt, ap);
+	va_end(ap);
+	finish(a, ok, -1, error);
+}
+
+void check_succeed(struct check_attempt *a)
+{
+	finish(a, true, -1, NULL);
+}
+
+void check_finish_misc(struct check_attempt *a, bool ok, int misc_status, const char *fmt, ...)
+{
+	char error[CHECK_ERROR_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(error, sizeof(error), fmt, ap);
+	va_end(ap);
+	finish(a, ok, misc_status, error);
+}
+
+/* The deadline timer first serves as the kick that starts the attempt on
+ * the next loop turn, so done never runs inside check_probe_start. */
+static void on_deadline(struct loop *loop, struct loop_timer *timer)
+{
+	(void)loop;
+	struct check_attempt *a = timer->arg;
+	if (!a->started) {
+		a->started = true;
+		a->started_us = check_now_us();
+		a->phase = "connect";
+		a->deadline_ms = a->probe->params.connect_timeout_ms;
+		loop_timer_arm(a->probe->ctx->loop, &a->deadline, a->deadline_ms);
+		a->ops->start(a);
+		return;
+	}
+	if (a->ops->timeout)
+		a->ops->timeout(a);
+	else
+		check_finish(a, false, "timed out after %u ms (%s)", a->deadline_ms, a->phase);
+}
+
+void check_arm_deadline(struct check_attempt *a, unsigned ms)
+{
+	a->deadline_ms = ms;
+	loop_timer_arm(a->probe->ctx->loop, &a->deadline, ms);
+}
+
+int check_probe_start(struct check_probe *probe, int url_index, check_done_fn *done, void *arg)
+{
+	if (probe->attempt)
+		return -1;
+	const struct check_ops *ops = ops_by_type[probe->params.type];
+	struct check_attempt *a = calloc(1, ops->attempt_size);
+	if (!a)
+		return -1;
+	a->probe = probe;
+	a->ops = ops;
+	a->done = done;
+	a->done_arg = arg;
+	a->url_index = url_index;
+	a->fd = -1;
+	a->started_us = check_now_us();
+	loop_timer_init(&a->deadline, on_deadline, a);
+	if (loop_timer_arm(probe->ctx->loop, &a->deadline, 0) < 0) {
+		free(a);
+		return -1;
+	}
+	probe->attempt = a;
+	probe->ctx->running++;
+	return 0;
+}
+
+void check_probe_cancel(struct check_probe *probe)
+{
+	struct check_attempt *a = probe->attempt;
+	if (!a)
+		return;
+	a->finished = true;
+	release(a);
+	free(a);
+}
+
+void check_probe_free(struct check_probe *probe)
+{
+	if (!probe)
+		return;
+	check_probe_cancel(probe);
+	if (probe->tls_session && check_tls_session_free)
+		check_tls_session_free(probe->tls_session);
+	check_params_free(&probe->params);
+	free(probe);
+}
+
+/* ---- sockets ---- */
+
+unsigned check_addr_port(const union check_addr *a)
+{
+	return ntohs(a->sa.sa_family == AF_INET6 ? a->sin6.sin6_port : a->sin.sin_port);
+}
+
+const char *check_addr_str(const union check_addr *a, char *buf, size_t size)
+{
+	char ip[INET6_ADDRSTRLEN] = "?";
+	unsigned port = check_addr_port(a);
+	if (a->sa.sa_family == AF_INET6) {
+		inet_ntop(AF_INET6, &a->sin6.sin6_addr, ip, sizeof(ip));
+		if (port)
+			snprintf(buf, size, "[%s]:%u", ip, port);
+		else
+			snprintf(buf, size, "%s", ip);
+	} else {
+		if (a->sa.sa_family == AF_INET)
+			inet_ntop(AF_INET, &a->sin.sin_addr, ip, sizeof(ip));
+		if (port)
+			snprintf(buf, size, "%s:%u", ip, port);
+		else
+			snprintf(buf, size, "%s", ip);
+	}
+	return buf;
+}
+
+static socklen_t addr_len(const union check_addr *a)
+{
+	return a->sa.sa_family == AF_INET6 ? sizeof(a->sin6) : sizeof(a->sin);
+}
+
+int check_socket_error(int fd)
+{
+	int e = 0;
+	socklen_t len = sizeof(e);
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0)
+		return errno;
+	return e;
+}
+
+int check_connect(struct check_attempt *a, int type, int protocol, loop_io_fn *cb)
+{
+	const struct check_params *p = &a->probe->params;
+	int fd = socket(p->target.sa.sa_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+	if (fd < 0) {
+		check_finish(a, false, "socket: %s", strerror(errno));
+		return -1;
+	}
+	a->fd = fd;
+	loop_io_init(&a->io, fd, cb, a);
+	if (p->fwmark && setsockopt(fd, SOL_SOCKET, SO_MARK, &p->fwmark, sizeof(p->fwmark)) < 0) {
+		check_finish(a, false, "fwmark %u: %s", (unsigned)p->fwmark, strerror(errno));
+		return -1;
+	}
+	if (p->bind_if[0] && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, p->bind_if, (socklen_t)strlen(p->bind_if)) < 0) {
+		check_finish(a, false, "bind_if %s: %s", p->bind_if, strerror(errno));
+		return -1;
+	}
+	if (p->bind.sa.sa_family) {
+		int one = 1;
+		/* a fixed bind_port is reused attempt after attempt */
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(fd, &p->bind.sa, addr_len(&p->bind)) < 0) {
+			char buf[64];
+			check_finish(a, false, "bind %s: %s", check_addr_str(&p->bind, buf, sizeof(buf)), strerror(errno));
+			return -1;
+		}
+	}
+	if (connect(fd, &p->target.sa, addr_len(&p->target)) < 0 && errno != EINPROGRESS) {
+		check_finish(a, false, "connect: %s", strerror(errno));
+		return -1;
+	}
+	if (loop_io_watch(a->probe->ctx->loop, &a->io, LOOP_WRITE) < 0) {
+		check_finish(a, false, "epoll: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,88 @@
+/*
+ * check_misc.c - MISC_CHECK: runs misc_path (no shell) as the script user,
+ * killed when it overruns misc_timeout. Exit 0 is up and 1 down; with
+ * misc_dynamic, 2..255 are up too and carry a weight (the scheduler turns
+ * misc_status into one). Without misc_dynamic any non-zero exit is down.
+ */
+#include "check_int.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+/* The child outlives a cancelled attempt until it is reaped. */
+struct misc_run {
+	struct loop_child child;
+	struct check_attempt *attempt;      /* NULL once cancelled */
+};
+
+struct misc_attempt {
+	struct check_attempt base;
+	struct misc_run *run;
+};
+
+static void on_reaped(struct loop *loop, struct loop_child *child, int status)
+{
+	(void)loop;
+	struct misc_run *run = child->arg;
+	struct check_attempt *a = run->attempt;
+	bool timed_out = child->timed_out;
+	free(run);
+	if (!a)
+		return;
+	((struct misc_attempt *)a)->run = NULL;
+	const struct check_misc *m = a->probe->params.misc;
+	if (timed_out) {
+		check_finish(a, false, "%s timed out after %u ms", m->argv[0], m->timeout_ms);
+	} else if (WIFSIGNALED(status)) {
+		check_finish(a, false, "%s killed by signal %d", m->argv[0], WTERMSIG(status));
+	} else {
+		int code = WEXITSTATUS(status);
+		bool ok = code == 0 || (m->dynamic && code >= 2);
+		if (ok)
+			check_finish_misc(a, true, code, "exit %d", code);
+		else if (code == 127)
+			check_finish_misc(a, false, code, "%s exited 127 (not found or not executable?)", m->argv[0]);
+		else
+			check_finish_misc(a, false, code, "%s exited %d", m->argv[0], code);
+	}
+}
+
+static void misc_start(struct check_attempt *a)
+{
+	struct misc_attempt *ma = (struct misc_attempt *)a;
+	const struct check_misc *m = a->probe->params.misc;
+	struct loop *loop = a->probe->ctx->loop;
+	loop_timer_cancel(loop, &a->deadline);  /* loop_spawn enforces misc_timeout */
+	a->phase = "script";
+	struct misc_run *run = calloc(1, sizeof(*run));
+	if (!run) {
+		check_finish(a, false, "out of memory");
+		return;
+	}
+	run->attempt = a;
+	if (loop_spawn(loop, &run->child, m->argv, m->timeout_ms, m->uid, m->gid, on_reaped, run) < 0) {
+		free(run);
+		check_finish(a, false, "cannot start %s", m->argv[0]);
+		return;
+	}
+	ma->run = run;
+}
+
+static void misc_cleanup(struct check_attempt *a)
+{
+	struct misc_attempt *ma = (struct misc_attempt *)a;
+	if (ma->run) {
+		ma->run->attempt = NULL;
+		if (ma->run->child.pid > 0)
+			kill(-ma->run->child.pid, SIGKILL);
+		ma->run = NULL;
+	}
+}
+
+const struct check_ops check_misc_ops = {
+	.attempt_size = sizeof(struct misc_attempt),
+	.start = misc_start,
+	.cleanup = misc_cleanup,
+};

@@ -1,0 +1,323 @@
+/*
+ * check_tls.c - the mbedTLS side of SSL_GET: one shared client
+ * configuration per checkd (random generator, optional CA chain and client
+ * certificate from the global SSL block), a non-blocking TLS connection
+ * over the checker's socket, and one resumable session kept per probe so
+ * the next check of the same server skips the full handshake.
+ *
+ * It lives in core/tls/, outside the core/ wildcard, because only builds
+ * that link mbedTLS (the shipped binary, the dev build) compile it;
+ * check_int.h declares its functions weak so other builds link without it.
+ */
+#include "check_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/error.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/x509_crt.h>
+
+#define TLS_MAX_PEM_FILE (1 << 20)
+
+struct check_tls {
+	mbedtls_entropy_context entropy;
+	mbedtls_ctr_drbg_context drbg;
+	mbedtls_ssl_config conf;
+	mbedtls_x509_crt ca, cert;
+	mbedtls_pk_context key;
+};
+
+struct check_tls_conn {
+	mbedtls_ssl_context ssl;
+	struct check_probe *probe;
+	int fd;
+	int io_errno;               /* why the socket failed, for the error text */
+	bool offered_session, resumed;
+};
+
+static void tls_error(char *err, size_t errsize, const char *what, int ret)
+{
+	char reason[80];
+	mbedtls_strerror(ret, reason, sizeof(reason));
+	snprintf(err, errsize, "%s: %s", what, reason);
+}
+
+/* Whole PEM file, NUL-terminated as mbedTLS's PEM parsers want it. */
+static unsigned char *read_pem(const char *path, size_t *len, char *err, size_t errsize)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0 || st.st_size > TLS_MAX_PEM_FILE) {
+		snprintf(err, errsize, "%s: %s", path, fd < 0 ? strerror(errno) : "too large");
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	unsigned char *buf = malloc((size_t)st.st_size + 1);
+	ssize_t n = buf ? read(fd, buf, (size_t)st.st_size) : -1;
+	close(fd);
+	if (n != st.st_size) {
+		snprintf(err, errsize, "%s: cannot read", path);
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = (size_t)n + 1;
+	return buf;
+}
+
+static void tls_free(struct check_tls *t)
+{
+	mbedtls_ssl_config_free(&t->conf);
+	mbedtls_ctr_drbg_free(&t->drbg);
+	mbedtls_entropy_free(&t->entropy);
+	mbedtls_x509_crt_free(&t->ca);
+	mbedtls_x509_crt_free(&t->cert);
+	mbedtls_pk_free(&t->key);
+	free(t);
+}
+
+static struct check_tls *tls_setup(const struct check_ssl_conf *ssl, char *err, size_t errsize)
+{
+	struct check_tls *t = calloc(1, sizeof(*t));
+	if (!t) {
+		snprintf(err, errsize, "out of memory");
+		return NULL;
+	}
+	mbedtls_entropy_init(&t->entropy);
+	mbedtls_ctr_drbg_init(&t->drbg);
+	mbedtls_ssl_config_init(&t->conf);
+	mbedtls_x509_crt_init(&t->ca);
+	mbedtls_x509_crt_init(&t->cert);
+	mbedtls_pk_init(&t->key);
+
+	static const unsigned char personal[] = "lvsbox checkd";
+	int ret = mbedtls_ctr_drbg_seed(&t->drbg, mbedtls_entropy_func, &t->entropy, personal, sizeof(personal));
+	if (ret) {
+		tls_error(err, errsize, "random seed", ret);
+		goto fail;
+	}
+	ret = mbedtls_ssl_config_defaults(&t->conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
+					  MBEDTLS_SSL_PRESET_DEFAULT);
+	if (ret) {
+		tls_error(err, errsize, "TLS configuration", ret);
+		goto fail;
+	}
+	mbedtls_ssl_conf_rng(&t->conf, mbedtls_ctr_drbg_random, &t->drbg);
+	mbedtls_ssl_conf_authmode(&t->conf, MBEDTLS_SSL_VERIFY_NONE);
+
+	size_t len;
+	unsigned char *pem;
+	if (ssl->ca) {
+		if (!(pem = read_pem(ssl->ca, &len, err, errsize)))
+			goto fail;
+		ret = mbedtls_x509_crt_parse(&t->ca, pem, len);
+		free(pem);
+		if (ret) {
+			tls_error(err, errsize, ssl->ca, ret);
+			goto fail;
+		}
+		mbedtls_ssl_conf_ca_chain(&t->conf, &t->ca, NULL);
+		mbedtls_ssl_conf_authmode(&t->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+	}
+	if (ssl->certificate && ssl->key) {
+		if (!(pem = read_pem(ssl->certificate, &len, err, errsize)))
+			goto fail;
+		ret = mbedtls_x509_crt_parse(&t->cert, pem, len);
+		free(pem);
+		if (ret) {
+			tls_error(err, errsize, ssl->certificate, ret);
+			goto fail;
+		}
+		if (!(pem = read_pem(ssl->key, &len, err, errsize)))
+			goto fail;
+		const char *pw = ssl->password ? ssl->password : "";
+		ret = mbedtls_pk_parse_key(&t->key, pem, len, (const unsigned char *)pw, strlen(pw));
+		free(pem);
+		if (ret) {
+			tls_error(err, errsize, ssl->key, ret);
+			goto fail;
+		}
+		ret = mbedtls_ssl_conf_own_cert(&t->conf, &t->cert, &t->key);
+		if (ret) {
+			tls_error(err, errsize, "client certificate", ret);
+			goto fail;
+		}
+	}
+	return t;
+fail:
+	tls_free(t);
+	return NULL;
+}
+
+void check_tls_ctx_free(struct check_ctx *ctx)
+{
+	if (ctx->tls)
+		tls_free(ctx->tls);
+	ctx->tls = NULL;
+}
+
+static int bio_send(void *arg, const unsigned char *buf, size_t len)
+{
+	struct check_tls_conn *c = arg;
+	ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL);
+	if (n >= 0)
+		return (int)n;
+	if (errno == EAGAIN || errno == EINTR)
+		return MBEDTLS_ERR_SSL_WANT_WRITE;
+	c->io_errno = errno;
+	return MBEDTLS_ERR_SSL_INTERNAL_ERROR;
+}
+
+static int bio_recv(void *arg, unsigned char *buf, size_t len)
+{
+	struct check_tls_conn *c = arg;
+	ssize_t n = recv(c->fd, buf, len, 0);
+	if (n >= 0)
+		return (int)n;
+	if (errno == EAGAIN || errno == EINTR)
+		return MBEDTLS_ERR_SSL_WANT_READ;
+	c->io_errno = errno;
+	return MBEDTLS_ERR_SSL_INTERNAL_ERROR;
+}
+
+struct check_tls_conn *check_tls_open(struct check_probe *probe, int fd, const char *sni,
+	char *err, size_t errsize)
+{
+	struct check_ctx *ctx = probe->ctx;
+	if (!ctx->tls && !(ctx->tls = tls_setup(&ctx->ssl, err, errsize)))
+		return NULL;
+	struct check_tls_conn *c = calloc(1, sizeof(*c));
+	if (!c) {
+		snprintf(err, errsize, "out of memory");
+		return NULL;
+	}
+	c->probe = probe;
+	c->fd = fd;
+	mbedtls_ssl_init(&c->ssl);
+	int ret = mbedtls_ssl_setup(&c->ssl, &ctx->tls->conf);
+	if (!ret && sni)
+		ret = mbedtls_ssl_set_hostname(&c->ssl, sni);
+	if (!ret && probe->tls_session) {
+		/* a session the server no longer knows just costs a full handshake */
+		c->offered_session = mbedtls_ssl_set_session(&c->ssl, probe->tls_session) == 0;
+	}
+	if (ret) {
+		tls_error(err, errsize, "TLS setup", ret);
+		mbedtls_ssl_free(&c->ssl);
+		free(c);
+		return NULL;
+	}
+	mbedtls_ssl_set_bio(&c->ssl, c, bio_send, bio_recv, NULL);
+	return c;
+}
+
+static int io_failure(struct check_tls_conn *c, int ret, const char *what, char *err, size_t errsize)
+{
+	if (ret == MBEDTLS_ERR_SSL_INTERNAL_ERROR && c->io_errno)
+		snprintf(err, errsize, "%s: %s", what, strerror(c->io_errno));
+	else
+		tls_error(err, errsize, what, ret);
+	return CHECK_TLS_ERROR;
+}
+
+/* Keeps what a resumption needs; a resumed handshake reuses the master secret. */
+static void keep_session(struct check_tls_conn *c)
+{
+	mbedtls_ssl_session *s = c->probe->tls_session;
+	unsigned char old_master[48];
+	bool had = s != NULL;
+	if (had)
+		memcpy(old_master, s->master, sizeof(old_master));
+	if (!s) {
+		if (!(s = malloc(sizeof(*s))))
+			return;
+		mbedtls_ssl_session_init(s);
+		c->probe->tls_session = s;
+	} else {
+		mbedtls_ssl_session_free(s);
+		mbedtls_ssl_session_init(s);
+	}
+	if (mbedtls_ssl_get_session(&c->ssl, s) != 0) {
+		mbedtls_ssl_session_free(s);
+		free(s);
+		c->probe->tls_session = NULL;
+		return;
+	}
+	c->resumed = had && c->offered_session && memcmp(old_master, s->master, sizeof(old_master)) == 0;
+}
+
+int check_tls_handshake(struct check_tls_conn *c, char *err, size_t errsize)
+{
+	int ret = mbedtls_ssl_handshake(&c->ssl);
+	if (ret == MBEDTLS_ERR_SSL_WANT_READ)
+		return CHECK_TLS_WANT_READ;
+	if (ret == MBEDTLS_ERR_SSL_WANT_WRITE)
+		return CHECK_TLS_WANT_WRITE;
+	if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
+		char why[128];
+		mbedtls_x509_crt_verify_info(why, sizeof(why), "", mbedtls_ssl_get_verify_result(&c->ssl));
+		why[strcspn(why, "\n")] = '\0';
+		snprintf(err, errsize, "certificate verification failed: %s", why);
+		return CHECK_TLS_ERROR;
+	}
+	if (ret == MBEDTLS_ERR_SSL_CONN_EOF) {
+		snprintf(err, errsize, "connection closed by the server");
+		return CHECK_TLS_ERROR;
+	}
+	if (ret)
+		return io_failure(c, ret, "handshake", err, errsize);
+	keep_session(c);
+	return CHECK_TLS_OK;
+}
+
+static long io_result(struct check_tls_conn *c, int ret, const char *what, char *err, size_t errsize)
+{
+	if (ret > 0)
+		return ret;
+	if (ret == MBEDTLS_ERR_SSL_WANT_READ)
+		return CHECK_TLS_WANT_READ;
+	if (ret == MBEDTLS_ERR_SSL_WANT_WRITE)
+		return CHECK_TLS_WANT_WRITE;
+	if (ret == 0 || ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || ret == MBEDTLS_ERR_SSL_CONN_EOF)
+		return CHECK_TLS_EOF;
+	return io_failure(c, ret, what, err, errsize);
+}
+
+long check_tls_write(struct check_tls_conn *c, const void *buf, size_t len, char *err, size_t errsize)
+{
+	return io_result(c, mbedtls_ssl_write(&c->ssl, buf, len), "TLS write", err, errsize);
+}
+
+long check_tls_read(struct check_tls_conn *c, void *buf, size_t len, char *err, size_t errsize)
+{
+	return io_result(c, mbedtls_ssl_read(&c->ssl, buf, len), "TLS read", err, errsize);
+}
+
+bool check_tls_resumed(const struct check_tls_conn *c)
+{
+	return c->resumed;
+}
+
+void check_tls_close(struct check_tls_conn *c, bool keep)
+{
+	(void)keep;   /* the session is kept right after the handshake */
+	mbedtls_ssl_free(&c->ssl);
+	free(c);
+}
+
+void check_tls_session_free(void *session)
+{
+	mbedtls_ssl_session_free(session);
+	free(session);
+}

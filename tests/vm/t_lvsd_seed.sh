@@ -1,0 +1,47 @@
+#!/bin/bash
+# t_lvsd_seed.sh - lvsd (under its keepalived name, -C: no VRRP) programs IPVS
+# from each seed fixture exactly as the real keepalived 2.2.7 does from the
+# same file, with every real server in a network namespace at the fixture's
+# address and serving what its checker probes; SIGTERM then removes it all.
+cd "$(dirname "$0")/../.." || exit 2
+. tests/vm/lvsd_lib.sh
+
+# The real servers each fixture names, as ADDR:PORT-its-checker-probes.
+declare -A servers=(
+	[seed000-lvs01]="39.106.40.172:80 39.107.137.111:80"
+	[seed000-lvs02]="39.106.40.172:80 39.107.137.111:80"
+	[seed002-master]="192.168.25.31:80 192.168.25.32:80"
+	[seed002-slave]="192.168.25.31:80 192.168.25.32:80"
+	[seed003-node1]="192.168.139.8:80 192.168.139.9:80"
+	[seed003-node2]="192.168.139.8:80 192.168.139.9:80"
+)
+for name in seed000-lvs01 seed000-lvs02 seed002-master seed002-slave seed003-node1 seed003-node2; do
+	conf=tests/fixtures/keepalived/$name.conf
+	for s in ${servers[$name]}; do
+		addr=${s%:*}
+		ip netns list | grep -q "^rs-$addr\b" || add_rs "$addr" || die_suite "$name: cannot make namespace for $addr"
+		[ -f "$WORK/http-$addr-80.pid" ] || serve "$addr" 80 || die_suite "$name: web server $addr does not answer"
+	done
+	nrs=$(echo ${servers[$name]} | wc -w)
+
+	start_keepalived "$conf"
+	if ! wait_for 20 table_has_lines $((nrs + 1)) || ! settle 2; then
+		fail "$name: keepalived (the oracle) did not program $nrs real servers"
+		show_log "$WORK/keepalived.log"
+		stop_keepalived
+		continue
+	fi
+	want=$(table)
+	stop_keepalived
+	wait_for 10 table_has_lines 0 || { fail "$name: keepalived left its table behind"; "$IPVSADM" -C; }
+
+	: >"$LVSD_LOG"
+	"$BIN/keepalived" -n -l -C -f "$conf" -S daemon -p "$WORK/lvsd.pid" </dev/null >>"$LVSD_LOG" 2>&1 &
+	lvsd_pid=$!
+	wait_for 20 table_has_lines $((nrs + 1)); settle 2
+	check_table "$name: lvsbox keepalived -C programs IPVS exactly as keepalived 2.2.7 does" "$want"
+	check_eq "$name: the pid file holds the daemon's pid" "$lvsd_pid" "$(cat "$WORK/lvsd.pid" 2>/dev/null)"
+	if stop_lvsd; then ok "$name: SIGTERM stops it"; else fail "$name: SIGTERM does not stop it"; fi
+	check_table "$name: after SIGTERM the table is empty again" ""
+	"$IPVSADM" -C
+done
