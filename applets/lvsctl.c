@@ -1990,23 +1990,24 @@ static void json_service_open(const struct ipvs_service *se)
 /* ---------------------------------------------------------------------
  * Listing.
  */
-static int print_one_service(struct ipvs *h, const struct ipvs_service *se, unsigned format, bool first)
+/* dests_buf: reused from service to service, freed by the caller. */
+static int print_one_service(struct ipvs *h, const struct ipvs_service *se, unsigned format, bool first,
+			     struct dest_vec *dests_buf)
 {
-	struct dest_vec dv = { 0 };
+	struct dest_vec dv = *dests_buf;
 	char svc_name[1024];
+	dv.n = 0;
 	int err = ipvs_dump_dests(h, se, collect_dest, &dv);
+	*dests_buf = dv;
 
 	if (err) {
 		fflush(stdout);
 		fprintf(stderr, "%s\n", ipvs_error_text(CALL_GET_DESTS, -err));
-		free(dv.v);
 		return 1;
 	}
 	const void **order = ordered(dv.v, dv.n, sizeof(*dv.v), !(format & LVS_FMT_NOSORT), cmp_dests);
-	if (!order) {
-		free(dv.v);
+	if (!order)
 		return 1;
-	}
 	if (format & LVS_FMT_JSON) {
 		printf("%s", first ? "" : ",");
 		json_service_open(se);
@@ -2021,7 +2022,6 @@ static int print_one_service(struct ipvs *h, const struct ipvs_service *se, unsi
 			print_dest_line(se, order[i], svc_name, format);
 	}
 	free(order);
-	free(dv.v);
 	return 0;
 }
 
@@ -2053,10 +2053,12 @@ static int list_all(struct ipvs *h, const struct ipvs_info *info, unsigned forma
 	}
 	if (!json)
 		print_title(format);
+	struct dest_vec dests = { 0 };
 	for (size_t i = 0; i < sv.n && !rc; i++)
-		rc = print_one_service(h, order[i], format, i == 0);
+		rc = print_one_service(h, order[i], format, i == 0, &dests);
 	if (json && !rc)
 		printf("]}\n");
+	free(dests.v);
 	free(order);
 	free(sv.v);
 	return rc;
@@ -2070,15 +2072,19 @@ static int list_service(struct ipvs *h, const struct ipvs_service *want, unsigne
 		fprintf(stderr, "%s\n", ipvs_error_text(CALL_GET_SERVICE, -err));
 		return 1;
 	}
+	struct dest_vec dests = { 0 };
+	int rc;
 	if (format & LVS_FMT_JSON) {
 		printf("{\"services\":[");
-		int rc = print_one_service(h, &se, format, true);
+		rc = print_one_service(h, &se, format, true, &dests);
 		if (!rc)
 			printf("]}\n");
-		return rc;
+	} else {
+		print_title(format);
+		rc = print_one_service(h, &se, format, true, &dests);
 	}
-	print_title(format);
-	return print_one_service(h, &se, format, true);
+	free(dests.v);
+	return rc;
 }
 
 static int list_timeout(struct ipvs *h, unsigned format)
@@ -2377,8 +2383,18 @@ static void report_line_error(struct restore *r, enum ipvs_call call, int err, l
  * core/ipvs.c (RESTORE_BATCH requests of at most 512 bytes fit in 64 KiB),
  * so the kernel handles every request of it in order, each on its own, as
  * ipvsadm's separate calls would: after a refused line the later ones still
- * apply. The batch interface reports only the first refusal of a batch.
+ * apply, and every refused line is reported, in order.
  */
+static void restore_refused(long tag, int err, void *arg)
+{
+	struct restore *r = arg;
+
+	if (tag < 0 || tag >= (long)r->n)
+		tag = 0;
+	report_line_error(r, call_of(r->p[tag].cmd.cmd), -err, r->p[tag].line, r->p[tag].text);
+	r->last = tag == (long)r->n - 1 ? -1 : 0;
+}
+
 static void restore_flush(struct restore *r)
 {
 	long failed = -1;
@@ -2386,22 +2402,19 @@ static void restore_flush(struct restore *r)
 
 	if (r->n == 0)
 		return;
+	r->last = 0;
+	ipvs_batch_on_failure(r->h, restore_refused, r);
 	rc = ipvs_batch_begin(r->h);
 	if (rc == 0) {
 		for (size_t i = 0; i < r->n; i++) {
 			ipvs_batch_tag(r->h, (long)i);
 			apply_change(r->h, &r->p[i].cmd);
 		}
-		rc = ipvs_batch_end(r->h, &failed);
-	}
-	if (rc == 0) {
-		r->last = 0;
+		ipvs_batch_end(r->h, &failed);
 	} else {
-		if (failed < 0 || failed >= (long)r->n)
-			failed = 0;
-		report_line_error(r, call_of(r->p[failed].cmd.cmd), -rc, r->p[failed].line, r->p[failed].text);
-		r->last = failed == (long)r->n - 1 ? -1 : 0;
+		restore_refused(0, rc, r);
 	}
+	ipvs_batch_on_failure(r->h, NULL, NULL);
 	for (size_t i = 0; i < r->n; i++)
 		free(r->p[i].text);
 	r->n = 0;

@@ -53,6 +53,8 @@ struct ipvs {
 	size_t max_in_flight;   /* what the socket's receive queue allows */
 	size_t pending_cap;     /* entries allocated in pending */
 	int batch_err;
+	ipvs_batch_fail_fn batch_fail_fn;
+	void *batch_fail_arg;
 	long batch_err_tag;
 };
 
@@ -1014,10 +1016,14 @@ int ipvs_get_daemons(struct ipvs *h, struct ipvs_daemon out[2], int *n)
 
 static void note_batch_failure(struct ipvs *h, int err, size_t index)
 {
+	long tag = index < h->npending ? h->pending[index].tag : h->tag;
+
+	if (h->batch_fail_fn)
+		h->batch_fail_fn(tag, err, h->batch_fail_arg);
 	if (h->batch_err)
 		return;
 	h->batch_err = err;
-	h->batch_err_tag = index < h->npending ? h->pending[index].tag : h->tag;
+	h->batch_err_tag = tag;
 }
 
 static int on_batch_ack(const struct nlmsghdr *nlh, void *data)
@@ -1113,6 +1119,12 @@ int ipvs_batch_begin(struct ipvs *h)
 void ipvs_batch_tag(struct ipvs *h, long tag)
 {
 	h->tag = tag;
+}
+
+void ipvs_batch_on_failure(struct ipvs *h, ipvs_batch_fail_fn fn, void *arg)
+{
+	h->batch_fail_fn = fn;
+	h->batch_fail_arg = arg;
 }
 
 int ipvs_batch_end(struct ipvs *h, long *failed_tag)

@@ -135,5 +135,10 @@ int ipvs_get_daemons(struct ipvs *h, struct ipvs_daemon out[2], int *n);
 int  ipvs_batch_begin(struct ipvs *h);
 void ipvs_batch_tag(struct ipvs *h, long tag);
 int  ipvs_batch_end(struct ipvs *h, long *failed_tag);
+/* Called for every refused request of the batches that follow, in order,
+ * with its tag and negative errno (not only the first, which batch_end
+ * returns): a restore reports each bad line as separate calls would. */
+typedef void (*ipvs_batch_fail_fn)(long tag, int err, void *arg);
+void ipvs_batch_on_failure(struct ipvs *h, ipvs_batch_fail_fn fn, void *arg);
 
 #endif
