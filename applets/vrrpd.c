@@ -130,6 +130,8 @@ struct inst {
 	char vmac_name[IF_NAMESIZE];
 	int vmac_ifindex;
 	bool vmac_created;
+	int parent_arp_ignore;      /* the parent's values before the VMAC, -1: untouched */
+	int parent_arp_filter;
 	int send_ifindex;
 	unsigned char mac[6];       /* source of gratuitous ARPs */
 	bool have_primary;
@@ -1141,6 +1143,7 @@ static struct inst *inst_create(struct vrrpd *d, const struct conf_vrrp_instance
 		return NULL;
 	in->d = d;
 	in->conf = c;
+	in->parent_arp_ignore = in->parent_arp_filter = -1;
 	in->name = xstrdup(c->name);
 	in->fingerprint = instance_fingerprint(d->conf, c);
 	in->vips = calloc((size_t)nvips + 1, sizeof(*in->vips));
@@ -1208,6 +1211,67 @@ fail:
 	return NULL;
 }
 
+static int ipv4_conf_get(const char *ifname, const char *key)
+{
+	char path[128], buf[16];
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/%s", ifname, key);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return atoi(buf);
+}
+
+static void ipv4_conf_set(const char *ifname, const char *key, int value)
+{
+	char path[128], buf[16];
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/%s", ifname, key);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int len = snprintf(buf, sizeof(buf), "%d\n", value);
+	if (fd < 0 || write(fd, buf, (size_t)len) != len)
+		log_warn("cannot set %s to %d: %s", path, value, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
+/*
+ * With a VMAC the parent interface must stop answering ARP for the VIPs,
+ * or clients learn the parent's MAC and the virtual MAC buys nothing: the
+ * parent answers only for its own addresses, the macvlan for the VIPs.
+ */
+static void vmac_arp_setup(struct inst *in)
+{
+	in->parent_arp_ignore = ipv4_conf_get(in->ifname, "arp_ignore");
+	in->parent_arp_filter = ipv4_conf_get(in->ifname, "arp_filter");
+	ipv4_conf_set(in->ifname, "arp_ignore", 1);
+	ipv4_conf_set(in->ifname, "arp_filter", 1);
+	ipv4_conf_set(in->vmac_name, "arp_ignore", 1);
+}
+
+/* Gives the parent its ARP settings back once no other VMAC sits on it. */
+static void vmac_arp_restore(struct inst *in)
+{
+	if (in->parent_arp_ignore < 0)
+		return;
+	for (struct inst *other = in->d->insts; other; other = other->next)
+		if (other != in && other->vmac_ifindex && other->ifindex == in->ifindex &&
+		    other->parent_arp_ignore >= 0) {
+			/* the last one out restores the values from before the first */
+			other->parent_arp_ignore = in->parent_arp_ignore;
+			other->parent_arp_filter = in->parent_arp_filter;
+			in->parent_arp_ignore = -1;
+			return;
+		}
+	ipv4_conf_set(in->ifname, "arp_ignore", in->parent_arp_ignore);
+	if (in->parent_arp_filter >= 0)
+		ipv4_conf_set(in->ifname, "arp_filter", in->parent_arp_filter);
+	in->parent_arp_ignore = -1;
+}
+
 static void inst_start(struct inst *in)
 {
 	struct vrrpd *d = in->d;
@@ -1229,6 +1293,8 @@ static void inst_start(struct inst *in)
 		in->vmac_ifindex = (int)if_nametoindex(in->vmac_name);
 		if (in->vmac_ifindex)
 			memcpy(in->mac, mac, 6);
+		if (in->vmac_ifindex && in->family == AF_INET)
+			vmac_arp_setup(in);
 	}
 	/* IPv6 adverts leave from the parent: their source is its link-local address. */
 	in->send_ifindex = in->vmac_ifindex && in->family == AF_INET ? in->vmac_ifindex : in->ifindex;
@@ -1291,6 +1357,7 @@ static void inst_stop(struct inst *in)
 
 	if (in->fsm.state != VRRP_STATE_INIT && in->fsm.state != VRRP_STATE_STOP)
 		inst_event(in, &ev);
+	vmac_arp_restore(in);
 	if (in->vmac_created && in->vmac_ifindex)
 		rtnl_link_del(&in->d->rtnl, in->vmac_ifindex);
 	in->vmac_created = false;

@@ -19,7 +19,7 @@
 int rtnl_open(struct rtnl *r, unsigned groups)
 {
 	memset(r, 0, sizeof(*r));
-	r->nl = mnl_socket_open(NETLINK_ROUTE);
+	r->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
 	if (!r->nl)
 		return -errno;
 	if (mnl_socket_bind(r->nl, groups, MNL_SOCKET_AUTOPID) < 0) {

@@ -51,7 +51,14 @@ $(STUB)/lvsfarm: tests/stub/farm.c tests/stub/script.c tests/stub/farm.h $(STUB)
 
 stub: $(STUB)/lvsfarm
 
-.PHONY: stub
+# checkd at 30,000 real servers against the farm, beside keepalived's checker
+# in the qemu guest (tests/bench/checkd_scale.sh; figures only).
+bench-checkd: all stub
+	tests/bench/checkd_scale.sh
+
+bench: bench-checkd
+
+.PHONY: stub bench-checkd
 
 # --- make bench (tests/bench): lvsctl against ipvsadm on a 10,000-service
 # table inside the qemu guest; prints times, ratios and sizes, asserts nothing.

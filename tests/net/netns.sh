@@ -37,7 +37,7 @@ nb_tools() {
 	for t in vipping vrrp_inject; do
 		if [ ! -x "$NB_TOOLS/$t" ] || [ "$NB_ROOT/tests/net/$t.c" -nt "$NB_TOOLS/$t" ]; then
 			gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror \
-				-o "$NB_TOOLS/$t" "$NB_ROOT/tests/net/$t.c" || return 1
+				-o "$NB_TOOLS/$t" "$NB_ROOT/tests/net/$t.c" -lm || return 1
 		fi
 	done
 }
@@ -280,6 +280,18 @@ nb_check_holders() {
 		[ -f "$NB_WORK/$n.d.log" ] && { echo "# $n:"; nb_log "$n" d 8; }
 	done
 	return 1
+}
+
+# nb_check_reach WHAT ADDR [-6]: one ok/not ok line: the client pings ADDR
+# 100 times a second for half a second and at least 90% are answered. On a
+# busy machine the prober may send fewer; the share is what counts.
+nb_check_reach() {
+	local out sent recv
+	out=$(ip netns exec "$NB_ID-c" "$NB_TOOLS/vipping" $3 -r 100 -d 0.5 "$2")
+	sent=$(echo "$out" | sed -n 's/.*sent=\([0-9]*\).*/\1/p')
+	recv=$(echo "$out" | sed -n 's/.*recv=\([0-9]*\).*/\1/p')
+	if [ "${sent:-0}" -gt 0 ] && [ $((${recv:-0} * 10)) -ge $((sent * 9)) ]; then ok "$1 ($out)"
+	else fail "$1 ($out)"; fi
 }
 
 # nb_holders ADDR: the routers holding ADDR, space separated ("" if none).

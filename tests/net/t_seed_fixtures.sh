@@ -27,11 +27,7 @@ pair() {
 		check_eq "$IMPL: $tag: VIP labelled $label" "$vip" \
 			"$(ip -n "$(nb_ns r1)" -4 -o addr show label "$label" | awk '{sub("/.*", "", $4); print $4}')"
 	fi
-	local out recv
-	out=$(nb_exec c "$NB_TOOLS/vipping" -r 100 -d 0.5 "$vip")
-	recv=$(echo "$out" | sed -n 's/.*recv=\([0-9]*\).*/\1/p')
-	if [ "${recv:-0}" -ge 45 ]; then ok "$IMPL: $tag: the client reaches $vip ($out)"
-	else fail "$IMPL: $tag: the client reaches $vip ($out)"; fi
+	nb_check_reach "$IMPL: $tag: the client reaches $vip" "$vip"
 	nb_kill r1 TERM
 	nb_check_holders "$IMPL: $tag: graceful stop moves $vip to $3" "$vip" r2 2
 	nb_cleanup

@@ -15,6 +15,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <math.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
@@ -126,10 +127,15 @@ int main(int argc, char **argv)
 			(void)sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&dst, dstlen);
 			sent++;
 		}
+		/* Sleep to the next send with sub-millisecond precision: at 1,000/s a
+		 * millisecond poll timeout would round to 0 and spin the CPU. */
 		double next = sent < total ? start + sent * interval : end;
-		int wait = (int)(next - now_ms());
+		double wait = next - now_ms();
+		if (wait < 0)
+			wait = 0;
+		struct timespec ts = {(time_t)(wait / 1e3), (long)(fmod(wait, 1e3) * 1e6)};
 		struct pollfd p = {.fd = fd, .events = POLLIN};
-		if (poll(&p, 1, wait > 0 ? wait : 0) <= 0)
+		if (ppoll(&p, 1, &ts, NULL) <= 0)
 			continue;
 		uint8_t buf[1500];
 		ssize_t n;

@@ -44,12 +44,15 @@
 #define FRAME_MAX 2048
 #define FRAMES_PER_WAKEUP 512
 #define REQUEST_MAX 16384
+/* lwIP finds a segment's pcb by walking a list; past this many live pcbs
+ * new SYNs are dropped (the client retries), as a full listen queue would,
+ * so a burst cannot slow every later segment into a spiral of timeouts. */
+#define PCBS_MAX 2000
 /* An endless answer trickles: ENDLESS_STEP bytes every ENDLESS_TICK_MS, so
  * a client that reads with a per-read timeout never sees one expire. */
 #define ENDLESS_STEP 16384
 #define ENDLESS_TICK_MS 20
 #define ENDLESS_MAX (1u << 30)
-#define SWEEP_MS 1000
 
 static struct farm farm;
 static struct netif nif;
@@ -58,7 +61,8 @@ static const char *script_path;
 
 static struct {
 	unsigned long frames_in, frames_out, tx_errors, syns, refused, blackholed,
-		lagged, accepted, requests, answers, resets, tw_freed, conns;
+		lagged, accepted, requests, answers, resets, tw_freed, conns, shed,
+		longest_round_ms;	/* the farm's own stalls: time between two polls */
 } stats;
 
 static uint64_t now_ms(void)
@@ -69,6 +73,7 @@ static uint64_t now_ms(void)
 }
 
 static uint64_t start_ms;
+static unsigned long live_pcbs;	/* counted once per round of frames */
 
 /* A flapping host is healthy or refusing depending on where the clock is
  * in its period; every other behaviour is what the script says. */
@@ -264,9 +269,14 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 		return ERR_OK;
 	}
 	if (!p) {
-		/* The client is done; a TCP_CHECK ends here. */
-		conn_close(c);
-		return ERR_OK;
+		/* The client is done (a TCP_CHECK ends here). A RST instead of our
+		 * FIN frees the pcb now: no LAST_ACK pcbs for lwIP to search
+		 * through at every segment when thousands of checks a second
+		 * arrive. The client has closed already, so it loses nothing. */
+		struct tcp_pcb *gone = c->pcb;
+		conn_forget(c);
+		tcp_abort(gone);
+		return ERR_ABRT;
 	}
 	tcp_recved(pcb, p->tot_len);
 	bool complete = false;
@@ -338,17 +348,15 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 	return ERR_OK;
 }
 
-/* TIME_WAIT pcbs would pile up by the hundred thousand at benchmark rates
- * and lwIP searches them on every segment; a stub has no old duplicates
- * to guard against, so they go at once. */
-static void sweep_time_wait(void *arg)
+/* TIME_WAIT pcbs would pile up by the thousand at benchmark rates, and
+ * lwIP walks that list for every segment that arrives; a stub has no old
+ * duplicates to guard against, so they go after every round of frames. */
+static void free_time_wait(void)
 {
-	(void)arg;
 	while (tcp_tw_pcbs) {
 		tcp_abandon(tcp_tw_pcbs, 0);
 		stats.tw_freed++;
 	}
-	sys_timeout(SWEEP_MS, sweep_time_wait, NULL);
 }
 
 /* --- the TAP device and the netif on it --- */
@@ -463,6 +471,11 @@ static void tap_frame(const unsigned char *frame, size_t len)
 		if (syn) {
 			h->syns++;
 			stats.syns++;
+			if (live_pcbs >= PCBS_MAX) {
+				stats.shed++;
+				return;
+			}
+			live_pcbs++;
 		}
 		switch (effective_kind(h)) {
 		case B_BLACKHOLE:
@@ -535,12 +548,12 @@ static void print_stats(FILE *out)
 	for (int i = 0; i < 11; i++)
 		if (by_state[i])
 			fprintf(out, "pcbs_%s %lu\n", state_names[i], by_state[i]);
-	fprintf(out, "frames_in %lu\nframes_out %lu\ntx_errors %lu\nsyns %lu\nrefused %lu\n"
+	fprintf(out, "frames_in %lu\nframes_out %lu\ntx_errors %lu\nsyns %lu\nsyns_shed %lu\nrefused %lu\n"
 		"blackholed %lu\nlagged %lu\naccepted %lu\nrequests %lu\nanswers %lu\n"
-		"resets %lu\ntime_wait_freed %lu\nconnections %lu\nactive_pcbs %lu\n",
-		stats.frames_in, stats.frames_out, stats.tx_errors, stats.syns, stats.refused,
+		"resets %lu\ntime_wait_freed %lu\nconnections %lu\nactive_pcbs %lu\nlongest_round_ms %lu\n",
+		stats.frames_in, stats.frames_out, stats.tx_errors, stats.syns, stats.shed, stats.refused,
 		stats.blackholed, stats.lagged, stats.accepted, stats.requests, stats.answers,
-		stats.resets, stats.tw_freed, stats.conns, active);
+		stats.resets, stats.tw_freed, stats.conns, active, stats.longest_round_ms);
 }
 
 static void control(FILE *out, char *cmd)
@@ -761,7 +774,6 @@ int main(int argc, char **argv)
 		tcp_accept(pcb, on_accept);
 	}
 	start_ms = now_ms();
-	sys_timeout(SWEEP_MS, sweep_time_wait, NULL);
 	printf("lvsfarm: %u addresses on %s, ready\n", farm.size, tap);
 	fflush(stdout);
 
@@ -775,8 +787,13 @@ int main(int argc, char **argv)
 		int timeout = sleep_ms > 250 ? 250 : (int)sleep_ms;
 		if (poll(pfd, ctl_fd >= 0 ? 3 : 2, timeout) < 0 && errno != EINTR)
 			break;
-		if (pfd[0].revents & POLLIN)
+		uint64_t round_start = now_ms();
+		if (pfd[0].revents & POLLIN) {
+			live_pcbs = 0;
+			for (struct tcp_pcb *p = tcp_active_pcbs; p; p = p->next)
+				live_pcbs++;
 			tap_drain();
+		}
 		if (pfd[1].revents & POLLIN) {
 			struct signalfd_siginfo si;
 			if (read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
@@ -789,6 +806,10 @@ int main(int argc, char **argv)
 		if (ctl_fd >= 0 && (pfd[2].revents & POLLIN))
 			control_accept(ctl_fd);
 		sys_check_timeouts();
+		free_time_wait();
+		uint64_t round = now_ms() - round_start;
+		if (round > stats.longest_round_ms)
+			stats.longest_round_ms = round;
 	}
 	if (ctl_path)
 		unlink(ctl_path);

@@ -26,7 +26,7 @@ FAULT_CYCLE = (
     + [("refuse", False, False)] * 2
     + [("blackhole", False, False)] * 2
     + [("status 500", True, False),
-       ("slow 3s", True, False),
+       ("slow", True, False),
        ("reset 10", True, False),
        ("lag 300ms", True, True)]
 )
@@ -92,6 +92,9 @@ def main():
                         "    retry 1",
                         "    delay_before_retry 1"]
         name, tcp_up, http_up = behaviour(i, a.mix, a.flip)
+        if name == "slow":
+            # well past the timeout, so no race between answer and timer
+            name = "slow %ds" % (a.timeout + 2)
         script.append("%s %s" % (address(i), name))
         vs_lines.append("real_server %s 80 {" % address(i))
         vs_lines += checker(kind)

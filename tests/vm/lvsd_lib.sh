@@ -22,12 +22,17 @@ bg_pids=()
 [ -x "$KEEPALIVED" ] || die_suite "lvsd: no $KEEPALIVED (the oracle; apt-get install keepalived)"
 
 lvsd_cleanup() {
-	[ -n "$lvsd_pid" ] && kill -KILL "$lvsd_pid" 2>/dev/null
-	[ -n "$ka_pid" ] && kill -KILL "$ka_pid" 2>/dev/null
-	[ ${#bg_pids[@]} -gt 0 ] && kill -KILL "${bg_pids[@]}" 2>/dev/null
+	{
+		[ -n "$lvsd_pid" ] && kill -KILL "$lvsd_pid"
+		[ -n "$ka_pid" ] && kill -KILL "$ka_pid"
+		[ ${#bg_pids[@]} -gt 0 ] && kill -KILL "${bg_pids[@]}"
+		wait
+	} 2>/dev/null
 	ip -all netns delete 2>/dev/null
 	for i in $(seq 0 $rs_count); do ip link del "rs$i" 2>/dev/null; done
 	ip link del eth0 2>/dev/null
+	ip link del br-rs 2>/dev/null
+	ip link del cl0 2>/dev/null
 	rm -rf "$WORK"
 }
 trap lvsd_cleanup EXIT
@@ -48,20 +53,16 @@ table_lines() { "$IPVSADM" -S -n | wc -l; }
 table_is() { [ "$(table)" = "$1" ]; }
 table_has_lines() { [ "$(table_lines)" = "$1" ]; }
 
-# settle SECONDS: waits until the table reads the same for SECONDS in a row (max 30 s).
+# settle SECONDS: waits until two readings of the table SECONDS apart agree
+# (at most 10 tries). Under TCG every ipvsadm costs about a second.
 settle() {
-	local want=$1 same=0 prev cur
+	local prev cur
 	prev=$(table)
-	for _ in $(seq 150); do
-		sleep 0.2
+	for _ in $(seq 10); do
+		sleep "$1"
 		cur=$(table)
-		if [ "$cur" = "$prev" ]; then
-			same=$((same + 1))
-			[ $same -ge $((want * 5)) ] && return 0
-		else
-			same=0
-			prev=$cur
-		fi
+		[ "$cur" = "$prev" ] && return 0
+		prev=$cur
 	done
 	return 1
 }
@@ -102,7 +103,8 @@ serve() {
 
 unserve() {
 	local f=$WORK/http-$1-$2.pid
-	[ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null && rm -f "$f"
+	[ -f "$f" ] && { kill "$(cat "$f")"; wait "$(cat "$f")"; } 2>/dev/null
+	rm -f "$f"
 	wait_for 10 bash -c "! curl -s -o /dev/null --max-time 1 http://$1:$2/"
 }
 
@@ -125,6 +127,8 @@ stop_lvsd() {
 }
 
 lvsd_json() { "$BIN/lvsd" -S "$LVSD_SOCK" --json; }
+# child_pid NAME: the pid lvsd reports for its child NAME (empty when none).
+child_pid() { lvsd_json | grep -o "\"name\":\"$1\",\"wanted\":[a-z]*,\"pid\":[0-9]*" | sed 's/.*://'; }
 
 # start_keepalived CONF: the real keepalived, checker process only (no VRRP).
 start_keepalived() {
