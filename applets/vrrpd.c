@@ -130,6 +130,7 @@ struct inst {
 	char vmac_name[IF_NAMESIZE];
 	int vmac_ifindex;
 	bool vmac_created;
+	bool vmac_up;               /* only while master, see vmac_set_up() */
 	int parent_arp_ignore;      /* the parent's values before the VMAC, -1: untouched */
 	int parent_arp_filter;
 	int send_ifindex;
@@ -663,6 +664,7 @@ static void inst_evaluate(const struct inst *in, int *priority, bool *fault)
 /* ---- the instance and its state machine ---- */
 
 static void inst_event(struct inst *in, const struct vrrp_event *ev);
+static void vmac_set_up(struct inst *in, bool up);
 
 static void group_follow(struct inst *from, int new_state);
 
@@ -869,7 +871,13 @@ static void inst_event(struct inst *in, const struct vrrp_event *ev)
 		return;
 	if (in->fsm.state == VRRP_STATE_MASTER && before != VRRP_STATE_MASTER)
 		memset(&in->ah_replay, 0, sizeof(in->ah_replay));
+	/* The VMAC must be up before the first advert and GARP leave from it,
+	 * and stays up until the priority-0 advert is out and the VIPs gone. */
+	if (in->fsm.state == VRRP_STATE_MASTER)
+		vmac_set_up(in, true);
 	inst_apply(in, &acts);
+	if (in->fsm.state != VRRP_STATE_MASTER)
+		vmac_set_up(in, false);
 	const uint8_t *master = inst_master(in);
 	if (master && memcmp(master, in->last_master, addr_len(in->family)) != 0) {
 		in->master_changes++;
@@ -1226,10 +1234,11 @@ static int ipv4_conf_get(const char *ifname, const char *key)
 	return atoi(buf);
 }
 
-static void ipv4_conf_set(const char *ifname, const char *key, int value)
+/* proto is "ipv4" or "ipv6": /proc/sys/net/PROTO/conf/IFNAME/KEY = value */
+static void net_conf_set(const char *proto, const char *ifname, const char *key, int value)
 {
 	char path[128], buf[16];
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/%s", ifname, key);
+	snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/%s", proto, ifname, key);
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	int len = snprintf(buf, sizeof(buf), "%d\n", value);
 	if (fd < 0 || write(fd, buf, (size_t)len) != len)
@@ -1247,9 +1256,39 @@ static void vmac_arp_setup(struct inst *in)
 {
 	in->parent_arp_ignore = ipv4_conf_get(in->ifname, "arp_ignore");
 	in->parent_arp_filter = ipv4_conf_get(in->ifname, "arp_filter");
-	ipv4_conf_set(in->ifname, "arp_ignore", 1);
-	ipv4_conf_set(in->ifname, "arp_filter", 1);
-	ipv4_conf_set(in->vmac_name, "arp_ignore", 1);
+	net_conf_set("ipv4", in->ifname, "arp_ignore", 1);
+	net_conf_set("ipv4", in->ifname, "arp_filter", 1);
+	net_conf_set("ipv4", in->vmac_name, "arp_ignore", 1);
+}
+
+/*
+ * A virtual MAC is up only while this router is master. Up on a backup, the
+ * macvlan sends frames with the virtual MAC as source (IGMP and MLD reports,
+ * IPv6 router solicitations), the LAN's switches learn that MAC on the
+ * backup's port and send the clients' traffic for the VIPs there until the
+ * master's next advert. Down, it sends nothing, and the master's adverts,
+ * whose source is that same MAC, reach the parent like any other frame.
+ */
+static void vmac_set_up(struct inst *in, bool up)
+{
+	if (!in->vmac_ifindex || in->vmac_up == up)
+		return;
+	int rc = rtnl_link_set_up(&in->d->rtnl, in->vmac_ifindex, up);
+	if (rc == 0)
+		in->vmac_up = up;
+	else
+		log_err("(%s) cannot set %s %s: %s", in->name, in->vmac_name, up ? "up" : "down",
+			strerror(-rc));
+}
+
+/* Before its first link up: no IPv6 on an IPv4 VMAC (keepalived does the
+ * same), so it never has a link-local address to solicit routers from. */
+static void vmac_prepare(struct inst *in)
+{
+	in->vmac_up = true;     /* unknown when it was there before us: force it down */
+	vmac_set_up(in, false);
+	if (in->family == AF_INET && access("/proc/sys/net/ipv6", F_OK) == 0)
+		net_conf_set("ipv6", in->vmac_name, "disable_ipv6", 1);
 }
 
 /* Gives the parent its ARP settings back once no other VMAC sits on it. */
@@ -1266,9 +1305,9 @@ static void vmac_arp_restore(struct inst *in)
 			in->parent_arp_ignore = -1;
 			return;
 		}
-	ipv4_conf_set(in->ifname, "arp_ignore", in->parent_arp_ignore);
+	net_conf_set("ipv4", in->ifname, "arp_ignore", in->parent_arp_ignore);
 	if (in->parent_arp_filter >= 0)
-		ipv4_conf_set(in->ifname, "arp_filter", in->parent_arp_filter);
+		net_conf_set("ipv4", in->ifname, "arp_filter", in->parent_arp_filter);
 	in->parent_arp_ignore = -1;
 }
 
@@ -1291,8 +1330,10 @@ static void inst_start(struct inst *in)
 		if (rc != 0 && rc != -EEXIST)
 			log_err("(%s) cannot create VMAC %s: %s", in->name, in->vmac_name, strerror(-rc));
 		in->vmac_ifindex = (int)if_nametoindex(in->vmac_name);
-		if (in->vmac_ifindex)
+		if (in->vmac_ifindex) {
 			memcpy(in->mac, mac, 6);
+			vmac_prepare(in);
+		}
 		if (in->vmac_ifindex && in->family == AF_INET)
 			vmac_arp_setup(in);
 	}

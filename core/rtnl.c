@@ -306,7 +306,6 @@ struct nlmsghdr *rtnl_build_macvlan(void *buf, size_t size, uint32_t seq, const 
 	nlh->nlmsg_seq = seq;
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_flags = IFF_UP;
 	ifi->ifi_change = IFF_UP;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	mnl_attr_put_u32(nlh, IFLA_LINK, (uint32_t)parent_ifindex);
@@ -349,5 +348,31 @@ int rtnl_link_del(struct rtnl *r, int ifindex)
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = ifindex;
+	return rtnl_exchange(r, nlh, NULL, NULL);
+}
+
+struct nlmsghdr *rtnl_build_link_up(void *buf, size_t size, uint32_t seq, int ifindex, bool up)
+{
+	if (size < RTNL_REQ_SIZE || ifindex <= 0)
+		return NULL;
+	memset(buf, 0, RTNL_REQ_SIZE);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = seq;
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	ifi->ifi_flags = up ? IFF_UP : 0;
+	ifi->ifi_change = IFF_UP;
+	return nlh;
+}
+
+int rtnl_link_set_up(struct rtnl *r, int ifindex, bool up)
+{
+	char buf[RTNL_REQ_SIZE];
+	struct nlmsghdr *nlh = rtnl_build_link_up(buf, sizeof(buf), ++r->seq, ifindex, up);
+	if (!nlh)
+		return -EINVAL;
 	return rtnl_exchange(r, nlh, NULL, NULL);
 }

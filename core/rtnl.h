@@ -77,11 +77,16 @@ int rtnl_monitor_read(struct rtnl *mon, rtnl_link_fn *fn, void *arg);
 
 /* MAC of a VRRP virtual router: 00:00:5e:00:01:VRID (IPv6: 00:00:5e:00:02:VRID). */
 void rtnl_vmac_addr(unsigned char mac[6], int family, unsigned vrid);
-/* Builds RTM_NEWLINK creating an up macvlan (mode private) on parent. */
+/* Builds RTM_NEWLINK creating a macvlan (mode private) on parent. It is
+ * created down: a virtual MAC must not send a frame (IPv6 router
+ * solicitations, MLD and IGMP reports) before its owner decides it may. */
 struct nlmsghdr *rtnl_build_macvlan(void *buf, size_t size, uint32_t seq, const char *name,
 				    int parent_ifindex, const unsigned char mac[6]);
 int rtnl_macvlan_add(struct rtnl *r, const char *name, int parent_ifindex,
 		     const unsigned char mac[6]);
 int rtnl_link_del(struct rtnl *r, int ifindex);
+/* Builds RTM_NEWLINK setting or clearing IFF_UP on ifindex. */
+struct nlmsghdr *rtnl_build_link_up(void *buf, size_t size, uint32_t seq, int ifindex, bool up);
+int rtnl_link_set_up(struct rtnl *r, int ifindex, bool up);
 
 #endif

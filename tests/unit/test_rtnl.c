@@ -187,7 +187,7 @@ static void test_vmac(void)
 	const struct ifinfomsg *ifi = (const struct ifinfomsg *)((unsigned char *)nlh + NLMSG_HDRLEN);
 	CHECK(nlh->nlmsg_type == RTM_NEWLINK && (nlh->nlmsg_flags & NLM_F_CREATE) &&
 	      (nlh->nlmsg_flags & NLM_F_EXCL), "RTM_NEWLINK create exclusive");
-	CHECK((ifi->ifi_flags & IFF_UP) && (ifi->ifi_change & IFF_UP), "created up");
+	CHECK(!(ifi->ifi_flags & IFF_UP) && (ifi->ifi_change & IFF_UP), "created down");
 	const unsigned char *attrs = (const unsigned char *)ifi + NLMSG_ALIGN(sizeof(*ifi));
 	const unsigned char *end = (const unsigned char *)nlh + nlh->nlmsg_len;
 	const struct nlattr *name = find_attr(attrs, end, IFLA_IFNAME);
@@ -209,6 +209,22 @@ static void test_vmac(void)
 	CHECK(mode && *(const unsigned *)payload(mode) == MACVLAN_MODE_PRIVATE, "mode private");
 	CHECK(rtnl_build_macvlan(buf, sizeof(buf), 5, "a-name-far-too-long", 2, mac) == NULL,
 	      "name over 15 bytes refused");
+
+	nlh = rtnl_build_link_up(buf, sizeof(buf), 6, 9, true);
+	CHECK(nlh != NULL, "link up request built");
+	if (!nlh)
+		return;
+	ifi = (const struct ifinfomsg *)((unsigned char *)nlh + NLMSG_HDRLEN);
+	CHECK(nlh->nlmsg_type == RTM_NEWLINK && !(nlh->nlmsg_flags & NLM_F_CREATE) &&
+	      ifi->ifi_index == 9 && (ifi->ifi_flags & IFF_UP) && (ifi->ifi_change & IFF_UP),
+	      "link up: RTM_NEWLINK on that index, IFF_UP set");
+	nlh = rtnl_build_link_up(buf, sizeof(buf), 7, 9, false);
+	CHECK(nlh != NULL, "link down request built");
+	if (!nlh)
+		return;
+	ifi = (const struct ifinfomsg *)((unsigned char *)nlh + NLMSG_HDRLEN);
+	CHECK(!(ifi->ifi_flags & IFF_UP) && (ifi->ifi_change & IFF_UP), "link down: IFF_UP cleared");
+	CHECK(rtnl_build_link_up(buf, sizeof(buf), 8, 0, true) == NULL, "link up without an index refused");
 }
 
 int main(void)
