@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include "applets.h"
@@ -40,6 +41,11 @@
 #define STOP_WAIT_MS 5000             /* omega's notify_down scripts before exiting */
 #define EVENTS_MAX_QUEUED (4u << 20)  /* bytes waiting for a slow lvsd before we give up */
 #define DIGEST_TIMEOUT_MS 5000
+#define FD_RESERVE 64                 /* descriptors kept for events, control clients, scripts */
+#define MAX_IN_FLIGHT 4096            /* attempts at once whatever the fd limit: bounds memory */
+#define PACE_MIN_PER_S 1000           /* attempt starts a second that are never held back */
+#define PACE_HEADROOM 1.5             /* x the most the config asks: a backlog drains */
+#define PACE_CATCH_UP_US 2000         /* how much a late loop may start at once */
 
 /* keepalived's -t exit codes, as vrrpd uses them. */
 #define EXIT_CONF_OK 0
@@ -74,50 +80,76 @@ const char checkd_usage[] =
 struct checkd;
 struct rserver;
 
-/* One probe and its schedule, shared by every real server whose checker
- * has the same wire identity and timing. */
-struct check {
-	struct check *next, *hash_next;
-	struct checkd *d;
-	char *key;
-	struct check_probe *probe;
-	int type;
-	char target[64];
-	struct sched_timing timing;
-	struct sched_state st;
-	struct loop_timer timer;
-	struct rserver **users;
-	int nusers;
-	bool misc_dynamic;
-	int misc_status;             /* last MISC exit code kept for misc_dynamic; -1 none */
+/* A command line copied out of the config: the config is freed once the
+ * model is built, so nothing may point into it. */
+struct cmd {
+	char **argv;                 /* NULL when not set */
+	int argc;
+};
 
-	unsigned long attempts, successes, failures, transitions;
-	bool tried, last_ok;
+struct rs_notify {
+	struct cmd up, down;
+};
+
+/*
+ * One probe and its schedule, shared by every real server whose checker
+ * has the same wire identity and timing. Kept small: at 30,000 real servers
+ * every byte here is 30 KB. The options (target, timing) live once, in the
+ * probe's params; an attempt's buffers exist only while it runs.
+ */
+struct check {
+	struct checkd *d;
+	struct check_probe *probe;
+	struct check *hash_next;
+	struct check *queue_next;    /* waiting for a start slot (see pump) */
+	struct loop_timer timer;
+	union { struct rserver *one; struct rserver **many; } users;
+	unsigned nusers;
+	uint32_t key_hash;
+	struct sched_state st;
+	int misc_status;             /* last MISC exit code kept for misc_dynamic; -1 none */
+	unsigned attempts, successes, failures, transitions;
 	uint32_t latency_us;
 	uint64_t last_ms, changed_ms;
-	char error[CHECK_ERROR_MAX]; /* the last failure's text, kept after a success */
+	char *error;                 /* the last failure's text, kept after a success; NULL before one */
+	bool tried, last_ok, queued;
 };
 
 struct vserver;
 
 struct rserver {
 	struct vserver *vs;
-	const struct conf_real_server *conf;
-	char name[64];               /* "192.0.2.1:80", "[2001:db8::1]:80" */
-	char addr[INET6_ADDRSTRLEN];
-	struct check **checks;
+	union { struct check *one; struct check **many; } checks;
+	struct rs_notify *notify;    /* NULL when neither notify_up nor notify_down is set */
+	struct conf_ip addr;
+	unsigned port;
 	int nchecks;
-	bool up, confirmed, inhibit;
+	int conf_weight;
 	int weight;                  /* as last announced */
-	unsigned long transitions;
+	unsigned transitions;
 	uint64_t changed_ms;
+	bool up, confirmed, inhibit;
 };
 
 struct vserver {
-	const struct conf_virtual_server *conf;
 	char name[80];               /* "tcp/192.0.2.10:80", "fwm/5", "group/NAME" */
 	struct rserver *rs;
 	int nrs;
+	bool omega;
+};
+
+/* Everything built from one config; a reload builds a second beside it. */
+struct model {
+	struct vserver *vs;
+	int nvs;
+	struct check *checks;        /* one array: never moves, the loop holds their timers */
+	unsigned long nchecks, nrs;
+	struct check **hash;
+	size_t hash_size;
+	struct check *queue_head, *queue_tail;
+	unsigned long queued;
+	uint64_t pace_interval_us;   /* between two attempt starts, at the fastest */
+	char *script_user, *script_group;
 };
 
 struct notify_child {
@@ -128,16 +160,19 @@ struct notify_child {
 struct checkd {
 	struct loop loop;
 	const char *conf_path, *sock_path, *pid_path;
-	struct conf_keepalived *conf;
+	struct model m;
 	struct check_ctx ctx;
-	struct vserver *vs;
-	int nvs;
-	struct check *checks;
-	struct check **hash;
-	size_t hash_size;
-	unsigned long nchecks, nrs;
+	char *ssl_strings[4];        /* ca, certificate, key, password: copies for ctx.ssl */
 	struct ctl_server ctl;
 	uint64_t start_ms;
+
+	/* Starting attempts: at most max_in_flight at once, one per
+	 * m.pace_interval_us; the rest wait in m's queue. */
+	unsigned max_in_flight;
+	uint64_t next_start_us;
+	struct loop_timer pace_timer;
+	bool pumping;
+	unsigned long queued_max, deferred;
 
 	int events_fd;               /* -1: stdout */
 	struct loop_io events_io;
@@ -197,13 +232,109 @@ static void sockaddr_text(char *buf, size_t size, const union check_addr *a)
 	}
 }
 
-static uint64_t fnv1a(const char *s)
+static uint32_t fnv1a(const char *s)
 {
-	uint64_t h = 1469598103934665603u;
+	uint32_t h = 2166136261u;
 
 	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
+		h = (h ^ (unsigned char)*s) * 16777619u;
 	return h;
+}
+
+static char *strdup_or_null(const char *s, bool *failed)
+{
+	char *copy = s ? strdup(s) : NULL;
+
+	if (s && !copy)
+		*failed = true;
+	return copy;
+}
+
+static void cmd_free(struct cmd *cmd)
+{
+	for (int i = 0; i < cmd->argc; i++)
+		free(cmd->argv[i]);
+	free(cmd->argv);
+	cmd->argv = NULL;
+	cmd->argc = 0;
+}
+
+static int cmd_copy(struct cmd *dst, const struct conf_cmd *src)
+{
+	dst->argv = NULL;
+	dst->argc = 0;
+	if (!src->argv || src->argc < 1)
+		return 0;
+	if (!(dst->argv = calloc((size_t)src->argc + 1, sizeof(*dst->argv))))
+		return -1;
+	for (int i = 0; i < src->argc; i++, dst->argc++)
+		if (!(dst->argv[i] = strdup(src->argv[i]))) {
+			cmd_free(dst);
+			return -1;
+		}
+	return 0;
+}
+
+static const struct check_params *check_params_of(const struct check *c)
+{
+	return check_probe_params(c->probe);
+}
+
+static struct sched_timing check_timing(const struct check *c)
+{
+	const struct check_params *p = check_params_of(c);
+	struct sched_timing t = {
+		.delay_loop_ms = p->delay_loop_ms,
+		.delay_before_retry_ms = p->delay_before_retry_ms,
+		.retry = p->retry,
+		.warmup_ms = p->warmup_ms,
+		.alpha = p->alpha,
+	};
+	return t;
+}
+
+static int check_type(const struct check *c)
+{
+	return check_params_of(c)->type;
+}
+
+static bool check_misc_dynamic(const struct check *c)
+{
+	const struct check_params *p = check_params_of(c);
+	return p->type == CONF_CHECK_MISC && p->misc && p->misc->dynamic;
+}
+
+/* What the check probes, for people: "10.0.0.1:80", or the MISC script. */
+static const char *check_target(const struct check *c, char *buf, size_t size)
+{
+	const struct check_params *p = check_params_of(c);
+
+	if (p->type == CONF_CHECK_MISC && p->misc && p->misc->argv && p->misc->argv[0])
+		snprintf(buf, size, "%s", p->misc->argv[0]);
+	else
+		sockaddr_text(buf, size, &p->target);
+	return buf;
+}
+
+static const char *check_error(const struct check *c)
+{
+	return c->error ? c->error : "";
+}
+
+static struct rserver *check_user(const struct check *c, unsigned i)
+{
+	return c->nusers > 1 ? c->users.many[i] : c->users.one;
+}
+
+static struct check *rs_check(const struct rserver *rs, int i)
+{
+	return rs->nchecks > 1 ? rs->checks.many[i] : rs->checks.one;
+}
+
+static const char *rs_name(const struct rserver *rs, char *buf, size_t size)
+{
+	addr_port(buf, size, &rs->addr, rs->port);
+	return buf;
 }
 
 /* ---- events: one line each, to stdout or lvsd's fd ---- */
@@ -228,6 +359,12 @@ static void events_flush(struct checkd *d)
 		}
 		memmove(d->outq, d->outq + n, d->outq_len - (size_t)n);
 		d->outq_len -= (size_t)n;
+	}
+	/* Nothing left to send: the burst of initial lines must not keep its buffer. */
+	if (d->outq_cap > 4096) {
+		free(d->outq);
+		d->outq = NULL;
+		d->outq_cap = 0;
 	}
 	loop_io_watch(&d->loop, &d->events_io, LOOP_READ);
 }
@@ -283,13 +420,13 @@ static void emit(struct checkd *d, const char *line, size_t len)
 static void rs_event(struct checkd *d, const struct rserver *rs, const char *event, bool initial,
 		     const char *reason)
 {
-	char line[512], esc[256];
+	char line[512], esc[256], name[64];
 	uint64_t t = now_ms(d);
 	int n;
 
 	n = snprintf(line, sizeof(line), "%llu.%03llu %s %s %s weight=%d%s%s",
 		     (unsigned long long)(t / 1000), (unsigned long long)(t % 1000), event,
-		     rs->vs->name, rs->name, rs->weight,
+		     rs->vs->name, rs_name(rs, name, sizeof(name)), rs->weight,
 		     !rs->up && rs->inhibit ? " inhibit" : "", initial ? " initial" : "");
 	if (reason && *reason && n > 0 && (size_t)n < sizeof(line)) {
 		log_escape_line(esc, sizeof(esc), reason);
@@ -311,10 +448,10 @@ static bool wants_shell(const char *line)
 	return strpbrk(line, "|&;<>()$`\\\"'*?[#~\n") != NULL;
 }
 
-static int script_ids(const struct checkd *d, const struct conf_cmd *cmd, uid_t *uid, gid_t *gid)
+static int script_ids(const struct checkd *d, const struct cmd *cmd, uid_t *uid, gid_t *gid)
 {
-	const char *user = cmd->argc >= 2 ? cmd->argv[1] : d->conf->global.script_user;
-	const char *group = cmd->argc >= 3 ? cmd->argv[2] : cmd->argc >= 2 ? NULL : d->conf->global.script_group;
+	const char *user = cmd->argc >= 2 ? cmd->argv[1] : d->m.script_user;
+	const char *group = cmd->argc >= 3 ? cmd->argv[2] : cmd->argc >= 2 ? NULL : d->m.script_group;
 
 	*uid = (uid_t)-1;
 	*gid = (gid_t)-1;
@@ -357,7 +494,7 @@ static void on_notify_done(struct loop *loop, struct loop_child *child, int stat
 	free(nc);
 }
 
-static void run_notify(struct checkd *d, const struct conf_cmd *cmd)
+static void run_notify(struct checkd *d, const struct cmd *cmd)
 {
 	uid_t uid;
 	gid_t gid;
@@ -400,18 +537,24 @@ static void run_notify(struct checkd *d, const struct conf_cmd *cmd)
 	d->notifies_running++;
 }
 
+static void rs_notify(struct checkd *d, const struct rserver *rs, bool up)
+{
+	if (rs->notify)
+		run_notify(d, up ? &rs->notify->up : &rs->notify->down);
+}
+
 /* ---- real-server state ---- */
 
 /* misc_dynamic: an exit code 2..255 sets the weight to code - 2 (keepalived:
  * each such checker adds code - 2 - the configured weight); 0 keeps it. */
 static int rs_weight(const struct rserver *rs)
 {
-	long w = rs->conf->weight;
+	long w = rs->conf_weight;
 
 	for (int i = 0; i < rs->nchecks; i++) {
-		const struct check *c = rs->checks[i];
-		if (c->misc_dynamic && c->misc_status >= 2)
-			w += c->misc_status - 2 - rs->conf->weight;
+		const struct check *c = rs_check(rs, i);
+		if (c->misc_status >= 2 && check_misc_dynamic(c))
+			w += c->misc_status - 2 - rs->conf_weight;
 	}
 	return w < 0 ? 0 : w > INT32_MAX ? INT32_MAX : (int)w;
 }
@@ -419,7 +562,7 @@ static int rs_weight(const struct rserver *rs)
 static bool rs_all_up(const struct rserver *rs)
 {
 	for (int i = 0; i < rs->nchecks; i++)
-		if (!rs->checks[i]->st.up)
+		if (!rs_check(rs, i)->st.up)
 			return false;
 	return true;
 }
@@ -431,13 +574,14 @@ static void rs_update(struct checkd *d, struct rserver *rs, const struct check *
 {
 	bool up = rs_all_up(rs);
 	int weight = rs_weight(rs);
-	char reason[CHECK_ERROR_MAX + 80];
+	char reason[CHECK_ERROR_MAX + 80], target[64], name[64];
 
+	check_target(c, target, sizeof(target));
 	if (up == rs->up && !(confirm_down && !up && !rs->confirmed)) {
 		if (up && weight != rs->weight) {
 			rs->weight = weight;
-			snprintf(reason, sizeof(reason), "%s %s exit status %d", conf_checker_name(c->type),
-				 c->target, c->misc_status);
+			snprintf(reason, sizeof(reason), "%s %s exit status %d", conf_checker_name(check_type(c)),
+				 target, c->misc_status);
 			rs_event(d, rs, "weight", false, reason);
 		}
 		return;
@@ -450,22 +594,70 @@ static void rs_update(struct checkd *d, struct rserver *rs, const struct check *
 	rs->confirmed = true;
 	rs->weight = up ? weight : rs->inhibit ? 0 : rs->weight;
 	if (up)
-		snprintf(reason, sizeof(reason), "%s %s ok", conf_checker_name(c->type), c->target);
+		snprintf(reason, sizeof(reason), "%s %s ok", conf_checker_name(check_type(c)), target);
 	else
-		snprintf(reason, sizeof(reason), "%s %s: %s", conf_checker_name(c->type), c->target, c->error);
-	log_notice("%s %s %s: %s", rs->vs->name, rs->name, up ? "up" : "down", reason);
+		snprintf(reason, sizeof(reason), "%s %s: %s", conf_checker_name(check_type(c)), target,
+			 check_error(c));
+	log_notice("%s %s %s: %s", rs->vs->name, rs_name(rs, name, sizeof(name)), up ? "up" : "down", reason);
 	rs_event(d, rs, up ? "up" : "down", false, reason);
-	run_notify(d, up ? &rs->conf->notify_up : &rs->conf->notify_down);
+	rs_notify(d, rs, up);
 }
 
 /* ---- checks: attempts on the loop ---- */
 
-static void check_start(struct loop *loop, struct loop_timer *timer);
+/*
+ * When an attempt may start. A check whose timer fires joins a FIFO queue;
+ * attempts leave it one per pace_interval_us (faster than the config ever
+ * asks for, every check failing and retrying included, so the pacer only
+ * flattens clumps: a reload, warmup 0, the timers that fell due while the
+ * loop was held up all at once) and only while fewer than
+ * max_in_flight attempts run, so descriptors never run out. The attempt,
+ * and its connect_timeout, begins when it leaves the queue: waiting there
+ * is never counted against the server.
+ */
+static void pump(struct checkd *d);
+
+static void queue_push(struct model *m, struct check *c)
+{
+	c->queued = true;
+	c->queue_next = NULL;
+	if (m->queue_tail)
+		m->queue_tail->queue_next = c;
+	else
+		m->queue_head = c;
+	m->queue_tail = c;
+	m->queued++;
+}
+
+static struct check *queue_pop(struct model *m)
+{
+	struct check *c = m->queue_head;
+
+	m->queue_head = c->queue_next;
+	if (!m->queue_head)
+		m->queue_tail = NULL;
+	c->queue_next = NULL;
+	c->queued = false;
+	m->queued--;
+	return c;
+}
+
+static void set_error(struct check *c, const char *text)
+{
+	if (c->error && strcmp(c->error, text) == 0)
+		return;
+	char *copy = strdup(text);
+	if (!copy)
+		return;          /* keeps the older text rather than none */
+	free(c->error);
+	c->error = copy;
+}
 
 static void on_check_done(struct check_probe *probe, const struct check_result *r, void *arg)
 {
 	struct check *c = arg;
 	struct checkd *d = c->d;
+	struct sched_timing timing = check_timing(c);
 	(void)probe;
 
 	c->attempts++;
@@ -477,36 +669,33 @@ static void on_check_done(struct check_probe *probe, const struct check_result *
 		c->successes++;
 	} else {
 		c->failures++;
-		snprintf(c->error, sizeof(c->error), "%s", r->error[0] ? r->error : "failed");
-		if (c->st.up && log_debug_enabled())
-			log_debug("%s %s failed (retry %u of %u): %s", conf_checker_name(c->type), c->target,
-				  c->st.retry_it, c->timing.retry, c->error);
+		set_error(c, r->error[0] ? r->error : "failed");
+		if (c->st.up && log_debug_enabled()) {
+			char target[64];
+			log_debug("%s %s failed (retry %u of %u): %s", conf_checker_name(check_type(c)),
+				  check_target(c, target, sizeof(target)), c->st.retry_it, timing.retry, check_error(c));
+		}
 	}
 	int old_status = c->misc_status;
-	if (c->misc_dynamic && r->ok && r->misc_status >= 2)
+	if (r->ok && r->misc_status >= 2 && check_misc_dynamic(c))
 		c->misc_status = r->misc_status;
 
-	struct sched_step step = sched_result(&c->st, &c->timing, r->ok);
+	struct sched_step step = sched_result(&c->st, &timing, r->ok);
 	if (step.changed) {
 		c->transitions++;
 		c->changed_ms = c->last_ms;
 	}
 	if (step.report || c->misc_status != old_status)
-		for (int i = 0; i < c->nusers; i++)
-			rs_update(d, c->users[i], c, step.report && !c->st.up);
-	if (!d->stopping)
+		for (unsigned i = 0; i < c->nusers; i++)
+			rs_update(d, check_user(c, i), c, step.report && !c->st.up);
+	if (!d->stopping) {
 		loop_timer_arm(&d->loop, &c->timer, step.next_in_ms);
+		pump(d);         /* a slot is free */
+	}
 }
 
-static void check_start(struct loop *loop, struct loop_timer *timer)
+static void attempt_start(struct check *c)
 {
-	struct check *c = timer->arg;
-
-	if (check_probe_running(c->probe)) {
-		/* Cannot happen with connect_timeout < delay_loop; never stack attempts. */
-		loop_timer_arm(loop, timer, c->timing.delay_loop_ms);
-		return;
-	}
 	if (check_probe_start(c->probe, -1, on_check_done, c) != 0) {
 		struct check_result r = { .ok = false, .misc_status = -1 };
 		snprintf(r.error, sizeof(r.error), "cannot start the attempt");
@@ -514,98 +703,192 @@ static void check_start(struct loop *loop, struct loop_timer *timer)
 	}
 }
 
+static void pump(struct checkd *d)
+{
+	struct model *m = &d->m;
+
+	if (d->pumping)
+		return;          /* an attempt that failed at once came back here */
+	d->pumping = true;
+	while (m->queue_head && !d->stopping && d->ctx.running < d->max_in_flight) {
+		uint64_t now_us = loop_now_ms(&d->loop) * 1000;
+		if (d->next_start_us > now_us) {
+			loop_timer_arm(&d->loop, &d->pace_timer, (d->next_start_us - now_us + 999) / 1000);
+			break;
+		}
+		/* A loop that fell behind may make up a little at once, not all. */
+		if (d->next_start_us + PACE_CATCH_UP_US < now_us)
+			d->next_start_us = now_us - PACE_CATCH_UP_US;
+		d->next_start_us += m->pace_interval_us;
+		attempt_start(queue_pop(m));
+	}
+	d->pumping = false;
+}
+
+static void on_pace_timer(struct loop *loop, struct loop_timer *timer)
+{
+	(void)loop;
+	pump(timer->arg);
+}
+
+static void on_check_due(struct loop *loop, struct loop_timer *timer)
+{
+	struct check *c = timer->arg;
+	struct checkd *d = c->d;
+
+	if (c->queued)
+		return;
+	if (check_probe_running(c->probe)) {
+		/* Cannot happen with connect_timeout < delay_loop; never stack attempts. */
+		loop_timer_arm(loop, timer, check_params_of(c)->delay_loop_ms);
+		return;
+	}
+	queue_push(&d->m, c);
+	if (d->m.queued > d->queued_max)
+		d->queued_max = d->m.queued;
+	pump(d);
+	if (c->queued)
+		d->deferred++;
+}
+
 /* Through c->d, never a copy of the daemon: the loop owns the armed timers. */
-static void check_free(struct check *c)
+static void check_release(struct check *c)
 {
 	loop_timer_cancel(&c->d->loop, &c->timer);
 	if (c->probe)
 		check_probe_free(c->probe);
-	free(c->users);
-	free(c->key);
-	free(c);
+	if (c->nusers > 1)
+		free(c->users.many);
+	free(c->error);
+	c->probe = NULL;
+	c->error = NULL;
 }
 
 /* ---- config -> model ---- */
 
-static int hash_init(struct checkd *d, size_t expected)
+/* Wire identity and timing: checks equal in both share one probe and one
+ * schedule. In buf when it fits, else malloc'd; NULL when out of memory. */
+static char *check_key(const struct check_params *p, char *buf, size_t size)
 {
-	size_t n = 64;
-
-	while (n < expected * 2)
-		n *= 2;
-	d->hash = calloc(n, sizeof(*d->hash));
-	d->hash_size = d->hash ? n : 0;
-	return d->hash ? 0 : -1;
-}
-
-static struct check *check_find(struct checkd *d, const char *key)
-{
-	for (struct check *c = d->hash[fnv1a(key) & (d->hash_size - 1)]; c; c = c->hash_next)
-		if (strcmp(c->key, key) == 0)
-			return c;
-	return NULL;
-}
-
-/* The shared check for params p, created when new. NULL on error (logged). */
-static struct check *check_get(struct checkd *d, const struct check_params *p)
-{
-	size_t n = check_params_key(p, NULL, 0);
-	char *key = malloc(n + 96);
+	size_t n = check_params_key(p, NULL, 0) + 80;
+	char *key = n <= size ? buf : malloc(n);
 
 	if (!key)
 		return NULL;
-	check_params_key(p, key, n + 1);
-	snprintf(key + n, 96, "|%u|%u|%u|%u|%d", p->delay_loop_ms, p->delay_before_retry_ms, p->retry,
+	size_t k = check_params_key(p, key, n);
+	snprintf(key + k, n - k, "|%u|%u|%u|%u|%d", p->delay_loop_ms, p->delay_before_retry_ms, p->retry,
 		 p->warmup_ms, p->alpha);
-	struct check *c = check_find(d, key);
-	if (c) {
+	return key;
+}
+
+static int hash_init(struct model *m, size_t expected)
+{
+	size_t n = 64;
+
+	while (n < expected)
+		n *= 2;
+	m->hash = calloc(n, sizeof(*m->hash));
+	m->hash_size = m->hash ? n : 0;
+	return m->hash ? 0 : -1;
+}
+
+/* The check of m with this key (and its hash), or NULL; *failed when out of memory. */
+static struct check *check_find(const struct model *m, const char *key, uint32_t hash, bool *failed)
+{
+	char buf[256];
+
+	for (struct check *c = m->hash[hash & (m->hash_size - 1)]; c; c = c->hash_next) {
+		if (c->key_hash != hash)
+			continue;
+		char *ckey = check_key(check_params_of(c), buf, sizeof(buf));
+		if (!ckey) {
+			*failed = true;
+			return NULL;
+		}
+		bool same = strcmp(ckey, key) == 0;
+		if (ckey != buf)
+			free(ckey);
+		if (same)
+			return c;
+	}
+	return NULL;
+}
+
+/* The shared check for params p, created when new. NULL on error. */
+static struct check *check_get(struct checkd *d, struct model *m, const struct check_params *p,
+			       unsigned long capacity)
+{
+	char buf[256];
+	char *key = check_key(p, buf, sizeof(buf));
+	bool failed = false;
+
+	if (!key)
+		return NULL;
+	uint32_t hash = fnv1a(key);
+	struct check *c = check_find(m, key, hash, &failed);
+	if (key != buf)
 		free(key);
+	if (c || failed || m->nchecks >= capacity)
 		return c;
-	}
-	c = calloc(1, sizeof(*c));
-	if (!c) {
-		free(key);
-		return NULL;
-	}
+	c = &m->checks[m->nchecks];
+	memset(c, 0, sizeof(*c));
 	c->d = d;
-	c->key = key;
-	c->type = p->type;
+	c->key_hash = hash;
 	c->misc_status = -1;
-	c->misc_dynamic = p->type == CONF_CHECK_MISC && p->misc && p->misc->dynamic;
-	if (p->type == CONF_CHECK_MISC && p->misc && p->misc->argv && p->misc->argv[0])
-		snprintf(c->target, sizeof(c->target), "%s", p->misc->argv[0]);
-	else
-		sockaddr_text(c->target, sizeof(c->target), &p->target);
-	c->timing.delay_loop_ms = p->delay_loop_ms;
-	c->timing.delay_before_retry_ms = p->delay_before_retry_ms;
-	c->timing.retry = p->retry;
-	c->timing.warmup_ms = p->warmup_ms;
-	c->timing.alpha = p->alpha;
-	sched_init(&c->st, &c->timing);
-	loop_timer_init(&c->timer, check_start, c);
-	c->probe = check_probe_new(&d->ctx, p);
-	if (!c->probe) {
-		check_free(c);
+	if (!(c->probe = check_probe_new(&d->ctx, p)))
 		return NULL;
-	}
-	size_t b = fnv1a(key) & (d->hash_size - 1);
-	c->hash_next = d->hash[b];
-	d->hash[b] = c;
-	c->next = d->checks;
-	d->checks = c;
-	d->nchecks++;
+	struct sched_timing timing = check_timing(c);
+	sched_init(&c->st, &timing);
+	loop_timer_init(&c->timer, on_check_due, c);
+	c->hash_next = m->hash[hash & (m->hash_size - 1)];
+	m->hash[hash & (m->hash_size - 1)] = c;
+	m->nchecks++;
 	return c;
 }
 
 static int check_add_user(struct check *c, struct rserver *rs)
 {
-	struct rserver **u = realloc(c->users, (size_t)(c->nusers + 1) * sizeof(*u));
-
-	if (!u)
-		return -1;
-	c->users = u;
-	c->users[c->nusers++] = rs;
+	if (c->nusers == 0) {
+		c->users.one = rs;
+	} else {
+		struct rserver **u = c->nusers == 1 ? malloc(2 * sizeof(*u))
+			: realloc(c->users.many, (size_t)(c->nusers + 1) * sizeof(*u));
+		if (!u)
+			return -1;
+		if (c->nusers == 1)
+			u[0] = c->users.one;
+		u[c->nusers] = rs;
+		c->users.many = u;
+	}
+	c->nusers++;
 	return 0;
+}
+
+static int rs_add_check(struct rserver *rs, struct check *c)
+{
+	if (rs->nchecks == 0) {
+		rs->checks.one = c;
+	} else {
+		struct check **v = rs->nchecks == 1 ? malloc(2 * sizeof(*v))
+			: realloc(rs->checks.many, (size_t)(rs->nchecks + 1) * sizeof(*v));
+		if (!v)
+			return -1;
+		if (rs->nchecks == 1)
+			v[0] = rs->checks.one;
+		v[rs->nchecks] = c;
+		rs->checks.many = v;
+	}
+	rs->nchecks++;
+	return 0;
+}
+
+static int rs_copy_notify(struct rserver *rs, const struct conf_real_server *cr)
+{
+	if (!cr->notify_up.argv && !cr->notify_down.argv)
+		return 0;
+	if (!(rs->notify = calloc(1, sizeof(*rs->notify))))
+		return -1;
+	return cmd_copy(&rs->notify->up, &cr->notify_up) || cmd_copy(&rs->notify->down, &cr->notify_down) ? -1 : 0;
 }
 
 static void vs_name(char *buf, size_t size, const struct conf_virtual_server *v)
@@ -625,42 +908,61 @@ static void vs_name(char *buf, size_t size, const struct conf_virtual_server *v)
 	}
 }
 
-/* Builds the model; 0, or -1 with every problem logged. */
-static int build(struct checkd *d, int *errors)
+/* The most attempts a second a check makes: when it keeps failing, retry
+ * more of them a delay_before_retry apart, then a delay_loop. */
+static double attempts_per_second(const struct check_params *p)
 {
-	const struct conf_keepalived *conf = d->conf;
+	double healthy = 1000.0 / (p->delay_loop_ms ? p->delay_loop_ms : 1);
+	double failing = 1000.0 * (p->retry + 1) /
+		((double)p->delay_loop_ms + (double)p->retry * p->delay_before_retry_ms + 1);
+
+	return failing > healthy ? failing : healthy;
+}
+
+/*
+ * Builds model m from conf, copying all it keeps: the caller frees conf
+ * right after (at scale the parsed tree is bigger than the model). 0, or
+ * -1 when out of memory; *errors counts checker blocks that were refused.
+ */
+static int build(struct checkd *d, struct model *m, const struct conf_keepalived *conf, int *errors)
+{
 	unsigned long ncheckers = 0;
+	double per_second = 0;
+	bool failed = false;
 	char err[256];
 
 	*errors = 0;
+	memset(m, 0, sizeof(*m));
+	m->script_user = strdup_or_null(conf->global.script_user, &failed);
+	m->script_group = strdup_or_null(conf->global.script_group, &failed);
 	for (int v = 0; v < conf->nvirtual_servers; v++)
 		for (int r = 0; r < conf->virtual_servers[v].nreal_servers; r++)
 			ncheckers += (unsigned long)conf->virtual_servers[v].real_servers[r].ncheckers;
-	if (hash_init(d, ncheckers) != 0)
+	/* One array for all checks and one per virtual server for its real
+	 * servers: large blocks of their own, which go back to the system
+	 * whole, and none of them pins a freed piece of the parsed config. */
+	m->checks = calloc(ncheckers + 1, sizeof(*m->checks));
+	m->vs = calloc((size_t)conf->nvirtual_servers + 1, sizeof(*m->vs));
+	if (failed || !m->checks || !m->vs || hash_init(m, ncheckers) != 0)
 		return -1;
-	d->vs = calloc((size_t)conf->nvirtual_servers + 1, sizeof(*d->vs));
-	if (!d->vs)
-		return -1;
-	d->nvs = conf->nvirtual_servers;
+	m->nvs = conf->nvirtual_servers;
 	for (int v = 0; v < conf->nvirtual_servers; v++) {
 		const struct conf_virtual_server *cv = &conf->virtual_servers[v];
-		struct vserver *vs = &d->vs[v];
-		vs->conf = cv;
+		struct vserver *vs = &m->vs[v];
 		vs_name(vs->name, sizeof(vs->name), cv);
+		vs->omega = cv->omega;
 		vs->rs = calloc((size_t)cv->nreal_servers + 1, sizeof(*vs->rs));
 		if (!vs->rs)
 			return -1;
-		vs->nrs = cv->nreal_servers;
 		for (int r = 0; r < cv->nreal_servers; r++) {
 			const struct conf_real_server *cr = &cv->real_servers[r];
-			struct rserver *rs = &vs->rs[r];
+			struct rserver *rs = &vs->rs[vs->nrs++];
 			rs->vs = vs;
-			rs->conf = cr;
-			conf_ip_str(&cr->addr, rs->addr, sizeof(rs->addr));
-			addr_port(rs->name, sizeof(rs->name), &cr->addr, cr->port);
+			rs->addr = cr->addr;
+			rs->port = cr->port;
+			rs->conf_weight = cr->weight;
 			rs->inhibit = cr->inhibit_on_failure || cv->inhibit_on_failure;
-			rs->checks = calloc((size_t)cr->ncheckers + 1, sizeof(*rs->checks));
-			if (!rs->checks)
+			if (rs_copy_notify(rs, cr) != 0)
 				return -1;
 			for (int k = 0; k < cr->ncheckers; k++) {
 				struct check_params p;
@@ -670,55 +972,71 @@ static int build(struct checkd *d, int *errors)
 					(*errors)++;
 					continue;
 				}
-				struct check *c = check_get(d, &p);
+				p.file = NULL;   /* points into the config, which goes */
+				unsigned long before = m->nchecks;
+				struct check *c = check_get(d, m, &p, ncheckers);
+				if (c && m->nchecks > before)
+					per_second += attempts_per_second(&p);
 				check_params_free(&p);
-				if (!c || check_add_user(c, rs) != 0)
+				if (!c || check_add_user(c, rs) != 0 || rs_add_check(rs, c) != 0)
 					return -1;
-				rs->checks[rs->nchecks++] = c;
 			}
 			/* Starts as its checkers do: up, or down under alpha. */
 			rs->up = rs->nchecks ? rs_all_up(rs) : true;
-			rs->weight = rs->up ? rs_weight(rs) : rs->inhibit ? 0 : rs->conf->weight;
-			d->nrs++;
+			rs->weight = rs->up ? rs_weight(rs) : rs->inhibit ? 0 : rs->conf_weight;
+			m->nrs++;
 		}
 	}
+	per_second *= PACE_HEADROOM;
+	if (per_second < PACE_MIN_PER_S)
+		per_second = PACE_MIN_PER_S;
+	m->pace_interval_us = (uint64_t)(1e6 / per_second);
+	if (m->pace_interval_us == 0)
+		m->pace_interval_us = 1;
 	return 0;
 }
 
-static void model_free(struct checkd *d)
+static void model_free(struct model *m)
 {
-	while (d->checks) {
-		struct check *c = d->checks;
-		d->checks = c->next;
-		check_free(c);
+	for (unsigned long i = 0; i < m->nchecks; i++)
+		check_release(&m->checks[i]);
+	for (int v = 0; v < m->nvs; v++) {
+		for (int r = 0; r < m->vs[v].nrs; r++) {
+			struct rserver *rs = &m->vs[v].rs[r];
+			if (rs->nchecks > 1)
+				free(rs->checks.many);
+			if (rs->notify) {
+				cmd_free(&rs->notify->up);
+				cmd_free(&rs->notify->down);
+				free(rs->notify);
+			}
+		}
+		free(m->vs[v].rs);
 	}
-	for (int v = 0; v < d->nvs; v++) {
-		for (int r = 0; r < d->vs[v].nrs; r++)
-			free(d->vs[v].rs[r].checks);
-		free(d->vs[v].rs);
-	}
-	free(d->vs);
-	free(d->hash);
-	d->vs = NULL;
-	d->nvs = 0;
-	d->hash = NULL;
-	d->hash_size = 0;
-	d->nchecks = d->nrs = 0;
+	free(m->checks);
+	free(m->vs);
+	free(m->hash);
+	free(m->script_user);
+	free(m->script_group);
+	memset(m, 0, sizeof(*m));
 }
 
 /* Every real server's starting state as an "initial" event, then the
  * first attempts staggered over each check's warmup. */
 static void start_all(struct checkd *d)
 {
-	uint64_t index = 0;
+	struct model *m = &d->m;
 
-	for (int v = 0; v < d->nvs; v++)
-		for (int r = 0; r < d->vs[v].nrs; r++) {
-			struct rserver *rs = &d->vs[v].rs[r];
+	for (int v = 0; v < m->nvs; v++)
+		for (int r = 0; r < m->vs[v].nrs; r++) {
+			struct rserver *rs = &m->vs[v].rs[r];
 			rs_event(d, rs, rs->up ? "up" : "down", true, NULL);
 		}
-	for (struct check *c = d->checks; c; c = c->next)
-		loop_timer_arm(&d->loop, &c->timer, sched_first_delay(&c->timing, index++));
+	for (unsigned long i = 0; i < m->nchecks; i++) {
+		struct check *c = &m->checks[i];
+		struct sched_timing timing = check_timing(c);
+		loop_timer_arm(&d->loop, &c->timer, sched_first_delay(&timing, i));
+	}
 }
 
 /* ---- control socket ---- */
@@ -733,77 +1051,87 @@ static void fmt_ago(char *buf, size_t size, const struct checkd *d, uint64_t at,
 
 static void status_table(struct checkd *d, struct ctl_buf *b)
 {
-	char ago[24];
+	const struct model *m = &d->m;
+	char ago[24], name[64], target[64];
 
 	ctl_printf(b, "%-26s %-24s %-5s %6s %6s %9s  %s\n", "VIRTUAL", "REAL", "STATE", "WEIGHT", "TRANS",
 		   "CHANGED", "LAST ERROR");
-	for (int v = 0; v < d->nvs; v++) {
-		for (int r = 0; r < d->vs[v].nrs; r++) {
-			const struct rserver *rs = &d->vs[v].rs[r];
+	for (int v = 0; v < m->nvs; v++) {
+		for (int r = 0; r < m->vs[v].nrs; r++) {
+			const struct rserver *rs = &m->vs[v].rs[r];
 			const char *error = "-";
-			for (int i = 0; i < rs->nchecks; i++)
-				if (!rs->checks[i]->st.up || (rs->checks[i]->tried && !rs->checks[i]->last_ok)) {
-					error = rs->checks[i]->error;
+			for (int i = 0; i < rs->nchecks; i++) {
+				const struct check *c = rs_check(rs, i);
+				if (!c->st.up || (c->tried && !c->last_ok)) {
+					error = check_error(c);
 					break;
 				}
+			}
 			fmt_ago(ago, sizeof(ago), d, rs->changed_ms, rs->transitions > 0);
-			ctl_printf(b, "%-26s %-24s %-5s %6d %6lu %9s  %s\n", d->vs[v].name, rs->name,
+			ctl_printf(b, "%-26s %-24s %-5s %6d %6u %9s  %s\n", m->vs[v].name, rs_name(rs, name, sizeof(name)),
 				   rs->up ? "up" : "down", rs->weight, rs->transitions, ago, error);
 			for (int i = 0; i < rs->nchecks; i++) {
-				const struct check *c = rs->checks[i];
-				ctl_printf(b, "  %-10s %-22s %-5s attempts %lu failures %lu retry %u/%u latency %.3fms%s%s\n",
-					   conf_checker_name(c->type), c->target, c->st.up ? "up" : "down",
-					   c->attempts, c->failures, c->st.retry_it, c->timing.retry,
-					   (double)c->latency_us / 1000.0, c->tried && !c->last_ok ? " last: " : "",
-					   c->tried && !c->last_ok ? c->error : "");
+				const struct check *c = rs_check(rs, i);
+				ctl_printf(b, "  %-10s %-22s %-5s attempts %u failures %u retry %u/%u latency %.3fms%s%s\n",
+					   conf_checker_name(check_type(c)), check_target(c, target, sizeof(target)),
+					   c->st.up ? "up" : "down", c->attempts, c->failures, c->st.retry_it,
+					   check_params_of(c)->retry, (double)c->latency_us / 1000.0,
+					   c->tried && !c->last_ok ? " last: " : "", c->tried && !c->last_ok ? check_error(c) : "");
 			}
 		}
 	}
-	ctl_printf(b, "%lu real servers, %lu checks, %u attempts in flight, %lu events, %lu notify scripts dropped\n",
-		   d->nrs, d->nchecks, d->ctx.running, d->events_sent, d->notifies_dropped);
+	ctl_printf(b, "%lu real servers, %lu checks, %u attempts in flight (at most %u), %lu waiting to start,"
+		   " %lu events, %lu notify scripts dropped\n",
+		   m->nrs, m->nchecks, d->ctx.running, d->max_in_flight, m->queued, d->events_sent,
+		   d->notifies_dropped);
 }
 
-static void check_json(struct ctl_buf *b, const struct checkd *d, const struct check *c)
+static void check_json(struct ctl_buf *b, const struct check *c)
 {
-	ctl_printf(b, "{\"type\":\"%s\",\"target\":", conf_checker_name(c->type));
-	ctl_json_str(b, c->target);
+	const struct check_params *p = check_params_of(c);
+	char target[64];
+
+	ctl_printf(b, "{\"type\":\"%s\",\"target\":", conf_checker_name(p->type));
+	ctl_json_str(b, check_target(c, target, sizeof(target)));
 	ctl_printf(b, ",\"up\":%s,\"last_result\":%s,\"error\":", c->st.up ? "true" : "false",
 		   !c->tried ? "null" : c->last_ok ? "\"ok\"" : "\"fail\"");
-	if (c->error[0])
+	if (c->error)
 		ctl_json_str(b, c->error);
 	else
 		ctl_puts(b, "null");
-	ctl_printf(b, ",\"latency_us\":%u,\"attempts\":%lu,\"successes\":%lu,\"failures\":%lu"
-		   ",\"transitions\":%lu,\"retry_count\":%u,\"retry\":%u,\"delay_loop_ms\":%u"
-		   ",\"delay_before_retry_ms\":%u,\"last_attempt_ms\":%llu,\"shared_by\":%d",
+	ctl_printf(b, ",\"latency_us\":%u,\"attempts\":%u,\"successes\":%u,\"failures\":%u"
+		   ",\"transitions\":%u,\"retry_count\":%u,\"retry\":%u,\"delay_loop_ms\":%u"
+		   ",\"delay_before_retry_ms\":%u,\"last_attempt_ms\":%llu,\"shared_by\":%u",
 		   c->latency_us, c->attempts, c->successes, c->failures, c->transitions, c->st.retry_it,
-		   c->timing.retry, c->timing.delay_loop_ms, c->timing.delay_before_retry_ms,
-		   (unsigned long long)c->last_ms, c->nusers);
-	if (c->misc_dynamic)
+		   p->retry, p->delay_loop_ms, p->delay_before_retry_ms, (unsigned long long)c->last_ms, c->nusers);
+	if (check_misc_dynamic(c))
 		ctl_printf(b, ",\"misc_status\":%d", c->misc_status);
-	(void)d;
 	ctl_puts(b, "}");
 }
 
 static void status_json(struct checkd *d, struct ctl_buf *b)
 {
+	const struct model *m = &d->m;
+	char name[64], addr[INET6_ADDRSTRLEN];
+
 	ctl_printf(b, "{\"uptime_ms\":%llu,\"real_servers\":%lu,\"checks\":%lu,\"running\":%u,"
+		   "\"max_running\":%u,\"waiting\":%lu,\"waiting_max\":%lu,\"deferred\":%lu,"
 		   "\"events\":%lu,\"notifies_dropped\":%lu,\"virtual_servers\":[",
-		   (unsigned long long)now_ms(d), d->nrs, d->nchecks, d->ctx.running, d->events_sent,
-		   d->notifies_dropped);
-	for (int v = 0; v < d->nvs; v++) {
+		   (unsigned long long)now_ms(d), m->nrs, m->nchecks, d->ctx.running, d->max_in_flight,
+		   m->queued, d->queued_max, d->deferred, d->events_sent, d->notifies_dropped);
+	for (int v = 0; v < m->nvs; v++) {
 		ctl_printf(b, "%s{\"name\":", v ? "," : "");
-		ctl_json_str(b, d->vs[v].name);
+		ctl_json_str(b, m->vs[v].name);
 		ctl_puts(b, ",\"real_servers\":[");
-		for (int r = 0; r < d->vs[v].nrs; r++) {
-			const struct rserver *rs = &d->vs[v].rs[r];
+		for (int r = 0; r < m->vs[v].nrs; r++) {
+			const struct rserver *rs = &m->vs[v].rs[r];
 			ctl_printf(b, "%s{\"name\":", r ? "," : "");
-			ctl_json_str(b, rs->name);
+			ctl_json_str(b, rs_name(rs, name, sizeof(name)));
 			ctl_puts(b, ",\"address\":");
-			ctl_json_str(b, rs->addr);
+			ctl_json_str(b, conf_ip_str(&rs->addr, addr, sizeof(addr)));
 			ctl_printf(b, ",\"port\":%u,\"state\":\"%s\",\"weight\":%d,\"configured_weight\":%d"
-				   ",\"inhibit_on_failure\":%s,\"transitions\":%lu,\"last_change_ms\":",
-				   rs->conf->port, rs->up ? "up" : "down", rs->weight, rs->conf->weight,
+				   ",\"inhibit_on_failure\":%s,\"transitions\":%u,\"last_change_ms\":",
+				   rs->port, rs->up ? "up" : "down", rs->weight, rs->conf_weight,
 				   rs->inhibit ? "true" : "false", rs->transitions);
 			if (rs->transitions)
 				ctl_printf(b, "%llu", (unsigned long long)rs->changed_ms);
@@ -813,7 +1141,7 @@ static void status_json(struct checkd *d, struct ctl_buf *b)
 			for (int i = 0; i < rs->nchecks; i++) {
 				if (i)
 					ctl_puts(b, ",");
-				check_json(b, d, rs->checks[i]);
+				check_json(b, rs_check(rs, i));
 			}
 			ctl_puts(b, "]}");
 		}
@@ -846,25 +1174,74 @@ static void log_diags(const struct conf_tree *tree)
 	}
 }
 
-static int ctx_setup(struct checkd *d)
+/* The TLS side is set up by the first SSL_GET attempt, long after the
+ * config is freed: ctx keeps copies of the SSL block's strings. */
+static int ctx_setup(struct checkd *d, const struct conf_keepalived *conf)
 {
 	struct check_ssl_conf ssl;
+	bool failed = false;
 	char err[256];
 
-	if (check_ssl_from_conf(&ssl, d->conf, err, sizeof(err)) != 0 ||
-	    check_ctx_init(&d->ctx, &d->loop, &ssl, err, sizeof(err)) != 0) {
+	if (check_ssl_from_conf(&ssl, conf, err, sizeof(err)) != 0) {
+		log_err("%s", err);
+		return -1;
+	}
+	d->ssl_strings[0] = strdup_or_null(ssl.ca, &failed);
+	d->ssl_strings[1] = strdup_or_null(ssl.certificate, &failed);
+	d->ssl_strings[2] = strdup_or_null(ssl.key, &failed);
+	d->ssl_strings[3] = strdup_or_null(ssl.password, &failed);
+	ssl.ca = d->ssl_strings[0];
+	ssl.certificate = d->ssl_strings[1];
+	ssl.key = d->ssl_strings[2];
+	ssl.password = d->ssl_strings[3];
+	if (failed) {
+		log_err("out of memory");
+		return -1;
+	}
+	if (check_ctx_init(&d->ctx, &d->loop, &ssl, err, sizeof(err)) != 0) {
 		log_err("%s", err);
 		return -1;
 	}
 	return 0;
 }
 
+/* The real server of old that rs continues (same virtual server and
+ * address:port), or NULL. Tried first at the same place: a reload seldom
+ * reorders, and 30,000 servers must not be 30,000 searches. */
+static const struct rserver *rs_find_old(const struct model *old, int v, int r, const struct rserver *rs)
+{
+	for (int k = 0; k < old->nvs; k++) {
+		int ov = (v + k) % old->nvs;
+		const struct vserver *ovs = &old->vs[ov];
+		if (strcmp(ovs->name, rs->vs->name))
+			continue;
+		for (int j = 0; j < ovs->nrs; j++) {
+			const struct rserver *o = &ovs->rs[(r + j) % ovs->nrs];
+			if (o->port == rs->port && o->addr.family == rs->addr.family &&
+			    memcmp(o->addr.addr, rs->addr.addr, sizeof(rs->addr.addr)) == 0)
+				return o;
+		}
+	}
+	return NULL;
+}
+
 /* A reloaded check keeps the state of the old one with the same key; a real
  * server keeps its own when its virtual server and address:port stay. */
-static void carry_over(struct checkd *d, struct checkd *old)
+static int carry_over(struct model *m, struct model *old)
 {
-	for (struct check *c = d->checks; c; c = c->next) {
-		struct check *o = old->hash ? check_find(old, c->key) : NULL;
+	char buf[256];
+	bool failed = false;
+
+	for (unsigned long i = 0; i < m->nchecks; i++) {
+		struct check *c = &m->checks[i];
+		char *key = check_key(check_params_of(c), buf, sizeof(buf));
+		if (!key)
+			return -1;
+		struct check *o = old->hash ? check_find(old, key, c->key_hash, &failed) : NULL;
+		if (key != buf)
+			free(key);
+		if (failed)
+			return -1;
 		if (!o)
 			continue;
 		c->st = o->st;
@@ -878,32 +1255,28 @@ static void carry_over(struct checkd *d, struct checkd *old)
 		c->last_ms = o->last_ms;
 		c->changed_ms = o->changed_ms;
 		c->misc_status = o->misc_status;
-		memcpy(c->error, o->error, sizeof(c->error));
+		c->error = o->error;
+		o->error = NULL;
 	}
-	for (int v = 0; v < d->nvs; v++)
-		for (int r = 0; r < d->vs[v].nrs; r++) {
-			struct rserver *rs = &d->vs[v].rs[r];
-			for (int ov = 0; ov < old->nvs; ov++) {
-				if (strcmp(old->vs[ov].name, d->vs[v].name))
-					continue;
-				for (int orr = 0; orr < old->vs[ov].nrs; orr++) {
-					const struct rserver *o = &old->vs[ov].rs[orr];
-					if (strcmp(o->name, rs->name))
-						continue;
-					rs->transitions = o->transitions;
-					rs->changed_ms = o->changed_ms;
-					rs->confirmed = o->confirmed;
-				}
+	for (int v = 0; v < m->nvs; v++)
+		for (int r = 0; r < m->vs[v].nrs; r++) {
+			struct rserver *rs = &m->vs[v].rs[r];
+			const struct rserver *o = rs_find_old(old, v, r, rs);
+			if (o) {
+				rs->transitions = o->transitions;
+				rs->changed_ms = o->changed_ms;
+				rs->confirmed = o->confirmed;
 			}
 			rs->up = rs->nchecks ? rs_all_up(rs) : true;
-			rs->weight = rs->up ? rs_weight(rs) : rs->inhibit ? 0 : rs->conf->weight;
+			rs->weight = rs->up ? rs_weight(rs) : rs->inhibit ? 0 : rs->conf_weight;
 		}
+	return 0;
 }
 
 static void on_reload(struct loop *loop, int signo, void *arg)
 {
 	struct checkd *d = arg;
-	struct checkd old;
+	struct model old;
 	int errors;
 	(void)loop;
 	(void)signo;
@@ -920,31 +1293,17 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 		return;
 	}
 	/* Build the new model beside the old one, then swap. */
-	old = *d;
-	d->conf = conf;
-	d->vs = NULL;
-	d->nvs = 0;
-	d->checks = NULL;
-	d->hash = NULL;
-	d->nchecks = d->nrs = 0;
-	if (build(d, &errors) != 0 || errors) {
+	old = d->m;
+	int rc = build(d, &d->m, conf, &errors);
+	release_conf(conf);
+	if (rc != 0 || errors || carry_over(&d->m, &old) != 0) {
 		log_err("reload: cannot use %s, keeping the running config", d->conf_path);
-		model_free(d);
-		release_conf(d->conf);
-		d->conf = old.conf;
-		d->vs = old.vs;
-		d->nvs = old.nvs;
-		d->checks = old.checks;
-		d->hash = old.hash;
-		d->hash_size = old.hash_size;
-		d->nchecks = old.nchecks;
-		d->nrs = old.nrs;
+		model_free(&d->m);
+		d->m = old;
 		return;
 	}
-	carry_over(d, &old);
 	model_free(&old);
-	release_conf(old.conf);
-	log_notice("reloaded %s: %lu real servers, %lu checks", d->conf_path, d->nrs, d->nchecks);
+	log_notice("reloaded %s: %lu real servers, %lu checks", d->conf_path, d->m.nrs, d->m.nchecks);
 	start_all(d);
 }
 
@@ -957,6 +1316,7 @@ static void on_stop_waited(struct loop *loop, struct loop_timer *timer)
 static void on_stop(struct loop *loop, int signo, void *arg)
 {
 	struct checkd *d = arg;
+	struct model *m = &d->m;
 	(void)signo;
 
 	if (d->stopping) {
@@ -965,22 +1325,25 @@ static void on_stop(struct loop *loop, int signo, void *arg)
 	}
 	d->stopping = true;
 	log_notice("stopping");
-	for (struct check *c = d->checks; c; c = c->next) {
-		loop_timer_cancel(loop, &c->timer);
-		check_probe_cancel(c->probe);
+	loop_timer_cancel(loop, &d->pace_timer);
+	while (m->queue_head)
+		queue_pop(m);
+	for (unsigned long i = 0; i < m->nchecks; i++) {
+		loop_timer_cancel(loop, &m->checks[i].timer);
+		check_probe_cancel(m->checks[i].probe);
 	}
 	/* omega: the servers that are up go down as checkd leaves. */
-	for (int v = 0; v < d->nvs; v++) {
-		if (!d->vs[v].conf->omega)
+	for (int v = 0; v < m->nvs; v++) {
+		if (!m->vs[v].omega)
 			continue;
-		for (int r = 0; r < d->vs[v].nrs; r++) {
-			struct rserver *rs = &d->vs[v].rs[r];
+		for (int r = 0; r < m->vs[v].nrs; r++) {
+			struct rserver *rs = &m->vs[v].rs[r];
 			if (!rs->up)
 				continue;
 			rs->up = false;
 			rs->weight = rs->inhibit ? 0 : rs->weight;
 			rs_event(d, rs, "down", false, "checkd stopping (omega)");
-			run_notify(d, &rs->conf->notify_down);
+			rs_notify(d, rs, false);
 		}
 	}
 	if (d->notifies_running == 0) {
@@ -1193,34 +1556,67 @@ static int daemonize(void)
 	return chdir("/");
 }
 
+/*
+ * How many attempts may run at once: a network attempt holds a descriptor,
+ * so the soft RLIMIT_NOFILE is raised to the hard one and all but a
+ * reserve of it is used, up to MAX_IN_FLIGHT.
+ */
+static unsigned in_flight_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 256;
+	if (rl.rlim_cur != rl.rlim_max) {
+		rlim_t want = rl.rlim_max;
+		rl.rlim_cur = want;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || getrlimit(RLIMIT_NOFILE, &rl) != 0)
+			log_warn("cannot raise the descriptor limit to %llu: %s", (unsigned long long)want,
+				 strerror(errno));
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= MAX_IN_FLIGHT + FD_RESERVE)
+		return MAX_IN_FLIGHT;
+	return rl.rlim_cur > 2 * FD_RESERVE ? (unsigned)(rl.rlim_cur - FD_RESERVE) : (unsigned)rl.rlim_cur / 2;
+}
+
 static int run_daemon(struct checkd *d, bool foreground)
 {
 	int errors, rc;
 
-	d->conf = conf_keepalived_read(d->conf_path);
-	if (!d->conf) {
+	struct conf_keepalived *conf = conf_keepalived_read(d->conf_path);
+	if (!conf) {
 		log_err("out of memory");
 		return 1;
 	}
-	log_diags(d->conf->tree);
-	if (d->conf->tree->nerrors) {
-		log_err("%s: %d error(s), not starting", d->conf_path, d->conf->tree->nerrors);
+	log_diags(conf->tree);
+	if (conf->tree->nerrors) {
+		log_err("%s: %d error(s), not starting", d->conf_path, conf->tree->nerrors);
+		release_conf(conf);
 		return EXIT_CONF_FATAL;
 	}
 	if (loop_init(&d->loop) != 0) {
 		log_err("cannot create the event loop: %s", strerror(errno));
+		release_conf(conf);
 		return 1;
 	}
-	if (ctx_setup(d) != 0)
+	if (ctx_setup(d, conf) != 0) {
+		release_conf(conf);
 		return EXIT_CONF_FATAL;
-	if (build(d, &errors) != 0) {
-		log_err("out of memory building %lu checks", d->nchecks);
+	}
+	rc = build(d, &d->m, conf, &errors);
+	/* Everything needed is in the model now; at 30,000 real servers the
+	 * parsed config is the larger of the two. */
+	release_conf(conf);
+	if (rc != 0) {
+		log_err("out of memory building %lu checks", d->m.nchecks);
 		return 1;
 	}
 	if (errors) {
 		log_err("%s: %d checker error(s), not starting", d->conf_path, errors);
 		return EXIT_CONF_FATAL;
 	}
+	d->max_in_flight = in_flight_limit();
+	loop_timer_init(&d->pace_timer, on_pace_timer, d);
 	if (!foreground && daemonize() != 0) {
 		log_err("cannot go to the background: %s", strerror(errno));
 		return 1;
@@ -1247,11 +1643,12 @@ static int run_daemon(struct checkd *d, bool foreground)
 	loop_timer_init(&d->stop_timer, on_stop_waited, d);
 
 	d->start_ms = loop_now_ms(&d->loop);
-	log_notice("lvsbox %s checkd starting with %s: %lu real servers, %lu checks", LVSBOX_VERSION,
-		   d->conf_path, d->nrs, d->nchecks);
+	log_notice("lvsbox %s checkd starting with %s: %lu real servers, %lu checks, at most %u at once",
+		   LVSBOX_VERSION, d->conf_path, d->m.nrs, d->m.nchecks, d->max_in_flight);
 	start_all(d);
 	rc = loop_run(&d->loop);
 	loop_timer_cancel(&d->loop, &d->stop_timer);
+	loop_timer_cancel(&d->loop, &d->pace_timer);
 	if (d->pid_path)
 		unlink(d->pid_path);
 	ctl_close(&d->ctl);
@@ -1339,10 +1736,10 @@ int checkd_main(int argc, char **argv)
 	d->pid_path = pid_path;
 	d->events_fd = events_fd;
 	int rc = run_daemon(d, foreground);
-	model_free(d);
+	model_free(&d->m);
 	check_ctx_done(&d->ctx);
-	if (d->conf)
-		release_conf(d->conf);
+	for (int i = 0; i < 4; i++)
+		free(d->ssl_strings[i]);
 	if (d->loop.epoll_fd > 0)
 		loop_done(&d->loop);
 	free(d->outq);

@@ -90,7 +90,7 @@ common="connect_timeout 1
 		5) rs 443 1 "SSL_GET {" "url {" "path /index.html" "digest $digest" "}" "$common" "}" ;;
 		6) rs 80 1 "SSL_GET {" "url {" "path /index.html" "}" "$common" "}" ;;
 		7) rs 8081 1 "HTTP_GET {" "url {" "path /" "}" "$common" "}" ;;
-		8) rs 9001 1 "MISC_CHECK {" "misc_path \"/bin/sh -c 'id -un > $W/out/misc.who; exit 12'\"" \
+		8) rs 9001 1 "MISC_CHECK {" "misc_path \"/bin/sh -c 'id -un > $W/out/misc.tmp; mv $W/out/misc.tmp $W/out/misc.who; exit 12'\"" \
 			"misc_dynamic" "user nobody" "}"
 		   rs 9002 1 "MISC_CHECK {" "misc_path \"sleep 5\"" "misc_timeout 0.5" "}" ;;
 		esac
