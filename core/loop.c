@@ -336,7 +336,7 @@ static void exec_child(char *const argv[], uid_t uid, gid_t gid)
 {
 	setpgid(0, 0);
 	/* Ignored signals and the blocked mask survive exec; scripts expect neither. */
-	for (int signo = 1; signo < LOOP_MAX_SIGNAL; signo++)
+	for (int signo = 1; signo < NSIG; signo++)   /* real-time ones too; libc's own refuse quietly */
 		if (signo != SIGKILL && signo != SIGSTOP)
 			signal(signo, SIG_DFL);
 	sigset_t none;

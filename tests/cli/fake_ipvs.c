@@ -50,3 +50,4 @@ int ipvs_get_daemons(struct ipvs *h, struct ipvs_daemon out[2], int *n) { (void)
 int ipvs_batch_begin(struct ipvs *h) { (void)h; return -EOPNOTSUPP; }
 void ipvs_batch_tag(struct ipvs *h, long tag) { (void)h; (void)tag; }
 int ipvs_batch_end(struct ipvs *h, long *failed_tag) { (void)h; (void)failed_tag; return -EOPNOTSUPP; }
+void ipvs_batch_on_failure(struct ipvs *h, ipvs_batch_fail_fn fn, void *arg) { (void)h; (void)fn; (void)arg; }
