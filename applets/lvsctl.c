@@ -458,7 +458,10 @@ static bool all_digits(const char *s)
  */
 static int parse_service(const char *text, struct ipvs_service *svc)
 {
-	char *buf = strdup(text), *host, *port = NULL;
+	/* On the stack when it fits: a restore parses one or two per line. */
+	char local[256];
+	size_t len = strlen(text);
+	char *buf = len < sizeof(local) ? memcpy(local, text, len + 1) : strdup(text), *host, *port = NULL;
 	int result = 0;
 	struct in6_addr a6;
 	struct in_addr a4;
@@ -504,7 +507,8 @@ static int parse_service(const char *text, struct ipvs_service *svc)
 		result |= SVC_PORT;
 	}
 out:
-	free(buf);
+	if (buf != local)
+		free(buf);
 	return result;
 }
 
@@ -1129,8 +1133,19 @@ int lvsctl_parse(int argc, char **argv, bool in_restore,
 	ps.sc.argc = argc;
 	ps.sc.argv = argv;
 	ps.sc.next = argc > 0 ? 1 : 0;
-	ps.sc.taken = calloc((size_t)argc + 1, 1);
-	ps.sc.plain = calloc((size_t)argc + 1, sizeof(char *));
+	/* Restore lines are short: their words need no heap. */
+	unsigned char taken_local[64];
+	char *plain_local[64];
+	bool local = argc >= 0 && argc < 64;
+	if (local) {
+		memset(taken_local, 0, sizeof(taken_local));
+		memset(plain_local, 0, sizeof(plain_local));
+		ps.sc.taken = taken_local;
+		ps.sc.plain = plain_local;
+	} else {
+		ps.sc.taken = calloc((size_t)argc + 1, 1);
+		ps.sc.plain = calloc((size_t)argc + 1, sizeof(char *));
+	}
 	int rc;
 	if (!ps.sc.taken || !ps.sc.plain) {
 		parse_fail(&ps, 1, "out of memory");
@@ -1138,8 +1153,10 @@ int lvsctl_parse(int argc, char **argv, bool in_restore,
 	} else {
 		rc = parse_all(&ps) == 0;
 	}
-	free(ps.sc.taken);
-	free(ps.sc.plain);
+	if (!local) {
+		free(ps.sc.taken);
+		free(ps.sc.plain);
+	}
 	free(ps.sc.arg);
 	return rc;
 }
@@ -1477,12 +1494,64 @@ static void format_ipv6(const uint8_t *a, char *out, size_t size)
 		snprintf(out + len, size - len, ":");
 }
 
+/*
+ * Text building without printf, for the lines a listing prints once per
+ * service and real server: with tens of thousands of them, parsing format
+ * strings is a good part of what a listing costs.
+ */
+struct text {
+	char *p, *end;          /* next byte to write; end of the buffer */
+};
+
+/* Appends as much of s as fits, keeping room for the terminating NUL. */
+static void text_add(struct text *t, const char *s)
+{
+	while (*s && t->p < t->end - 1)
+		*t->p++ = *s++;
+	*t->p = '\0';
+}
+
+/* As printf's %-Ns: s, then spaces up to width. */
+static void text_add_padded(struct text *t, const char *s, int width)
+{
+	char *start = t->p;
+	text_add(t, s);
+	while (t->p - start < width && t->p < t->end - 1)
+		*t->p++ = ' ';
+	*t->p = '\0';
+}
+
+/* As printf's %-Nu, or %-Nd when negative is set (value is then -value). */
+static void text_add_number(struct text *t, unsigned long long value, bool negative, int width)
+{
+	char digits[24], *d = digits + sizeof(digits);
+	*--d = '\0';
+	do
+		*--d = (char)('0' + value % 10);
+	while ((value /= 10) != 0);
+	if (negative)
+		*--d = '-';
+	text_add_padded(t, d, width);
+}
+
+static void text_add_int(struct text *t, int value, int width)
+{
+	long long v = value;
+	text_add_number(t, (unsigned long long)(v < 0 ? -v : v), v < 0, width);
+}
+
 static void format_addr(int af, const union ipvs_addr *a, char *out, size_t size)
 {
-	if (af == AF_INET6)
+	if (af == AF_INET6) {
 		format_ipv6(a->raw, out, size);
-	else
-		snprintf(out, size, "%u.%u.%u.%u", a->raw[0], a->raw[1], a->raw[2], a->raw[3]);
+	} else {
+		struct text t = { out, out + size };
+		for (int i = 0; i < 4; i++) {
+			if (i)
+				text_add(&t, ".");
+			text_add_number(&t, a->raw[i], false, 0);
+		}
+	}
 }
 
 static const char *proto_lower(uint16_t proto)
@@ -1513,14 +1582,17 @@ static void addrport_name(int af, const union ipvs_addr *a, uint16_t port, uint1
 		host = addr;
 	}
 	if (!service) {
-		snprintf(portbuf, sizeof(portbuf), "%u", port);
+		struct text pt = { portbuf, portbuf + sizeof(portbuf) };
+		text_add_number(&pt, port, false, 0);
 		service = portbuf;
 	}
-	char full[1100];
-	snprintf(full, sizeof(full), "%s%s%s:%s", open, host, close, service);
-	size_t n = strnlen(full, 59);
-	memcpy(out, full, n);
-	out[n] = '\0';
+	/* At most 59 characters, as ipvsadm cuts it. */
+	struct text t = { out, out + 60 };
+	text_add(&t, open);
+	text_add(&t, host);
+	text_add(&t, close);
+	text_add(&t, ":");
+	text_add(&t, service);
 }
 
 /* ---------------------------------------------------------------------
@@ -1823,8 +1895,21 @@ static void print_dest_line(const struct ipvs_service *se, const struct ipvs_des
 		printf("  -> %-28s %-7s %-13s %-6d %-10u %-10u\n", dname, or_null(fwd_name(e->conn_flags)),
 		       ti, e->weight, e->activeconns, e->inactconns);
 	} else {
-		printf("  -> %-28s %-7s %-6d %-10u %-10u\n", dname, or_null(fwd_name(e->conn_flags)),
-		       e->weight, e->activeconns, e->inactconns);
+		/* printf("  -> %-28s %-7s %-6d %-10u %-10u\n"), the common case */
+		char line[256];
+		struct text t = { line, line + sizeof(line) };
+		text_add(&t, "  -> ");
+		text_add_padded(&t, dname, 28);
+		text_add(&t, " ");
+		text_add_padded(&t, or_null(fwd_name(e->conn_flags)), 7);
+		text_add(&t, " ");
+		text_add_int(&t, e->weight, 6);
+		text_add(&t, " ");
+		text_add_number(&t, e->activeconns, false, 10);
+		text_add(&t, " ");
+		text_add_number(&t, e->inactconns, false, 10);
+		text_add(&t, "\n");
+		fputs(line, stdout);
 	}
 }
 
@@ -1845,7 +1930,10 @@ static void print_service_head(const struct ipvs_service *se, unsigned format, c
 		} else {
 			const char *stype = se->protocol == IPPROTO_TCP ? "TCP" : se->protocol == IPPROTO_UDP ? "UDP" :
 					    se->protocol == IPPROTO_SCTP ? "SCTP" : "?";
-			snprintf(svc_name, 1024, "%-4s %s", stype, vname);
+			struct text t = { svc_name, svc_name + 1024 };
+			text_add_padded(&t, stype, 4);
+			text_add(&t, " ");
+			text_add(&t, vname);
 			if (se->af != AF_INET6)
 				svc_name[33] = '\0';
 		}
@@ -1880,7 +1968,9 @@ static void print_service_head(const struct ipvs_service *se, unsigned format, c
 		printf("%-33s", svc_name);
 		print_five(v, format);
 	} else {
-		printf("%s %s", svc_name, se->sched_name);
+		fputs(svc_name, stdout);
+		putchar(' ');
+		fputs(se->sched_name, stdout);
 		if (has_sched_flags)
 			printf(" (%s)", flags);
 		if (se->flags & IP_VS_SVC_F_PERSISTENT) {
@@ -2360,7 +2450,7 @@ static int run_command(struct ipvs *h, const struct ipvs_info *info, const struc
 struct pending {
 	struct lvsctl_cmd cmd;
 	long line;
-	char *text;
+	const char *text;       /* the line as read, for messages */
 };
 
 struct restore {
@@ -2415,16 +2505,16 @@ static void restore_flush(struct restore *r)
 		restore_refused(0, rc, r);
 	}
 	ipvs_batch_on_failure(r->h, NULL, NULL);
-	for (size_t i = 0; i < r->n; i++)
-		free(r->p[i].text);
 	r->n = 0;
 }
 
-static int restore_line(struct restore *r, const struct ipvs_info *info, char *line, long lineno)
+/* line: split into words in place; text: the same line left intact. */
+static int restore_line(struct restore *r, const struct ipvs_info *info, char *line, const char *text,
+			long lineno)
 {
 	char *argv[256 + 1];
 	int argc = 0;
-	char *save = NULL, *text = strdup(line);
+	char *save = NULL;
 
 	argv[argc++] = (char *)r->prog;
 	for (char *tok = strtok_r(line, " \t\r", &save); tok; tok = strtok_r(NULL, " \t\r", &save)) {
@@ -2434,10 +2524,8 @@ static int restore_line(struct restore *r, const struct ipvs_info *info, char *l
 			argv[argc++] = tok;
 	}
 	argv[argc] = NULL;
-	if (argc < 2) {
-		free(text);
+	if (argc < 2)
 		return 0;
-	}
 
 	struct lvsctl_cmd cmd;
 	struct lvsctl_exit ex;
@@ -2448,17 +2536,15 @@ static int restore_line(struct restore *r, const struct ipvs_info *info, char *l
 			fputs(ex.out, stdout);
 		if (ex.err) {
 			fputs(ex.err, stderr);
-			fprintf(stderr, "%s: restore line %ld: %s\n", r->prog, lineno, text ? text : "");
+			fprintf(stderr, "%s: restore line %ld: %s\n", r->prog, lineno, text);
 		}
 		if (ex.soft) {
 			lvsctl_exit_free(&ex);
-			free(text);
 			r->last = -1;
 			return 0;
 		}
 		int status = ex.status;
 		lvsctl_exit_free(&ex);
-		free(text);
 		return RUN_EXIT + status;
 	}
 	if (r->batching && batchable(cmd.cmd)) {
@@ -2472,8 +2558,7 @@ static int restore_line(struct restore *r, const struct ipvs_info *info, char *l
 	restore_flush(r);
 	int rc = run_command(r->h, info, &cmd, r->prog);
 	if (rc == -1)
-		fprintf(stderr, "%s: restore line %ld: %s\n", r->prog, lineno, text ? text : "");
-	free(text);
+		fprintf(stderr, "%s: restore line %ld: %s\n", r->prog, lineno, text);
 	if (rc >= RUN_EXIT)
 		return rc;
 	r->last = rc;
@@ -2508,6 +2593,15 @@ static int restore_table(struct ipvs *h, const struct ipvs_info *info, const cha
 		len += got;
 	}
 	buf[len] = '\0';
+	/* Messages quote lines as read; the words are split in buf. */
+	char *copy = malloc(len + 1);
+	if (!copy) {
+		free(buf);
+		free(r.p);
+		fprintf(stderr, "%s\n", ipvs_error_text(CALL_OTHER, ENOMEM));
+		return RUN_EXIT + 1;
+	}
+	memcpy(copy, buf, len + 1);
 
 	/* Batching is an optimisation: without it every line goes on its own. */
 	if (ipvs_batch_begin(h) == 0) {
@@ -2517,15 +2611,19 @@ static int restore_table(struct ipvs *h, const struct ipvs_info *info, const cha
 	long lineno = 0;
 	for (char *line = buf; *line && rc == 0;) {
 		char *nl = strchr(line, '\n');
-		if (nl)
+		char *text = copy + (line - buf);
+		if (nl) {
 			*nl = '\0';
+			text[nl - line] = '\0';
+		}
 		lineno++;
-		rc = restore_line(&r, info, line, lineno);
+		rc = restore_line(&r, info, line, text, lineno);
 		line = nl ? nl + 1 : line + strlen(line);
 	}
 	if (rc == 0)
 		restore_flush(&r);
 	free(r.p);
+	free(copy);
 	free(buf);
 	return rc ? rc : r.last;
 }

@@ -22,6 +22,8 @@
 #define REQUEST_MAX 512
 /* Replies: the kernel fills dump datagrams up to 32 KiB, never beyond. */
 #define RECV_BUFFER (64 * 1024)
+/* First size of the buffer for exact-size reads; grown when a datagram needs it. */
+#define RECV_EXACT_START 8192
 /* Batched requests go out in chunks of at most this many bytes... */
 #define BATCH_CHUNK (64 * 1024)
 /* ...and no more requests than the receive queue can hold the acks of;
@@ -41,7 +43,9 @@ struct ipvs {
 	uint16_t family;
 	uint32_t seq;
 	bool broken;            /* an exchange was cut short: reopen before reuse */
-	char *rx;
+	char *rx;               /* RECV_BUFFER bytes, for bulk reads */
+	char *rx_exact;         /* rx_exact_size bytes, for exact-size reads */
+	size_t rx_exact_size;
 	char tx[REQUEST_MAX];
 
 	bool batching;
@@ -423,25 +427,26 @@ int ipvs_parse_timeouts_msg(const struct nlmsghdr *nlh, struct ipvs_timeouts *t)
 /* ---------------------------------------------------------------------- */
 /* The socket                                                              */
 
-static int open_socket(struct ipvs *h)
+/* Opens and binds one netlink socket with the options every exchange needs;
+ * *rcvbuf receives the receive queue size the kernel granted. */
+static int open_link(struct mnl_socket **out, unsigned *portid, int *rcvbuf)
 {
 	int size = SOCKET_RCVBUF, one = 1;
 	struct timeval timeout = { .tv_sec = REPLY_TIMEOUT_SECONDS };
 	socklen_t len = sizeof(size);
+	struct mnl_socket *nl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
 	int fd;
 
-	h->nl = mnl_socket_open(NETLINK_GENERIC);
-	if (!h->nl)
+	if (!nl)
 		return -errno;
-	if (mnl_socket_bind(h->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		int err = -errno;
 
-		mnl_socket_close(h->nl);
-		h->nl = NULL;
+		mnl_socket_close(nl);
 		return err;
 	}
-	h->portid = mnl_socket_get_portid(h->nl);
-	fd = mnl_socket_get_fd(h->nl);
+	*portid = mnl_socket_get_portid(nl);
+	fd = mnl_socket_get_fd(nl);
 	/* Big dumps and bulk acks need a deep queue; root may exceed rmem_max. */
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
@@ -450,11 +455,24 @@ static int open_socket(struct ipvs *h)
 	/* A kernel that never answers must not hang the daemon forever. */
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
 	/* Error acks then carry only the request's header, not all of it. */
-	mnl_socket_setsockopt(h->nl, NETLINK_CAP_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one));
 
 	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, &len) < 0)
 		size = 0;
-	h->max_in_flight = (size_t)size / ACK_COST;
+	*rcvbuf = size;
+	*out = nl;
+	return 0;
+}
+
+static int open_socket(struct ipvs *h)
+{
+	int rcvbuf, rc = open_link(&h->nl, &h->portid, &rcvbuf);
+
+	if (rc) {
+		h->nl = NULL;
+		return rc;
+	}
+	h->max_in_flight = (size_t)rcvbuf / ACK_COST;
 	if (h->max_in_flight < 16)
 		h->max_in_flight = 16;
 	h->broken = false;
@@ -471,6 +489,19 @@ static int ensure_socket(struct ipvs *h)
 	return open_socket(h);
 }
 
+static int resolve_family(struct ipvs *h)
+{
+	struct mnl_socket *nl;
+	unsigned portid;
+	int rcvbuf, rc = open_link(&nl, &portid, &rcvbuf);
+
+	if (rc)
+		return rc;
+	rc = genl_resolve_family(nl, IPVS_GENL_NAME, &h->family);
+	mnl_socket_close(nl);
+	return rc;
+}
+
 int ipvs_open(struct ipvs **out)
 {
 	struct ipvs *h = calloc(1, sizeof(*h));
@@ -480,13 +511,20 @@ int ipvs_open(struct ipvs **out)
 	if (!h)
 		return -ENOMEM;
 	h->rx = malloc(RECV_BUFFER);
-	if (!h->rx) {
+	h->rx_exact = malloc(RECV_EXACT_START);
+	if (!h->rx || !h->rx_exact) {
+		free(h->rx);
+		free(h->rx_exact);
 		free(h);
 		return -ENOMEM;
 	}
-	rc = open_socket(h);
+	h->rx_exact_size = RECV_EXACT_START;
+	/* The lookup reads with a large buffer, which would make the kernel
+	 * size every later dump datagram of its socket up (see receive_exact):
+	 * it gets a socket of its own. */
+	rc = resolve_family(h);
 	if (!rc)
-		rc = genl_resolve_family(h->nl, IPVS_GENL_NAME, &h->family);
+		rc = open_socket(h);
 	if (rc) {
 		ipvs_close(h);
 		return rc;
@@ -505,6 +543,7 @@ void ipvs_close(struct ipvs *h)
 	free(h->chunk);
 	free(h->pending);
 	free(h->rx);
+	free(h->rx_exact);
 	free(h);
 }
 
@@ -576,19 +615,60 @@ static int on_done_msg(const struct nlmsghdr *nlh, void *data)
 
 static int flush_chunk(struct ipvs *h);
 
+/*
+ * Reads the next datagram of the handle's socket into h->rx_exact, with a
+ * buffer of exactly its size. The kernel sizes every dump datagram it
+ * builds for a socket by the largest buffer a read on it ever offered (up
+ * to 32 KiB), and clears each one: after a single 64 KiB read, dumping the
+ * dests of one service costs two cleared 32 KiB buffers instead of two of
+ * one page, which makes a listing of many services markedly slower.
+ * Peeking at the length first keeps the socket at one page.
+ */
+static ssize_t receive_exact(struct ipvs *h, char **buf)
+{
+	int fd = mnl_socket_get_fd(h->nl);
+	ssize_t len = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC);
+
+	if (len < 0)
+		return -1;
+	if ((size_t)len > h->rx_exact_size) {
+		char *grown = realloc(h->rx_exact, (size_t)len);
+
+		if (!grown) {
+			errno = ENOMEM;
+			return -1;
+		}
+		h->rx_exact = grown;
+		h->rx_exact_size = (size_t)len;
+	}
+	*buf = h->rx_exact;
+	/* An empty datagram is no netlink message; read it to drop it. */
+	return mnl_socket_recvfrom(h->nl, h->rx_exact, len ? (size_t)len : 1);
+}
+
+/* The socket an exchange runs on: the handle's own, read with exact-size
+ * reads, or a short-lived one for a dump of the whole table, read with big
+ * reads. */
+struct link {
+	struct mnl_socket *nl;
+	unsigned portid;
+	bool bulk;
+};
+
 /* Sends one request and reads until its acknowledgement, NLMSG_DONE or an
  * error, passing each reply message to on_msg. */
-static int exchange(struct ipvs *h, struct nlmsghdr *req,
-		    int (*on_msg)(const struct nlmsghdr *, void *), void *arg)
+static int exchange_on(struct ipvs *h, const struct link *l, struct nlmsghdr *req,
+		       int (*on_msg)(const struct nlmsghdr *, void *), void *arg)
 {
 	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = on_error_msg, [NLMSG_DONE] = on_done_msg };
 	struct exchange x = { h, on_msg, arg, 0, 0 };
 	int rc = MNL_CB_OK;
 
-	if (mnl_socket_sendto(h->nl, req, req->nlmsg_len) < 0)
+	if (mnl_socket_sendto(l->nl, req, req->nlmsg_len) < 0)
 		return -errno;
 	while (rc > MNL_CB_STOP) {
-		ssize_t n = mnl_socket_recvfrom(h->nl, h->rx, RECV_BUFFER);
+		char *buf = h->rx;
+		ssize_t n = l->bulk ? mnl_socket_recvfrom(l->nl, buf, RECV_BUFFER) : receive_exact(h, &buf);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -596,7 +676,7 @@ static int exchange(struct ipvs *h, struct nlmsghdr *req,
 			h->broken = true;
 			return errno == EAGAIN ? -ETIMEDOUT : -errno;
 		}
-		rc = mnl_cb_run2(h->rx, (size_t)n, req->nlmsg_seq, h->portid, on_reply, &x,
+		rc = mnl_cb_run2(buf, (size_t)n, req->nlmsg_seq, l->portid, on_reply, &x,
 				 ctl, NLMSG_MIN_TYPE);
 	}
 	if (rc == MNL_CB_ERROR) {
@@ -612,6 +692,14 @@ static int exchange(struct ipvs *h, struct nlmsghdr *req,
 		return x.result ? x.result : err;
 	}
 	return x.result;
+}
+
+static int exchange(struct ipvs *h, struct nlmsghdr *req,
+		    int (*on_msg)(const struct nlmsghdr *, void *), void *arg)
+{
+	struct link own = { h->nl, h->portid, false };
+
+	return exchange_on(h, &own, req, on_msg, arg);
 }
 
 /* Starts a request that changes the table: built in the batch chunk while
@@ -846,10 +934,38 @@ static int on_dumped_service(const struct nlmsghdr *nlh, void *arg)
 	return rc ? rc : collection_add(arg, &svc);
 }
 
+/*
+ * The whole table comes in one dump, read on a socket of its own with big
+ * reads: for every datagram the kernel walks the service table again from
+ * its first entry, so the cost of dumping n services grows as n * n divided
+ * by the services per datagram, eight times more with one-page datagrams
+ * than with 32 KiB ones. The handle's own socket stays at one page for the
+ * many small dumps (see receive_exact).
+ */
+static int dump_in_bulk(struct ipvs *h, struct nlmsghdr *req,
+			int (*on_msg)(const struct nlmsghdr *, void *), void *arg)
+{
+	struct link bulk = { .bulk = true };
+	bool was_broken;
+	int rcvbuf, rc;
+
+	if (h->batching && h->npending)
+		flush_chunk(h);
+	was_broken = h->broken;
+	rc = open_link(&bulk.nl, &bulk.portid, &rcvbuf);
+	if (rc)
+		return rc;
+	rc = exchange_on(h, &bulk, req, on_msg, arg);
+	/* Whatever went wrong stays with the socket closed here. */
+	h->broken = was_broken;
+	mnl_socket_close(bulk.nl);
+	return rc;
+}
+
 int ipvs_dump_services(struct ipvs *h, ipvs_service_fn fn, void *arg)
 {
 	struct collection all = { .item_size = sizeof(struct ipvs_service) };
-	int rc = run_query(h, start_query(h, IPVS_CMD_GET_SERVICE, NLM_F_DUMP), on_dumped_service, &all);
+	int rc = dump_in_bulk(h, start_query(h, IPVS_CMD_GET_SERVICE, NLM_F_DUMP), on_dumped_service, &all);
 	size_t i;
 
 	for (i = 0; !rc && i < all.n; i++)
@@ -1026,27 +1142,50 @@ static void note_batch_failure(struct ipvs *h, int err, size_t index)
 	h->batch_err_tag = tag;
 }
 
+/*
+ * The kernel handles a chunk's requests in order and answers a request
+ * when it fails or asks for an acknowledgement. Only the last one of a
+ * chunk asks (see flush_chunk), so the answers are the refusals in order,
+ * then the last request's own: h->acked counts the requests settled.
+ */
 static int on_batch_ack(const struct nlmsghdr *nlh, void *data)
 {
 	struct ipvs *h = data;
 	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	size_t i = h->acked;
 
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err))) {
 		errno = EBADMSG;
 		return MNL_CB_ERROR;
 	}
-	/* The kernel handles a chunk's requests in order and acks each. */
-	if (h->acked >= h->npending || nlh->nlmsg_seq != h->pending[h->acked].seq) {
+	while (i < h->npending && h->pending[i].seq != nlh->nlmsg_seq)
+		i++;
+	/* Not ours, out of order, or a success that was not asked for. */
+	if (i == h->npending || (!err->error && i != h->npending - 1)) {
 		errno = EPROTO;
 		return MNL_CB_ERROR;
 	}
 	if (err->error)
-		note_batch_failure(h, err->error, h->acked);
-	h->acked++;
+		note_batch_failure(h, err->error, i);
+	h->acked = i + 1;
 	return MNL_CB_OK;
 }
 
-/* Sends the queued chunk and collects one ack per request in it. */
+/* Asks for an acknowledgement of the chunk's last request only: one ack
+ * per request would cost the kernel a reply and us a read for each. */
+static void ack_last_only(struct ipvs *h)
+{
+	size_t off = 0, i;
+
+	for (i = 0; i + 1 < h->npending; i++) {
+		struct nlmsghdr *nlh = (struct nlmsghdr *)(h->chunk + off);
+
+		nlh->nlmsg_flags &= (uint16_t)~NLM_F_ACK;
+		off += MNL_ALIGN(nlh->nlmsg_len);
+	}
+}
+
+/* Sends the queued chunk and collects the answers to it. */
 static int flush_chunk(struct ipvs *h)
 {
 	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = on_batch_ack };
@@ -1060,16 +1199,18 @@ static int flush_chunk(struct ipvs *h)
 		note_batch_failure(h, rc, 0);
 		goto reset;
 	}
+	ack_last_only(h);
 	if (mnl_socket_sendto(h->nl, h->chunk, h->chunk_used) < 0) {
 		note_batch_failure(h, -errno, 0);   /* nothing of this chunk went out */
 		goto reset;
 	}
 	while (h->acked < h->npending) {
-		ssize_t n = mnl_socket_recvfrom(h->nl, h->rx, RECV_BUFFER);
+		char *buf;
+		ssize_t n = receive_exact(h, &buf);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 || mnl_cb_run2(h->rx, (size_t)n, 0, h->portid, NULL, h,
+		if (n < 0 || mnl_cb_run2(buf, (size_t)n, 0, h->portid, NULL, h,
 					 ctl, NLMSG_MIN_TYPE) == MNL_CB_ERROR) {
 			/* Lost acks (ENOBUFS) or a stray message: the outcome of
 			 * the unacknowledged requests is unknown. */

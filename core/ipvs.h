@@ -120,8 +120,8 @@ int ipvs_get_daemons(struct ipvs *h, struct ipvs_daemon out[2], int *n);
  * made meanwhile first send what is queued.
  *
  * Queued requests go out in chunks, many per send (up to 64 KiB, and no more
- * than the socket can queue acknowledgements for), and the acknowledgements
- * are read in bulk. batch_end sends what is left and returns 0, or the first
+ * than the socket can queue answers for); the kernel answers each refused
+ * request, and only the last request of a chunk asks for an acknowledgement. batch_end sends what is left and returns 0, or the first
  * failure's negative errno with the tag of that request in *failed_tag.
  * What a failure leaves applied:
  *   - every request queued before the failed one: applied;

@@ -4,7 +4,7 @@
 # Prints times and ratios; no timing is asserted.
 cd "$(dirname "$0")/../.." || exit 2
 make -s -j2 all || exit 2
-VM_ENV="SERVICES" VM_TIMEOUT=${VM_TIMEOUT:-1800} tests/vm/vm-run.sh tests/bench/bench-guest.sh
+VM_ENV="SERVICES AFTER_FLUSH" VM_TIMEOUT=${VM_TIMEOUT:-1800} tests/vm/vm-run.sh tests/bench/bench-guest.sh
 rc=$?
 echo
 echo "make size:"
