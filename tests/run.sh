@@ -6,7 +6,7 @@
 # a suite that exits non-zero without reporting a failure counts as one.
 # SUITES="unit cli" picks suites; the default is all of them, in order.
 cd "$(dirname "$0")/.." || exit 2
-SUITES=${SUITES:-"unit cli fuzz"}
+SUITES=${SUITES:-"unit cli fuzz net interop vm cross"}
 passed=0
 failed=0
 failures=()
