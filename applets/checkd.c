@@ -12,8 +12,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <grp.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -31,6 +29,7 @@
 #include "check_sched.h"
 #include "conf.h"
 #include "ctl.h"
+#include "daemon.h"
 #include "log.h"
 #include "loop.h"
 
@@ -46,11 +45,6 @@
 #define PACE_MIN_PER_S 1000           /* attempt starts a second that are never held back */
 #define PACE_HEADROOM 1.5             /* x the most the config asks: a backlog drains */
 #define PACE_CATCH_UP_US 2000         /* how much a late loop may start at once */
-
-/* keepalived's -t exit codes, as vrrpd uses them. */
-#define EXIT_CONF_OK 0
-#define EXIT_CONF_FATAL 3
-#define EXIT_CONF_WARNINGS 5
 
 const char checkd_usage[] =
 	"Usage: checkd [-n] [-l] [-D] [-f FILE] [-p PIDFILE] [-S SOCKET] [-e FD]\n"
@@ -448,37 +442,6 @@ static bool wants_shell(const char *line)
 	return strpbrk(line, "|&;<>()$`\\\"'*?[#~\n") != NULL;
 }
 
-static int script_ids(const struct checkd *d, const struct cmd *cmd, uid_t *uid, gid_t *gid)
-{
-	const char *user = cmd->argc >= 2 ? cmd->argv[1] : d->m.script_user;
-	const char *group = cmd->argc >= 3 ? cmd->argv[2] : cmd->argc >= 2 ? NULL : d->m.script_group;
-
-	*uid = (uid_t)-1;
-	*gid = (gid_t)-1;
-	if (!user)
-		return 0;
-	struct passwd *pw = getpwnam(user);
-	if (!pw) {
-		log_err("script user '%s' does not exist", user);
-		return -1;
-	}
-	*uid = pw->pw_uid;
-	*gid = pw->pw_gid;
-	if (group) {
-		struct group *gr = getgrnam(group);
-		if (!gr) {
-			log_err("script group '%s' does not exist", group);
-			return -1;
-		}
-		*gid = gr->gr_gid;
-	}
-	if (*uid == getuid())
-		*uid = (uid_t)-1;
-	if (*gid == getgid())
-		*gid = (gid_t)-1;
-	return 0;
-}
-
 static void on_notify_done(struct loop *loop, struct loop_child *child, int status)
 {
 	struct notify_child *nc = (struct notify_child *)child;
@@ -506,7 +469,7 @@ static void run_notify(struct checkd *d, const struct cmd *cmd)
 		log_warn("%d notify scripts still running, not starting '%s'", d->notifies_running, cmd->argv[0]);
 		return;
 	}
-	if (script_ids(d, cmd, &uid, &gid) != 0)
+	if (daemon_script_ids(cmd->argc, cmd->argv, d->m.script_user, d->m.script_group, &uid, &gid) != 0)
 		return;
 	struct notify_child *nc = calloc(1, sizeof(*nc));
 	char *copy = strdup(cmd->argv[0]);
@@ -1164,16 +1127,6 @@ static void on_ctl_request(const char *command, struct ctl_buf *reply, void *arg
 
 /* ---- start, reload, stop ---- */
 
-static void log_diags(const struct conf_tree *tree)
-{
-	for (int i = 0; i < tree->ndiags; i++) {
-		if (tree->diags[i].is_error)
-			log_err("%s", tree->diags[i].text);
-		else
-			log_warn("%s", tree->diags[i].text);
-	}
-}
-
 /* The TLS side is set up by the first SSL_GET attempt, long after the
  * config is freed: ctx keeps copies of the SSL block's strings. */
 static int ctx_setup(struct checkd *d, const struct conf_keepalived *conf)
@@ -1286,7 +1239,7 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 		log_err("reload: out of memory, keeping the running config");
 		return;
 	}
-	log_diags(conf->tree);
+	daemon_log_diags(conf->tree);
 	if (conf->tree->nerrors) {
 		log_err("reload: %s has %d error(s), keeping the running config", d->conf_path, conf->tree->nerrors);
 		release_conf(conf);
@@ -1494,68 +1447,6 @@ static int digest_main(const char *url, const char *vhost, const char *protocol)
 
 /* ---- main ---- */
 
-static int check_config(const char *path)
-{
-	struct conf_keepalived *conf = conf_keepalived_read(path);
-	char err[256];
-	int bad = 0;
-
-	if (!conf) {
-		fprintf(stderr, "checkd: out of memory\n");
-		return EXIT_CONF_FATAL;
-	}
-	conf_print_diags(stderr, conf->tree);
-	if (!conf->tree->nerrors) {
-		for (int v = 0; v < conf->nvirtual_servers; v++) {
-			const struct conf_virtual_server *cv = &conf->virtual_servers[v];
-			for (int r = 0; r < cv->nreal_servers; r++)
-				for (int k = 0; k < cv->real_servers[r].ncheckers; k++) {
-					struct check_params p;
-					memset(&p, 0, sizeof(p));
-					if (check_params_from_conf(&p, conf, cv, &cv->real_servers[r],
-								   &cv->real_servers[r].checkers[k], err, sizeof(err)) != 0) {
-						fprintf(stderr, "%s\n", err);
-						bad++;
-						continue;
-					}
-					check_params_free(&p);
-				}
-		}
-	}
-	int rc = conf->tree->nerrors || bad ? EXIT_CONF_FATAL : conf->tree->nwarnings ? EXIT_CONF_WARNINGS : EXIT_CONF_OK;
-	release_conf(conf);
-	return rc;
-}
-
-static int write_pidfile(const char *path)
-{
-	FILE *f = fopen(path, "we");
-
-	if (!f)
-		return -1;
-	fprintf(f, "%d\n", (int)getpid());
-	return fclose(f) == 0 ? 0 : -1;
-}
-
-static int daemonize(void)
-{
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return -1;
-	if (pid > 0)
-		_exit(0);
-	setsid();
-	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (fd >= 0) {
-		dup2(fd, STDIN_FILENO);
-		dup2(fd, STDERR_FILENO);
-		if (fd > STDERR_FILENO)
-			close(fd);
-	}
-	return chdir("/");
-}
-
 /*
  * How many attempts may run at once: a network attempt holds a descriptor,
  * so the soft RLIMIT_NOFILE is raised to the hard one and all but a
@@ -1588,11 +1479,18 @@ static int run_daemon(struct checkd *d, bool foreground)
 		log_err("out of memory");
 		return 1;
 	}
-	log_diags(conf->tree);
+	daemon_log_diags(conf->tree);
 	if (conf->tree->nerrors) {
 		log_err("%s: %d error(s), not starting", d->conf_path, conf->tree->nerrors);
 		release_conf(conf);
 		return EXIT_CONF_FATAL;
+	}
+	/* Before the loop exists: a signalfd only wakes epoll in the process
+	 * that created it, so the loop must be born in the daemon itself. */
+	if (!foreground && daemon_detach(true) != 0) {
+		log_err("cannot go to the background: %s", strerror(errno));
+		release_conf(conf);
+		return 1;
 	}
 	if (loop_init(&d->loop) != 0) {
 		log_err("cannot create the event loop: %s", strerror(errno));
@@ -1617,10 +1515,6 @@ static int run_daemon(struct checkd *d, bool foreground)
 	}
 	d->max_in_flight = in_flight_limit();
 	loop_timer_init(&d->pace_timer, on_pace_timer, d);
-	if (!foreground && daemonize() != 0) {
-		log_err("cannot go to the background: %s", strerror(errno));
-		return 1;
-	}
 	if (d->events_fd >= 0) {
 		int fl = fcntl(d->events_fd, F_GETFL);
 		if (fl < 0 || fcntl(d->events_fd, F_SETFL, fl | O_NONBLOCK) < 0) {
@@ -1634,7 +1528,7 @@ static int run_daemon(struct checkd *d, bool foreground)
 	rc = ctl_listen(&d->ctl, &d->loop, d->sock_path, on_ctl_request, d);
 	if (rc != 0)
 		log_warn("control socket %s: %s", d->sock_path, strerror(-rc));
-	if (d->pid_path && write_pidfile(d->pid_path) != 0)
+	if (d->pid_path && daemon_write_pidfile(d->pid_path) != 0)
 		log_warn("cannot write %s: %s", d->pid_path, strerror(errno));
 	loop_signal(&d->loop, SIGHUP, on_reload, d);
 	loop_signal(&d->loop, SIGTERM, on_stop, d);
@@ -1717,15 +1611,9 @@ int checkd_main(int argc, char **argv)
 	if (digest_url)
 		return digest_main(digest_url, vhost, protocol);
 	if (test)
-		return check_config(conf_path);
-	if (client_cmd) {
-		int rc = ctl_request(sock_path, client_cmd, STDOUT_FILENO);
-		if (rc != 0) {
-			fprintf(stderr, "checkd: %s: %s\n", sock_path, strerror(-rc));
-			return 1;
-		}
-		return 0;
-	}
+		return daemon_check_config("checkd", conf_path, DAEMON_TEST_CHECKERS);
+	if (client_cmd)
+		return daemon_ctl_client("checkd", sock_path, client_cmd);
 
 	log_init("checkd", log_flags);
 	d = calloc(1, sizeof(*d));

@@ -33,6 +33,7 @@
 #include "check.h"
 #include "conf.h"
 #include "ctl.h"
+#include "daemon.h"
 #include "ipvs.h"
 #include "log.h"
 #include "loop.h"
@@ -46,12 +47,6 @@
 #define STOP_WAIT_MS 3000            /* for the children to exit on SIGTERM */
 #define SCRIPT_TIMEOUT_MS 30000      /* quorum_up / quorum_down */
 #define EVENT_LINE_MAX 1024
-
-/* keepalived 2.2.7's -t exit codes (vrrpd and checkd use the same). */
-#define EXIT_CONF_OK 0
-#define EXIT_CONF_FATAL 3
-#define EXIT_CONF_WARNINGS 5
-#define EXIT_CONF_SCRIPT_SECURITY 6
 
 #define LVSD_OPTIONS \
 	"  -f FILE     config file (default " LVSD_DEFAULT_CONF ")\n" \
@@ -1454,44 +1449,6 @@ static int model_build(struct lvsd *d, const struct conf_keepalived *conf, struc
 	return 0;
 }
 
-static void log_diags(const struct conf_tree *tree)
-{
-	for (int i = 0; i < tree->ndiags; i++) {
-		if (tree->diags[i].is_error)
-			log_err("%s", tree->diags[i].text);
-		else
-			log_warn("%s", tree->diags[i].text);
-	}
-}
-
-/* Checker options are checkd's to interpret; a config it would refuse is refused here too. */
-static int checker_errors(const struct conf_keepalived *conf, FILE *out)
-{
-	char err[256];
-	int bad = 0;
-
-	for (int v = 0; v < conf->nvirtual_servers; v++) {
-		const struct conf_virtual_server *cv = &conf->virtual_servers[v];
-		for (int r = 0; r < cv->nreal_servers; r++)
-			for (int k = 0; k < cv->real_servers[r].ncheckers; k++) {
-				struct check_params p;
-				memset(&p, 0, sizeof(p));
-				if (check_params_from_conf(&p, conf, cv, &cv->real_servers[r],
-							   &cv->real_servers[r].checkers[k], err, sizeof(err)) != 0) {
-					if (out)
-						fprintf(out, "%s\n", err);
-					else
-						log_err("%s", err);
-					bad++;
-					continue;
-				}
-				check_params_free(&p);
-			}
-	}
-	check_params_conf_done(conf);
-	return bad;
-}
-
 static struct conf_keepalived *read_config(const char *path, bool reload)
 {
 	struct conf_keepalived *conf = conf_keepalived_read(path);
@@ -1500,8 +1457,9 @@ static struct conf_keepalived *read_config(const char *path, bool reload)
 		log_err("out of memory reading %s", path);
 		return NULL;
 	}
-	log_diags(conf->tree);
-	if (conf->tree->nerrors || checker_errors(conf, NULL)) {
+	daemon_log_diags(conf->tree);
+	/* Checker options are checkd's to interpret; a config it would refuse is refused here too. */
+	if (conf->tree->nerrors || daemon_checker_errors(conf, NULL)) {
 		log_err("%s: %d error(s), %s", path, conf->tree->nerrors,
 			reload ? "keeping the running config" : "not starting");
 		conf_keepalived_free(conf);
@@ -1735,102 +1693,6 @@ static void on_ctl_request(const char *command, struct ctl_buf *reply, void *arg
 
 /* ---- main ---- */
 
-static bool cmd_set(const struct conf_cmd *c)
-{
-	return c->argv && c->argc;
-}
-
-/* keepalived's exit 6: scripts are configured but not enable_script_security. */
-static bool has_scripts(const struct conf_keepalived *c)
-{
-	if (c->nscripts)
-		return true;
-	for (int i = 0; i < c->ninstances; i++) {
-		const struct conf_vrrp_instance *v = &c->instances[i];
-		if (cmd_set(&v->notify) || cmd_set(&v->notify_master) || cmd_set(&v->notify_backup) ||
-		    cmd_set(&v->notify_fault) || cmd_set(&v->notify_stop))
-			return true;
-	}
-	for (int i = 0; i < c->nsync_groups; i++) {
-		const struct conf_sync_group *g = &c->sync_groups[i];
-		if (cmd_set(&g->notify) || cmd_set(&g->notify_master) || cmd_set(&g->notify_backup) ||
-		    cmd_set(&g->notify_fault) || cmd_set(&g->notify_stop))
-			return true;
-	}
-	for (int v = 0; v < c->nvirtual_servers; v++) {
-		const struct conf_virtual_server *cv = &c->virtual_servers[v];
-		if (cmd_set(&cv->quorum_up) || cmd_set(&cv->quorum_down))
-			return true;
-		for (int r = 0; r < cv->nreal_servers; r++) {
-			const struct conf_real_server *cr = &cv->real_servers[r];
-			if (cmd_set(&cr->notify_up) || cmd_set(&cr->notify_down))
-				return true;
-			for (int k = 0; k < cr->ncheckers; k++)
-				if (cr->checkers[k].type == CONF_CHECK_MISC)
-					return true;
-		}
-	}
-	return false;
-}
-
-static int check_config(const char *path, const char *prog)
-{
-	struct conf_keepalived *conf = conf_keepalived_read(path);
-	int rc;
-
-	if (!conf) {
-		fprintf(stderr, "%s: out of memory\n", prog);
-		return EXIT_CONF_FATAL;
-	}
-	conf_print_diags(stderr, conf->tree);
-	int bad = conf->tree->nerrors ? 0 : checker_errors(conf, stderr);
-	if (conf->tree->nerrors || bad)
-		rc = EXIT_CONF_FATAL;
-	else if (has_scripts(conf) && !conf->global.enable_script_security)
-		rc = EXIT_CONF_SCRIPT_SECURITY;
-	else if (conf->tree->nwarnings)
-		rc = EXIT_CONF_WARNINGS;
-	else
-		rc = EXIT_CONF_OK;
-	if (rc == EXIT_CONF_SCRIPT_SECURITY)
-		fprintf(stderr, "%s: scripts are configured but enable_script_security is not set\n", path);
-	conf_keepalived_free(conf);
-	return rc;
-}
-
-static int write_pidfile(const char *path)
-{
-	char buf[24];
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-	if (fd < 0)
-		return -1;
-	int n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-	int rc = write(fd, buf, (size_t)n) == n ? 0 : -1;
-	close(fd);
-	return rc;
-}
-
-static int daemonize(void)
-{
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return -1;
-	if (pid > 0)
-		_exit(0);
-	setsid();
-	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (fd >= 0) {
-		dup2(fd, STDIN_FILENO);
-		dup2(fd, STDOUT_FILENO);
-		dup2(fd, STDERR_FILENO);
-		if (fd > STDERR_FILENO)
-			close(fd);
-	}
-	return chdir("/");
-}
-
 static int run_daemon(struct lvsd *d, bool foreground)
 {
 	ssize_t n = readlink("/proc/self/exe", d->self, sizeof(d->self) - 1);
@@ -1848,7 +1710,7 @@ static int run_daemon(struct lvsd *d, bool foreground)
 	d->conf = read_config(d->conf_path, false);
 	if (!d->conf)
 		return EXIT_CONF_FATAL;
-	if (!foreground && daemonize() != 0) {
+	if (!foreground && daemon_detach(false) != 0) {
 		log_err("cannot go to the background: %s", strerror(errno));
 		return 1;
 	}
@@ -1864,7 +1726,7 @@ static int run_daemon(struct lvsd *d, bool foreground)
 	int rc = ctl_listen(&d->ctl, &d->loop, d->sock_path, on_ctl_request, d);
 	if (rc != 0)
 		log_warn("control socket %s: %s", d->sock_path, strerror(-rc));
-	if (d->pid_path && write_pidfile(d->pid_path) != 0)
+	if (d->pid_path && daemon_write_pidfile(d->pid_path) != 0)
 		log_warn("cannot write %s: %s", d->pid_path, strerror(errno));
 	loop_signal(&d->loop, SIGHUP, on_reload, d);
 	loop_signal(&d->loop, SIGTERM, on_stop, d);
@@ -1909,17 +1771,6 @@ static int run_daemon(struct lvsd *d, bool foreground)
 		unlink(d->pid_path);
 	log_notice("stopped");
 	return rc == 0 ? 0 : 1;
-}
-
-static int client(const char *prog, const char *sock_path, const char *command)
-{
-	int rc = ctl_request(sock_path, command, STDOUT_FILENO);
-
-	if (rc != 0) {
-		fprintf(stderr, "%s: %s: %s\n", prog, sock_path, strerror(-rc));
-		return 1;
-	}
-	return 0;
 }
 
 /* as_keepalived: keepalived's own meaning of -S -P -C -c -r -R -v -h. */
@@ -2004,9 +1855,10 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 		return 2;
 	}
 	if (test)
-		return check_config(conf_path, prog);
+		return daemon_check_config(prog, conf_path, DAEMON_TEST_CHECKERS | DAEMON_TEST_VRRP_SCRIPTS |
+							    DAEMON_TEST_CHECKER_SCRIPTS);
 	if (client_cmd)
-		return client(prog, sock_path, client_cmd);
+		return daemon_ctl_client(prog, sock_path, client_cmd);
 
 	log_init(prog, log_flags);
 	struct lvsd *d = calloc(1, sizeof(*d));

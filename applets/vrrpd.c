@@ -12,9 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <grp.h>
 #include <ifaddrs.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -31,6 +29,7 @@
 #include "applets.h"
 #include "conf.h"
 #include "ctl.h"
+#include "daemon.h"
 #include "garp.h"
 #include "log.h"
 #include "loop.h"
@@ -46,12 +45,6 @@
 #define TRACK_FILE_POLL_MS 1000
 #define STOP_WAIT_MS 2000          /* for notify_stop scripts before exiting */
 #define RX_BATCH 64                 /* packets read per wake-up before yielding */
-
-/* keepalived 2.2.7's -t exit codes, as its binary returns them. */
-#define EXIT_CONF_OK 0
-#define EXIT_CONF_FATAL 3
-#define EXIT_CONF_WARNINGS 5
-#define EXIT_CONF_SCRIPT_SECURITY 6
 
 const char vrrpd_usage[] =
 	"Usage: vrrpd [-n] [-l] [-D] [-f FILE] [-p PIDFILE] [-S SOCKET]\n"
@@ -391,43 +384,6 @@ static char **split_command(const char *line, const char *const *extra, int next
 	return argv;
 }
 
-/* user from the line, else the vrrp_script's, else global script_user, else root. */
-static int resolve_user(const struct vrrpd *d, const struct conf_cmd *cmd, const char *script_user,
-			const char *script_group, uid_t *uid, gid_t *gid)
-{
-	const char *user = cmd->argc >= 2 ? cmd->argv[1] : script_user;
-	const char *group = cmd->argc >= 3 ? cmd->argv[2] : (cmd->argc >= 2 ? NULL : script_group);
-
-	if (!user) {
-		user = d->conf->global.script_user;
-		group = d->conf->global.script_group;
-	}
-	*uid = (uid_t)-1;
-	*gid = (gid_t)-1;
-	if (!user)
-		return 0;
-	struct passwd *pw = getpwnam(user);
-	if (!pw) {
-		log_err("script user '%s' does not exist", user);
-		return -1;
-	}
-	*uid = pw->pw_uid;
-	*gid = pw->pw_gid;
-	if (group) {
-		struct group *gr = getgrnam(group);
-		if (!gr) {
-			log_err("script group '%s' does not exist", group);
-			return -1;
-		}
-		*gid = gr->gr_gid;
-	}
-	if (*uid == getuid())
-		*uid = (uid_t)-1;
-	if (*gid == getgid())
-		*gid = (gid_t)-1;
-	return 0;
-}
-
 static int spawn_command(struct vrrpd *d, const struct conf_cmd *cmd, const char *const *extra,
 			 int nextra, const char *script_user, const char *script_group,
 			 uint64_t timeout_ms, struct loop_child *child, loop_child_fn *done, void *arg)
@@ -439,8 +395,14 @@ static int spawn_command(struct vrrpd *d, const struct conf_cmd *cmd, const char
 	struct ctl_buf line = { 0 };
 	int rc;
 
-	if (!cmd->argv || cmd->argc < 1 ||
-	    resolve_user(d, cmd, script_user, script_group, &uid, &gid) != 0)
+	if (!cmd->argv || cmd->argc < 1)
+		return -1;
+	/* user from the line, else the vrrp_script's, else global script_user, else root. */
+	if (!script_user) {
+		script_user = d->conf->global.script_user;
+		script_group = d->conf->global.script_group;
+	}
+	if (daemon_script_ids(cmd->argc, cmd->argv, script_user, script_group, &uid, &gid) != 0)
 		return -1;
 	if (needs_shell(cmd->argv[0])) {
 		ctl_puts(&line, cmd->argv[0]);
@@ -1916,15 +1878,6 @@ static void apply_config(struct vrrpd *d, struct conf_keepalived *old_conf)
 		}
 }
 
-static void log_diags(const struct conf_tree *tree)
-{
-	for (int i = 0; i < tree->ndiags; i++)
-		log_msg(tree->diags[i].is_error ? LOG_ERR : LOG_WARNING, "%s", tree->diags[i].text);
-	if (tree->nerrors + tree->nwarnings > tree->ndiags)
-		log_msg(LOG_WARNING, "%d more diagnostics not shown",
-			tree->nerrors + tree->nwarnings - tree->ndiags);
-}
-
 static void on_reload(struct loop *loop, int signo, void *arg)
 {
 	struct vrrpd *d = arg;
@@ -1937,7 +1890,7 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 		log_err("reload: out of memory, keeping the running config");
 		return;
 	}
-	log_diags(conf->tree);
+	daemon_log_diags(conf->tree);
 	if (conf->tree->nerrors) {
 		log_err("reload: %s has %d error(s), keeping the running config", d->conf_path,
 			conf->tree->nerrors);
@@ -1991,93 +1944,6 @@ static void forget_notifies(struct vrrpd *d)
 }
 
 /* ---- main ---- */
-
-static bool has_scripts(const struct conf_keepalived *c)
-{
-	if (c->nscripts)
-		return true;
-	for (int i = 0; i < c->ninstances; i++) {
-		const struct conf_vrrp_instance *v = &c->instances[i];
-		if (v->notify.argv || v->notify_master.argv || v->notify_backup.argv ||
-		    v->notify_fault.argv || v->notify_stop.argv)
-			return true;
-	}
-	for (int i = 0; i < c->nsync_groups; i++) {
-		const struct conf_sync_group *g = &c->sync_groups[i];
-		if (g->notify.argv || g->notify_master.argv || g->notify_backup.argv ||
-		    g->notify_fault.argv || g->notify_stop.argv)
-			return true;
-	}
-	return false;
-}
-
-static int check_config(const char *path)
-{
-	struct conf_keepalived *conf = conf_keepalived_read(path);
-	int rc;
-
-	if (!conf) {
-		fprintf(stderr, "vrrpd: out of memory\n");
-		return EXIT_CONF_FATAL;
-	}
-	conf_print_diags(stderr, conf->tree);
-	if (conf->tree->nerrors)
-		rc = EXIT_CONF_FATAL;
-	else if (has_scripts(conf) && !conf->global.enable_script_security)
-		rc = EXIT_CONF_SCRIPT_SECURITY;
-	else if (conf->tree->nwarnings)
-		rc = EXIT_CONF_WARNINGS;
-	else
-		rc = EXIT_CONF_OK;
-	if (rc == EXIT_CONF_SCRIPT_SECURITY)
-		fprintf(stderr, "%s: scripts are configured but enable_script_security is not set\n", path);
-	conf_keepalived_free(conf);
-	return rc;
-}
-
-static int client(const char *sock_path, const char *command)
-{
-	int rc = ctl_request(sock_path, command, STDOUT_FILENO);
-
-	if (rc != 0) {
-		fprintf(stderr, "vrrpd: %s: %s\n", sock_path, strerror(-rc));
-		return 1;
-	}
-	return 0;
-}
-
-static int write_pidfile(const char *path)
-{
-	char buf[24];
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-	if (fd < 0)
-		return -1;
-	int n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-	int rc = write(fd, buf, (size_t)n) == n ? 0 : -1;
-	close(fd);
-	return rc;
-}
-
-static int daemonize(void)
-{
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return -1;
-	if (pid > 0)
-		_exit(0);
-	setsid();
-	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (fd >= 0) {
-		dup2(fd, STDIN_FILENO);
-		dup2(fd, STDOUT_FILENO);
-		dup2(fd, STDERR_FILENO);
-		if (fd > STDERR_FILENO)
-			close(fd);
-	}
-	return chdir("/");
-}
 
 static int open_sockets(struct vrrpd *d)
 {
@@ -2189,9 +2055,9 @@ int vrrpd_main(int argc, char **argv)
 		return 2;
 	}
 	if (test)
-		return check_config(conf_path);
+		return daemon_check_config("vrrpd", conf_path, DAEMON_TEST_VRRP_SCRIPTS);
 	if (client_cmd)
-		return client(sock_path, client_cmd);
+		return daemon_ctl_client("vrrpd", sock_path, client_cmd);
 
 	log_init("vrrpd", log_flags);
 	d = calloc(1, sizeof(*d));
@@ -2207,14 +2073,14 @@ int vrrpd_main(int argc, char **argv)
 		free(d);
 		return 1;
 	}
-	log_diags(d->conf->tree);
+	daemon_log_diags(d->conf->tree);
 	if (d->conf->tree->nerrors) {
 		log_err("%s: %d error(s), not starting", conf_path, d->conf->tree->nerrors);
 		conf_keepalived_free(d->conf);
 		free(d);
 		return EXIT_CONF_FATAL;
 	}
-	if (!foreground && daemonize() != 0) {
+	if (!foreground && daemon_detach(false) != 0) {
 		log_err("cannot go to the background: %s", strerror(errno));
 		return 1;
 	}
@@ -2241,7 +2107,7 @@ int vrrpd_main(int argc, char **argv)
 	rc = ctl_listen(&d->ctl, &d->loop, sock_path, on_ctl_request, d);
 	if (rc != 0)
 		log_warn("control socket %s: %s", sock_path, strerror(-rc));
-	if (pid_path && write_pidfile(pid_path) != 0)
+	if (pid_path && daemon_write_pidfile(pid_path) != 0)
 		log_warn("cannot write %s: %s", pid_path, strerror(errno));
 	loop_signal(&d->loop, SIGHUP, on_reload, d);
 	loop_signal(&d->loop, SIGTERM, on_stop, d);

@@ -142,14 +142,9 @@ static void fail_url(struct http_attempt *h, const char *what, const char *detai
 	check_finish(&h->base, false, "url %s: %s%s%s", u->path, what, detail ? ": " : "", detail ? detail : "");
 }
 
-/* read or TLS read: >0 bytes, 0 end of stream, -1 would block, -2 error (err set). */
-static long conn_read(struct http_attempt *h, void *buf, size_t len, char *err, size_t errsize)
+/* A plain read or send result in conn_read's terms. */
+static long plain_result(ssize_t n, char *err, size_t errsize)
 {
-	if (h->tls) {
-		long n = check_tls_read(h->tls, buf, len, err, errsize);
-		return n > 0 ? n : n == CHECK_TLS_EOF ? 0 : n == CHECK_TLS_ERROR ? -2 : -1;
-	}
-	ssize_t n = read(h->base.fd, buf, len);
 	if (n >= 0)
 		return n;
 	if (errno == EAGAIN || errno == EINTR)
@@ -158,19 +153,23 @@ static long conn_read(struct http_attempt *h, void *buf, size_t len, char *err, 
 	return -2;
 }
 
+/* read or TLS read: >0 bytes, 0 end of stream, -1 would block, -2 error (err set). */
+static long conn_read(struct http_attempt *h, void *buf, size_t len, char *err, size_t errsize)
+{
+	if (h->tls) {
+		long n = check_tls_read(h->tls, buf, len, err, errsize);
+		return n > 0 ? n : n == CHECK_TLS_EOF ? 0 : n == CHECK_TLS_ERROR ? -2 : -1;
+	}
+	return plain_result(read(h->base.fd, buf, len), err, errsize);
+}
+
 static long conn_write(struct http_attempt *h, const void *buf, size_t len, char *err, size_t errsize)
 {
 	if (h->tls) {
 		long n = check_tls_write(h->tls, buf, len, err, errsize);
 		return n > 0 ? n : n == CHECK_TLS_ERROR || n == CHECK_TLS_EOF ? -2 : -1;
 	}
-	ssize_t n = send(h->base.fd, buf, len, MSG_NOSIGNAL);
-	if (n >= 0)
-		return n;
-	if (errno == EAGAIN || errno == EINTR)
-		return -1;
-	snprintf(err, errsize, "%s", strerror(errno));
-	return -2;
+	return plain_result(send(h->base.fd, buf, len, MSG_NOSIGNAL), err, errsize);
 }
 
 static void watch(struct http_attempt *h, unsigned events)

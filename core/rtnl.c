@@ -229,22 +229,30 @@ static int on_link_reply(const struct nlmsghdr *nlh, void *data)
 	return rtnl_parse_link(nlh, data) == 0 ? MNL_CB_OK : MNL_CB_ERROR;
 }
 
+/* Starts a link request in buf (RTNL_REQ_SIZE bytes): header and ifinfomsg. */
+static struct nlmsghdr *link_request(void *buf, uint16_t type, uint16_t flags, uint32_t seq, int ifindex,
+				     struct ifinfomsg **ifi)
+{
+	memset(buf, 0, RTNL_REQ_SIZE);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	nlh->nlmsg_seq = seq;
+	*ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(**ifi));
+	(*ifi)->ifi_family = AF_UNSPEC;
+	(*ifi)->ifi_index = ifindex;
+	return nlh;
+}
+
 int rtnl_link_get(struct rtnl *r, int ifindex, const char *name, struct rtnl_link *out)
 {
 	char buf[RTNL_REQ_SIZE];
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
 
-	memset(buf, 0, sizeof(buf));
 	if (!ifindex && (!name || strlen(name) >= IFNAMSIZ))
 		return -ENODEV;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = ++r->seq;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = ifindex;
+	nlh = link_request(buf, RTM_GETLINK, 0, ++r->seq, ifindex, &ifi);
 	if (!ifindex)
 		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	/* Skip the statistics: they are most of a link message and unused here. */
@@ -299,13 +307,8 @@ struct nlmsghdr *rtnl_build_macvlan(void *buf, size_t size, uint32_t seq, const 
 {
 	if (size < RTNL_REQ_SIZE || !name || !*name || strlen(name) >= IFNAMSIZ || parent_ifindex <= 0)
 		return NULL;
-	memset(buf, 0, RTNL_REQ_SIZE);
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
-	nlh->nlmsg_seq = seq;
-	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
+	struct ifinfomsg *ifi;
+	struct nlmsghdr *nlh = link_request(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, seq, 0, &ifi);
 	ifi->ifi_change = IFF_UP;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	mnl_attr_put_u32(nlh, IFLA_LINK, (uint32_t)parent_ifindex);
@@ -340,14 +343,7 @@ int rtnl_link_del(struct rtnl *r, int ifindex)
 
 	if (ifindex <= 0)
 		return -ENODEV;
-	memset(buf, 0, sizeof(buf));
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_DELLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = ++r->seq;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = ifindex;
+	nlh = link_request(buf, RTM_DELLINK, 0, ++r->seq, ifindex, &ifi);
 	return rtnl_exchange(r, nlh, NULL, NULL);
 }
 
@@ -355,14 +351,8 @@ struct nlmsghdr *rtnl_build_link_up(void *buf, size_t size, uint32_t seq, int if
 {
 	if (size < RTNL_REQ_SIZE || ifindex <= 0)
 		return NULL;
-	memset(buf, 0, RTNL_REQ_SIZE);
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = seq;
-	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = ifindex;
+	struct ifinfomsg *ifi;
+	struct nlmsghdr *nlh = link_request(buf, RTM_NEWLINK, 0, seq, ifindex, &ifi);
 	ifi->ifi_flags = up ? IFF_UP : 0;
 	ifi->ifi_change = IFF_UP;
 	return nlh;

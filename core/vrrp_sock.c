@@ -78,77 +78,66 @@ int vrrp_sock_leave(int fd, int family, int ifindex)
 	return membership(fd, family, ifindex, 0);
 }
 
-int vrrp_sock_send4(int fd, int ifindex, const uint8_t dst[4], const uint8_t *pkt, size_t len)
+/* Sends pkt to `to` with one ancillary block (the pktinfo naming the way out). */
+static int send_with_pktinfo(int fd, const void *to, socklen_t tolen, const uint8_t *pkt, size_t len,
+			     int level, int type, const void *info, size_t infolen)
 {
-	struct sockaddr_in to;
 	union {
-		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
 		struct cmsghdr align;
 	} control;
 	struct iovec iov = { .iov_base = (void *)pkt, .iov_len = len };
 	struct msghdr msg;
 	struct cmsghdr *cm;
-	struct in_pktinfo *info;
+
+	memset(&control, 0, sizeof(control));
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_name = (void *)to;
+	msg.msg_namelen = tolen;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = control.buf;
+	msg.msg_controllen = CMSG_SPACE(infolen);
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = level;
+	cm->cmsg_type = type;
+	cm->cmsg_len = CMSG_LEN(infolen);
+	memcpy(CMSG_DATA(cm), info, infolen);
+	if (sendmsg(fd, &msg, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+int vrrp_sock_send4(int fd, int ifindex, const uint8_t dst[4], const uint8_t *pkt, size_t len)
+{
+	struct sockaddr_in to;
+	struct in_pktinfo info;
 
 	memset(&to, 0, sizeof(to));
 	to.sin_family = AF_INET;
 	memcpy(&to.sin_addr, dst, 4);
-	memset(&control, 0, sizeof(control));
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_name = &to;
-	msg.msg_namelen = sizeof(to);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = control.buf;
-	msg.msg_controllen = sizeof(control.buf);
 	/* The outgoing interface, so one socket serves every interface. */
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = IPPROTO_IP;
-	cm->cmsg_type = IP_PKTINFO;
-	cm->cmsg_len = CMSG_LEN(sizeof(*info));
-	info = (struct in_pktinfo *)CMSG_DATA(cm);
-	info->ipi_ifindex = ifindex;
-	if (sendmsg(fd, &msg, 0) < 0)
-		return -errno;
-	return 0;
+	memset(&info, 0, sizeof(info));
+	info.ipi_ifindex = ifindex;
+	return send_with_pktinfo(fd, &to, sizeof(to), pkt, len, IPPROTO_IP, IP_PKTINFO, &info, sizeof(info));
 }
 
 int vrrp_sock_send6(int fd, int ifindex, const uint8_t src[16], const uint8_t dst[16],
 		    const uint8_t *msgbuf, size_t len)
 {
 	struct sockaddr_in6 to;
-	union {
-		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-		struct cmsghdr align;
-	} control;
-	struct iovec iov = { .iov_base = (void *)msgbuf, .iov_len = len };
-	struct msghdr msg;
-	struct cmsghdr *cm;
-	struct in6_pktinfo *info;
+	struct in6_pktinfo info;
 
 	memset(&to, 0, sizeof(to));
 	to.sin6_family = AF_INET6;
 	memcpy(&to.sin6_addr, dst, 16);
 	to.sin6_scope_id = (uint32_t)ifindex;
-	memset(&control, 0, sizeof(control));
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_name = &to;
-	msg.msg_namelen = sizeof(to);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = control.buf;
-	msg.msg_controllen = sizeof(control.buf);
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = IPPROTO_IPV6;
-	cm->cmsg_type = IPV6_PKTINFO;
-	cm->cmsg_len = CMSG_LEN(sizeof(*info));
-	info = (struct in6_pktinfo *)CMSG_DATA(cm);
 	/* The checksum covers the source address: it must be the one we chose. */
-	memcpy(&info->ipi6_addr, src, 16);
-	info->ipi6_ifindex = (unsigned)ifindex;
-	if (sendmsg(fd, &msg, 0) < 0)
-		return -errno;
-	return 0;
+	memset(&info, 0, sizeof(info));
+	memcpy(&info.ipi6_addr, src, 16);
+	info.ipi6_ifindex = (unsigned)ifindex;
+	return send_with_pktinfo(fd, &to, sizeof(to), msgbuf, len, IPPROTO_IPV6, IPV6_PKTINFO, &info,
+				 sizeof(info));
 }
 
 ssize_t vrrp_sock_recv(int fd, int family, uint8_t *buf, size_t size, struct vrrp_rx *rx)

@@ -1,0 +1,196 @@
+/*
+ * daemon.c - the daemon plumbing lvsd, checkd and vrrpd share (see daemon.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "check.h"
+#include "ctl.h"
+#include "daemon.h"
+#include "log.h"
+
+int daemon_write_pidfile(const char *path)
+{
+	char buf[24];
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return -1;
+	int n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+	int rc = write(fd, buf, (size_t)n) == n ? 0 : -1;
+	close(fd);
+	return rc;
+}
+
+int daemon_detach(bool keep_stdout)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	setsid();
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		if (!keep_stdout)
+			dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+	return chdir("/");
+}
+
+void daemon_log_diags(const struct conf_tree *tree)
+{
+	for (int i = 0; i < tree->ndiags; i++)
+		log_msg(tree->diags[i].is_error ? LOG_ERR : LOG_WARNING, "%s", tree->diags[i].text);
+	if (tree->nerrors + tree->nwarnings > tree->ndiags)
+		log_msg(LOG_WARNING, "%d more diagnostics not shown",
+			tree->nerrors + tree->nwarnings - tree->ndiags);
+}
+
+int daemon_script_ids(int argc, char *const *argv, const char *default_user, const char *default_group,
+		      uid_t *uid, gid_t *gid)
+{
+	const char *user = argc >= 2 ? argv[1] : default_user;
+	const char *group = argc >= 3 ? argv[2] : argc >= 2 ? NULL : default_group;
+
+	*uid = (uid_t)-1;
+	*gid = (gid_t)-1;
+	if (!user)
+		return 0;
+	struct passwd *pw = getpwnam(user);
+	if (!pw) {
+		log_err("script user '%s' does not exist", user);
+		return -1;
+	}
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	if (group) {
+		struct group *gr = getgrnam(group);
+		if (!gr) {
+			log_err("script group '%s' does not exist", group);
+			return -1;
+		}
+		*gid = gr->gr_gid;
+	}
+	/* Already who the script should be: loop_spawn need not switch. */
+	if (*uid == getuid())
+		*uid = (uid_t)-1;
+	if (*gid == getgid())
+		*gid = (gid_t)-1;
+	return 0;
+}
+
+static bool cmd_set(const struct conf_cmd *c)
+{
+	return c->argv && c->argc;
+}
+
+static bool has_scripts(const struct conf_keepalived *c, bool with_checkers)
+{
+	if (c->nscripts)
+		return true;
+	for (int i = 0; i < c->ninstances; i++) {
+		const struct conf_vrrp_instance *v = &c->instances[i];
+		if (cmd_set(&v->notify) || cmd_set(&v->notify_master) || cmd_set(&v->notify_backup) ||
+		    cmd_set(&v->notify_fault) || cmd_set(&v->notify_stop))
+			return true;
+	}
+	for (int i = 0; i < c->nsync_groups; i++) {
+		const struct conf_sync_group *g = &c->sync_groups[i];
+		if (cmd_set(&g->notify) || cmd_set(&g->notify_master) || cmd_set(&g->notify_backup) ||
+		    cmd_set(&g->notify_fault) || cmd_set(&g->notify_stop))
+			return true;
+	}
+	if (!with_checkers)
+		return false;
+	for (int v = 0; v < c->nvirtual_servers; v++) {
+		const struct conf_virtual_server *cv = &c->virtual_servers[v];
+		if (cmd_set(&cv->quorum_up) || cmd_set(&cv->quorum_down))
+			return true;
+		for (int r = 0; r < cv->nreal_servers; r++) {
+			const struct conf_real_server *cr = &cv->real_servers[r];
+			if (cmd_set(&cr->notify_up) || cmd_set(&cr->notify_down))
+				return true;
+			for (int k = 0; k < cr->ncheckers; k++)
+				if (cr->checkers[k].type == CONF_CHECK_MISC)
+					return true;
+		}
+	}
+	return false;
+}
+
+int daemon_checker_errors(const struct conf_keepalived *conf, FILE *out)
+{
+	char err[256];
+	int bad = 0;
+
+	for (int v = 0; v < conf->nvirtual_servers; v++) {
+		const struct conf_virtual_server *cv = &conf->virtual_servers[v];
+		for (int r = 0; r < cv->nreal_servers; r++)
+			for (int k = 0; k < cv->real_servers[r].ncheckers; k++) {
+				struct check_params p;
+				memset(&p, 0, sizeof(p));
+				if (check_params_from_conf(&p, conf, cv, &cv->real_servers[r],
+							   &cv->real_servers[r].checkers[k], err, sizeof(err)) != 0) {
+					if (out)
+						fprintf(out, "%s\n", err);
+					else
+						log_err("%s", err);
+					bad++;
+					continue;
+				}
+				check_params_free(&p);
+			}
+	}
+	/* The params remembered where they were in conf; the caller may free it next. */
+	check_params_conf_done(conf);
+	return bad;
+}
+
+int daemon_check_config(const char *prog, const char *path, unsigned tests)
+{
+	struct conf_keepalived *conf = conf_keepalived_read(path);
+	int rc;
+
+	if (!conf) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return EXIT_CONF_FATAL;
+	}
+	conf_print_diags(stderr, conf->tree);
+	int bad = !conf->tree->nerrors && (tests & DAEMON_TEST_CHECKERS) ? daemon_checker_errors(conf, stderr) : 0;
+	bool scripts = (tests & (DAEMON_TEST_VRRP_SCRIPTS | DAEMON_TEST_CHECKER_SCRIPTS)) &&
+		       has_scripts(conf, (tests & DAEMON_TEST_CHECKER_SCRIPTS) != 0);
+	if (conf->tree->nerrors || bad)
+		rc = EXIT_CONF_FATAL;
+	else if (scripts && !conf->global.enable_script_security)
+		rc = EXIT_CONF_SCRIPT_SECURITY;
+	else if (conf->tree->nwarnings)
+		rc = EXIT_CONF_WARNINGS;
+	else
+		rc = EXIT_CONF_OK;
+	if (rc == EXIT_CONF_SCRIPT_SECURITY)
+		fprintf(stderr, "%s: scripts are configured but enable_script_security is not set\n", path);
+	check_params_conf_done(conf);
+	conf_keepalived_free(conf);
+	return rc;
+}
+
+int daemon_ctl_client(const char *prog, const char *sock_path, const char *command)
+{
+	int rc = ctl_request(sock_path, command, STDOUT_FILENO);
+
+	if (rc != 0) {
+		fprintf(stderr, "%s: %s: %s\n", prog, sock_path, strerror(-rc));
+		return 1;
+	}
+	return 0;
+}
