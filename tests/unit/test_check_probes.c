@@ -7,6 +7,10 @@
  *
  * The expected HTTP request is the one keepalived's genhash 2.2.7 sends
  * (captured from it); expected DNS bytes follow RFC 1035's layout.
+ *
+ * cross: host only. qemu-user passes socket error codes through untranslated
+ * (MIPS numbers them differently), and the cross unit builds carry no TLS;
+ * the targets' mbedTLS is checked by tests/cross/mbedtls_check.c.
  */
 #include "check.h"
 #include "conf.h"

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "genl.h"
 #include "ipvs.h"
 #include "unit.h"
@@ -437,6 +438,10 @@ static void check_daemons(void)
 		      got[i].mcast_group.v4.s_addr == want->mcast_group.v4.s_addr,
 		      "daemon %d (state %u) reads back every attribute", i, got[i].state);
 	}
+	/* Let the sync threads settle as they would between two ipvsadm runs:
+	 * a backup stopped within milliseconds of its start can keep the
+	 * kernel's DEL_DAEMON waiting past our reply timeout. */
+	usleep(500 * 1000);
 	rc = ipvs_stop_daemon(h, &master);
 	CHECK(rc == 0, "stop master (%d)", rc);
 	rc = ipvs_stop_daemon(h, &master);
