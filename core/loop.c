@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -331,14 +332,28 @@ static void on_child_deadline(struct loop *loop, struct loop_timer *timer)
 	}
 }
 
+/*
+ * libc keeps its own real-time signals (32, 33) away from sigaction(), yet a
+ * parent may hand them down ignored (GNU make does), and an ignored signal
+ * survives exec. The kernel's call takes them: an all-zero kernel sigaction
+ * is SIG_DFL with no flags and an empty mask whatever the arch's layout.
+ */
+static void reset_signal(int signo)
+{
+	static const unsigned char default_action[64];
+
+	if (signal(signo, SIG_DFL) == SIG_ERR)
+		syscall(SYS_rt_sigaction, signo, default_action, NULL, (size_t)(_NSIG - 1) / 8);
+}
+
 /* In the forked child: never returns. */
 static void exec_child(char *const argv[], uid_t uid, gid_t gid)
 {
 	setpgid(0, 0);
 	/* Ignored signals and the blocked mask survive exec; scripts expect neither. */
-	for (int signo = 1; signo < NSIG; signo++)   /* real-time ones too; libc's own refuse quietly */
+	for (int signo = 1; signo < _NSIG; signo++)
 		if (signo != SIGKILL && signo != SIGSTOP)
-			signal(signo, SIG_DFL);
+			reset_signal(signo);
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);

@@ -4,6 +4,7 @@
  * the caller owns; nothing here allocates except the socket and batch handles.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
@@ -582,7 +583,8 @@ static int on_error(const struct nlmsghdr *nlh, void *data)
 		errno = EBADMSG;
 		return MNL_CB_ERROR;
 	}
-	errno = err->error < 0 ? -err->error : err->error;
+	/* INT_MIN has no positive twin; no kernel sends it, hostile input may. */
+	errno = err->error == INT_MIN ? EPROTO : err->error < 0 ? -err->error : err->error;
 	return err->error == 0 ? MNL_CB_STOP : MNL_CB_ERROR;
 }
 
