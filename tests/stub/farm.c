@@ -505,7 +505,9 @@ static void tap_frame(const unsigned char *frame, size_t len)
 		held->p = p;
 		held->addr = farm_addr;
 		stats.lagged++;
-		sys_timeout(h->arg[0], release_held, held);
+		/* lwIP's clock counts whole milliseconds: one more keeps the
+		 * hold from ending up to a millisecond short of the lag. */
+		sys_timeout(h->arg[0] + 1, release_held, held);
 		return;
 	}
 	deliver(p, farm_addr);
