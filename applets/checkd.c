@@ -1158,6 +1158,46 @@ static int ctx_setup(struct checkd *d, const struct conf_keepalived *conf)
 	return 0;
 }
 
+/* The SSL block's strings, copied out of a config about to be freed. */
+static int ssl_copy(const struct conf_keepalived *conf, char *strings[4], char *err, size_t errsize)
+{
+	struct check_ssl_conf ssl;
+	bool failed = false;
+	memset(strings, 0, 4 * sizeof(*strings));
+	if (check_ssl_from_conf(&ssl, conf, err, errsize) != 0)
+		return -1;
+	strings[0] = strdup_or_null(ssl.ca, &failed);
+	strings[1] = strdup_or_null(ssl.certificate, &failed);
+	strings[2] = strdup_or_null(ssl.key, &failed);
+	strings[3] = strdup_or_null(ssl.password, &failed);
+	if (failed) {
+		for (int i = 0; i < 4; i++)
+			free(strings[i]);
+		snprintf(err, errsize, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* A reload re-reads the SSL block's files (a renewed CA or client
+ * certificate takes effect); a block that does not load keeps the running
+ * one. Either way the strings end up owned by d or freed. */
+static void ssl_reload(struct checkd *d, char *strings[4])
+{
+	struct check_ssl_conf ssl = { strings[0], strings[1], strings[2], strings[3] };
+	char err[256];
+	if (check_ctx_set_ssl(&d->ctx, &ssl, err, sizeof(err)) != 0) {
+		log_err("reload: SSL block: %s; keeping the running one", err);
+		for (int i = 0; i < 4; i++)
+			free(strings[i]);
+		return;
+	}
+	for (int i = 0; i < 4; i++) {
+		free(d->ssl_strings[i]);
+		d->ssl_strings[i] = strings[i];
+	}
+}
+
 /* The real server of old that rs continues (same virtual server and
  * address:port), or NULL. Tried first at the same place: a reload seldom
  * reorders, and 30,000 servers must not be 30,000 searches. */
@@ -1245,6 +1285,12 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 		release_conf(conf);
 		return;
 	}
+	char *ssl_strings[4], err[256];
+	if (ssl_copy(conf, ssl_strings, err, sizeof(err)) != 0) {
+		log_err("reload: %s, keeping the running config", err);
+		release_conf(conf);
+		return;
+	}
 	/* Build the new model beside the old one, then swap. */
 	old = d->m;
 	int rc = build(d, &d->m, conf, &errors);
@@ -1253,9 +1299,12 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 		log_err("reload: cannot use %s, keeping the running config", d->conf_path);
 		model_free(&d->m);
 		d->m = old;
+		for (int i = 0; i < 4; i++)
+			free(ssl_strings[i]);
 		return;
 	}
 	model_free(&old);
+	ssl_reload(d, ssl_strings);
 	log_notice("reloaded %s: %lu real servers, %lu checks", d->conf_path, d->m.nrs, d->m.nchecks);
 	start_all(d);
 }

@@ -48,6 +48,17 @@ int check_ctx_init(struct check_ctx *ctx, struct loop *loop, const struct check_
 	return 0;
 }
 
+int check_ctx_set_ssl(struct check_ctx *ctx, const struct check_ssl_conf *ssl, char *err, size_t errsize)
+{
+	if (err && errsize)
+		err[0] = '\0';
+	if (check_tls_ctx_replace)
+		return check_tls_ctx_replace(ctx, ssl, err, errsize);
+	ctx->ssl = *ssl;        /* no TLS in this build: SSL_GET fails anyway */
+	ctx->tls_generation++;
+	return 0;
+}
+
 void check_ctx_done(struct check_ctx *ctx)
 {
 	if (ctx->tls && check_tls_ctx_free)

@@ -62,6 +62,12 @@ struct check_url {
 	unsigned char digest[16];           /* MD5 of the body, as genhash prints it */
 	int nstatus;                        /* 0 means 200-299 */
 	struct { uint16_t lo, hi; } status[CHECK_MAX_STATUS_RANGES];
+	char *regex;                        /* POSIX ERE the body must match; NULL: none */
+	bool regex_no_match;                /* a match fails the url instead */
+	int regex_cflags;                   /* REG_ICASE, REG_NEWLINE from regex_options */
+	size_t regex_min_offset;            /* body bytes skipped before matching */
+	size_t regex_max_offset;            /* a match must start at or before; SIZE_MAX: anywhere */
+	void *regex_compiled;               /* regex_t of regex, owned (check_params_free) */
 };
 
 struct check_http {
@@ -164,11 +170,20 @@ struct check_ctx {
 	struct loop *loop;
 	struct check_tls *tls;              /* created on the first SSL_GET probe */
 	struct check_ssl_conf ssl;
+	unsigned tls_generation;            /* bumped by check_ctx_set_ssl: older kept sessions are dropped */
 	unsigned running;                   /* attempts in flight */
 };
 
 int check_ctx_init(struct check_ctx *ctx, struct loop *loop, const struct check_ssl_conf *ssl,
 	char *err, size_t errsize);
+/*
+ * A new SSL block (a reload). Its files are read now, so a block that does
+ * not load is refused here (-1 with err) and the running one stays; on
+ * success (0) the next SSL_GET handshake uses it, sessions kept under the
+ * old block are not resumed, and handshakes under way finish with the old
+ * one. The strings must outlive ctx, as with check_ctx_init.
+ */
+int check_ctx_set_ssl(struct check_ctx *ctx, const struct check_ssl_conf *ssl, char *err, size_t errsize);
 void check_ctx_done(struct check_ctx *ctx);
 
 struct check_result {

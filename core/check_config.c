@@ -6,6 +6,7 @@
  * left here is meaning (addresses, families, users, protocol names).
  */
 #include "check_int.h"
+#include "check_regex.h"
 #include "dns_parse.h"
 
 #include <arpa/inet.h>
@@ -249,6 +250,61 @@ static char **split_words(const char *line)
 	return argv;
 }
 
+static int compile_url_regex(struct check_url *u, char *err, size_t errsize)
+{
+	regex_t *re = malloc(sizeof(*re));
+	if (!re) {
+		snprintf(err, errsize, "out of memory");
+		return -1;
+	}
+	if (check_regex_compile(re, u->regex, u->regex_cflags, err, errsize) < 0) {
+		free(re);
+		return -1;
+	}
+	u->regex_compiled = re;
+	return 0;
+}
+
+static void free_url_regex(struct check_url *u)
+{
+	if (u->regex_compiled)
+		regfree(u->regex_compiled);
+	free(u->regex_compiled);
+	free(u->regex);
+	u->regex_compiled = NULL;
+	u->regex = NULL;
+}
+
+/* regex, regex_no_match, regex_options, regex_min_offset, regex_max_offset
+ * of one url block; the config layer has warned about options POSIX lacks. */
+static int parse_url_regex(struct cfg *c, const struct conf_node *url, struct check_url *u)
+{
+	u->regex_max_offset = SIZE_MAX;
+	const struct conf_node *o = conf_child(url, "regex");
+	if (!o)
+		return 0;
+	u->regex_no_match = flag_value(conf_child(url, "regex_no_match")) == 1;
+	const struct conf_node *opt;
+	for (opt = url->child; opt; opt = opt->next)
+		if (strcmp(opt->keyword, "regex_options") == 0)
+			for (int i = 0; i < opt->nargs; i++)
+				check_regex_option(opt->args[i], &u->regex_cflags);
+	if ((opt = conf_child(url, "regex_min_offset")))
+		u->regex_min_offset = strtoul(opt->args[0], NULL, 10);
+	if ((opt = conf_child(url, "regex_max_offset")))
+		u->regex_max_offset = strtoul(opt->args[0], NULL, 10);
+	if (u->regex_max_offset < u->regex_min_offset)
+		return cfg_error(c, opt, "regex_max_offset %zu is below regex_min_offset %zu",
+				 u->regex_max_offset, u->regex_min_offset);
+	u->regex = strdup(o->args[0]);
+	if (!u->regex)
+		return cfg_error(c, o, "out of memory");
+	char why[96];
+	if (compile_url_regex(u, why, sizeof(why)) < 0)
+		return cfg_error(c, o, "regex '%.60s': %s", o->args[0], why);
+	return 0;
+}
+
 static int parse_http(struct cfg *c, struct check_params *p, const struct conf_virtual_server *vs)
 {
 	struct check_http *h = calloc(1, sizeof(*h));
@@ -326,6 +382,8 @@ static int parse_http(struct cfg *c, struct check_params *p, const struct conf_v
 				u->nstatus++;
 			}
 		}
+		if (parse_url_regex(c, n, u) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -569,6 +627,7 @@ void check_params_free(struct check_params *p)
 		for (int i = 0; i < p->http->nurls; i++) {
 			free(p->http->urls[i].path);
 			free(p->http->urls[i].virtualhost);
+			free_url_regex(&p->http->urls[i]);
 		}
 		free(p->http->urls);
 		free(p->http);
@@ -623,6 +682,14 @@ int check_params_copy(struct check_params *dst, const struct check_params *src)
 			u->virtualhost = u->virtualhost ? strdup(u->virtualhost) : NULL;
 			if (!u->path || (src->http->urls[i].virtualhost && !u->virtualhost))
 				failed = true;
+			/* a regex_t cannot be copied: compile the pattern again */
+			u->regex_compiled = NULL;
+			if (u->regex) {
+				char why[96];
+				u->regex = strdup(u->regex);
+				if (!u->regex || compile_url_regex(u, why, sizeof(why)) < 0)
+					failed = true;
+			}
 		}
 	}
 	if (src->misc && (dst->misc = dup_mem(src->misc, sizeof(*src->misc), &failed))) {
@@ -678,6 +745,9 @@ size_t check_params_key(const struct check_params *p, char *buf, size_t size)
 					ADD("%s%02x", b ? "" : " digest=", u->digest[b]);
 			for (int s = 0; s < u->nstatus; s++)
 				ADD(" %u-%u", u->status[s].lo, u->status[s].hi);
+			if (u->regex)
+				ADD(" regex%s/%d/%zu/%zu=%s", u->regex_no_match ? "!" : "", u->regex_cflags,
+				    u->regex_min_offset, u->regex_max_offset, u->regex);
 		}
 	}
 	if (p->misc) {

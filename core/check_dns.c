@@ -28,7 +28,6 @@ static void on_readable(struct loop *loop, struct loop_io *io, unsigned events)
 	(void)events;
 	struct dns_attempt *d = io->arg;
 	struct check_attempt *a = &d->base;
-	const struct check_dns *q = a->probe->params.dns;
 	unsigned char buf[4096];
 	ssize_t n = recv(a->fd, buf, sizeof(buf), 0);
 	if (n < 0) {
@@ -38,14 +37,15 @@ static void on_readable(struct loop *loop, struct loop_io *io, unsigned events)
 		return;
 	}
 	struct dns_reply r;
-	if (dns_parse_reply(buf, (size_t)n, d->id, q->name, q->qtype, &r) == 0) {
+	switch (dns_check_verdict(buf, (size_t)n, d->id, &r)) {
+	case DNS_REPLY_POSITIVE:
 		check_succeed(a);
 		return;
-	}
-	/* A reply to this query that says no is final; anything else may be noise. */
-	if (r.id == d->id && (r.flags & 0x8000) && n >= DNS_HEADER_LEN) {
+	case DNS_REPLY_NEGATIVE:
 		check_finish(a, false, "%s", r.error);
 		return;
+	case DNS_REPLY_NOISE:
+		break;
 	}
 	snprintf(d->last_error, sizeof(d->last_error), "%s", r.error);
 	if (++d->stray >= DNS_MAX_STRAY)

@@ -1,7 +1,8 @@
 /*
  * check_http.c - HTTP_GET and SSL_GET: for each url, a fresh connection
  * (TLS on top for SSL_GET), one GET request in keepalived's form, and the
- * response checked against status_code ranges and the digest.
+ * response checked against status_code ranges, the digest and the regex
+ * (a bounded window of the body, core/check_regex.h).
  *
  * The request matches what keepalived's checker and genhash send (same
  * User-Agent, Host, Connection lines), so access logs and server rules keyed
@@ -10,6 +11,7 @@
  * trickles an endless or slow reply fails on time.
  */
 #include "check_int.h"
+#include "check_regex.h"
 #include "http_parse.h"
 
 #include <errno.h>
@@ -29,7 +31,37 @@ struct http_attempt {
 	char request[1024];
 	size_t request_len, sent;
 	struct http_parse parse;
+	char *window;                   /* url regex: body bytes from regex_min_offset, NUL-terminated */
+	size_t window_len;
+	uint64_t body_seen;
 };
+
+/* Keeps the body bytes the url's regex looks at, at most CHECK_REGEX_WINDOW. */
+static void keep_body(void *arg, const char *data, size_t len)
+{
+	struct http_attempt *h = arg;
+	const struct check_url *u = &h->base.probe->params.http->urls[h->url];
+	uint64_t at = h->body_seen;
+	h->body_seen += len;
+	if (h->body_seen <= u->regex_min_offset)
+		return;
+	if (at < u->regex_min_offset) {
+		data += u->regex_min_offset - at;
+		len -= (size_t)(u->regex_min_offset - at);
+	}
+	size_t room = CHECK_REGEX_WINDOW - h->window_len;
+	if (len > room)
+		len = room;
+	memcpy(h->window + h->window_len, data, len);
+	h->window_len += len;
+}
+
+static void drop_window(struct http_attempt *h)
+{
+	free(h->window);
+	h->window = NULL;
+	h->window_len = 0;
+}
 
 static void on_io(struct loop *loop, struct loop_io *io, unsigned events);
 
@@ -75,6 +107,17 @@ static void start_url(struct http_attempt *h)
 	h->phase = PH_CONNECT;
 	a->phase = "connect";
 	http_parse_init(&h->parse, CHECK_HTTP_MAX_BODY);
+	drop_window(h);
+	h->body_seen = 0;
+	if (u->regex_compiled) {
+		h->window = malloc(CHECK_REGEX_WINDOW + 1);
+		if (!h->window) {
+			check_finish(a, false, "url %s: out of memory for the regex", u->path);
+			return;
+		}
+		h->parse.on_body = keep_body;
+		h->parse.on_body_arg = h;
+	}
 	check_arm_deadline(a, p->connect_timeout_ms);
 	check_connect(a, SOCK_STREAM, 0, on_io);
 }
@@ -127,6 +170,16 @@ static void judge(struct http_attempt *h)
 		http_digest_hex(u->digest, want);
 		check_finish(a, false, "url %s: digest %s, expected %s", u->path, got, want);
 		return;
+	}
+	if (u->regex_compiled) {
+		h->window[h->window_len] = '\0';
+		bool matched = check_regex_match(u->regex_compiled, h->window, u->regex_min_offset, u->regex_max_offset);
+		drop_window(h);
+		if (matched == u->regex_no_match) {
+			check_finish(a, false, "url %s: body %s regex '%.40s'", u->path,
+				     matched ? "matches (regex_no_match)" : "does not match", u->regex);
+			return;
+		}
 	}
 	if (h->url < h->last_url) {
 		h->url++;
@@ -311,6 +364,7 @@ static void http_cleanup(struct check_attempt *a)
 		check_tls_close(h->tls, false);
 		h->tls = NULL;
 	}
+	drop_window(h);
 }
 
 const struct check_ops check_http_ops = {

@@ -28,6 +28,7 @@ struct check_probe {
 	struct check_params params;
 	struct check_attempt *attempt;      /* NULL when idle */
 	void *tls_session;                  /* SSL_GET: resumable session, check_tls.c */
+	unsigned tls_session_generation;    /* ctx->tls_generation it was made under */
 };
 
 /* The common head of every type's attempt structure. */
@@ -97,6 +98,10 @@ long check_tls_read(struct check_tls_conn *c, void *buf, size_t len, char *err, 
 void check_tls_close(struct check_tls_conn *c, bool keep_session) __attribute__((weak));
 void check_tls_session_free(void *session) __attribute__((weak));
 void check_tls_ctx_free(struct check_ctx *ctx) __attribute__((weak));
+/* check_ctx_set_ssl's TLS side: loads the block's files into a new
+ * context and retires the old one (freed when its last connection closes). */
+int check_tls_ctx_replace(struct check_ctx *ctx, const struct check_ssl_conf *ssl,
+	char *err, size_t errsize) __attribute__((weak));
 bool check_tls_resumed(const struct check_tls_conn *c) __attribute__((weak));
 
 #endif

@@ -8,6 +8,7 @@
  * stay readable in the tree; anything else draws a warning, never silence.
  */
 #include "conf.h"
+#include "check_regex.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -661,14 +662,57 @@ static void digest(struct walk *w, const struct conf_node *n, void *obj)
 		error_at(w, n, "'digest' expects 32 hex digits (an MD5 sum)");
 }
 
+/* url regex: a POSIX extended regular expression (core/check_regex.h) */
+static void url_regex(struct walk *w, const struct conf_node *n, void *obj)
+{
+	(void)obj;
+	if (n->nargs != 1 || n->has_block) {
+		error_at(w, n, "'regex' needs one pattern (quote it when it has blanks)");
+		return;
+	}
+	regex_t re;
+	char why[96];
+	if (check_regex_compile(&re, n->args[0], 0, why, sizeof(why)) < 0) {
+		error_at(w, n, "'regex' '%.60s' is not a POSIX extended regular expression: %s", n->args[0], why);
+		return;
+	}
+	regfree(&re);
+}
+
+/* keepalived's options are PCRE2's; say which of them POSIX cannot honour. */
+static void url_regex_options(struct walk *w, const struct conf_node *n, void *obj)
+{
+	(void)obj;
+	int cflags = 0;
+	bool dotall = false;
+	for (int i = 0; i < n->nargs; i++) {
+		switch (check_regex_option(n->args[i], &cflags)) {
+		case CHECK_REGEX_OPT_UNKNOWN:
+			warn_at(w, n, "unknown regex option '%s' ignored", n->args[i]);
+			break;
+		case CHECK_REGEX_OPT_IGNORED:
+			warn_at(w, n, "regex option '%s' has no POSIX equivalent and is ignored", n->args[i]);
+			break;
+		case CHECK_REGEX_OPT_HONOURED:
+			dotall |= strcmp(n->args[i], "dotall") == 0;
+			break;
+		}
+	}
+	if (dotall && (cflags & REG_NEWLINE))
+		warn_at(w, n, "regex options 'dotall' and 'multiline' together: POSIX '.' then skips newlines");
+}
+
 static const struct kw url_kws[] = {
 	{ "path", KW_STR, NO_STORE, 0, 0, NULL, NULL, NULL },
 	{ "digest", KW_CUSTOM, 0, 0, 0, NULL, digest, NULL },
 	{ "status_code", KW_CUSTOM, 0, 0, 0, NULL, status_code, NULL },
 	{ "virtualhost", KW_STR, NO_STORE, 0, 0, NULL, NULL, NULL },
-	{ "regex", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "regex_no_match", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "regex_options", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "regex", KW_CUSTOM, 0, 0, 0, NULL, url_regex, NULL },
+	{ "regex_no_match", KW_FLAG, NO_STORE, 0, 0, NULL, NULL, NULL },
+	{ "regex_options", KW_CUSTOM, 0, 0, 0, NULL, url_regex_options, NULL },
+	{ "regex_min_offset", KW_UINT, NO_STORE, 0, 2147483647, NULL, NULL, NULL },
+	{ "regex_max_offset", KW_UINT, NO_STORE, 0, 2147483647, NULL, NULL, NULL },
+	{ "regex_stack", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
 	END_KW
 };
 

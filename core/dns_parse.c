@@ -207,3 +207,32 @@ int dns_parse_reply(const unsigned char *msg, size_t len, uint16_t id, const cha
 	}
 	return 0;
 }
+
+enum dns_verdict dns_check_verdict(const unsigned char *msg, size_t len, uint16_t id, struct dns_reply *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (len < DNS_HEADER_LEN) {
+		reply_error(out, "DNS reply shorter than its header%s", "");
+		return DNS_REPLY_NOISE;
+	}
+	out->id = (uint16_t)get16(msg);
+	out->flags = (uint16_t)get16(msg + 2);
+	out->rcode = out->flags & 0xf;
+	out->qdcount = get16(msg + 4);
+	out->ancount = get16(msg + 6);
+	out->nscount = get16(msg + 8);
+	out->arcount = get16(msg + 10);
+	if (out->id != id) {
+		reply_error(out, "DNS reply with another query's id%s", "");
+		return DNS_REPLY_NOISE;
+	}
+	if (!(out->flags & 0x8000)) {
+		reply_error(out, "DNS message is not a reply%s", "");
+		return DNS_REPLY_NOISE;
+	}
+	if (out->rcode != 0) {
+		reply_error(out, "DNS reply code %s", rcode_name(out->rcode));
+		return DNS_REPLY_NEGATIVE;
+	}
+	return DNS_REPLY_POSITIVE;
+}

@@ -53,6 +53,17 @@ int dns_parse_reply(const unsigned char *msg, size_t len, uint16_t id, const cha
 	struct dns_reply *out);
 
 /*
+ * DNS_CHECK's verdict on a datagram, keepalived 2.2.7's rule: a reply
+ * (QR set) with the query's id is the answer, and it is positive when its
+ * RCODE is NOERROR, whatever the rest says (no records, another question,
+ * TC set: the server answered). DNS_REPLY_NOISE: not the answer (shorter
+ * than a header, another id, not a reply); keep waiting. out->error says
+ * why for the other two; the header fields are filled when present.
+ */
+enum dns_verdict { DNS_REPLY_NOISE = -1, DNS_REPLY_NEGATIVE = 0, DNS_REPLY_POSITIVE = 1 };
+enum dns_verdict dns_check_verdict(const unsigned char *msg, size_t len, uint16_t id, struct dns_reply *out);
+
+/*
  * Reads the (possibly compressed) name at *pos into out as dotted text
  * ("." for the root), advancing *pos past it. 0, or -1 on a malformed name.
  */

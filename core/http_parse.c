@@ -59,6 +59,8 @@ static int take_body(struct http_parse *p, const char *data, size_t len)
 		return HTTP_ERROR;
 	}
 	md5_update(&p->md5, data, len);
+	if (p->on_body)
+		p->on_body(p->on_body_arg, data, len);
 	return HTTP_MORE;
 }
 

@@ -4,7 +4,8 @@
  * Content-Length, chunked transfer coding or the end of the connection.
  *
  * Bytes may arrive split anywhere. Nothing is buffered beyond one line
- * (HTTP_MAX_LINE): the body is never stored, only counted and hashed.
+ * (HTTP_MAX_LINE): the body is never stored, only counted and hashed
+ * (and shown to on_body, whose owner bounds what it keeps).
  * The digest is the MD5 of the body bytes as they came off the wire after
  * the blank line, which is what keepalived's genhash prints: up to
  * Content-Length when there is one, and for a chunked body the chunk
@@ -35,6 +36,10 @@ struct http_parse {
 	uint64_t max_body;
 	unsigned char digest[16];   /* valid once HTTP_DONE */
 	char error[96];             /* why HTTP_ERROR */
+	/* Optional, set after http_parse_init: sees every body byte that is
+	 * digested (so chunk framing too), for a caller matching the body. */
+	void (*on_body)(void *arg, const char *data, size_t len);
+	void *on_body_arg;
 
 	/* private */
 	uint64_t remaining;

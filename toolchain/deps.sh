@@ -16,7 +16,8 @@ pkgs_conf="keepalived"
 pkgs_stub="liblwip-dev pkg-config gcc curl socat iputils-ping python3 iproute2"
 # checkd's functional tests: real HTTP/HTTPS servers, certificates, fault stubs,
 # and keepalived's genhash as the digest oracle
-pkgs_checkd="nginx-light openssl socat keepalived nftables python3"
+# (dnsmasq: a real DNS server for DNS_CHECK; ping: PING_CHECK's reference)
+pkgs_checkd="nginx-light openssl socat keepalived nftables python3 dnsmasq-base iputils-ping"
 # unpacking Debian source packages (musl for mips, mbedTLS)
 pkgs_src="dpkg-dev"
 # network-namespace tests: ip/bridge, python3 reads the JSON, gcc builds the

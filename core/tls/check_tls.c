@@ -35,10 +35,13 @@ struct check_tls {
 	mbedtls_ssl_config conf;
 	mbedtls_x509_crt ca, cert;
 	mbedtls_pk_context key;
+	unsigned users;             /* connections set up on conf */
+	bool retired;               /* replaced by a reload: freed with its last user */
 };
 
 struct check_tls_conn {
 	mbedtls_ssl_context ssl;
+	struct check_tls *tls;      /* whose conf ssl was set up with */
 	struct check_probe *probe;
 	int fd;
 	int io_errno;               /* why the socket failed, for the error text */
@@ -160,11 +163,35 @@ fail:
 	return NULL;
 }
 
+/* A connection may still be set up on t's conf: free t with its last user. */
+static void tls_retire(struct check_tls *t)
+{
+	if (!t)
+		return;
+	if (t->users == 0)
+		tls_free(t);
+	else
+		t->retired = true;
+}
+
 void check_tls_ctx_free(struct check_ctx *ctx)
 {
-	if (ctx->tls)
-		tls_free(ctx->tls);
+	tls_retire(ctx->tls);
 	ctx->tls = NULL;
+}
+
+int check_tls_ctx_replace(struct check_ctx *ctx, const struct check_ssl_conf *ssl, char *err, size_t errsize)
+{
+	struct check_tls *t = NULL;
+	/* Without files there is nothing to check now; the context is made
+	 * by the next SSL_GET as at start. */
+	if ((ssl->ca || ssl->certificate || ssl->key) && !(t = tls_setup(ssl, err, errsize)))
+		return -1;
+	tls_retire(ctx->tls);
+	ctx->tls = t;
+	ctx->ssl = *ssl;
+	ctx->tls_generation++;
+	return 0;
 }
 
 static int bio_send(void *arg, const unsigned char *buf, size_t len)
@@ -204,6 +231,13 @@ struct check_tls_conn *check_tls_open(struct check_probe *probe, int fd, const c
 	}
 	c->probe = probe;
 	c->fd = fd;
+	c->tls = ctx->tls;
+	c->tls->users++;
+	/* a session from before a new SSL block would skip its verification */
+	if (probe->tls_session && probe->tls_session_generation != ctx->tls_generation) {
+		check_tls_session_free(probe->tls_session);
+		probe->tls_session = NULL;
+	}
 	mbedtls_ssl_init(&c->ssl);
 	int ret = mbedtls_ssl_setup(&c->ssl, &ctx->tls->conf);
 	if (!ret && sni)
@@ -214,8 +248,7 @@ struct check_tls_conn *check_tls_open(struct check_probe *probe, int fd, const c
 	}
 	if (ret) {
 		tls_error(err, errsize, "TLS setup", ret);
-		mbedtls_ssl_free(&c->ssl);
-		free(c);
+		check_tls_close(c, false);
 		return NULL;
 	}
 	mbedtls_ssl_set_bio(&c->ssl, c, bio_send, bio_recv, NULL);
@@ -254,6 +287,7 @@ static void keep_session(struct check_tls_conn *c)
 		c->probe->tls_session = NULL;
 		return;
 	}
+	c->probe->tls_session_generation = c->probe->ctx->tls_generation;
 	c->resumed = had && c->offered_session && memcmp(old_master, s->master, sizeof(old_master)) == 0;
 }
 
@@ -312,8 +346,11 @@ bool check_tls_resumed(const struct check_tls_conn *c)
 void check_tls_close(struct check_tls_conn *c, bool keep)
 {
 	(void)keep;   /* the session is kept right after the handshake */
+	struct check_tls *t = c->tls;
 	mbedtls_ssl_free(&c->ssl);
 	free(c);
+	if (--t->users == 0 && t->retired)
+		tls_free(t);
 }
 
 void check_tls_session_free(void *session)

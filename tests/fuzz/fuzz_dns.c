@@ -26,6 +26,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (rc != 0 && r.error[0] == '\0')
 		abort();
+	/* DNS_CHECK's verdict is looser than the parser, never stricter */
+	struct dns_reply v;
+	enum dns_verdict verdict = dns_check_verdict(msg, len, 0x1234, &v);
+	if (rc == 0 && verdict != DNS_REPLY_POSITIVE)
+		abort();
+	if (verdict == DNS_REPLY_POSITIVE && v.rcode != 0)
+		abort();
+	if (verdict != DNS_REPLY_POSITIVE && v.error[0] == '\0')
+		abort();
 
 	/* every name starting point in the message */
 	for (size_t start = 0; start < len && start < 512; start++) {

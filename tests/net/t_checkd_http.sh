@@ -17,6 +17,8 @@ chmod 711 "$W"
 mkdir -m 1777 "$W/out"
 mkdir -p "$W/www"
 printf 'hello from the real server\n' >"$W/www/index.html"
+# 70,000 bytes, then a marker: past the 64 KiB the regex looks at.
+{ head -c 70000 /dev/zero | tr '\0' x; echo tail-marker; } >"$W/www/big.html"
 chmod -R a+rX "$W/www"
 
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=www.test \
@@ -78,7 +80,7 @@ common="connect_timeout 1
 	echo "    router_id checkd_http"
 	echo "    enable_script_security"
 	echo "}"
-	for vs in 1 2 3 4 5 6 7 8; do
+	for vs in 1 2 3 4 5 6 7 8 9; do
 		echo "virtual_server 10.77.0.10$vs 80 {"
 		echo "    delay_loop 1"
 		echo "    protocol TCP"
@@ -93,6 +95,20 @@ common="connect_timeout 1
 		8) rs 9001 1 "MISC_CHECK {" "misc_path \"/bin/sh -c 'id -un > $W/out/misc.tmp; mv $W/out/misc.tmp $W/out/misc.who; exit 12'\"" \
 			"misc_dynamic" "user nobody" "}"
 		   rs 9002 1 "MISC_CHECK {" "misc_path \"sleep 5\"" "misc_timeout 0.5" "}" ;;
+		9) # url regex against nginx's page: ports 80 (HTTP) and 443 (SSL_GET) of
+		   # one real server are different real servers here, so use
+		   # connect_port to point several at the same nginx
+		   rs 8001 1 "HTTP_GET {" "connect_port 80" "url {" "path /index.html" "regex \"hello from the (real|fake) server\"" "}" "$common" "}"
+		   rs 8002 1 "HTTP_GET {" "connect_port 80" "url {" "path /index.html" "regex \"goodbye\"" "}" "$common" "}"
+		   rs 8003 1 "HTTP_GET {" "connect_port 80" "url {" "path /index.html" "regex hello" "regex_no_match" "}" "$common" "}"
+		   rs 8004 1 "HTTP_GET {" "connect_port 80" "url {" "path /index.html" "regex goodbye" "regex_no_match" "}" "$common" "}"
+		   rs 8005 1 "HTTP_GET {" "connect_port 80" "url {" "path /index.html" "regex \"HELLO FROM\"" "regex_options caseless" "}" "$common" "}"
+		   rs 8006 1 "SSL_GET {" "connect_port 443" "url {" "path /index.html" "regex \"real server\"" "}" "$common" "}"
+		   rs 8007 1 "HTTP_GET {" "connect_port 80" "url {" "path /big.html" "regex tail-marker" "}" "$common" "}"
+		   rs 8008 1 "HTTP_GET {" "connect_port 80" "url {" "path /index.html" "regex \"^real\"" "regex_min_offset 15" "}" "$common" "}"
+		   rs 8010 1 "HTTP_GET {" "connect_port 80" "url {" "path /index.html" "regex \"real server\"" "regex_min_offset 15" "}" "$common" "}"
+		   rs 8011 1 "HTTP_GET {" "connect_port 80" "url {" "path /index.html" "regex hello" "regex_min_offset 1" "}" "$common" "}"
+		   rs 8009 1 "HTTP_GET {" "connect_port 80" "url {" "path /index.html" "regex server" "regex_max_offset 3" "}" "$common" "}" ;;
 		esac
 		echo "}"
 	done
@@ -128,5 +144,76 @@ check_cmd "MISC_CHECK misc_dynamic: exit 12 sets the weight to 10" \
 check_eq "MISC_CHECK: the script ran as its user" nobody "$(cat "$W/out/misc.who" 2>/dev/null)"
 expect_down "MISC_CHECK: a script overrunning misc_timeout is killed, the server goes down" 8 9002 "*"
 check_eq "--json: misc_dynamic weight" 10 "$(ck_get tcp/10.77.0.108:80 "$S:9001" weight)"
+
+# url regex (keepalived's keywords; POSIX ERE here, docs/checkd.md)
+expect_up "regex: nginx's page matches the pattern, stays up" 9 8001
+expect_down "regex: a page without the pattern goes down, says so" 9 8002 "HTTP_GET $S:80: url /index.html: body does not match regex 'goodbye'"
+expect_down "regex_no_match: a page with the pattern goes down, says so" 9 8003 "HTTP_GET $S:80: url /index.html: body matches (regex_no_match) regex 'hello'"
+expect_up "regex_no_match: a page without the pattern stays up" 9 8004
+expect_up "regex_options caseless: matches another case" 9 8005
+expect_up "regex over SSL_GET: nginx's page over TLS matches" 9 8006
+expect_down "regex: only the first 64 KiB of the body are searched (a marker at 70,000 bytes is not seen)" 9 8007 "*does not match regex 'tail-marker'"
+expect_down "regex_min_offset: ^ does not match where the skipped part ends" 9 8008 "*does not match regex '^real'"
+expect_up "regex_min_offset: a match right after the skipped part counts" 9 8010
+expect_down "regex_min_offset: a match inside the skipped part does not" 9 8011 "*does not match regex 'hello'"
+expect_down "regex_max_offset: a match starting after it does not count" 9 8009 "*does not match regex 'server'"
+check_eq "regex: --json keeps the error text" "url /index.html: body does not match regex 'goodbye'" \
+	"$(ck_get tcp/10.77.0.109:80 "$S:8002" checkers.0.error)"
 ck_stop
+nb_wait_gone c 3
 check_eq "nothing left running in the director namespace after stop" "" "$(ip netns pids "$(nb_ns c)")"
+
+# The SSL block on reload: the CA file is read again (a fixed CA brings the
+# server up), a block that does not load keeps the running one with an
+# error, and a changed CA applies to the next SSL_GET.
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=other.test \
+	-keyout "$W/other-key.pem" -out "$W/other-ca.pem" >/dev/null 2>&1 || die_suite "checkd http: openssl cannot make a second certificate"
+cp "$W/other-ca.pem" "$W/ca.pem"
+ssl_conf() { # CA-FILE
+	cat <<EOF2
+SSL {
+    ca $1
+}
+virtual_server 10.77.0.120 443 {
+    delay_loop 1
+    protocol TCP
+    real_server $S 443 {
+        SSL_GET {
+            url {
+                path /index.html
+            }
+            connect_timeout 1
+            retry 0
+            warmup 0
+        }
+    }
+}
+EOF2
+}
+ssl_conf "$W/ca.pem" >"$W/ssl.conf"
+ck_start "$W/ssl.conf"
+SVS="tcp/10.77.0.120:443 $S:443"
+if ck_wait_event " down $SVS weight=1 reason=SSL_GET $S:443: url /index.html: TLS handshake: certificate verification failed" 4; then
+	ok "SSL block: a server whose certificate the CA did not sign goes down, says why"
+else
+	fail "SSL block: a server whose certificate the CA did not sign goes down, says why"; ck_log_tail
+fi
+cp "$W/cert.pem" "$W/ca.pem"
+kill -HUP "$CK_PID"
+if ck_wait_event " up $SVS weight=1 reason=" 4; then ok "SSL block: the CA file fixed and reloaded, the server comes up"; else
+	fail "SSL block: the CA file fixed and reloaded, the server comes up"; ck_log_tail; fi
+ssl_conf "$W/missing.pem" >"$W/ssl.conf"
+kill -HUP "$CK_PID"
+sleep 2.5
+check_cmd "SSL block: a block that does not load is reported and the running one kept" \
+	grep -q "reload: SSL block: $W/missing.pem: .*keeping the running one" "$NB_WORK/checkd.log"
+check_eq "SSL block: ... and the server stays up under the running one" up "$(ck_get tcp/10.77.0.120:443 "$S:443" state)"
+ssl_conf "$W/ca.pem" >"$W/ssl.conf"
+cp "$W/other-ca.pem" "$W/ca.pem"
+kill -HUP "$CK_PID"
+if ck_wait_count " down $SVS weight=1 reason=.*certificate verification failed" 2 4; then
+	ok "SSL block: a changed CA applies to the next SSL_GET"
+else
+	fail "SSL block: a changed CA applies to the next SSL_GET"; ck_log_tail
+fi
+ck_stop

@@ -426,7 +426,8 @@ static void test_dns(void)
 	CHECK(finished && o.r.ok, "DNS_CHECK A example.com with a good answer: up %s %s", o.r.error, err);
 	snprintf(cfg, sizeof(cfg), VS_HEAD "    DNS_CHECK {\n      connect_timeout 1\n      type MX\n      name example.com\n    }\n" VS_TAIL, port);
 	finished = run_conf(cfg, &o, 5000, err, sizeof(err));
-	CHECK(finished && !o.r.ok && strstr(o.r.error, "another question"), "DNS_CHECK answer to another question: \"%s\"", o.r.error);
+	/* keepalived 2.2.7 reads only the header: the question echoed does not matter */
+	CHECK(finished && o.r.ok, "DNS_CHECK answer echoing another question (MX asked, A echoed): up as in keepalived %s", o.r.error);
 	stop_udp();
 
 	unsigned char nx[sizeof(good)];
@@ -445,7 +446,7 @@ static void test_dns(void)
 	port = start_udp(loop_ptr, sizeof(loop_ptr), true, false);
 	snprintf(cfg, sizeof(cfg), VS_HEAD "    DNS_CHECK {\n      connect_timeout 1\n      type A\n      name example.com\n    }\n" VS_TAIL, port);
 	finished = run_conf(cfg, &o, 5000, err, sizeof(err));
-	CHECK(finished && !o.r.ok && strstr(o.r.error, "malformed name"), "DNS_CHECK compression loop: \"%s\"", o.r.error);
+	CHECK(finished && o.r.ok, "DNS_CHECK NOERROR with a compression loop in the answer: up (only the header decides, as in keepalived) %s", o.r.error);
 	stop_udp();
 
 	/* garbage with the wrong id is ignored until the deadline */

@@ -24,8 +24,44 @@ static int parse_modified(size_t at, unsigned char value, struct dns_reply *r)
 	return dns_parse_reply(m, sizeof(m), 0x1234, "example.com", DNS_TYPE_A, r);
 }
 
+/* dns_check_verdict on the answer with the header bytes at..at+1 replaced. */
+static enum dns_verdict verdict_with(size_t at, unsigned v0, unsigned v1, size_t len, struct dns_reply *r)
+{
+	unsigned char m[sizeof(answer)];
+	memcpy(m, answer, sizeof(m));
+	m[at] = (unsigned char)v0;
+	m[at + 1] = (unsigned char)v1;
+	return dns_check_verdict(m, len, 0x1234, r);
+}
+
+/* keepalived 2.2.7's DNS_CHECK (check_dns.c, dns_recv_thread): a datagram
+ * shorter than the header, with another id or without QR is skipped; then
+ * RCODE alone decides. Each case below is one that a stricter parser
+ * (dns_parse_reply) judges differently. */
+static void test_verdict(void)
+{
+	struct dns_reply r;
+	CHECK(verdict_with(2, 0x81, 0x80, sizeof(answer), &r) == DNS_REPLY_POSITIVE, "dns verdict: NOERROR answer is positive");
+	CHECK(verdict_with(6, 0, 0, sizeof(answer), &r) == DNS_REPLY_POSITIVE && r.ancount == 0,
+	      "dns verdict: NOERROR without records (NODATA) is positive, as in keepalived");
+	CHECK(verdict_with(2, 0x83, 0x80, sizeof(answer), &r) == DNS_REPLY_POSITIVE,
+	      "dns verdict: TC set with NOERROR is positive (the server answered)");
+	CHECK(verdict_with(4, 0, 0, DNS_HEADER_LEN, &r) == DNS_REPLY_POSITIVE,
+	      "dns verdict: a bare NOERROR header is positive (the question is not read)");
+	CHECK(verdict_with(2, 0x81, 0x83, sizeof(answer), &r) == DNS_REPLY_NEGATIVE && strcmp(r.error, "DNS reply code NXDOMAIN") == 0,
+	      "dns verdict: NXDOMAIN is negative: \"%s\"", r.error);
+	CHECK(verdict_with(2, 0x81, 0x85, sizeof(answer), &r) == DNS_REPLY_NEGATIVE && strcmp(r.error, "DNS reply code REFUSED") == 0,
+	      "dns verdict: REFUSED is negative: \"%s\"", r.error);
+	CHECK(verdict_with(2, 0x81, 0x82, sizeof(answer), &r) == DNS_REPLY_NEGATIVE && strcmp(r.error, "DNS reply code SERVFAIL") == 0,
+	      "dns verdict: SERVFAIL is negative: \"%s\"", r.error);
+	CHECK(verdict_with(0, 0x43, 0x21, sizeof(answer), &r) == DNS_REPLY_NOISE, "dns verdict: another id is noise");
+	CHECK(verdict_with(2, 0x01, 0x83, sizeof(answer), &r) == DNS_REPLY_NOISE, "dns verdict: a query (QR clear) is noise, even with an RCODE");
+	CHECK(dns_check_verdict(answer, DNS_HEADER_LEN - 1, 0x1234, &r) == DNS_REPLY_NOISE, "dns verdict: 11 bytes are noise");
+}
+
 int main(void)
 {
+	test_verdict();
 	unsigned char q[DNS_MAX_QUERY];
 	static const unsigned char want[] = {
 		0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0,
