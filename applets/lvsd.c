@@ -1543,8 +1543,9 @@ static const char *kind_name(int k)
 	return k == CONF_LB_DR ? "DR" : k == CONF_LB_TUN ? "TUN" : "NAT";
 }
 
-static void status_table(struct lvsd *d, struct ctl_buf *b)
+static void status_table(void *arg, struct ctl_buf *b)
 {
+	struct lvsd *d = arg;
 	char ago[32];
 
 	ctl_printf(b, "lvsd %s: up %llus, config %s, %d virtual servers\n", LVSBOX_VERSION,
@@ -1593,8 +1594,10 @@ static void status_table(struct lvsd *d, struct ctl_buf *b)
 	}
 }
 
-static void status_json(struct lvsd *d, struct ctl_buf *b)
+static void status_json(void *arg, struct ctl_buf *b)
 {
+	struct lvsd *d = arg;
+
 	ctl_printf(b, "{\"uptime_ms\":%llu,\"config\":", (unsigned long long)now_ms(d));
 	ctl_json_str(b, d->conf_path);
 	ctl_printf(b, ",\"reconciles\":%lu,\"kernel_adds\":%lu,\"kernel_edits\":%lu,\"kernel_removes\":%lu,"
@@ -1681,14 +1684,7 @@ static void status_json(struct lvsd *d, struct ctl_buf *b)
 
 static void on_ctl_request(const char *command, struct ctl_buf *reply, void *arg)
 {
-	struct lvsd *d = arg;
-
-	if (strcmp(command, "status") == 0)
-		status_table(d, reply);
-	else if (strcmp(command, "json") == 0)
-		status_json(d, reply);
-	else
-		ctl_puts(reply, "error: commands are 'status' and 'json'\n");
+	daemon_ctl_answer(command, reply, arg, status_table, status_json);
 }
 
 /* ---- main ---- */
@@ -1710,29 +1706,16 @@ static int run_daemon(struct lvsd *d, bool foreground)
 	d->conf = read_config(d->conf_path, false);
 	if (!d->conf)
 		return EXIT_CONF_FATAL;
-	if (!foreground && daemon_detach(false) != 0) {
-		log_err("cannot go to the background: %s", strerror(errno));
+	if (daemon_start_loop(&d->loop, foreground, false) != 0)
 		return 1;
-	}
-	if (loop_init(&d->loop) != 0) {
-		log_err("cannot create the event loop: %s", strerror(errno));
-		return 1;
-	}
 	d->start_ms = loop_now_ms(&d->loop);
 	if (model_build(d, d->conf, NULL, 0, &d->vs, &d->nvs) != 0) {
 		log_err("out of memory");
 		return 1;
 	}
-	int rc = ctl_listen(&d->ctl, &d->loop, d->sock_path, on_ctl_request, d);
-	if (rc != 0)
-		log_warn("control socket %s: %s", d->sock_path, strerror(-rc));
-	if (d->pid_path && daemon_write_pidfile(d->pid_path) != 0)
-		log_warn("cannot write %s: %s", d->pid_path, strerror(errno));
-	loop_signal(&d->loop, SIGHUP, on_reload, d);
-	loop_signal(&d->loop, SIGTERM, on_stop, d);
-	loop_signal(&d->loop, SIGINT, on_stop, d);
+	static const struct daemon_hooks hooks = { on_ctl_request, on_reload, on_stop };
+	daemon_serve(&d->loop, &d->ctl, d->sock_path, d->pid_path, &hooks, d);
 	loop_signal(&d->loop, SIGCHLD, on_sigchld, d);
-	signal(SIGPIPE, SIG_IGN);
 	loop_timer_init(&d->tick, on_tick, d);
 	loop_timer_init(&d->kick, on_kick, d);
 	loop_timer_init(&d->stop_timer, on_stop_waited, d);
@@ -1753,7 +1736,7 @@ static int run_daemon(struct lvsd *d, bool foreground)
 	if (!d->want_check)
 		loop_timer_cancel(&d->loop, &d->tick);
 	children_follow(d, false);
-	rc = loop_run(&d->loop);
+	int rc = loop_run(&d->loop);
 	loop_timer_cancel(&d->loop, &d->stop_timer);
 	struct child *left[2] = { &d->checkd, &d->vrrpd };
 	for (int i = 0; i < 2; i++)
@@ -1766,9 +1749,7 @@ static int run_daemon(struct lvsd *d, bool foreground)
 		log_notice("leaving the IPVS table as it is (-I)");
 	else
 		release_ipvs(d);
-	ctl_close(&d->ctl);
-	if (d->pid_path)
-		unlink(d->pid_path);
+	daemon_unserve(&d->ctl, d->pid_path);
 	log_notice("stopped");
 	return rc == 0 ? 0 : 1;
 }
@@ -1777,29 +1758,15 @@ static int run_daemon(struct lvsd *d, bool foreground)
 static int director_main(int argc, char **argv, bool as_keepalived)
 {
 	static const struct option lvsd_opts[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "use-file", required_argument, NULL, 'f' },
-		{ "dont-fork", no_argument, NULL, 'n' },
-		{ "log-console", no_argument, NULL, 'l' },
-		{ "log-detail", no_argument, NULL, 'D' },
-		{ "config-test", no_argument, NULL, 't' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "socket", required_argument, NULL, 'S' },
-		{ "status", no_argument, NULL, 's' },
+		DAEMON_KEEPALIVED_LONG_OPTIONS,
+		DAEMON_CONTROL_LONG_OPTIONS,
 		{ "dont-release-ipvs", no_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct option keepalived_opts[] = {
-		{ "help", no_argument, NULL, 'h' },
+		DAEMON_KEEPALIVED_LONG_OPTIONS,
 		{ "version", no_argument, NULL, 'v' },
-		{ "use-file", required_argument, NULL, 'f' },
-		{ "dont-fork", no_argument, NULL, 'n' },
-		{ "log-console", no_argument, NULL, 'l' },
-		{ "log-detail", no_argument, NULL, 'D' },
 		{ "log-facility", required_argument, NULL, 'S' },
-		{ "config-test", no_argument, NULL, 't' },
-		{ "pid", required_argument, NULL, 'p' },
 		{ "checkers_pid", required_argument, NULL, 'c' },
 		{ "vrrp_pid", required_argument, NULL, 'r' },
 		{ "vrrp", no_argument, NULL, 'P' },
@@ -1810,30 +1777,21 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 	};
 	const char *prog = as_keepalived ? "keepalived" : "lvsd";
 	const char *usage = as_keepalived ? keepalived_usage : lvsd_usage;
-	const char *conf_path = LVSD_DEFAULT_CONF, *sock_path = LVSD_DEFAULT_SOCK, *pid_path = NULL;
-	const char *client_cmd = NULL;
-	bool foreground = false, test = false, keep = false, no_respawn = false;
+	struct daemon_args args = { .conf_path = LVSD_DEFAULT_CONF, .sock_path = LVSD_DEFAULT_SOCK };
+	bool keep = false, no_respawn = false;
 	bool vrrp_only = false, check_only = false;
-	unsigned log_flags = 0;
 	int opt;
 
 	optind = 1;
 	while ((opt = as_keepalived ? getopt_long(argc, argv, "f:nlDS:tp:c:r:PCRIvh", keepalived_opts, NULL)
 				    : getopt_long(argc, argv, "f:nlDtp:S:sIh", lvsd_opts, NULL)) != -1) {
+		/* keepalived's -S is its syslog facility, which we do not take */
+		if (opt == 'S' && as_keepalived)
+			continue;
+		if (daemon_parse_opt(&args, opt, optarg))
+			continue;
 		switch (opt) {
-		case 'f': conf_path = optarg; break;
-		case 'n': foreground = true; break;
-		case 'l': log_flags |= LOGF_CONSOLE; break;
-		case 'D': log_flags |= LOGF_DETAIL; break;
-		case 't': test = true; break;
-		case 'p': pid_path = optarg; break;
 		case 'I': keep = true; break;
-		case 'S':
-			if (!as_keepalived)
-				sock_path = optarg;
-			break;
-		case 's': client_cmd = "status"; break;
-		case 'J': client_cmd = "json"; break;
 		case 'c': case 'r': break;
 		case 'P': vrrp_only = true; break;
 		case 'C': check_only = true; break;
@@ -1845,34 +1803,30 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 		default: fputs(usage, stderr); return 2;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "%s: unexpected argument '%s'\n", prog, argv[optind]);
-		fputs(usage, stderr);
-		return 2;
-	}
+	if (optind < argc)
+		return daemon_bad_operand(prog, usage, argv[optind]);
 	if (vrrp_only && check_only) {
 		fprintf(stderr, "%s: -P and -C exclude each other\n", prog);
 		return 2;
 	}
-	if (test)
-		return daemon_check_config(prog, conf_path, DAEMON_TEST_CHECKERS | DAEMON_TEST_VRRP_SCRIPTS |
-							    DAEMON_TEST_CHECKER_SCRIPTS);
-	if (client_cmd)
-		return daemon_ctl_client(prog, sock_path, client_cmd);
+	int rc = daemon_run_once(prog, &args, DAEMON_TEST_CHECKERS | DAEMON_TEST_VRRP_SCRIPTS |
+					     DAEMON_TEST_CHECKER_SCRIPTS);
+	if (rc >= 0)
+		return rc;
 
-	log_init(prog, log_flags);
+	log_init(prog, args.log_flags);
 	struct lvsd *d = calloc(1, sizeof(*d));
 	if (!d)
 		return 1;
-	d->conf_path = conf_path;
-	d->sock_path = sock_path;
-	d->pid_path = pid_path;
-	d->log_flags = log_flags;
+	d->conf_path = args.conf_path;
+	d->sock_path = args.sock_path;
+	d->pid_path = args.pid_path;
+	d->log_flags = args.log_flags;
 	d->keep_ipvs = keep;
 	d->no_respawn = no_respawn;
 	d->want_check = !vrrp_only;
 	d->want_vrrp = !check_only;
-	int rc = run_daemon(d, foreground);
+	rc = run_daemon(d, args.foreground);
 	if (d->ipvs)
 		ipvs_close(d->ipvs);
 	keyset_free(&d->owned_svcs);
@@ -1882,7 +1836,7 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 		conf_keepalived_free(d->conf);
 	if (d->loop.epoll_fd > 0)
 		loop_done(&d->loop);
-	if (d->conf_path != conf_path)
+	if (d->conf_path != args.conf_path)
 		free((char *)d->conf_path);
 	free(d);
 	return rc;

@@ -82,6 +82,7 @@ struct vscript {
 	int result;                 /* 1 up, 0 down, -1 not known yet */
 	unsigned ok_run, fail_run;
 	bool running, removed;
+	bool disabled;              /* refused by the script security check: never run, not tracked */
 	struct loop_timer timer;
 	struct loop_child child;
 };
@@ -153,6 +154,18 @@ struct inst {
 
 	struct loop_timer garp_timer;
 	int garp_round;             /* 0 burst at takeover, 1 after the delay, 2.. refreshes */
+	/* global vrrp_garp_master_* unless the instance sets its own */
+	unsigned garp_delay_ms, garp_repeat, garp_refresh_ms, garp_refresh_repeat;
+	/* the frames of the current burst still to send, paced by
+	 * vrrp_garp_interval / vrrp_gna_interval per interface */
+	unsigned garp_left, garp_pos;
+	struct loop_timer garp_pace_timer;
+
+	/* the config as vrrp_strict corrects it */
+	bool strict;
+	int auth_type;
+	bool want_master;
+	unsigned preempt_delay_ms;
 
 	unsigned long adverts_sent, adverts_received, master_changes, dropped;
 	unsigned long drops[VRRP_DROP_NREASONS];
@@ -168,6 +181,13 @@ struct sgroup {
 	int nmembers;
 	int reported_state;
 };
+
+/* When the next gratuitous ARP [0] / unsolicited NA [1] may leave an interface. */
+struct garp_pace {
+	int ifindex;
+	uint64_t next_us[2];
+};
+#define MAX_GARP_PACE 64
 
 struct notify_child {
 	struct loop_child child;
@@ -193,6 +213,8 @@ struct vrrpd {
 	bool propagating;           /* inside a sync group's follow-up events */
 	bool stopping;              /* waiting for the stop notifies to finish */
 	struct loop_timer stop_timer;
+	struct garp_pace pace[MAX_GARP_PACE];
+	int npace;
 };
 
 /* ---- small helpers ---- */
@@ -426,6 +448,49 @@ static int spawn_command(struct vrrpd *d, const struct conf_cmd *cmd, const char
 	return rc;
 }
 
+/*
+ * keepalived's script security, checked before a script first runs: one
+ * that cannot run (missing, not executable by its user) is refused; one
+ * that runs as root from a place others can write to is refused when
+ * enable_script_security is set, else it runs with a warning. what names
+ * it in the log ("vrrp_script chk", "notify script").
+ */
+static bool script_allowed(struct vrrpd *d, const struct conf_cmd *cmd, const char *user,
+			   const char *group, const char *what)
+{
+	char first[512], why[600];
+	size_t n = 0;
+	uid_t uid;
+	gid_t gid;
+
+	if (!cmd->argv || cmd->argc < 1)
+		return false;
+	if (!user) {
+		user = d->conf->global.script_user;
+		group = d->conf->global.script_group;
+	}
+	if (daemon_script_ids(cmd->argc, cmd->argv, user, group, &uid, &gid) != 0)
+		return false;
+	/* the program is the line's first word; single quotes keep blanks in it */
+	const char *p = cmd->argv[0] + strspn(cmd->argv[0], " \t");
+	for (bool quoted = false; *p && (quoted || (*p != ' ' && *p != '\t')) && n + 1 < sizeof(first); p++) {
+		if (*p == '\'')
+			quoted = !quoted;
+		else
+			first[n++] = *p;
+	}
+	first[n] = '\0';
+	int rc = daemon_script_secure(first, uid, why, sizeof(why));
+	if (rc == DAEMON_SCRIPT_OK)
+		return true;
+	if (rc == DAEMON_SCRIPT_UNSAFE && !d->conf->global.enable_script_security) {
+		log_warn("%s: unsafe: %s (runs anyway: enable_script_security is not set)", what, why);
+		return true;
+	}
+	log_err("%s disabled: %s%s", what, rc == DAEMON_SCRIPT_UNSAFE ? "insecure: " : "", why);
+	return false;
+}
+
 static void on_notify_done(struct loop *loop, struct loop_child *child, int status)
 {
 	struct notify_child *nc = (struct notify_child *)child;
@@ -442,6 +507,8 @@ static void run_notify(struct vrrpd *d, const struct conf_cmd *cmd, const char *
 		       int nextra)
 {
 	if (!cmd->argv)
+		return;
+	if (!script_allowed(d, cmd, NULL, NULL, "notify script"))
 		return;
 	if (d->notifies_running >= MAX_NOTIFIES) {
 		log_warn("%d notify scripts still running, not starting %s", d->notifies_running,
@@ -650,7 +717,7 @@ static void inst_send_advert(struct inst *in, int priority)
 			.adver_int_cs = in->conf->advert_int_ms / 10,
 			.addrs = in->advert_addrs,
 			.naddrs = in->nadvert_addrs,
-			.auth_type = in->version == 2 ? in->conf->auth_type : VRRP_AUTH_NONE,
+			.auth_type = in->version == 2 ? in->auth_type : VRRP_AUTH_NONE,
 			.auth_pass = in->conf->auth_pass,
 			.unicast = in->unicast,
 		};
@@ -708,47 +775,101 @@ static void inst_vips(struct inst *in, bool add)
 	}
 }
 
-static unsigned garp_repeat(const struct inst *in)
+static uint64_t mono_us(void)
 {
-	return in->conf->garp_master_repeat ? in->conf->garp_master_repeat : 1;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-static void inst_garp_send(struct inst *in, unsigned count)
+/* The pacing slot of one interface and family; NULL when the table is full
+ * (that interface is then not paced). */
+static uint64_t *garp_pace_slot(struct vrrpd *d, int ifindex, int family)
 {
+	int i;
+
+	for (i = 0; i < d->npace && d->pace[i].ifindex != ifindex; i++)
+		;
+	if (i == d->npace) {
+		if (d->npace == MAX_GARP_PACE)
+			return NULL;
+		d->npace++;
+		memset(&d->pace[i], 0, sizeof(d->pace[i]));
+		d->pace[i].ifindex = ifindex;
+	}
+	return &d->pace[i].next_us[family == AF_INET6];
+}
+
+/*
+ * Sends what is left of the burst, one frame per VIP and round. With
+ * vrrp_garp_interval (ARP) or vrrp_gna_interval (NA) set, frames on one
+ * interface leave at least that far apart, whichever instance sends them:
+ * the rest waits on a timer, the loop never sleeps.
+ */
+static void inst_garp_pump(struct inst *in)
+{
+	struct vrrpd *d = in->d;
 	unsigned char frame[GARP_NA_LEN];
 
-	if (in->d->garp_fd < 0)
-		return;
-	for (unsigned r = 0; r < count; r++)
-		for (int i = 0; i < in->nvips; i++) {
-			struct vip *v = &in->vips[i];
-			int ifindex = v->ra.ifindex ? v->ra.ifindex : vip_ifindex(in, v);
-			size_t len = v->ra.family == AF_INET
-				? garp_build_arp(frame, sizeof(frame), in->mac, v->ra.addr)
-				: garp_build_na(frame, sizeof(frame), in->mac, v->ra.addr);
-			if (len && ifindex)
-				garp_send(in->d->garp_fd, ifindex, frame, len);
+	while (in->garp_left > 0) {
+		if (in->fsm.state != VRRP_STATE_MASTER || d->garp_fd < 0 || in->nvips == 0) {
+			in->garp_left = 0;
+			return;
 		}
+		struct vip *v = &in->vips[in->garp_pos % (unsigned)in->nvips];
+		int ifindex = v->ra.ifindex ? v->ra.ifindex : vip_ifindex(in, v);
+		unsigned gap_ms = v->ra.family == AF_INET ? d->conf->global.vrrp_garp_interval_ms
+			       : d->conf->global.vrrp_gna_interval_ms;
+		uint64_t *next = gap_ms && ifindex ? garp_pace_slot(d, ifindex, v->ra.family) : NULL;
+		uint64_t now = mono_us();
+		if (next && *next > now) {
+			loop_timer_arm(&d->loop, &in->garp_pace_timer, (*next - now + 999) / 1000);
+			return;
+		}
+		size_t len = v->ra.family == AF_INET
+			? garp_build_arp(frame, sizeof(frame), in->mac, v->ra.addr)
+			: garp_build_na(frame, sizeof(frame), in->mac, v->ra.addr);
+		if (len && ifindex) {
+			garp_send(d->garp_fd, ifindex, frame, len);
+			if (next)
+				*next = mono_us() + (uint64_t)gap_ms * 1000u;
+		}
+		in->garp_pos++;
+		in->garp_left--;
+	}
+}
+
+static void on_garp_pace(struct loop *loop, struct loop_timer *timer)
+{
+	(void)loop;
+	inst_garp_pump(timer->arg);
+}
+
+/* A new burst of rounds x VIPs replaces what is left of the last one. */
+static void inst_garp_send(struct inst *in, unsigned rounds)
+{
+	loop_timer_cancel(&in->d->loop, &in->garp_pace_timer);
+	in->garp_left = rounds * (unsigned)in->nvips;
+	in->garp_pos = 0;
+	inst_garp_pump(in);
 }
 
 static void on_garp_due(struct loop *loop, struct loop_timer *timer)
 {
 	struct inst *in = timer->arg;
-	const struct conf_vrrp_instance *c = in->conf;
+	unsigned repeat = in->garp_repeat ? in->garp_repeat : 1;
 
 	if (in->fsm.state != VRRP_STATE_MASTER)
 		return;
-	if (in->garp_round == 0) {
-		inst_garp_send(in, garp_repeat(in));
-	} else {
-		unsigned refresh_repeat = c->garp_master_refresh_repeat ? c->garp_master_refresh_repeat : 1;
-		inst_garp_send(in, in->garp_round == 1 ? garp_repeat(in) : refresh_repeat);
-	}
+	if (in->garp_round <= 1)
+		inst_garp_send(in, repeat);
+	else
+		inst_garp_send(in, in->garp_refresh_repeat ? in->garp_refresh_repeat : 1);
 	in->garp_round++;
-	if (in->garp_round == 1 && c->garp_master_delay_ms)
-		loop_timer_arm(loop, &in->garp_timer, c->garp_master_delay_ms);
-	else if (c->garp_master_refresh_ms)
-		loop_timer_arm(loop, &in->garp_timer, c->garp_master_refresh_ms);
+	if (in->garp_round == 1 && in->garp_delay_ms)
+		loop_timer_arm(loop, &in->garp_timer, in->garp_delay_ms);
+	else if (in->garp_refresh_ms)
+		loop_timer_arm(loop, &in->garp_timer, in->garp_refresh_ms);
 }
 
 static void inst_garp_start(struct inst *in)
@@ -1062,6 +1183,11 @@ static int add_tracker(struct inst *in, int kind, const struct conf_track *t)
 			log_warn("(%s) track_script %s: no such vrrp_script, ignored", in->name, t->name);
 			return 0;
 		}
+		if (tr->script->disabled) {
+			/* as keepalived: a refused script is dropped, its weight never counts */
+			log_warn("(%s) track_script %s is disabled, not tracked", in->name, t->name);
+			return 0;
+		}
 		if (!t->has_weight)
 			tr->weight = tr->script->conf->weight;
 	} else if (kind == TRACK_FILE) {
@@ -1092,6 +1218,7 @@ static void inst_free(struct inst *in)
 	for (int i = 0; i < VRRP_NTIMERS; i++)
 		loop_timer_cancel(loop, &in->timers[i]);
 	loop_timer_cancel(loop, &in->garp_timer);
+	loop_timer_cancel(loop, &in->garp_pace_timer);
 	for (int i = 0; i < in->ntrackers; i++)
 		free(in->trackers[i].path);
 	free(in->trackers);
@@ -1101,6 +1228,82 @@ static void inst_free(struct inst *in)
 	free(in->fingerprint);
 	free(in->name);
 	free(in);
+}
+
+/* keepalived's vrrp_strict, or the instance's own "strict_mode [on|off]". */
+static bool conf_strict(const struct conf_keepalived *conf, const struct conf_vrrp_instance *c)
+{
+	const struct conf_node *n = top_block(conf, "vrrp_instance", c->name);
+	const struct conf_node *mode = n ? conf_child(n, "strict_mode") : NULL;
+
+	if (!mode)
+		return conf->global.vrrp_strict != 0;
+	if (mode->nargs < 1)
+		return true;
+	return strcmp(mode->args[0], "on") == 0 || strcmp(mode->args[0], "true") == 0 ||
+	       strcmp(mode->args[0], "yes") == 0;
+}
+
+/*
+ * What vrrp_strict refuses outright, as keepalived 2.2.7 does (its VRRP
+ * process does not start): an instance without virtual addresses. Each is
+ * logged; returns how many. Unicast peers are forbidden by its manual too,
+ * but 2.2.7 checks before it knows the instance is unicast and runs it:
+ * configs that work there must work here, so that is only logged.
+ */
+static int strict_refusals(const struct conf_keepalived *conf)
+{
+	int bad = 0;
+
+	for (int i = 0; i < conf->ninstances; i++) {
+		const struct conf_vrrp_instance *c = &conf->instances[i];
+		if (!conf_strict(conf, c))
+			continue;
+		if (c->unicast_peers.n)
+			log_err("%s:%d: (%s) vrrp_strict forbids unicast peers; running unicast anyway, "
+				"as keepalived 2.2.7 does", c->file, c->line, c->name);
+		if (!c->vips.n) {
+			log_err("%s:%d: (%s) vrrp_strict needs at least one virtual_ipaddress", c->file, c->line,
+				c->name);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+/* The rest of vrrp_strict corrects the instance and says so, as keepalived. */
+static void inst_apply_strict(struct inst *in, const struct conf_vrrp_instance *c)
+{
+	bool owner = c->priority == 255;
+
+	if (in->want_master != owner) {
+		log_err("%s:%d: (%s) vrrp_strict: state MASTER goes with priority 255 only; using state %s",
+			c->file, c->line, c->name, owner ? "MASTER" : "BACKUP");
+		in->want_master = owner;
+	}
+	if (in->auth_type != CONF_AUTH_NONE) {
+		log_err("%s:%d: (%s) vrrp_strict: authentication is not allowed, ignored", c->file, c->line,
+			c->name);
+		in->auth_type = CONF_AUTH_NONE;
+	}
+	if (in->preempt_delay_ms) {
+		log_err("%s:%d: (%s) vrrp_strict: preempt_delay is not allowed, ignored", c->file, c->line,
+			c->name);
+		in->preempt_delay_ms = 0;
+	}
+	if (in->family == AF_INET6 && c->vips.n &&
+	    !(c->vips.v[0].addr.addr[0] == 0xfe && (c->vips.v[0].addr.addr[1] & 0xc0) == 0x80))
+		log_err("%s:%d: (%s) vrrp_strict: the first IPv6 virtual address must be link-local",
+			c->file, c->line, c->name);
+}
+
+/* A global vrrp_garp_master_* value, unless the instance sets its own. */
+static unsigned garp_setting(const struct conf_keepalived *conf, const struct conf_vrrp_instance *c,
+			     const char *keyword, unsigned own, unsigned global)
+{
+	const struct conf_node *n = top_block(conf, "vrrp_instance", c->name);
+
+	return n && conf_child(n, keyword) ? own : global;
 }
 
 static struct inst *inst_create(struct vrrpd *d, const struct conf_vrrp_instance *c)
@@ -1135,10 +1338,26 @@ static struct inst *inst_create(struct vrrpd *d, const struct conf_vrrp_instance
 	in->version = (int)(c->version ? c->version : d->conf->global.vrrp_version);
 	if (in->version != 3)
 		in->version = 2;
+	in->strict = conf_strict(d->conf, c);
 	if (in->family == AF_INET6 && in->version == 2) {
-		log_warn("%s:%d: (%s) IPv6 needs VRRPv3, using version 3", c->file, c->line, c->name);
+		log_msg(in->strict ? LOG_ERR : LOG_WARNING, "%s:%d: (%s) IPv6 needs VRRPv3, using version 3",
+			c->file, c->line, c->name);
 		in->version = 3;
 	}
+	in->auth_type = c->auth_type;
+	in->want_master = c->state == CONF_STATE_MASTER;
+	in->preempt_delay_ms = c->preempt_delay_ms;
+	if (in->strict)
+		inst_apply_strict(in, c);
+	const struct conf_global *g = &d->conf->global;
+	in->garp_delay_ms = garp_setting(d->conf, c, "garp_master_delay", c->garp_master_delay_ms,
+					 g->vrrp_garp_master_delay_ms);
+	in->garp_repeat = garp_setting(d->conf, c, "garp_master_repeat", c->garp_master_repeat,
+				       g->vrrp_garp_master_repeat);
+	in->garp_refresh_ms = garp_setting(d->conf, c, "garp_master_refresh", c->garp_master_refresh_ms,
+					   g->vrrp_garp_master_refresh_ms);
+	in->garp_refresh_repeat = garp_setting(d->conf, c, "garp_master_refresh_repeat",
+					       c->garp_master_refresh_repeat, g->vrrp_garp_master_refresh_repeat);
 	for (int i = 0; i < c->vips.n; i++)
 		if (add_vip(in, &c->vips.v[i], false) != 0)
 			goto fail;
@@ -1175,6 +1394,7 @@ static struct inst *inst_create(struct vrrpd *d, const struct conf_vrrp_instance
 	for (int i = 0; i < VRRP_NTIMERS; i++)
 		loop_timer_init(&in->timers[i], on_inst_timer, in);
 	loop_timer_init(&in->garp_timer, on_garp_due, in);
+	loop_timer_init(&in->garp_pace_timer, on_garp_pace, in);
 	return in;
 fail:
 	inst_free(in);
@@ -1320,9 +1540,9 @@ static void inst_start(struct inst *in)
 		.version = in->version,
 		.adver_int_cs = c->advert_int_ms / 10 ? c->advert_int_ms / 10 : 1,
 		.priority = (uint8_t)c->priority,
-		.want_master = c->state == CONF_STATE_MASTER,
+		.want_master = in->want_master,
 		.nopreempt = c->nopreempt,
-		.preempt_delay_ms = c->preempt_delay_ms,
+		.preempt_delay_ms = in->preempt_delay_ms,
 		.family = in->family,
 	};
 	memcpy(fc.primary_ip, in->primary, addr_len(in->family));
@@ -1421,7 +1641,7 @@ static void deliver(struct vrrpd *d, int family, const struct vrrp_rx *rx, enum 
 		.family = family,
 		.vrid = (uint8_t)target->conf->vrid,
 		.adver_int_cs = target->conf->advert_int_ms / 10,
-		.auth_type = target->version == 2 ? target->conf->auth_type : VRRP_AUTH_NONE,
+		.auth_type = target->version == 2 ? target->auth_type : VRRP_AUTH_NONE,
 		.auth_pass = target->conf->auth_pass,
 		.vips = target->advert_addrs,
 		.nvips = target->nadvert_addrs,
@@ -1572,8 +1792,9 @@ static unsigned long inst_drops_total(const struct inst *in)
 	return in->dropped;
 }
 
-static void status_table(struct vrrpd *d, struct ctl_buf *b)
+static void status_table(void *arg, struct ctl_buf *b)
 {
+	struct vrrpd *d = arg;
 	char addr[INET6_ADDRSTRLEN];
 
 	ctl_printf(b, "%-16s %-7s %-10s %4s %3s %9s %-16s %9s %9s %7s\n", "INSTANCE", "STATE", "INTERFACE",
@@ -1610,8 +1831,9 @@ static void status_table(struct vrrpd *d, struct ctl_buf *b)
 	}
 }
 
-static void status_json(struct vrrpd *d, struct ctl_buf *b)
+static void status_json(void *arg, struct ctl_buf *b)
 {
+	struct vrrpd *d = arg;
 	char addr[INET6_ADDRSTRLEN];
 
 	ctl_puts(b, "{\"instances\":[");
@@ -1685,14 +1907,7 @@ static void status_json(struct vrrpd *d, struct ctl_buf *b)
 
 static void on_ctl_request(const char *command, struct ctl_buf *reply, void *arg)
 {
-	struct vrrpd *d = arg;
-
-	if (strcmp(command, "status") == 0)
-		status_table(d, reply);
-	else if (strcmp(command, "json") == 0)
-		status_json(d, reply);
-	else
-		ctl_puts(reply, "error: commands are 'status' and 'json'\n");
+	daemon_ctl_answer(command, reply, arg, status_table, status_json);
 }
 
 /* ---- configuration: start, reload, stop ---- */
@@ -1759,6 +1974,9 @@ static struct vscript *script_create(struct vrrpd *d, const struct conf_vrrp_scr
 		script_free(s);
 		return NULL;
 	}
+	char what[96];
+	snprintf(what, sizeof(what), "vrrp_script %s", s->name);
+	s->disabled = !script_allowed(d, &c->script, c->user, c->group, what);
 	return s;
 }
 
@@ -1783,6 +2001,8 @@ static void apply_config(struct vrrpd *d, struct conf_keepalived *old_conf)
 	struct sgroup *old_groups = d->groups;
 
 	d->scripts = NULL;
+	if (d->conf->global.enable_script_security && !d->conf->global.script_user)
+		log_warn("enable_script_security without script_user: scripts with no user of their own run as root");
 	for (int i = 0; i < d->conf->nscripts; i++) {
 		const struct conf_vrrp_script *c = &d->conf->scripts[i];
 		char *fp = script_fingerprint(d->conf, c->name);
@@ -1799,7 +2019,8 @@ static void apply_config(struct vrrpd *d, struct conf_keepalived *old_conf)
 			s = script_create(d, c);
 			if (!s)
 				continue;
-			script_schedule(s, 0);
+			if (!s->disabled)
+				script_schedule(s, 0);
 		}
 		s->next = NULL;
 		*stail = s;
@@ -1876,6 +2097,13 @@ static void apply_config(struct vrrpd *d, struct conf_keepalived *old_conf)
 			in->fresh = false;
 			inst_start(in);
 		}
+	for (struct inst *in = d->insts; in; in = in->next)
+		if (in->strict && in->conf->priority != 255) {
+			/* keepalived's nftables/iptables rules are too big for a small box */
+			log_warn("vrrp_strict: VIP filtering is not installed, the virtual addresses accept "
+				 "traffic (keepalived's no_accept mode would drop it)");
+			break;
+		}
 }
 
 static void on_reload(struct loop *loop, int signo, void *arg)
@@ -1894,6 +2122,11 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 	if (conf->tree->nerrors) {
 		log_err("reload: %s has %d error(s), keeping the running config", d->conf_path,
 			conf->tree->nerrors);
+		conf_keepalived_free(conf);
+		return;
+	}
+	if (strict_refusals(conf)) {
+		log_err("reload: %s is refused by vrrp_strict, keeping the running config", d->conf_path);
 		conf_keepalived_free(conf);
 		return;
 	}
@@ -2014,57 +2247,38 @@ static void shutdown_all(struct vrrpd *d)
 int vrrpd_main(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "use-file", required_argument, NULL, 'f' },
-		{ "dont-fork", no_argument, NULL, 'n' },
-		{ "log-console", no_argument, NULL, 'l' },
-		{ "log-detail", no_argument, NULL, 'D' },
-		{ "config-test", no_argument, NULL, 't' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "socket", required_argument, NULL, 'S' },
-		{ "status", no_argument, NULL, 's' },
+		DAEMON_KEEPALIVED_LONG_OPTIONS,
+		DAEMON_CONTROL_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct vrrpd *d;
-	const char *conf_path = VRRPD_DEFAULT_CONF, *sock_path = VRRPD_DEFAULT_SOCK, *pid_path = NULL;
-	bool foreground = false, test = false;
-	const char *client_cmd = NULL;
-	unsigned log_flags = 0;
+	struct daemon_args args = { .conf_path = VRRPD_DEFAULT_CONF, .sock_path = VRRPD_DEFAULT_SOCK };
+	const char *conf_path, *pid_path;
 	int opt;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "f:nlDtp:S:sh", long_opts, NULL)) != -1) {
+		if (daemon_parse_opt(&args, opt, optarg))
+			continue;
 		switch (opt) {
-		case 'f': conf_path = optarg; break;
-		case 'n': foreground = true; break;
-		case 'l': log_flags |= LOGF_CONSOLE; break;
-		case 'D': log_flags |= LOGF_DETAIL; break;
-		case 't': test = true; break;
-		case 'p': pid_path = optarg; break;
-		case 'S': sock_path = optarg; break;
-		case 's': client_cmd = "status"; break;
-		case 'J': client_cmd = "json"; break;
 		case 'h': fputs(vrrpd_usage, stdout); return 0;
 		default: fputs(vrrpd_usage, stderr); return 2;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "vrrpd: unexpected argument '%s'\n", argv[optind]);
-		fputs(vrrpd_usage, stderr);
-		return 2;
-	}
-	if (test)
-		return daemon_check_config("vrrpd", conf_path, DAEMON_TEST_VRRP_SCRIPTS);
-	if (client_cmd)
-		return daemon_ctl_client("vrrpd", sock_path, client_cmd);
+	if (optind < argc)
+		return daemon_bad_operand("vrrpd", vrrpd_usage, argv[optind]);
+	int rc = daemon_run_once("vrrpd", &args, DAEMON_TEST_VRRP_SCRIPTS);
+	if (rc >= 0)
+		return rc;
+	conf_path = args.conf_path;
+	pid_path = args.pid_path;
 
-	log_init("vrrpd", log_flags);
+	log_init("vrrpd", args.log_flags);
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return 1;
 	d->conf_path = conf_path;
-	d->sock_path = sock_path;
+	d->sock_path = args.sock_path;
 	d->pid_path = pid_path;
 	d->sock4 = d->sock4_ah = d->sock6 = d->garp_fd = -1;
 	d->conf = conf_keepalived_read(conf_path);
@@ -2080,17 +2294,17 @@ int vrrpd_main(int argc, char **argv)
 		free(d);
 		return EXIT_CONF_FATAL;
 	}
-	if (!foreground && daemon_detach(false) != 0) {
-		log_err("cannot go to the background: %s", strerror(errno));
-		return 1;
+	if (strict_refusals(d->conf)) {
+		log_err("%s: refused by vrrp_strict, not starting", conf_path);
+		conf_keepalived_free(d->conf);
+		free(d);
+		return EXIT_CONF_FATAL;
 	}
+	if (daemon_start_loop(&d->loop, args.foreground, false) != 0)
+		return 1;
 	srand((unsigned)getpid() ^ (unsigned)time(NULL));
 	d->rxbuf = malloc(VRRP_PKT_MAX);
-	int rc = loop_init(&d->loop);
-	if (rc == 0 && d->rxbuf)
-		rc = rtnl_open(&d->rtnl, 0);
-	else
-		rc = -1;
+	rc = d->rxbuf ? rtnl_open(&d->rtnl, 0) : -1;
 	if (rc == 0)
 		rc = rtnl_open(&d->mon, RTMGRP_LINK);
 	if (rc != 0) {
@@ -2104,15 +2318,8 @@ int vrrpd_main(int argc, char **argv)
 	d->garp_fd = garp_open();
 	if (d->garp_fd < 0)
 		log_warn("no packet socket for gratuitous ARP: %s", strerror(-d->garp_fd));
-	rc = ctl_listen(&d->ctl, &d->loop, sock_path, on_ctl_request, d);
-	if (rc != 0)
-		log_warn("control socket %s: %s", sock_path, strerror(-rc));
-	if (pid_path && daemon_write_pidfile(pid_path) != 0)
-		log_warn("cannot write %s: %s", pid_path, strerror(errno));
-	loop_signal(&d->loop, SIGHUP, on_reload, d);
-	loop_signal(&d->loop, SIGTERM, on_stop, d);
-	loop_signal(&d->loop, SIGINT, on_stop, d);
-	signal(SIGPIPE, SIG_IGN);
+	static const struct daemon_hooks hooks = { on_ctl_request, on_reload, on_stop };
+	daemon_serve(&d->loop, &d->ctl, args.sock_path, pid_path, &hooks, d);
 	loop_timer_init(&d->stop_timer, on_stop_waited, d);
 	loop_timer_init(&d->file_timer, on_file_poll, d);
 	loop_timer_arm(&d->loop, &d->file_timer, TRACK_FILE_POLL_MS);
@@ -2122,8 +2329,7 @@ int vrrpd_main(int argc, char **argv)
 	rc = loop_run(&d->loop);
 	loop_timer_cancel(&d->loop, &d->stop_timer);
 	forget_notifies(d);
-	if (pid_path)
-		unlink(pid_path);
+	daemon_unserve(&d->ctl, pid_path);
 	shutdown_all(d);
 	free(d);
 	log_notice("stopped");

@@ -4,6 +4,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
@@ -87,6 +90,117 @@ int daemon_script_ids(int argc, char *const *argv, const char *default_user, con
 	if (*gid == getgid())
 		*gid = (gid_t)-1;
 	return 0;
+}
+
+/* A bare command name looked up in $PATH, as execvp would; 0 when found. */
+static int search_path(const char *name, char *out, size_t size)
+{
+	const char *dirs = getenv("PATH");
+	struct stat st;
+
+	if (!dirs || !*dirs)
+		dirs = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	while (*dirs) {
+		size_t len = strcspn(dirs, ":");
+		int w = snprintf(out, size, "%.*s/%s", (int)(len ? len : 1), len ? dirs : ".", name);
+		if (w > 0 && (size_t)w < size && stat(out, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)))
+			return 0;
+		dirs += len;
+		if (*dirs == ':')
+			dirs++;
+	}
+	return -1;
+}
+
+static bool runs_for(const struct stat *st, uid_t uid, gid_t gid)
+{
+	if (uid == 0)
+		return (st->st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)) != 0;
+	if (uid == st->st_uid)
+		return (st->st_mode & S_IXUSR) != 0;
+	if (gid == st->st_gid)
+		return (st->st_mode & S_IXGRP) != 0;
+	return (st->st_mode & S_IXOTH) != 0;
+}
+
+/* "/", "/a", "/a/b", then the file: each must be root's, and none writable
+ * by a non-root group or by others, except directories with the sticky bit. */
+static int path_unsafe(const char *path, const char *script, char *why, size_t n)
+{
+	char prefix[PATH_MAX];
+	size_t len = strlen(path);
+
+	for (size_t end = 1; end <= len; end++) {
+		if (end < len && path[end] != '/')
+			continue;
+		struct stat st;
+		memcpy(prefix, path, end);
+		prefix[end] = '\0';
+		if (lstat(prefix, &st) != 0) {
+			snprintf(why, n, "script %s: %s: %s", script, prefix, strerror(errno));
+			return DAEMON_SCRIPT_UNUSABLE;
+		}
+		bool shared = S_ISREG(st.st_mode) || (S_ISDIR(st.st_mode) && !(st.st_mode & S_ISVTX));
+		if (st.st_uid != 0) {
+			snprintf(why, n, "script %s: %s is owned by uid %u, not root", script, prefix,
+				 (unsigned)st.st_uid);
+			return DAEMON_SCRIPT_UNSAFE;
+		}
+		if (shared && (st.st_mode & S_IWOTH)) {
+			snprintf(why, n, "script %s: %s is writable by others", script, prefix);
+			return DAEMON_SCRIPT_UNSAFE;
+		}
+		if (shared && st.st_gid != 0 && (st.st_mode & S_IWGRP)) {
+			snprintf(why, n, "script %s: %s is writable by group %u", script, prefix,
+				 (unsigned)st.st_gid);
+			return DAEMON_SCRIPT_UNSAFE;
+		}
+	}
+	return DAEMON_SCRIPT_OK;
+}
+
+int daemon_script_secure(const char *argv0, uid_t run_as, char *why, size_t n)
+{
+	char found[PATH_MAX], real[PATH_MAX];
+	const char *path = argv0;
+	struct stat st;
+	gid_t gid = getegid();
+
+	why[0] = '\0';
+	if (!argv0 || !*argv0) {
+		snprintf(why, n, "empty script command");
+		return DAEMON_SCRIPT_UNUSABLE;
+	}
+	if (run_as == (uid_t)-1)
+		run_as = geteuid();
+	else {
+		struct passwd *pw = getpwuid(run_as);
+		gid = pw ? pw->pw_gid : (gid_t)-1;
+	}
+	if (!strchr(argv0, '/')) {
+		if (search_path(argv0, found, sizeof(found)) != 0) {
+			snprintf(why, n, "script %s: not found in PATH", argv0);
+			return DAEMON_SCRIPT_UNUSABLE;
+		}
+		path = found;
+	}
+	if (!realpath(path, real) || stat(real, &st) != 0) {
+		snprintf(why, n, "script %s: %s", argv0, strerror(errno));
+		return DAEMON_SCRIPT_UNUSABLE;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(why, n, "script %s: %s is not a regular file", argv0, real);
+		return DAEMON_SCRIPT_UNUSABLE;
+	}
+	if (!runs_for(&st, run_as, gid)) {
+		snprintf(why, n, "script %s: not executable by uid %u", argv0, (unsigned)run_as);
+		return DAEMON_SCRIPT_UNUSABLE;
+	}
+	/* Only what runs with root's power must be out of everyone else's reach. */
+	bool as_root = run_as == 0 || (st.st_uid == 0 && (st.st_mode & S_ISUID)) ||
+		       (st.st_gid == 0 && (st.st_mode & S_ISGID) && (st.st_mode & S_IXGRP));
+	return as_root ? path_unsafe(real, argv0, why, n) : DAEMON_SCRIPT_OK;
 }
 
 static bool cmd_set(const struct conf_cmd *c)
@@ -193,4 +307,84 @@ int daemon_ctl_client(const char *prog, const char *sock_path, const char *comma
 		return 1;
 	}
 	return 0;
+}
+
+/* ---- command line and start-up every daemon shares ---- */
+
+bool daemon_parse_opt(struct daemon_args *args, int opt, char *arg)
+{
+	switch (opt) {
+	case 'f': args->conf_path = arg; return true;
+	case 'n': args->foreground = true; return true;
+	case 'l': args->log_flags |= LOGF_CONSOLE; return true;
+	case 'D': args->log_flags |= LOGF_DETAIL; return true;
+	case 't': args->test = true; return true;
+	case 'p': args->pid_path = arg; return true;
+	case 'S': args->sock_path = arg; return true;
+	case 's': args->client_cmd = "status"; return true;
+	case 'J': args->client_cmd = "json"; return true;
+	default: return false;
+	}
+}
+
+int daemon_bad_operand(const char *prog, const char *usage, const char *operand)
+{
+	fprintf(stderr, "%s: unexpected argument '%s'\n", prog, operand);
+	fputs(usage, stderr);
+	return 2;
+}
+
+int daemon_run_once(const char *prog, const struct daemon_args *args, unsigned tests)
+{
+	if (args->test)
+		return daemon_check_config(prog, args->conf_path, tests);
+	if (args->client_cmd)
+		return daemon_ctl_client(prog, args->sock_path, args->client_cmd);
+	return -1;
+}
+
+void daemon_ctl_answer(const char *command, struct ctl_buf *reply, void *daemon,
+		       daemon_status_fn *table, daemon_status_fn *json)
+{
+	if (strcmp(command, "status") == 0)
+		table(daemon, reply);
+	else if (strcmp(command, "json") == 0)
+		json(daemon, reply);
+	else
+		ctl_puts(reply, "error: commands are 'status' and 'json'\n");
+}
+
+int daemon_start_loop(struct loop *loop, bool foreground, bool keep_stdout)
+{
+	if (!foreground && daemon_detach(keep_stdout) != 0) {
+		log_err("cannot go to the background: %s", strerror(errno));
+		return -1;
+	}
+	if (loop_init(loop) != 0) {
+		log_err("cannot create the event loop: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void daemon_serve(struct loop *loop, struct ctl_server *ctl, const char *sock_path, const char *pid_path,
+		  const struct daemon_hooks *hooks, void *daemon)
+{
+	int rc = ctl_listen(ctl, loop, sock_path, hooks->on_command, daemon);
+
+	if (rc != 0)
+		log_warn("control socket %s: %s", sock_path, strerror(-rc));
+	if (pid_path && daemon_write_pidfile(pid_path) != 0)
+		log_warn("cannot write %s: %s", pid_path, strerror(errno));
+	loop_signal(loop, SIGHUP, hooks->on_reload, daemon);
+	loop_signal(loop, SIGTERM, hooks->on_stop, daemon);
+	loop_signal(loop, SIGINT, hooks->on_stop, daemon);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+void daemon_unserve(struct ctl_server *ctl, const char *pid_path)
+{
+	ctl_close(ctl);
+	if (pid_path)
+		unlink(pid_path);
 }

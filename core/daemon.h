@@ -1,16 +1,20 @@
 /*
  * daemon.h - what lvsd, checkd and vrrpd do alike as daemons: the pid
  * file, going to the background, running scripts as the configured user,
- * config diagnostics in the log, keepalived's exit codes for -t, and the
- * control-socket client mode (-c COMMAND).
+ * config diagnostics in the log, keepalived's exit codes for -t, the
+ * control-socket client mode (-c COMMAND), and the options, control socket,
+ * signals and pid file every daemon sets up the same way.
  */
 #ifndef LVSBOX_DAEMON_H
 #define LVSBOX_DAEMON_H
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <getopt.h>
 #include <sys/types.h>
 #include "conf.h"
+#include "ctl.h"
+#include "loop.h"
 
 /* keepalived 2.2.7's exit codes for a config test (-t). */
 #define EXIT_CONF_OK 0
@@ -36,6 +40,24 @@ void daemon_log_diags(const struct conf_tree *tree);
 int daemon_script_ids(int argc, char *const *argv, const char *default_user, const char *default_group,
 		      uid_t *uid, gid_t *gid);
 
+/*
+ * Run-time script security, keepalived's rules: argv0 (a path, or a bare
+ * name looked up in $PATH) must exist and be executable by run_as
+ * ((uid_t)-1: ourselves). When it would run as root (or is set-uid root),
+ * the file and every directory on its path, symbolic links resolved or not,
+ * must be owned by root and not writable by a non-root group or by others
+ * (a directory with the sticky bit, like /tmp, may be). Returns:
+ *   DAEMON_SCRIPT_OK
+ *   DAEMON_SCRIPT_UNSAFE    runnable but someone else could change it: the
+ *                           caller refuses it when enable_script_security is set
+ *   DAEMON_SCRIPT_UNUSABLE  missing or not executable: never run it
+ * why gets a one-line reason naming the file (empty when OK).
+ */
+#define DAEMON_SCRIPT_OK 0
+#define DAEMON_SCRIPT_UNSAFE 1
+#define DAEMON_SCRIPT_UNUSABLE 2
+int daemon_script_secure(const char *argv0, uid_t run_as, char *why, size_t n);
+
 /* What a config test (-t) looks at besides the parse (daemon_check_config). */
 #define DAEMON_TEST_CHECKERS 1u        /* every checker's options, as checkd reads them */
 #define DAEMON_TEST_VRRP_SCRIPTS 2u    /* vrrp_script and notify scripts need enable_script_security */
@@ -51,5 +73,73 @@ int daemon_check_config(const char *prog, const char *path, unsigned tests);
 
 /* -c COMMAND: sends it to the daemon's control socket, copies the answer to stdout. */
 int daemon_ctl_client(const char *prog, const char *sock_path, const char *command);
+
+/* ---- command line and start-up every daemon shares ---- */
+
+/* keepalived's own long options that every daemon takes alike, then the
+ * control-socket ones ours add; each opens a daemon's option table. */
+#define DAEMON_KEEPALIVED_LONG_OPTIONS \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "use-file", required_argument, NULL, 'f' }, \
+	{ "dont-fork", no_argument, NULL, 'n' }, \
+	{ "log-console", no_argument, NULL, 'l' }, \
+	{ "log-detail", no_argument, NULL, 'D' }, \
+	{ "config-test", no_argument, NULL, 't' }, \
+	{ "pid", required_argument, NULL, 'p' }
+#define DAEMON_CONTROL_LONG_OPTIONS \
+	{ "json", no_argument, NULL, 'J' }, \
+	{ "socket", required_argument, NULL, 'S' }, \
+	{ "status", no_argument, NULL, 's' }
+
+/* What those options set. */
+struct daemon_args {
+	const char *conf_path;      /* -f */
+	const char *sock_path;      /* -S */
+	const char *pid_path;       /* -p, NULL for none */
+	const char *client_cmd;     /* -s "status", --json "json": ask the running daemon */
+	bool foreground;            /* -n */
+	bool test;                  /* -t */
+	unsigned log_flags;         /* -l -D */
+};
+
+/* Applies one getopt_long result when it is one of the shared options
+ * (f n l D t p S s J); false leaves opt to the caller. */
+bool daemon_parse_opt(struct daemon_args *args, int opt, char *arg);
+
+/* An operand after the options: says so with the usage on stderr; exit code 2. */
+int daemon_bad_operand(const char *prog, const char *usage, const char *operand);
+
+/* -t checks the config (daemon_check_config with tests), -s/--json asks the
+ * running daemon (daemon_ctl_client): their exit code. -1 when neither was
+ * asked for and the daemon is to start. */
+int daemon_run_once(const char *prog, const struct daemon_args *args, unsigned tests);
+
+/* Control-socket requests: "status" gets table's answer, "json" json's,
+ * anything else an error line naming the two. */
+typedef void daemon_status_fn(void *daemon, struct ctl_buf *reply);
+void daemon_ctl_answer(const char *command, struct ctl_buf *reply, void *daemon,
+		       daemon_status_fn *table, daemon_status_fn *json);
+
+/* Leaves the terminal unless foreground (daemon_detach), then creates the
+ * event loop, which must be born in the process that runs it: a signalfd
+ * only wakes epoll in its creator. 0, or -1 with the failure logged. */
+int daemon_start_loop(struct loop *loop, bool foreground, bool keep_stdout);
+
+/* What a daemon's loop serves alike. */
+struct daemon_hooks {
+	ctl_handler_fn *on_command;     /* control-socket requests */
+	loop_signal_fn *on_reload;      /* SIGHUP */
+	loop_signal_fn *on_stop;        /* SIGTERM and SIGINT */
+};
+
+/* The control socket on sock_path (a failure is logged; the daemon runs on
+ * without it), the pid file when pid_path is set, the hooks' signals, and
+ * SIGPIPE ignored so that a control client hanging up cannot kill us.
+ * Every hook gets daemon as its argument. */
+void daemon_serve(struct loop *loop, struct ctl_server *ctl, const char *sock_path, const char *pid_path,
+		  const struct daemon_hooks *hooks, void *daemon);
+
+/* Undoes daemon_serve's socket and pid file once the loop has ended. */
+void daemon_unserve(struct ctl_server *ctl, const char *pid_path);
 
 #endif

@@ -23,3 +23,25 @@ die_suite() {
 	fail "$*"
 	exit 1
 }
+
+# run_scripts SECONDS FILTER SCRIPT...: runs each SCRIPT under bash, bounded
+# by SECONDS (TERM, so a hung scenario's EXIT trap still cleans up), and shows
+# its lines and time. A non-empty FILTER keeps only the scripts whose path
+# contains it. A script that exits non-zero without a "not ok" line of its
+# own died before it could say why, so it counts as one failure.
+run_scripts() {
+	local seconds=$1 filter=$2 t out rc start
+	shift 2
+	for t in "$@"; do
+		[ -n "$filter" ] && case "$t" in *"$filter"*) ;; *) continue ;; esac
+		echo "# $t"
+		start=$SECONDS
+		out=$(timeout -s TERM "$seconds" bash "$t" 2>&1)
+		rc=$?
+		echo "$out"
+		echo "#   ($((SECONDS - start)) s)"
+		if [ $rc -ne 0 ] && ! grep -q '^not ok' <<<"$out"; then
+			fail "$t exited $rc"
+		fi
+	done
+}

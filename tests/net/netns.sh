@@ -57,6 +57,13 @@ nb_require() {
 	nb_tools || die_suite "$1: cannot build tests/net helpers"
 }
 
+# nb_require_vrrpd WHAT: root and a built vrrpd, for tests that run vrrpd
+# alone (no $IMPL choice, no C helpers).
+nb_require_vrrpd() {
+	[ "$(id -u)" = 0 ] || die_suite "$1: needs root for network namespaces"
+	[ -x "$VRRPD" ] || die_suite "$1: $VRRPD not built (make)"
+}
+
 nb_add_ns() {
 	ip netns add "$NB_ID-$1" || return 1
 	NB_NAMES+=("$1")
@@ -202,6 +209,18 @@ nb_instance() {
 	echo "    }"
 	for line in "$@"; do echo "    $line"; done
 	echo "}"
+}
+
+# nb_vmac_pair VRID VIP: $NB_WORK/r1.conf (priority 150) and r2.conf (100),
+# one use_vmac instance VI_1 holding VIP/24. The routers answer the client
+# over eth0 with the VIP as source; without arp_announce 2 their ARP requests
+# from eth0 would teach the client eth0's MAC for the VIP. A VMAC setup
+# needs this on the parent interface.
+nb_vmac_pair() {
+	local r
+	nb_instance VI_1 "$1" 150 "$2/24" use_vmac >"$NB_WORK/r1.conf"
+	nb_instance VI_1 "$1" 100 "$2/24" use_vmac >"$NB_WORK/r2.conf"
+	for r in r1 r2; do nb_exec "$r" sysctl -qw net.ipv4.conf.eth0.arp_announce=2; done
 }
 
 # nb_kill NAME SIGNAL [TAG]: signal the daemon and, for keepalived, its VRRP child.

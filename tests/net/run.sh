@@ -9,16 +9,4 @@ cd "$(dirname "$0")/../.." || exit 2
 toolchain/deps.sh net || die_suite "net: cannot install its packages"
 [ -n "$NET_NO_BUILD" ] || make -s -j2 all >/dev/null || die_suite "net: make failed"
 shopt -s nullglob
-for t in tests/net/t_*.sh; do
-	[ -n "$NET_ONLY" ] && case "$t" in *"$NET_ONLY"*) ;; *) continue ;; esac
-	echo "# $t"
-	start=$SECONDS
-	# 120 s bounds a hung scenario; its EXIT trap still cleans up.
-	out=$(timeout -s TERM 120 bash "$t" 2>&1)
-	rc=$?
-	echo "$out"
-	echo "#   ($((SECONDS - start)) s)"
-	if [ $rc -ne 0 ] && ! grep -q '^not ok' <<<"$out"; then
-		fail "$t exited $rc"
-	fi
-done
+run_scripts 120 "$NET_ONLY" tests/net/t_*.sh

@@ -10,12 +10,7 @@ nb_setup 2 || die_suite "vmac: cannot build the namespace bed"
 VIP=$NB_NET.100
 NB_VERSION=3 NB_ADVERT=0.5
 VMAC=00:00:5e:00:01:33   # VRID 51
-nb_instance VI_1 51 150 "$VIP/24" use_vmac >"$NB_WORK/r1.conf"
-nb_instance VI_1 51 100 "$VIP/24" use_vmac >"$NB_WORK/r2.conf"
-# The routers answer the client over eth0 with the VIP as source; without
-# arp_announce 2 their ARP requests from eth0 would teach the client eth0's
-# MAC for the VIP. A VMAC setup needs this on the parent interface.
-for r in r1 r2; do nb_exec "$r" sysctl -qw net.ipv4.conf.eth0.arp_announce=2; done
+nb_vmac_pair 51 "$VIP"
 nb_daemon r1 "$IMPL" "$NB_WORK/r1.conf"
 nb_daemon r2 "$IMPL" "$NB_WORK/r2.conf"
 nb_check_holders "$IMPL: VMAC election: priority 150 holds the VIP" "$VIP" r1 6

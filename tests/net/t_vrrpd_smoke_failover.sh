@@ -7,8 +7,7 @@
 cd "$(dirname "$0")/../.." || exit 2
 . tests/lib.sh
 . tests/net/netns.sh
-[ "$(id -u)" = 0 ] || die_suite "vrrpd smoke: needs root for network namespaces"
-[ -x "$VRRPD" ] || die_suite "vrrpd smoke: $VRRPD not built (make)"
+nb_require_vrrpd "vrrpd smoke"
 nb_setup 2 || die_suite "vrrpd smoke: cannot build the namespace bed"
 
 VIP=$NB_NET.100
@@ -44,9 +43,8 @@ wait_holder() {
 	done
 	echo -1; return 1
 }
-json() { "$VRRPD" -S "$(nb_sock "$1")" --json 2>/dev/null; }
 field() { # field ROUTER KEY: first "KEY":value of the JSON
-	json "$1" | grep -o "\"$2\":[^,}]*" | head -1 | cut -d: -f2- | tr -d '"'
+	nb_json "$1" | grep -o "\"$2\":[^,}]*" | head -1 | cut -d: -f2- | tr -d '"'
 }
 
 nb_daemon r1 vrrpd "$NB_WORK/r1.conf"

@@ -8,8 +8,7 @@
 cd "$(dirname "$0")/../.." || exit 2
 . tests/lib.sh
 . tests/net/netns.sh
-[ "$(id -u)" = 0 ] || die_suite "vrrpd reload: needs root for network namespaces"
-[ -x "$VRRPD" ] || die_suite "vrrpd reload: $VRRPD not built (make)"
+nb_require_vrrpd "vrrpd reload"
 nb_setup 1 || die_suite "vrrpd reload: cannot build the namespace bed"
 
 chmod 755 "$NB_WORK"
@@ -40,10 +39,9 @@ EOF
 CONF=$NB_WORK/r1.conf
 { instance A 1 100 "$NB_NET.101"; instance B 2 100 "$NB_NET.102"; } >"$CONF"
 
-json() { "$VRRPD" -S "$(nb_sock r1)" --json 2>/dev/null; }
 # inst_field NAME KEY: KEY of instance NAME in the JSON
 inst_field() {
-	json | sed 's/},{"name"/}\n{"name"/g' | grep "^{\"name\":\"$1\"\|\"instances\":\[{\"name\":\"$1\"" |
+	nb_json r1 | sed 's/},{"name"/}\n{"name"/g' | grep "^{\"name\":\"$1\"\|\"instances\":\[{\"name\":\"$1\"" |
 		grep -o "\"$2\":[^,}]*" | head -1 | cut -d: -f2- | tr -d '"'
 }
 hup() { nb_kill r1 HUP; sleep "${1:-1.5}"; }
@@ -95,7 +93,7 @@ check_eq "broken config: A untouched" "$A_TRANS" "$(inst_field A transitions)"
 { instance A 1 100 "$NB_NET.101"; instance B 2 120 "$NB_NET.102"; } >"$CONF"
 hup
 if nb_wait_vip r1 "$NB_NET.103" 2 absent; then ok "removed C gave its VIP back"; else fail "removed C gave its VIP back"; fi
-if json | grep -q '"name":"C"'; then fail "C gone from the status"; else ok "C gone from the status"; fi
+if nb_json r1 | grep -q '"name":"C"'; then fail "C gone from the status"; else ok "C gone from the status"; fi
 kill "$MON" 2>/dev/null; wait "$MON" 2>/dev/null
 if grep -q "Deleted.*$NB_NET.101/" "$NB_WORK/monitor.log"; then fail "A's VIP never flapped across reloads"
 else ok "A's VIP never flapped across reloads"; fi

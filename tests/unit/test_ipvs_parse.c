@@ -19,6 +19,7 @@
 #include <string.h>
 #include "genl.h"
 #include "ipvs_parse.h"
+#include "ipvs_render.h"
 #include "unit.h"
 
 static char data[65536];
@@ -38,61 +39,6 @@ static size_t load(const char *name)
 	n = fread(data, 1, sizeof(data), f);
 	fclose(f);
 	return n;
-}
-
-/* ---- the same one-line rendering as tests/vm/ipvs_client.c's dump ---- */
-
-static const char *proto_name(int p)
-{
-	return p == IPPROTO_TCP ? "tcp" : p == IPPROTO_UDP ? "udp" : p == IPPROTO_SCTP ? "sctp" : "?";
-}
-
-static const char *fwd_name(uint32_t flags)
-{
-	switch (flags & IP_VS_CONN_F_FWD_MASK) {
-	case IP_VS_CONN_F_MASQ: return "masq";
-	case IP_VS_CONN_F_TUNNEL: return "tunnel";
-	case IP_VS_CONN_F_DROUTE: return "route";
-	default: return "?";
-	}
-}
-
-static void format_addr(char *out, size_t size, int af, const union ipvs_addr *a, int port)
-{
-	char text[INET6_ADDRSTRLEN];
-
-	inet_ntop(af, a, text, sizeof(text));
-	snprintf(out, size, af == AF_INET6 ? "[%s]:%d" : "%s:%d", text, port);
-}
-
-static void render_service(char *out, size_t size, const struct ipvs_service *s)
-{
-	char where[80], mask[INET_ADDRSTRLEN];
-
-	if (s->fwmark)
-		snprintf(where, sizeof(where), "fwmark %u", s->fwmark);
-	else {
-		char a[60];
-
-		format_addr(a, sizeof(a), s->af, &s->addr, s->port);
-		snprintf(where, sizeof(where), "%s %s", proto_name(s->protocol), a);
-	}
-	if (s->af == AF_INET)
-		inet_ntop(AF_INET, &s->netmask, mask, sizeof(mask));
-	else
-		snprintf(mask, sizeof(mask), "%u", s->netmask);
-	snprintf(out, size, "%s %s sched=%s flags=0x%x timeout=%u netmask=%s pe=%s",
-		 s->af == AF_INET6 ? "inet6" : "inet", where, s->sched_name, s->flags, s->timeout, mask, s->pe_name);
-}
-
-static void render_dest(char *out, size_t size, const struct ipvs_dest *d)
-{
-	char where[64];
-
-	format_addr(where, sizeof(where), d->af, &d->addr, d->port);
-	snprintf(out, size, "%s %s fwd=%s weight=%d thresholds=%u/%u tun=%u,%u,%u",
-		 d->af == AF_INET6 ? "inet6" : "inet", where, fwd_name(d->conn_flags), d->weight,
-		 d->u_threshold, d->l_threshold, d->tun_type, d->tun_port, d->tun_flags);
 }
 
 /* ---- walking a datagram ---- */
@@ -123,12 +69,12 @@ static int on_msg(const struct nlmsghdr *nlh, void *arg)
 	case SERVICES:
 		rc = ipvs_parse_service_msg(nlh, &s);
 		if (!rc)
-			render_service(w->lines[w->n], sizeof(w->lines[0]), &s);
+			ipvs_render_service(w->lines[w->n], sizeof(w->lines[0]), &s);
 		break;
 	case DESTS:
 		rc = ipvs_parse_dest_msg(nlh, w->svc_af, &d);
 		if (!rc)
-			render_dest(w->lines[w->n], sizeof(w->lines[0]), &d);
+			ipvs_render_dest(w->lines[w->n], sizeof(w->lines[0]), &d);
 		break;
 	case DAEMONS:
 		rc = ipvs_parse_daemon_msg(nlh, &w->daemons[w->n]);
@@ -209,6 +155,15 @@ static void test_services(void)
 	CHECK(rc == MNL_CB_ERROR && errno == ESRCH, "GET_SERVICE of a missing service: ESRCH (%d)", errno);
 }
 
+/* A dest dump: the decoder needs the family of the service it belongs to. */
+static void check_dests(const char *what, const char *name, uint16_t svc_af, const char *const *want, int nwant)
+{
+	struct walk w = { .kind = DESTS, .svc_af = svc_af };
+
+	walk(name, &w);
+	check_lines(what, &w, want, nwant);
+}
+
 static void test_dests(void)
 {
 	static const char *const masq[] = {
@@ -225,25 +180,10 @@ static void test_dests(void)
 	static const char *const v6[] = {
 		"inet6 [2001:db8:1::1]:80 fwd=masq weight=1 thresholds=0/0 tun=0,0,0",
 	};
-	struct walk w = { .kind = DESTS, .svc_af = AF_INET };
-
-	walk("dests-masq-0", &w);
-	check_lines("masq dests with thresholds", &w, masq, 2);
-	memset(&w, 0, sizeof(w));
-	w.kind = DESTS;
-	w.svc_af = AF_INET;
-	walk("dests-tunnel-0", &w);
-	check_lines("GUE and GRE tunnel dests", &w, tunnel, 2);
-	memset(&w, 0, sizeof(w));
-	w.kind = DESTS;
-	w.svc_af = AF_INET;
-	walk("dests-mixed-0", &w);
-	check_lines("IPv6 dest of an IPv4 service", &w, mixed, 1);
-	memset(&w, 0, sizeof(w));
-	w.kind = DESTS;
-	w.svc_af = AF_INET6;
-	walk("dests-v6-0", &w);
-	check_lines("IPv6 dest", &w, v6, 1);
+	check_dests("masq dests with thresholds", "dests-masq-0", AF_INET, masq, 2);
+	check_dests("GUE and GRE tunnel dests", "dests-tunnel-0", AF_INET, tunnel, 2);
+	check_dests("IPv6 dest of an IPv4 service", "dests-mixed-0", AF_INET, mixed, 1);
+	check_dests("IPv6 dest", "dests-v6-0", AF_INET6, v6, 1);
 }
 
 static void test_daemons(void)

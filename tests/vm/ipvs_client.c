@@ -26,28 +26,19 @@
 #include <unistd.h>
 #include "genl.h"
 #include "ipvs.h"
+#include "ipvs_render.h"
 #include "unit.h"
 
 static struct ipvs *h;
 
 /* ---- building requests ---- */
 
-static struct ipvs_service service(int af, int proto, const char *addr, int port, const char *sched)
+static void parse_addr(int af, const char *text, union ipvs_addr *out)
 {
-	struct ipvs_service s;
-
-	memset(&s, 0, sizeof(s));
-	s.af = (uint16_t)af;
-	s.protocol = (uint16_t)proto;
-	if (inet_pton(af, addr, &s.addr) != 1) {
-		fprintf(stderr, "bad address %s\n", addr);
+	if (inet_pton(af, text, out) != 1) {
+		fprintf(stderr, "bad address %s\n", text);
 		exit(2);
 	}
-	s.port = (uint16_t)port;
-	snprintf(s.sched_name, sizeof(s.sched_name), "%s", sched);
-	/* ipvsadm's defaults: one-address granularity when persistence is on */
-	s.netmask = af == AF_INET6 ? 128 : 0xffffffffU;
-	return s;
 }
 
 static struct ipvs_service fwmark_service(int af, uint32_t mark, const char *sched)
@@ -58,7 +49,18 @@ static struct ipvs_service fwmark_service(int af, uint32_t mark, const char *sch
 	s.af = (uint16_t)af;
 	s.fwmark = mark;
 	snprintf(s.sched_name, sizeof(s.sched_name), "%s", sched);
+	/* ipvsadm's defaults: one-address granularity when persistence is on */
 	s.netmask = af == AF_INET6 ? 128 : 0xffffffffU;
+	return s;
+}
+
+static struct ipvs_service service(int af, int proto, const char *addr, int port, const char *sched)
+{
+	struct ipvs_service s = fwmark_service(af, 0, sched);
+
+	s.protocol = (uint16_t)proto;
+	parse_addr(af, addr, &s.addr);
+	s.port = (uint16_t)port;
 	return s;
 }
 
@@ -74,10 +76,7 @@ static struct ipvs_dest dest(int af, const char *addr, int port, uint32_t fwd, i
 
 	memset(&d, 0, sizeof(d));
 	d.af = (uint16_t)af;
-	if (inet_pton(af, addr, &d.addr) != 1) {
-		fprintf(stderr, "bad address %s\n", addr);
-		exit(2);
-	}
+	parse_addr(af, addr, &d.addr);
 	d.port = (uint16_t)port;
 	d.conn_flags = fwd;
 	d.weight = weight;
@@ -171,79 +170,33 @@ static int cmd_apply(void)
 
 /* ---- dump ---- */
 
-static const char *proto_name(int p)
-{
-	switch (p) {
-	case IPPROTO_TCP: return "tcp";
-	case IPPROTO_UDP: return "udp";
-	case IPPROTO_SCTP: return "sctp";
-	default: return "?";
-	}
-}
-
-static const char *fwd_name(uint32_t flags)
-{
-	switch (flags & IP_VS_CONN_F_FWD_MASK) {
-	case IP_VS_CONN_F_MASQ: return "masq";
-	case IP_VS_CONN_F_LOCALNODE: return "local";
-	case IP_VS_CONN_F_TUNNEL: return "tunnel";
-	case IP_VS_CONN_F_DROUTE: return "route";
-	case IP_VS_CONN_F_BYPASS: return "bypass";
-	default: return "?";
-	}
-}
-
-static void format_addr(char *out, size_t size, int af, const union ipvs_addr *a, int port)
-{
-	char text[INET6_ADDRSTRLEN];
-
-	inet_ntop(af, a, text, sizeof(text));
-	snprintf(out, size, af == AF_INET6 ? "[%s]:%d" : "%s:%d", text, port);
-}
-
-static void service_key(char *out, size_t size, const struct ipvs_service *s)
-{
-	char where[64];
-
-	if (s->fwmark) {
-		snprintf(out, size, "%s fwmark %u", s->af == AF_INET6 ? "inet6" : "inet", s->fwmark);
-		return;
-	}
-	format_addr(where, sizeof(where), s->af, &s->addr, s->port);
-	snprintf(out, size, "%s %s %s", s->af == AF_INET6 ? "inet6" : "inet", proto_name(s->protocol), where);
-}
-
 static const struct ipvs_service *dumping;
 
 static int print_dest(const struct ipvs_dest *d, void *arg)
 {
-	char key[96], where[64];
+	char key[96], line[256];
 
 	(void)arg;
-	service_key(key, sizeof(key), dumping);
-	format_addr(where, sizeof(where), d->af, &d->addr, d->port);
-	printf("dest %s -> %s %s fwd=%s weight=%d thresholds=%u/%u tun=%u,%u,%u\n",
-	       key, d->af == AF_INET6 ? "inet6" : "inet", where, fwd_name(d->conn_flags),
-	       d->weight, d->u_threshold, d->l_threshold, d->tun_type, d->tun_port, d->tun_flags);
+	ipvs_render_service_key(key, sizeof(key), dumping);
+	ipvs_render_dest(line, sizeof(line), d);
+	printf("dest %s -> %s\n", key, line);
 	return 0;
 }
 
 static int print_service(const struct ipvs_service *s, void *arg)
 {
-	char key[96], mask[INET_ADDRSTRLEN];
+	char line[256];
 	int rc;
 
 	(void)arg;
-	service_key(key, sizeof(key), s);
-	if (s->af == AF_INET)
-		inet_ntop(AF_INET, &s->netmask, mask, sizeof(mask));
-	else
-		snprintf(mask, sizeof(mask), "%u", s->netmask);
-	printf("service %s sched=%s flags=0x%x timeout=%u netmask=%s pe=%s\n",
-	       key, s->sched_name, s->flags, s->timeout, mask, s->pe_name);
+	ipvs_render_service(line, sizeof(line), s);
+	printf("service %s\n", line);
 	dumping = s;
 	rc = ipvs_dump_dests(h, s, print_dest, NULL);
 	if (rc) {
+		char key[96];
+
+		ipvs_render_service_key(key, sizeof(key), s);
 		fprintf(stderr, "dump dests of %s: %s\n", key, strerror(-rc));
 		return rc;
 	}
@@ -609,16 +562,40 @@ static struct nlmsghdr *cap_request(char *buf, uint8_t cmd, uint16_t flags)
 	return genl_put_request(buf, cap_family, flags, ++cap_seq, cmd, IPVS_GENL_VERSION);
 }
 
-static void cap_service(struct nlmsghdr *nlh, const struct ipvs_service *s)
+/* A request about one TCP service, named the way ipvsadm names it. */
+static struct nlmsghdr *cap_service_request(char *buf, uint8_t cmd, uint16_t flags,
+					    int af, const char *addr, int port)
 {
+	struct ipvs_service s = service(af, IPPROTO_TCP, addr, port, "");
+	struct nlmsghdr *nlh = cap_request(buf, cmd, flags);
 	struct nlattr *nest = mnl_attr_nest_start(nlh, IPVS_CMD_ATTR_SERVICE);
 
-	mnl_attr_put_u16(nlh, IPVS_SVC_ATTR_AF, s->af);
-	mnl_attr_put_u16(nlh, IPVS_SVC_ATTR_PROTOCOL, s->protocol);
-	mnl_attr_put(nlh, IPVS_SVC_ATTR_ADDR, sizeof(s->addr), &s->addr);
-	mnl_attr_put_u16(nlh, IPVS_SVC_ATTR_PORT, htons(s->port));
+	mnl_attr_put_u16(nlh, IPVS_SVC_ATTR_AF, s.af);
+	mnl_attr_put_u16(nlh, IPVS_SVC_ATTR_PROTOCOL, s.protocol);
+	mnl_attr_put(nlh, IPVS_SVC_ATTR_ADDR, sizeof(s.addr), &s.addr);
+	mnl_attr_put_u16(nlh, IPVS_SVC_ATTR_PORT, htons(s.port));
 	mnl_attr_nest_end(nlh, nest);
+	return nlh;
 }
+
+/* The requests about one service, each saved under its name. */
+struct service_capture {
+	const char *name;
+	uint8_t cmd;
+	uint16_t flags;
+	int af;
+	const char *addr;
+	int port;
+};
+
+static const struct service_capture about_one[] = {
+	{ "dests-masq", IPVS_CMD_GET_DEST, NLM_F_DUMP, AF_INET, "10.0.0.1", 80 },
+	{ "dests-tunnel", IPVS_CMD_GET_DEST, NLM_F_DUMP, AF_INET, "10.0.0.4", 443 },
+	{ "dests-mixed", IPVS_CMD_GET_DEST, NLM_F_DUMP, AF_INET, "10.0.0.6", 80 },
+	{ "dests-v6", IPVS_CMD_GET_DEST, NLM_F_DUMP, AF_INET6, "2001:db8::1", 80 },
+	{ "service-one", IPVS_CMD_GET_SERVICE, NLM_F_ACK, AF_INET, "10.0.0.4", 443 },
+	{ "service-missing", IPVS_CMD_GET_SERVICE, NLM_F_ACK, AF_INET, "10.9.9.9", 1 },
+};
 
 /* daemons: the sync daemon dump only (the kernel refuses sync daemons while
  * the table has mixed-family dests, so it is captured on its own). */
@@ -626,7 +603,6 @@ static int cmd_capture(const char *dir, bool daemons)
 {
 	char buf[1024];
 	struct nlmsghdr *nlh;
-	struct ipvs_service s;
 	int rc = 0;
 
 	cap_nl = mnl_socket_open(NETLINK_GENERIC);
@@ -648,30 +624,11 @@ static int cmd_capture(const char *dir, bool daemons)
 	rc |= capture_one(dir, "info", cap_request(buf, IPVS_CMD_GET_INFO, NLM_F_ACK));
 	rc |= capture_one(dir, "config", cap_request(buf, IPVS_CMD_GET_CONFIG, NLM_F_ACK));
 	rc |= capture_one(dir, "services", cap_request(buf, IPVS_CMD_GET_SERVICE, NLM_F_DUMP));
-	s = service(AF_INET, IPPROTO_TCP, "10.0.0.1", 80, "");
-	nlh = cap_request(buf, IPVS_CMD_GET_DEST, NLM_F_DUMP);
-	cap_service(nlh, &s);
-	rc |= capture_one(dir, "dests-masq", nlh);
-	s = service(AF_INET, IPPROTO_TCP, "10.0.0.4", 443, "");
-	nlh = cap_request(buf, IPVS_CMD_GET_DEST, NLM_F_DUMP);
-	cap_service(nlh, &s);
-	rc |= capture_one(dir, "dests-tunnel", nlh);
-	s = service(AF_INET, IPPROTO_TCP, "10.0.0.6", 80, "");
-	nlh = cap_request(buf, IPVS_CMD_GET_DEST, NLM_F_DUMP);
-	cap_service(nlh, &s);
-	rc |= capture_one(dir, "dests-mixed", nlh);
-	s = service(AF_INET6, IPPROTO_TCP, "2001:db8::1", 80, "");
-	nlh = cap_request(buf, IPVS_CMD_GET_DEST, NLM_F_DUMP);
-	cap_service(nlh, &s);
-	rc |= capture_one(dir, "dests-v6", nlh);
-	s = service(AF_INET, IPPROTO_TCP, "10.0.0.4", 443, "");
-	nlh = cap_request(buf, IPVS_CMD_GET_SERVICE, NLM_F_ACK);
-	cap_service(nlh, &s);
-	rc |= capture_one(dir, "service-one", nlh);
-	s = service(AF_INET, IPPROTO_TCP, "10.9.9.9", 1, "");
-	nlh = cap_request(buf, IPVS_CMD_GET_SERVICE, NLM_F_ACK);
-	cap_service(nlh, &s);
-	rc |= capture_one(dir, "service-missing", nlh);
+	for (size_t i = 0; i < sizeof(about_one) / sizeof(about_one[0]); i++) {
+		const struct service_capture *c = &about_one[i];
+
+		rc |= capture_one(dir, c->name, cap_service_request(buf, c->cmd, c->flags, c->af, c->addr, c->port));
+	}
 	mnl_socket_close(cap_nl);
 	CHECK(rc == 0, "capture: raw replies saved in %s", dir);
 	return unit_exit();

@@ -115,15 +115,21 @@ start_lvsd() {
 	wait_for 10 test -S "$LVSD_SOCK"
 }
 
+# term_and_reap PID: SIGTERM, then wait (10 s at most) for PID to exit and
+# reap it; 1 if it is still running.
+term_and_reap() {
+	kill -TERM "$1" 2>/dev/null
+	wait_for 10 not_running "$1" || return 1
+	wait "$1" 2>/dev/null
+	return 0
+}
+not_running() { ! kill -0 "$1" 2>/dev/null; }
+
 # stop_lvsd: SIGTERM and wait (bounded) for it to exit; 1 if it did not.
 stop_lvsd() {
 	[ -n "$lvsd_pid" ] || return 0
-	kill -TERM "$lvsd_pid" 2>/dev/null
-	for _ in $(seq 50); do
-		kill -0 "$lvsd_pid" 2>/dev/null || { wait "$lvsd_pid" 2>/dev/null; lvsd_pid=; return 0; }
-		sleep 0.2
-	done
-	return 1
+	term_and_reap "$lvsd_pid" || return 1
+	lvsd_pid=
 }
 
 lvsd_json() { "$BIN/lvsd" -S "$LVSD_SOCK" --json; }
@@ -136,16 +142,13 @@ start_keepalived() {
 	ka_pid=$!
 }
 
+# stop_keepalived: as stop_lvsd, but one that does not stop is killed.
 stop_keepalived() {
+	local rc=0
 	[ -n "$ka_pid" ] || return 0
-	kill -TERM "$ka_pid" 2>/dev/null
-	for _ in $(seq 50); do
-		kill -0 "$ka_pid" 2>/dev/null || { wait "$ka_pid" 2>/dev/null; ka_pid=; return 0; }
-		sleep 0.2
-	done
-	kill -KILL "$ka_pid"
+	term_and_reap "$ka_pid" || { kill -KILL "$ka_pid"; rc=1; }
 	ka_pid=
-	return 1
+	return $rc
 }
 
 # show_log FILE: the last lines of a daemon's log as commentary.
