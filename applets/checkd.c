@@ -109,12 +109,27 @@ struct check {
 	bool tried, last_ok, queued;
 };
 
+/*
+ * A MISC_CHECK script as one build judged it (check_misc_vet), once however
+ * many real servers run it. Nodes never move: real servers point at the
+ * ones that were left out.
+ */
+struct script_verdict {
+	struct script_verdict *next;
+	uint32_t hash;
+	uid_t uid;
+	int verdict;                 /* CHECK_MISC_* */
+	char why[320];
+	char script[];
+};
+
 struct vserver;
 
 struct rserver {
 	struct vserver *vs;
 	union { struct check *one; struct check **many; } checks;
 	struct rs_notify *notify;    /* NULL when neither notify_up nor notify_down is set */
+	const struct script_verdict *disabled; /* its first MISC_CHECK left out, or NULL */
 	struct conf_ip addr;
 	unsigned port;
 	int nchecks;
@@ -144,6 +159,7 @@ struct model {
 	unsigned long queued;
 	uint64_t pace_interval_us;   /* between two attempt starts, at the fastest */
 	char *script_user, *script_group;
+	struct script_verdict *verdicts;
 };
 
 struct notify_child {
@@ -871,6 +887,34 @@ static void vs_name(char *buf, size_t size, const struct conf_virtual_server *v)
 	}
 }
 
+/* keepalived's verdict on a MISC_CHECK's script, judged and logged once a
+ * build (load and reload), never per run. NULL when out of memory. */
+static const struct script_verdict *misc_verdict(struct model *m, const struct check_misc *misc,
+						 bool script_security)
+{
+	const char *script = misc->argv[0];
+	uint32_t hash = fnv1a(script);
+	struct script_verdict *v;
+
+	for (v = m->verdicts; v; v = v->next)
+		if (v->hash == hash && v->uid == misc->uid && strcmp(v->script, script) == 0)
+			return v;
+	size_t len = strlen(script);
+	if (!(v = malloc(sizeof(*v) + len + 1)))
+		return NULL;
+	memcpy(v->script, script, len + 1);
+	v->hash = hash;
+	v->uid = misc->uid;
+	v->verdict = check_misc_vet(misc, script_security, v->why, sizeof(v->why));
+	v->next = m->verdicts;
+	m->verdicts = v;
+	if (v->verdict == CHECK_MISC_DROP)
+		log_err("MISC_CHECK %s disabled: %s", script, v->why);
+	else if (v->verdict == CHECK_MISC_RUN_UNSAFE)
+		log_warn("MISC_CHECK %s runs although %s; enable_script_security would refuse it", script, v->why);
+	return v;
+}
+
 /* The most attempts a second a check makes: when it keeps failing, retry
  * more of them a delay_before_retry apart, then a delay_loop. */
 static double attempts_per_second(const struct check_params *p)
@@ -936,6 +980,19 @@ static int build(struct checkd *d, struct model *m, const struct conf_keepalived
 					continue;
 				}
 				p.file = NULL;   /* points into the config, which goes */
+				if (p.misc) {
+					const struct script_verdict *sv =
+						misc_verdict(m, p.misc, conf->global.enable_script_security > 0);
+					if (!sv || sv->verdict == CHECK_MISC_DROP) {
+						check_params_free(&p);
+						if (!sv)
+							return -1;
+						/* as keepalived: the checker goes, the real server stays */
+						if (!rs->disabled)
+							rs->disabled = sv;
+						continue;
+					}
+				}
 				unsigned long before = m->nchecks;
 				struct check *c = check_get(d, m, &p, ncheckers);
 				if (c && m->nchecks > before)
@@ -981,6 +1038,11 @@ static void model_free(struct model *m)
 	free(m->hash);
 	free(m->script_user);
 	free(m->script_group);
+	while (m->verdicts) {
+		struct script_verdict *next = m->verdicts->next;
+		free(m->verdicts);
+		m->verdicts = next;
+	}
 	memset(m, 0, sizeof(*m));
 }
 
@@ -1012,8 +1074,9 @@ static void fmt_ago(char *buf, size_t size, const struct checkd *d, uint64_t at,
 		snprintf(buf, size, "%.1fs", (double)(now_ms(d) - at) / 1000.0);
 }
 
-static void status_table(struct checkd *d, struct ctl_buf *b)
+static void status_table(void *arg, struct ctl_buf *b)
 {
+	struct checkd *d = arg;
 	const struct model *m = &d->m;
 	char ago[24], name[64], target[64];
 
@@ -1030,9 +1093,14 @@ static void status_table(struct checkd *d, struct ctl_buf *b)
 					break;
 				}
 			}
+			if (strcmp(error, "-") == 0 && rs->disabled)
+				error = rs->disabled->why;
 			fmt_ago(ago, sizeof(ago), d, rs->changed_ms, rs->transitions > 0);
 			ctl_printf(b, "%-26s %-24s %-5s %6d %6u %9s  %s\n", m->vs[v].name, rs_name(rs, name, sizeof(name)),
 				   rs->up ? "up" : "down", rs->weight, rs->transitions, ago, error);
+			if (rs->disabled)
+				ctl_printf(b, "  %-10s %-22s disabled: %s\n", "MISC_CHECK", rs->disabled->script,
+					   rs->disabled->why);
 			for (int i = 0; i < rs->nchecks; i++) {
 				const struct check *c = rs_check(rs, i);
 				ctl_printf(b, "  %-10s %-22s %-5s attempts %u failures %u retry %u/%u latency %.3fms%s%s\n",
@@ -1072,8 +1140,9 @@ static void check_json(struct ctl_buf *b, const struct check *c)
 	ctl_puts(b, "}");
 }
 
-static void status_json(struct checkd *d, struct ctl_buf *b)
+static void status_json(void *arg, struct ctl_buf *b)
 {
+	struct checkd *d = arg;
 	const struct model *m = &d->m;
 	char name[64], addr[INET6_ADDRSTRLEN];
 
@@ -1106,7 +1175,15 @@ static void status_json(struct checkd *d, struct ctl_buf *b)
 					ctl_puts(b, ",");
 				check_json(b, rs_check(rs, i));
 			}
-			ctl_puts(b, "]}");
+			ctl_puts(b, "]");
+			if (rs->disabled) {
+				ctl_puts(b, ",\"disabled_checker\":{\"type\":\"MISC_CHECK\",\"target\":");
+				ctl_json_str(b, rs->disabled->script);
+				ctl_puts(b, ",\"error\":");
+				ctl_json_str(b, rs->disabled->why);
+				ctl_puts(b, "}");
+			}
+			ctl_puts(b, "}");
 		}
 		ctl_puts(b, "]}");
 	}
@@ -1115,14 +1192,7 @@ static void status_json(struct checkd *d, struct ctl_buf *b)
 
 static void on_ctl_request(const char *command, struct ctl_buf *reply, void *arg)
 {
-	struct checkd *d = arg;
-
-	if (strcmp(command, "status") == 0)
-		status_table(d, reply);
-	else if (strcmp(command, "json") == 0)
-		status_json(d, reply);
-	else
-		ctl_puts(reply, "error: commands are 'status' and 'json'\n");
+	daemon_ctl_answer(command, reply, arg, status_table, status_json);
 }
 
 /* ---- start, reload, stop ---- */
@@ -1534,15 +1604,7 @@ static int run_daemon(struct checkd *d, bool foreground)
 		release_conf(conf);
 		return EXIT_CONF_FATAL;
 	}
-	/* Before the loop exists: a signalfd only wakes epoll in the process
-	 * that created it, so the loop must be born in the daemon itself. */
-	if (!foreground && daemon_detach(true) != 0) {
-		log_err("cannot go to the background: %s", strerror(errno));
-		release_conf(conf);
-		return 1;
-	}
-	if (loop_init(&d->loop) != 0) {
-		log_err("cannot create the event loop: %s", strerror(errno));
+	if (daemon_start_loop(&d->loop, foreground, true) != 0) {
 		release_conf(conf);
 		return 1;
 	}
@@ -1574,15 +1636,8 @@ static int run_daemon(struct checkd *d, bool foreground)
 		loop_io_init(&d->events_io, d->events_fd, on_events_io, d);
 		loop_io_watch(&d->loop, &d->events_io, LOOP_READ);
 	}
-	rc = ctl_listen(&d->ctl, &d->loop, d->sock_path, on_ctl_request, d);
-	if (rc != 0)
-		log_warn("control socket %s: %s", d->sock_path, strerror(-rc));
-	if (d->pid_path && daemon_write_pidfile(d->pid_path) != 0)
-		log_warn("cannot write %s: %s", d->pid_path, strerror(errno));
-	loop_signal(&d->loop, SIGHUP, on_reload, d);
-	loop_signal(&d->loop, SIGTERM, on_stop, d);
-	loop_signal(&d->loop, SIGINT, on_stop, d);
-	signal(SIGPIPE, SIG_IGN);
+	static const struct daemon_hooks hooks = { on_ctl_request, on_reload, on_stop };
+	daemon_serve(&d->loop, &d->ctl, d->sock_path, d->pid_path, &hooks, d);
 	loop_timer_init(&d->stop_timer, on_stop_waited, d);
 
 	d->start_ms = loop_now_ms(&d->loop);
@@ -1592,9 +1647,7 @@ static int run_daemon(struct checkd *d, bool foreground)
 	rc = loop_run(&d->loop);
 	loop_timer_cancel(&d->loop, &d->stop_timer);
 	loop_timer_cancel(&d->loop, &d->pace_timer);
-	if (d->pid_path)
-		unlink(d->pid_path);
-	ctl_close(&d->ctl);
+	daemon_unserve(&d->ctl, d->pid_path);
 	log_notice("stopped");
 	return rc == 0 ? 0 : 1;
 }
@@ -1602,39 +1655,22 @@ static int run_daemon(struct checkd *d, bool foreground)
 int checkd_main(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
-		{ "json", no_argument, NULL, 'J' },
+		DAEMON_KEEPALIVED_LONG_OPTIONS,
+		DAEMON_CONTROL_LONG_OPTIONS,
 		{ "digest", required_argument, NULL, 'G' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "use-file", required_argument, NULL, 'f' },
-		{ "dont-fork", no_argument, NULL, 'n' },
-		{ "log-console", no_argument, NULL, 'l' },
-		{ "log-detail", no_argument, NULL, 'D' },
-		{ "config-test", no_argument, NULL, 't' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "socket", required_argument, NULL, 'S' },
-		{ "status", no_argument, NULL, 's' },
 		{ "events-fd", required_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct checkd *d;
-	const char *conf_path = CHECKD_DEFAULT_CONF, *sock_path = CHECKD_DEFAULT_SOCK, *pid_path = NULL;
-	const char *client_cmd = NULL, *digest_url = NULL, *vhost = NULL, *protocol = NULL;
-	bool foreground = false, test = false;
-	unsigned log_flags = 0;
+	struct daemon_args args = { .conf_path = CHECKD_DEFAULT_CONF, .sock_path = CHECKD_DEFAULT_SOCK };
+	const char *digest_url = NULL, *vhost = NULL, *protocol = NULL;
 	int events_fd = -1, opt;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "f:nlDtp:S:se:V:P:h", long_opts, NULL)) != -1) {
+		if (daemon_parse_opt(&args, opt, optarg))
+			continue;
 		switch (opt) {
-		case 'f': conf_path = optarg; break;
-		case 'n': foreground = true; break;
-		case 'l': log_flags |= LOGF_CONSOLE; break;
-		case 'D': log_flags |= LOGF_DETAIL; break;
-		case 't': test = true; break;
-		case 'p': pid_path = optarg; break;
-		case 'S': sock_path = optarg; break;
-		case 's': client_cmd = "status"; break;
-		case 'J': client_cmd = "json"; break;
 		case 'G': digest_url = optarg; break;
 		case 'V': vhost = optarg; break;
 		case 'P': protocol = optarg; break;
@@ -1652,27 +1688,23 @@ int checkd_main(int argc, char **argv)
 		default: fputs(checkd_usage, stderr); return 2;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "checkd: unexpected argument '%s'\n", argv[optind]);
-		fputs(checkd_usage, stderr);
-		return 2;
-	}
+	if (optind < argc)
+		return daemon_bad_operand("checkd", checkd_usage, argv[optind]);
 	if (digest_url)
 		return digest_main(digest_url, vhost, protocol);
-	if (test)
-		return daemon_check_config("checkd", conf_path, DAEMON_TEST_CHECKERS);
-	if (client_cmd)
-		return daemon_ctl_client("checkd", sock_path, client_cmd);
+	int rc = daemon_run_once("checkd", &args, DAEMON_TEST_CHECKERS);
+	if (rc >= 0)
+		return rc;
 
-	log_init("checkd", log_flags);
+	log_init("checkd", args.log_flags);
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return 1;
-	d->conf_path = conf_path;
-	d->sock_path = sock_path;
-	d->pid_path = pid_path;
+	d->conf_path = args.conf_path;
+	d->sock_path = args.sock_path;
+	d->pid_path = args.pid_path;
 	d->events_fd = events_fd;
-	int rc = run_daemon(d, foreground);
+	rc = run_daemon(d, args.foreground);
 	model_free(&d->m);
 	check_ctx_done(&d->ctx);
 	for (int i = 0; i < 4; i++)

@@ -154,6 +154,25 @@ int check_params_copy(struct check_params *dst, const struct check_params *src);
  */
 size_t check_params_key(const struct check_params *p, char *buf, size_t size);
 
+/*
+ * keepalived's load-time rule for a MISC_CHECK script (daemon_script_secure
+ * on its first word, as the user it runs as). A checker judged
+ * CHECK_MISC_DROP is left out, as keepalived removes it: the real server
+ * then counts as healthy unless its other checkers say otherwise.
+ *   CHECK_MISC_RUN
+ *   CHECK_MISC_RUN_UNSAFE  others could change it, but enable_script_security
+ *                          is off: keepalived warns and runs it
+ *   CHECK_MISC_DROP        missing or not executable, or unsafe under
+ *                          enable_script_security, or under it with no
+ *                          script user ((uid_t)-1: neither the checker's
+ *                          user nor global script_user is set)
+ * why names the file and the reason (empty for CHECK_MISC_RUN).
+ */
+#define CHECK_MISC_RUN 0
+#define CHECK_MISC_RUN_UNSAFE 1
+#define CHECK_MISC_DROP 2
+int check_misc_vet(const struct check_misc *m, bool script_security, char *why, size_t n);
+
 /* The global SSL { } block. Files are read by check_ctx_init. */
 struct check_ssl_conf {
 	const char *ca;                     /* PEM file: verify servers against it; NULL: no verification */

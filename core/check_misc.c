@@ -3,10 +3,13 @@
  * killed when it overruns misc_timeout. Exit 0 is up and 1 down; with
  * misc_dynamic, 2..255 are up too and carry a weight (the scheduler turns
  * misc_status into one). Without misc_dynamic any non-zero exit is down.
+ * Before any of that, check_misc_vet decides whether the script may run.
  */
 #include "check_int.h"
+#include "daemon.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -78,6 +81,34 @@ static void misc_cleanup(struct check_attempt *a)
 		if (ma->run->child.pid > 0)
 			kill(-ma->run->child.pid, SIGKILL);
 		ma->run = NULL;
+	}
+}
+
+int check_misc_vet(const struct check_misc *m, bool script_security, char *why, size_t n)
+{
+	char reason[300];
+
+	why[0] = '\0';
+	if (!m->argv || !m->argv[0]) {
+		snprintf(why, n, "no misc_path");
+		return CHECK_MISC_DROP;
+	}
+	/* keepalived's default script user under enable_script_security is
+	 * keepalived_script, never root: without one of its own (user, or
+	 * global script_user) the checker is removed. */
+	if (script_security && m->uid == (uid_t)-1) {
+		snprintf(why, n, "no script user: enable_script_security wants 'user' or global_defs script_user");
+		return CHECK_MISC_DROP;
+	}
+	switch (daemon_script_secure(m->argv[0], m->uid, reason, sizeof(reason))) {
+	case DAEMON_SCRIPT_OK:
+		return CHECK_MISC_RUN;
+	case DAEMON_SCRIPT_UNSAFE:
+		snprintf(why, n, "insecure: %s%s", reason, script_security ? " (enable_script_security)" : "");
+		return script_security ? CHECK_MISC_DROP : CHECK_MISC_RUN_UNSAFE;
+	default:
+		snprintf(why, n, "%s", reason);
+		return CHECK_MISC_DROP;
 	}
 }
 

@@ -848,6 +848,25 @@ static int rs_address(struct walk *w, const struct conf_node *n, struct conf_rea
 	return 0;
 }
 
+/* Only NAT rewrites the port: IPVS reaches a DR or TUN server on the
+ * virtual server's port (none under a fwmark), so lvsd installs it there and
+ * a different port on the line is worth a warning, as keepalived gives one.
+ * The line keeps its port: keepalived's checkers probe the port as written. */
+static void warn_rs_port(struct walk *w, const struct conf_virtual_server *vs, const struct conf_real_server *rs,
+			 const char *what)
+{
+	int kind = rs->lb_kind >= 0 ? rs->lb_kind : vs->lb_kind;
+	unsigned want = vs->kind == CONF_VS_FWMARK ? 0 : vs->port;
+	if (vs->kind == CONF_VS_GROUP || kind == CONF_LB_NAT || rs->port == 0 || rs->port == want)
+		return;
+	if (vs->kind == CONF_VS_FWMARK)
+		conf_diag(w->tree, 0, rs->file, rs->line, "%s port %u is ignored: a fwmark service's %s servers have none",
+			  what, rs->port, kind == CONF_LB_DR ? "DR" : "TUN");
+	else
+		conf_diag(w->tree, 0, rs->file, rs->line, "%s port %u is not the virtual server's %u: %s uses %u",
+			  what, rs->port, want, kind == CONF_LB_DR ? "DR" : "TUN", want);
+}
+
 static void real_server(struct walk *w, const struct conf_node *n, void *obj)
 {
 	struct conf_virtual_server *vs = obj;
@@ -1101,6 +1120,10 @@ static void load_virtual_server(struct walk *w, const struct conf_node *n)
 	walk_block(w, n, vs_kws, &vs, "virtual_server");
 	if (!vs.nreal_servers)
 		warn_at(w, n, "virtual_server has no real_server");
+	for (int i = 0; i < vs.nreal_servers; i++)
+		warn_rs_port(w, &vs, &vs.real_servers[i], "real_server");
+	if (vs.sorry_server)
+		warn_rs_port(w, &vs, vs.sorry_server, "sorry_server");
 	struct conf_virtual_server *slot = grow(w, &w->conf->virtual_servers, &w->conf->nvirtual_servers, sizeof(*slot));
 	if (slot) {
 		*slot = vs;

@@ -79,6 +79,7 @@ common="connect_timeout 1
 	echo "global_defs {"
 	echo "    router_id checkd_http"
 	echo "    enable_script_security"
+	echo "    script_user root     # scripts without a user of their own are refused without one"
 	echo "}"
 	for vs in 1 2 3 4 5 6 7 8 9; do
 		echo "virtual_server 10.77.0.10$vs 80 {"
