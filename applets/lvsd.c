@@ -453,14 +453,21 @@ static int family_of_fwmark(const struct conf_virtual_server *cv)
 	return cv->nreal_servers && cv->real_servers[0].addr.family == AF_INET6 ? AF_INET6 : AF_INET;
 }
 
-static void dest_from_conf(struct ipvs_dest *dst, const struct conf_virtual_server *cv,
-			   const struct conf_real_server *cr, int weight)
+/* Only NAT rewrites the port: a DR or TUN dest is reached on the service's
+ * own port (none for a fwmark service), whatever the real_server line says,
+ * as keepalived and ipvsadm install it. A NAT server without a port takes
+ * the service's. */
+static void dest_from_conf(struct ipvs_dest *dst, const struct ipvs_service *svc,
+			   const struct conf_virtual_server *cv, const struct conf_real_server *cr, int weight)
 {
 	memset(dst, 0, sizeof(*dst));
 	dst->af = (uint16_t)cr->addr.family;
 	memcpy(dst->addr.raw, cr->addr.addr, addr_len(cr->addr.family));
-	dst->port = (uint16_t)cr->port;
 	dst->conn_flags = fwd_of(cr->lb_kind >= 0 ? cr->lb_kind : cv->lb_kind);
+	if ((dst->conn_flags & IP_VS_CONN_F_FWD_MASK) != IP_VS_CONN_F_MASQ)
+		dst->port = svc->fwmark ? 0 : svc->port;
+	else
+		dst->port = cr->port ? (uint16_t)cr->port : svc->port;
 	dst->weight = weight;
 	dst->u_threshold = cr->uthreshold;
 	dst->l_threshold = cr->lthreshold;
@@ -596,13 +603,13 @@ static int vs_dests(const struct lvs *vs, struct want_svc *ws)
 			if (r < 0) {
 				if (!sorry)
 					continue;
-				dest_from_conf(&dst, cv, cv->sorry_server, cv->sorry_server->weight);
+				dest_from_conf(&dst, &ws->svc, cv, cv->sorry_server, cv->sorry_server->weight);
 			} else {
 				const struct lrs *rs = &vs->rs[r];
 				if (rs->up && !sorry)
-					dest_from_conf(&dst, cv, rs->conf, rs_weight(rs));
+					dest_from_conf(&dst, &ws->svc, cv, rs->conf, rs_weight(rs));
 				else if (!rs->up && rs_inhibit(vs, rs))
-					dest_from_conf(&dst, cv, rs->conf, 0);
+					dest_from_conf(&dst, &ws->svc, cv, rs->conf, 0);
 				else
 					continue;
 			}
