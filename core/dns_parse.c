@@ -153,12 +153,9 @@ static bool same_name(const char *a, const char *b)
 	return la == lb && strncasecmp(a, b, la) == 0;
 }
 
-int dns_parse_reply(const unsigned char *msg, size_t len, uint16_t id, const char *qname, uint16_t qtype,
-	struct dns_reply *out)
+/* msg holds at least DNS_HEADER_LEN bytes */
+static void read_header(const unsigned char *msg, struct dns_reply *out)
 {
-	memset(out, 0, sizeof(*out));
-	if (len < DNS_HEADER_LEN)
-		return reply_error(out, "DNS reply shorter than its header%s", "");
 	out->id = (uint16_t)get16(msg);
 	out->flags = (uint16_t)get16(msg + 2);
 	out->rcode = out->flags & 0xf;
@@ -166,6 +163,15 @@ int dns_parse_reply(const unsigned char *msg, size_t len, uint16_t id, const cha
 	out->ancount = get16(msg + 6);
 	out->nscount = get16(msg + 8);
 	out->arcount = get16(msg + 10);
+}
+
+int dns_parse_reply(const unsigned char *msg, size_t len, uint16_t id, const char *qname, uint16_t qtype,
+	struct dns_reply *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (len < DNS_HEADER_LEN)
+		return reply_error(out, "DNS reply shorter than its header%s", "");
+	read_header(msg, out);
 	if (out->id != id)
 		return reply_error(out, "DNS reply with another query's id%s", "");
 	if (!(out->flags & 0x8000))
@@ -215,13 +221,7 @@ enum dns_verdict dns_check_verdict(const unsigned char *msg, size_t len, uint16_
 		reply_error(out, "DNS reply shorter than its header%s", "");
 		return DNS_REPLY_NOISE;
 	}
-	out->id = (uint16_t)get16(msg);
-	out->flags = (uint16_t)get16(msg + 2);
-	out->rcode = out->flags & 0xf;
-	out->qdcount = get16(msg + 4);
-	out->ancount = get16(msg + 6);
-	out->nscount = get16(msg + 8);
-	out->arcount = get16(msg + 10);
+	read_header(msg, out);
 	if (out->id != id) {
 		reply_error(out, "DNS reply with another query's id%s", "");
 		return DNS_REPLY_NOISE;

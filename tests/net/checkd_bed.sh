@@ -70,10 +70,13 @@ ck_stop() {
 	return 1
 }
 
-ck_wait_event() {
-	local tries=$(($2 * 20))
+ck_wait_event() { ck_wait_grep -E "$@"; }
+# ck_wait_fixed TEXT SECONDS: until an event line holds TEXT (IPv6 brackets are no regex)
+ck_wait_fixed() { ck_wait_grep -F "$@"; }
+ck_wait_grep() {
+	local how=$1 tries=$(($3 * 20))
 	while [ "$tries" -gt 0 ]; do
-		grep -Eq -- "$1" "$CK_EVENTS" && return 0
+		grep -q "$how" -- "$2" "$CK_EVENTS" && return 0
 		sleep 0.05
 		tries=$((tries - 1))
 	done

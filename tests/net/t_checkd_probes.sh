@@ -146,17 +146,6 @@ for port in 53 5353 5354 7000 7001; do
 	done
 done
 
-# wait_fixed TEXT SECONDS: until an event line contains TEXT (IPv6 brackets are not a regex)
-wait_fixed() {
-	local tries=$(($2 * 20))
-	while [ "$tries" -gt 0 ]; do
-		grep -qF -- "$1" "$CK_EVENTS" && return 0
-		sleep 0.05
-		tries=$((tries - 1))
-	done
-	return 1
-}
-
 ck_start "$W/probes.conf"
 MAIN="udp/10.77.0.100:7000 $S:7000 UDP
 udp/10.77.0.101:53 $S:53 DNS
@@ -166,7 +155,7 @@ tcp/[fd00:77::100]:80 [$S6]:80 PING6"
 
 # 1. Healthy: alpha starts them down; each comes up at its first success.
 while read -r v r what; do
-	if wait_fixed " up $v $r weight=1 reason=" 4; then ok "$what: healthy server comes up (alpha)"; else
+	if ck_wait_fixed " up $v $r weight=1 reason=" 4; then ok "$what: healthy server comes up (alpha)"; else
 		fail "$what: healthy server comes up (alpha)"; ck_log_tail; fi
 	check_eq "$what: --json state up" up "$(ck_get "$v" "$r" state)"
 	check_eq "$what: --json last result ok" ok "$(ck_get "$v" "$r" checkers.0.last_result)"
@@ -175,17 +164,23 @@ check_cmd "SMTP: the server got our HELO with helo_name" grep -q "^HELO director
 
 # 2. Blocked: down after exactly retry + 1 = 3 failed attempts.
 block
+# count_at PREFIX STATE NTH: for each server of $MAIN, the nft counter
+# PREFIX_<type> read as its NTH STATE event appears, into seen[type]
+count_at() {
+	local i v r what
+	seen=()
+	for i in $(seq 1 160); do
+		while read -r v r what; do
+			[ -n "${seen[$what]:-}" ] && continue
+			[ "$(grep -v initial "$CK_EVENTS" | grep -cF " $2 $v $r ")" -ge "$3" ] || continue
+			seen[$what]=$(ck_count "$1_${what,,}")
+		done <<<"$MAIN"
+		[ "${#seen[@]}" = 5 ] && break
+		sleep 0.05
+	done
+}
 declare -A seen
-for i in $(seq 1 160); do
-	while read -r v r what; do
-		[ -n "${seen[$what]}" ] && continue
-		grep -v initial "$CK_EVENTS" | grep -qF " down $v $r " || continue
-		c=${what,,}; c=d_${c%[46]}; case $what in PING4) c=d_ping4 ;; PING6) c=d_ping6 ;; esac
-		seen[$what]=$(ck_count "$c")
-	done <<<"$MAIN"
-	[ "${#seen[@]}" = 5 ] && break
-	sleep 0.05
-done
+count_at d down 1
 while read -r v r what; do
 	check_eq "$what: down after exactly retry+1 = 3 failed attempts (counted by r1's drop rule)" 3 "${seen[$what]}"
 	line=$(grep -v initial "$CK_EVENTS" | grep -F " down $v $r " | head -n 1)
@@ -204,17 +199,7 @@ case "$out" in *"udp/10.77.0.101:53"*"$S:53"*down*"timed out"*) ok "checkd -s sh
 # 3. Unblocked: up at the first answer (r1 answered exactly once by then).
 for name in a_udp a_dns a_smtp a_ping4 a_ping6; do ck_reset "$name"; done
 unblock
-unset seen; declare -A seen
-for i in $(seq 1 160); do
-	while read -r v r what; do
-		[ -n "${seen[$what]}" ] && continue
-		[ "$(grep -v initial "$CK_EVENTS" | grep -cF " up $v $r ")" -ge 2 ] || continue
-		c=${what,,}; c=a_${c%[46]}; case $what in PING4) c=a_ping4 ;; PING6) c=a_ping6 ;; esac
-		seen[$what]=$(ck_count "$c")
-	done <<<"$MAIN"
-	[ "${#seen[@]}" = 5 ] && break
-	sleep 0.05
-done
+count_at a up 2
 while read -r v r what; do
 	check_eq "$what: back up at the first answered attempt" 1 "${seen[$what]}"
 	check_eq "$what: transitions (up, down, up)" 3 "$(ck_get "$v" "$r" transitions)"
