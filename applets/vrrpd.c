@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <ifaddrs.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -154,18 +155,21 @@ struct inst {
 
 	struct loop_timer garp_timer;
 	int garp_round;             /* 0 burst at takeover, 1 after the delay, 2.. refreshes */
-	/* global vrrp_garp_master_* unless the instance sets its own */
 	unsigned garp_delay_ms, garp_repeat, garp_refresh_ms, garp_refresh_repeat;
 	/* the frames of the current burst still to send, paced by
 	 * vrrp_garp_interval / vrrp_gna_interval per interface */
 	unsigned garp_left, garp_pos;
 	struct loop_timer garp_pace_timer;
+	/* rounds when a master hears a lower-priority advert, now and after the delay */
+	unsigned garp_lower_prio_delay_ms, garp_lower_prio_repeat;
+	struct loop_timer lower_prio_timer;
 
 	/* the config as vrrp_strict corrects it */
 	bool strict;
 	int auth_type;
 	bool want_master;
 	unsigned preempt_delay_ms;
+	bool lower_prio_advert;
 
 	unsigned long adverts_sent, adverts_received, master_changes, dropped;
 	unsigned long drops[VRRP_DROP_NREASONS];
@@ -406,6 +410,32 @@ static char **split_command(const char *line, const char *const *extra, int next
 	return argv;
 }
 
+/*
+ * The user of a script whose line and block name none: global script_user,
+ * else keepalived_script when that user exists, else ourselves (root). With
+ * enable_script_security and neither user, keepalived 2.2.7 drops the
+ * script instead (its manual says root); false says so.
+ */
+static bool script_user_default(const struct vrrpd *d, const struct conf_cmd *cmd, const char **user,
+				const char **group)
+{
+	const struct conf_global *g = &d->conf->global;
+
+	if (*user || cmd->argc >= 2)
+		return true;
+	if (g->script_user) {
+		*user = g->script_user;
+		*group = g->script_group;
+		return true;
+	}
+	if (getpwnam("keepalived_script")) {
+		*user = "keepalived_script";
+		*group = NULL;
+		return true;
+	}
+	return !g->enable_script_security;
+}
+
 static int spawn_command(struct vrrpd *d, const struct conf_cmd *cmd, const char *const *extra,
 			 int nextra, const char *script_user, const char *script_group,
 			 uint64_t timeout_ms, struct loop_child *child, loop_child_fn *done, void *arg)
@@ -419,12 +449,9 @@ static int spawn_command(struct vrrpd *d, const struct conf_cmd *cmd, const char
 
 	if (!cmd->argv || cmd->argc < 1)
 		return -1;
-	/* user from the line, else the vrrp_script's, else global script_user, else root. */
-	if (!script_user) {
-		script_user = d->conf->global.script_user;
-		script_group = d->conf->global.script_group;
-	}
-	if (daemon_script_ids(cmd->argc, cmd->argv, script_user, script_group, &uid, &gid) != 0)
+	/* user from the line, else the vrrp_script's, else the default */
+	if (!script_user_default(d, cmd, &script_user, &script_group) ||
+	    daemon_script_ids(cmd->argc, cmd->argv, script_user, script_group, &uid, &gid) != 0)
 		return -1;
 	if (needs_shell(cmd->argv[0])) {
 		ctl_puts(&line, cmd->argv[0]);
@@ -465,9 +492,10 @@ static bool script_allowed(struct vrrpd *d, const struct conf_cmd *cmd, const ch
 
 	if (!cmd->argv || cmd->argc < 1)
 		return false;
-	if (!user) {
-		user = d->conf->global.script_user;
-		group = d->conf->global.script_group;
+	if (!script_user_default(d, cmd, &user, &group)) {
+		log_err("%s disabled: no script user: enable_script_security, no script_user and no user "
+			"keepalived_script", what);
+		return false;
 	}
 	if (daemon_script_ids(cmd->argc, cmd->argv, user, group, &uid, &gid) != 0)
 		return false;
@@ -872,6 +900,29 @@ static void on_garp_due(struct loop *loop, struct loop_timer *timer)
 		loop_timer_arm(loop, &in->garp_timer, in->garp_refresh_ms);
 }
 
+static void on_lower_prio_due(struct loop *loop, struct loop_timer *timer)
+{
+	struct inst *in = timer->arg;
+
+	(void)loop;
+	inst_garp_send(in, in->garp_lower_prio_repeat);
+}
+
+/*
+ * keepalived's answer to a lower-priority master: garp_lower_prio_repeat
+ * rounds at once and again after garp_lower_prio_delay, so that hosts that
+ * followed the other master's GARPs come back. While a delayed round is
+ * pending another advert does not postpone it.
+ */
+static void inst_lower_prio_garp(struct inst *in)
+{
+	if (!in->garp_lower_prio_repeat)
+		return;
+	inst_garp_send(in, in->garp_lower_prio_repeat);
+	if (in->garp_lower_prio_delay_ms && !loop_timer_armed(&in->lower_prio_timer))
+		loop_timer_arm(&in->d->loop, &in->lower_prio_timer, in->garp_lower_prio_delay_ms);
+}
+
 static void inst_garp_start(struct inst *in)
 {
 	in->garp_round = 0;
@@ -928,6 +979,15 @@ static void inst_apply(struct inst *in, const struct vrrp_actions *acts)
 		case VRRP_ACT_TIMER_STOP:
 			if (a->arg >= 0 && a->arg < VRRP_NTIMERS)
 				loop_timer_cancel(loop, &in->timers[a->arg]);
+			break;
+		case VRRP_ACT_LOWER_PRIO:
+			log_info("(%s) advert with lower priority %d, ours %d%s", in->name, a->arg,
+				 in->fsm.priority, in->fsm.cfg.lower_prio_advert ? ", answered" : "");
+			inst_lower_prio_garp(in);
+			/* the other members of a sync group refresh their VIPs too */
+			for (int m = 0; in->group && m < in->group->nmembers; m++)
+				if (in->group->members[m] != in)
+					inst_lower_prio_garp(in->group->members[m]);
 			break;
 		default:
 			break;
@@ -1219,6 +1279,7 @@ static void inst_free(struct inst *in)
 		loop_timer_cancel(loop, &in->timers[i]);
 	loop_timer_cancel(loop, &in->garp_timer);
 	loop_timer_cancel(loop, &in->garp_pace_timer);
+	loop_timer_cancel(loop, &in->lower_prio_timer);
 	for (int i = 0; i < in->ntrackers; i++)
 		free(in->trackers[i].path);
 	free(in->trackers);
@@ -1297,13 +1358,26 @@ static void inst_apply_strict(struct inst *in, const struct conf_vrrp_instance *
 			c->file, c->line, c->name);
 }
 
-/* A global vrrp_garp_master_* value, unless the instance sets its own. */
-static unsigned garp_setting(const struct conf_keepalived *conf, const struct conf_vrrp_instance *c,
-			     const char *keyword, unsigned own, unsigned global)
+/* vrrp_strict: no lower-priority GARPs and no answering advert; only
+ * what the instance asked for itself is an error, as in keepalived. */
+static void inst_strict_lower_prio(struct inst *in, const struct conf_keepalived *conf,
+				   const struct conf_vrrp_instance *c)
 {
+	static const char *const keywords[] = { "garp_lower_prio_repeat", "garp_lower_prio_delay",
+						 "lower_prio_no_advert" };
 	const struct conf_node *n = top_block(conf, "vrrp_instance", c->name);
 
-	return n && conf_child(n, keyword) ? own : global;
+	for (size_t i = 0; n && i < sizeof(keywords) / sizeof(keywords[0]); i++) {
+		const struct conf_node *k = conf_child(n, keywords[i]);
+		bool conflicts = i < 2 ? (i == 0 ? c->garp_lower_prio_repeat : c->garp_lower_prio_delay_ms) != 0
+				       : !c->lower_prio_no_advert;
+		if (k && conflicts)
+			log_err("%s:%d: (%s) vrrp_strict: %s is not allowed, ignored", k->file, k->line,
+				c->name, keywords[i]);
+	}
+	in->garp_lower_prio_repeat = 0;
+	in->garp_lower_prio_delay_ms = 0;
+	in->lower_prio_advert = false;
 }
 
 static struct inst *inst_create(struct vrrpd *d, const struct conf_vrrp_instance *c)
@@ -1349,15 +1423,15 @@ static struct inst *inst_create(struct vrrpd *d, const struct conf_vrrp_instance
 	in->preempt_delay_ms = c->preempt_delay_ms;
 	if (in->strict)
 		inst_apply_strict(in, c);
-	const struct conf_global *g = &d->conf->global;
-	in->garp_delay_ms = garp_setting(d->conf, c, "garp_master_delay", c->garp_master_delay_ms,
-					 g->vrrp_garp_master_delay_ms);
-	in->garp_repeat = garp_setting(d->conf, c, "garp_master_repeat", c->garp_master_repeat,
-				       g->vrrp_garp_master_repeat);
-	in->garp_refresh_ms = garp_setting(d->conf, c, "garp_master_refresh", c->garp_master_refresh_ms,
-					   g->vrrp_garp_master_refresh_ms);
-	in->garp_refresh_repeat = garp_setting(d->conf, c, "garp_master_refresh_repeat",
-					       c->garp_master_refresh_repeat, g->vrrp_garp_master_refresh_repeat);
+	in->garp_delay_ms = c->garp_master_delay_ms;
+	in->garp_repeat = c->garp_master_repeat;
+	in->garp_refresh_ms = c->garp_master_refresh_ms;
+	in->garp_refresh_repeat = c->garp_master_refresh_repeat;
+	in->garp_lower_prio_delay_ms = c->garp_lower_prio_delay_ms;
+	in->garp_lower_prio_repeat = c->garp_lower_prio_repeat;
+	in->lower_prio_advert = !c->lower_prio_no_advert;
+	if (in->strict)
+		inst_strict_lower_prio(in, d->conf, c);
 	for (int i = 0; i < c->vips.n; i++)
 		if (add_vip(in, &c->vips.v[i], false) != 0)
 			goto fail;
@@ -1395,6 +1469,7 @@ static struct inst *inst_create(struct vrrpd *d, const struct conf_vrrp_instance
 		loop_timer_init(&in->timers[i], on_inst_timer, in);
 	loop_timer_init(&in->garp_timer, on_garp_due, in);
 	loop_timer_init(&in->garp_pace_timer, on_garp_pace, in);
+	loop_timer_init(&in->lower_prio_timer, on_lower_prio_due, in);
 	return in;
 fail:
 	inst_free(in);
@@ -1451,26 +1526,52 @@ static void vmac_arp_setup(struct inst *in)
  * master's next advert. Down, it sends nothing, and the master's adverts,
  * whose source is that same MAC, reach the parent like any other frame.
  */
+/*
+ * An IPv6 VMAC's one link-local address is the instance's source address
+ * (the parent's link-local, or unicast_src_ip / mcast_src_ip), as keepalived
+ * gives it: never one derived from the shared virtual MAC, which the
+ * backup's VMAC would carry too. Link down flushes it, so every link up
+ * adds it again.
+ */
+static void vmac_link_local(struct inst *in)
+{
+	struct rtnl_addr a = { .family = AF_INET6, .prefix = 64, .ifindex = in->vmac_ifindex };
+
+	if (in->family != AF_INET6 || !in->have_primary)
+		return;
+	memcpy(a.addr, in->primary, 16);
+	int rc = rtnl_addr_add(&in->d->rtnl, &a);
+	if (rc != 0 && rc != -EEXIST)
+		log_err("(%s) cannot give %s its link-local address: %s", in->name, in->vmac_name, strerror(-rc));
+}
+
 static void vmac_set_up(struct inst *in, bool up)
 {
 	if (!in->vmac_ifindex || in->vmac_up == up)
 		return;
 	int rc = rtnl_link_set_up(&in->d->rtnl, in->vmac_ifindex, up);
-	if (rc == 0)
+	if (rc == 0) {
 		in->vmac_up = up;
-	else
+		if (up)
+			vmac_link_local(in);
+	} else
 		log_err("(%s) cannot set %s %s: %s", in->name, in->vmac_name, up ? "up" : "down",
 			strerror(-rc));
 }
 
 /* Before its first link up: no IPv6 on an IPv4 VMAC (keepalived does the
- * same), so it never has a link-local address to solicit routers from. */
+ * same), so it never has a link-local address to solicit routers from; an
+ * IPv6 VMAC gets no address from its MAC (see vmac_link_local). */
 static void vmac_prepare(struct inst *in)
 {
 	in->vmac_up = true;     /* unknown when it was there before us: force it down */
 	vmac_set_up(in, false);
-	if (in->family == AF_INET && access("/proc/sys/net/ipv6", F_OK) == 0)
+	if (access("/proc/sys/net/ipv6", F_OK) != 0)
+		return;
+	if (in->family == AF_INET)
 		net_conf_set("ipv6", in->vmac_name, "disable_ipv6", 1);
+	else
+		net_conf_set("ipv6", in->vmac_name, "addr_gen_mode", 1);   /* IN6_ADDR_GEN_MODE_NONE */
 }
 
 /* Gives the parent its ARP settings back once no other VMAC sits on it. */
@@ -1493,13 +1594,16 @@ static void vmac_arp_restore(struct inst *in)
 	in->parent_arp_ignore = -1;
 }
 
-static void inst_start(struct inst *in)
+/*
+ * The instance's interface exists (at start, or it appeared later): its
+ * VMAC, the interface adverts leave from, the VRRP group joined on both.
+ */
+static void inst_attach(struct inst *in)
 {
 	struct vrrpd *d = in->d;
 	const struct conf_vrrp_instance *c = in->conf;
 
-	inst_read_link(in);
-	if (c->use_vmac && in->ifindex) {
+	if (c->use_vmac && in->ifindex && !in->vmac_ifindex) {
 		unsigned char mac[6];
 		rtnl_vmac_addr(mac, in->family, c->vrid);
 		snprintf(in->vmac_name, sizeof(in->vmac_name), "%s",
@@ -1531,6 +1635,23 @@ static void inst_start(struct inst *in)
 		if (rc != 0)
 			log_err("(%s) cannot join the VRRP group on %s: %s", in->name, in->ifname, strerror(-rc));
 	}
+}
+
+/* The interface went away: so did the macvlan on it, and its settings. */
+static void inst_detach(struct inst *in)
+{
+	in->vmac_ifindex = 0;
+	in->vmac_created = false;
+	in->vmac_up = false;
+	in->parent_arp_ignore = in->parent_arp_filter = -1;
+}
+
+static void inst_start(struct inst *in)
+{
+	const struct conf_vrrp_instance *c = in->conf;
+
+	inst_read_link(in);
+	inst_attach(in);
 	inst_resolve_primary(in);
 	if (!in->have_primary)
 		log_warn("(%s) %s has no %s address to send adverts from", in->name, in->ifname,
@@ -1543,6 +1664,7 @@ static void inst_start(struct inst *in)
 		.want_master = in->want_master,
 		.nopreempt = c->nopreempt,
 		.preempt_delay_ms = in->preempt_delay_ms,
+		.lower_prio_advert = in->lower_prio_advert,
 		.family = in->family,
 	};
 	memcpy(fc.primary_ip, in->primary, addr_len(in->family));
@@ -1708,14 +1830,13 @@ static void on_link(const struct rtnl_link *link, void *arg)
 			}
 			if (!in->vmac_ifindex && link->has_mac)
 				memcpy(in->mac, link->mac, 6);
+			if (was_known && !in->ifindex)
+				inst_detach(in);
 			if (!was_known && in->ifindex) {
-				/* Appeared after start: join its group, find our address. */
-				if (!in->unicast) {
-					int fd = in->family == AF_INET ? d->sock4 : d->sock6;
-					if (fd >= 0)
-						vrrp_sock_join(fd, in->family, in->ifindex);
-				}
-				in->send_ifindex = in->ifindex;
+				/* Appeared after start: its VMAC, its group; our address below. */
+				inst_attach(in);
+				if (in->vmac_ifindex && in->fsm.state == VRRP_STATE_MASTER)
+					vmac_set_up(in, true);
 			}
 			if (up && !in->have_primary) {
 				inst_resolve_primary(in);

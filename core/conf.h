@@ -118,6 +118,12 @@ struct conf_global {
 	unsigned vrrp_garp_master_repeat;   /* default 5 */
 	unsigned vrrp_garp_master_refresh_ms;
 	unsigned vrrp_garp_master_refresh_repeat;
+	/* a master hearing a lower-priority advert: GARP rounds now and after
+	 * the delay; default vrrp_garp_master_repeat / _delay */
+	unsigned vrrp_garp_lower_prio_delay_ms;
+	unsigned vrrp_garp_lower_prio_repeat;
+	int vrrp_lower_prio_no_advert;      /* else that master answers with an advert */
+	int vrrp_min_garp;                  /* built-in GARP defaults become 1 GARP, no delay */
 	unsigned vrrp_garp_interval_ms;
 	unsigned vrrp_gna_interval_ms;
 	struct conf_ip vrrp_mcast_group4, vrrp_mcast_group6;
@@ -169,6 +175,9 @@ struct conf_vrrp_instance {
 	struct conf_cmd notify, notify_master, notify_backup, notify_fault, notify_stop;
 	unsigned garp_master_delay_ms, garp_master_repeat;
 	unsigned garp_master_refresh_ms, garp_master_refresh_repeat;
+	/* default: the global vrrp_* value, wherever global_defs sits */
+	unsigned garp_lower_prio_delay_ms, garp_lower_prio_repeat;
+	int lower_prio_no_advert;
 	int use_vmac;
 	const char *vmac_name;              /* use_vmac NAME, NULL for the default */
 	int smtp_alert;

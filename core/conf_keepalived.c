@@ -48,6 +48,9 @@ struct kw {
 };
 
 #define NO_STORE ((size_t)-1)
+#define UNSET ((unsigned)-1)        /* a default that waits for other keywords */
+#define GARP_MASTER_DELAY_MS 5000   /* keepalived's built-in vrrp_garp_master_delay */
+#define GARP_MASTER_REPEAT 5
 #define END_KW { NULL, 0, 0, 0, 0, NULL, NULL, NULL }
 
 struct walk {
@@ -352,6 +355,17 @@ static void smtp_server(struct walk *w, const struct conf_node *n, void *obj)
 	g->smtp_port = (unsigned)port;
 }
 
+static void global_script_user(struct walk *w, const struct conf_node *n, void *obj)
+{
+	struct conf_global *g = obj;
+	if (n->nargs < 1 || n->nargs > 2 || n->has_block) {
+		error_at(w, n, "'script_user' expects USER [GROUP]");
+		return;
+	}
+	g->script_user = n->args[0];
+	g->script_group = n->nargs == 2 ? n->args[1] : NULL;
+}
+
 #define G(f) offsetof(struct conf_global, f)
 static const struct kw global_kws[] = {
 	{ "router_id", KW_STR, G(router_id), 0, 0, NULL, NULL, NULL },
@@ -363,7 +377,7 @@ static const struct kw global_kws[] = {
 	{ "smtp_alert", KW_FLAG, G(smtp_alert), 0, 0, NULL, NULL, NULL },
 	{ "smtp_alert_vrrp", KW_FLAG, G(smtp_alert_vrrp), 0, 0, NULL, NULL, NULL },
 	{ "smtp_alert_checker", KW_FLAG, G(smtp_alert_checker), 0, 0, NULL, NULL, NULL },
-	{ "script_user", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "script_user", KW_CUSTOM, 0, 0, 0, NULL, global_script_user, NULL },
 	{ "enable_script_security", KW_FLAG, G(enable_script_security), 0, 0, NULL, NULL, NULL },
 	{ "vrrp_version", KW_UINT, G(vrrp_version), 2, 3, NULL, NULL, NULL },
 	{ "vrrp_strict", KW_FLAG, G(vrrp_strict), 0, 0, NULL, NULL, NULL },
@@ -377,8 +391,10 @@ static const struct kw global_kws[] = {
 	{ "vrrp_mcast_group6", KW_IP, G(vrrp_mcast_group6), 0, 0, NULL, NULL, NULL },
 	{ "lvs_id", KW_STR, G(lvs_id), 0, 0, NULL, NULL, NULL },
 	{ "default_interface", KW_STR, G(default_interface), 0, 0, NULL, NULL, NULL },
-	{ "vrrp_garp_lower_prio_delay", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "vrrp_garp_lower_prio_repeat", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "vrrp_garp_lower_prio_delay", KW_TIMER, G(vrrp_garp_lower_prio_delay_ms), 0, 255000, NULL, NULL, NULL },
+	{ "vrrp_garp_lower_prio_repeat", KW_UINT, G(vrrp_garp_lower_prio_repeat), 0, 255, NULL, NULL, NULL },
+	{ "vrrp_min_garp", KW_FLAG, G(vrrp_min_garp), 0, 0, NULL, NULL, NULL },
+	{ "vrrp_lower_prio_no_advert", KW_FLAG, G(vrrp_lower_prio_no_advert), 0, 0, NULL, NULL, NULL },
 	{ "vrrp_skip_check_adv_addr", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
 	{ "vrrp_check_unicast_src", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
 	{ "vrrp_iptables", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
@@ -584,9 +600,9 @@ static const struct kw instance_kws[] = {
 	{ "no_accept", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
 	{ "strict_mode", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
 	{ "vmac_xmit_base", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "garp_lower_prio_delay", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "garp_lower_prio_repeat", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "lower_prio_no_advert", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "garp_lower_prio_delay", KW_TIMER, V(garp_lower_prio_delay_ms), 0, 255000, NULL, NULL, NULL },
+	{ "garp_lower_prio_repeat", KW_UINT, V(garp_lower_prio_repeat), 0, 255, NULL, NULL, NULL },
+	{ "lower_prio_no_advert", KW_FLAG, V(lower_prio_no_advert), 0, 0, NULL, NULL, NULL },
 	{ "higher_prio_send_advert", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
 	{ "skip_check_adv_addr", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
 	{ "debug", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
@@ -1016,13 +1032,29 @@ static void load_instance(struct walk *w, const struct conf_node *n)
 	vi->name = n->args[0];
 	vi->priority = 100;
 	vi->advert_int_ms = 1000;
-	vi->garp_master_delay_ms = 5000;
-	vi->garp_master_repeat = 5;
+	/* global_defs is loaded before any instance, so its values are the
+	 * defaults even when the block comes later in the file */
+	const struct conf_global *g = &c->global;
+	vi->garp_master_delay_ms = g->vrrp_garp_master_delay_ms;
+	vi->garp_master_repeat = g->vrrp_garp_master_repeat;
+	vi->garp_master_refresh_ms = g->vrrp_garp_master_refresh_ms;
+	vi->garp_master_refresh_repeat = g->vrrp_garp_master_refresh_repeat;
+	vi->garp_lower_prio_delay_ms = g->vrrp_garp_lower_prio_delay_ms;
+	vi->garp_lower_prio_repeat = g->vrrp_garp_lower_prio_repeat;
+	vi->lower_prio_no_advert = g->vrrp_lower_prio_no_advert;
 	vi->file = n->file;
 	vi->line = n->line;
 	walk_block(w, n, instance_kws, vi, "vrrp_instance");
 	if (!vi->vrid)
 		error_at(w, n, "vrrp_instance %s: virtual_router_id is not set", vi->name);
+	/* A warning for keepalived -t too (exit 5), though vrrp_strict keeps
+	 * its VRRP process from starting */
+	if (!vi->vips.n) {
+		const struct conf_node *mode = conf_child(n, "strict_mode");
+		int strict = mode ? mode->nargs == 0 || parse_bool(mode->args[0]) == 1 : c->global.vrrp_strict;
+		warn_at(w, n, "vrrp_instance %s: no virtual_ipaddress%s", vi->name,
+			strict ? "; vrrp_strict needs one, the instance cannot run" : "");
+	}
 	unsigned version = vi->version ? vi->version : c->global.vrrp_version;
 	const struct conf_node *adv = conf_child(n, "advert_int");
 	if (version == 2 && vi->advert_int_ms % 1000 && adv) {
@@ -1182,6 +1214,26 @@ static void check_references(struct walk *w)
 	}
 }
 
+/*
+ * Global defaults that depend on other global keywords, as keepalived 2.2.7
+ * settles them: vrrp_min_garp turns the built-in GARP defaults (not values
+ * set on purpose) into one GARP with no delay; the lower-priority GARPs
+ * follow the master ones unless set.
+ */
+static void finish_global(struct conf_global *g)
+{
+	if (g->vrrp_min_garp) {
+		if (g->vrrp_garp_master_repeat == GARP_MASTER_REPEAT)
+			g->vrrp_garp_master_repeat = 1;
+		if (g->vrrp_garp_master_delay_ms == GARP_MASTER_DELAY_MS)
+			g->vrrp_garp_master_delay_ms = 0;
+	}
+	if (g->vrrp_garp_lower_prio_repeat == UNSET)
+		g->vrrp_garp_lower_prio_repeat = g->vrrp_garp_master_repeat;
+	if (g->vrrp_garp_lower_prio_delay_ms == UNSET)
+		g->vrrp_garp_lower_prio_delay_ms = g->vrrp_garp_master_delay_ms;
+}
+
 struct conf_keepalived *conf_keepalived_load(struct conf_tree *tree)
 {
 	struct conf_keepalived *c = calloc(1, sizeof(*c));
@@ -1193,8 +1245,10 @@ struct conf_keepalived *conf_keepalived_load(struct conf_tree *tree)
 	c->global.smtp_port = 25;
 	c->global.smtp_connect_timeout_ms = 30000;
 	c->global.vrrp_version = 2;
-	c->global.vrrp_garp_master_delay_ms = 5000;
-	c->global.vrrp_garp_master_repeat = 5;
+	c->global.vrrp_garp_master_delay_ms = GARP_MASTER_DELAY_MS;
+	c->global.vrrp_garp_master_repeat = GARP_MASTER_REPEAT;
+	c->global.vrrp_garp_lower_prio_delay_ms = UNSET;
+	c->global.vrrp_garp_lower_prio_repeat = UNSET;
 	if (tree->nerrors)
 		return c;
 
@@ -1203,6 +1257,7 @@ struct conf_keepalived *conf_keepalived_load(struct conf_tree *tree)
 	for (const struct conf_node *n = tree->root.child; n; n = n->next)
 		if (strcmp(n->keyword, "global_defs") == 0)
 			load_global(&w, n);
+	finish_global(&c->global);
 	for (const struct conf_node *n = tree->root.child; n && !w.oom; n = n->next) {
 		const char *k = n->keyword;
 		if (strcmp(k, "global_defs") == 0)

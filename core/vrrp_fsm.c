@@ -42,6 +42,7 @@ const char *const vrrp_action_names[VRRP_NACTIONS] = {
 	[VRRP_ACT_NOTIFY] = "notify",
 	[VRRP_ACT_TIMER_ARM] = "timer_arm",
 	[VRRP_ACT_TIMER_STOP] = "timer_stop",
+	[VRRP_ACT_LOWER_PRIO] = "lower_prio",
 };
 
 #define PRIORITY_OWNER 255
@@ -276,8 +277,14 @@ static void master_advert(struct step *s)
 		arm(s, VRRP_TIMER_ADVER, f->cfg.adver_int_cs * 10u);
 		return;
 	}
-	if (!vrrp_advert_wins(ev->priority, ev->src, f->priority, f->cfg.primary_ip, f->cfg.family))
+	if (!vrrp_advert_wins(ev->priority, ev->src, f->priority, f->cfg.primary_ip, f->cfg.family)) {
+		/* Two masters: the other one lost touch with us. Our advert makes
+		 * it step down at once (keepalived's default, not the RFC's). */
+		if (f->cfg.lower_prio_advert)
+			send_advert(s, f->priority);
+		emit(s, VRRP_ACT_LOWER_PRIO, ev->priority, 0);
 		return;
+	}
 	if (f->cfg.version == 3)
 		f->master_adver_int_cs = ev->adver_int_cs;
 	remember_master(f, ev->src, ev->priority);

@@ -65,6 +65,8 @@ enum vrrp_action_kind {
 	VRRP_ACT_NOTIFY,            /* arg: the state entered (enum vrrp_state) */
 	VRRP_ACT_TIMER_ARM,         /* arg: enum vrrp_timer, due at at_ms */
 	VRRP_ACT_TIMER_STOP,        /* arg: enum vrrp_timer */
+	VRRP_ACT_LOWER_PRIO,        /* a master heard a lower-priority advert, arg: its priority
+				     * (keepalived's garp_lower_prio_* GARPs are the daemon's) */
 	VRRP_NACTIONS
 };
 extern const char *const vrrp_action_names[VRRP_NACTIONS];
@@ -88,6 +90,7 @@ struct vrrp_fsm_config {
 	int want_master;            /* "state MASTER" in the config */
 	int nopreempt;
 	unsigned preempt_delay_ms;
+	int lower_prio_advert;      /* a master answers a lower-priority advert with its own */
 	int family;                 /* AF_INET / AF_INET6: length of primary_ip */
 	uint8_t primary_ip[16];     /* our address in adverts; breaks priority ties */
 };

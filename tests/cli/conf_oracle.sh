@@ -72,3 +72,20 @@ for f in tests/fixtures/keepalived/*.conf configs/*.conf tests/unit/conf/valid/*
 		esac
 	fi
 done
+
+# The daemons' -t exit codes against keepalived -t's (0 clean, 5 warnings,
+# 6 scripts without enable_script_security, 3 errors) for configs the parser
+# alone cannot judge: an instance without virtual_ipaddress, with and without
+# vrrp_strict (with it keepalived's VRRP process will not start, yet -t says 5).
+vrrpd=$PWD/build/x86_64/bin/vrrpd
+make -s -j2 all >/dev/null 2>&1 || die_suite "conf oracle: cannot build $vrrpd"
+novip='vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    priority 150\n}\n'
+printf "global_defs {\n    vrrp_strict\n}\n$novip" >"$work/strict-novip.conf"
+printf "$novip" >"$work/novip.conf"
+for f in "$work/strict-novip.conf" "$work/novip.conf"; do
+	timeout 20 ip netns exec "$ns" keepalived -t -f "$f" >/dev/null 2>&1
+	k_rc=$?
+	"$vrrpd" -t -f "$f" 2>/dev/null
+	o_rc=$?
+	check_eq "oracle $(basename "$f"): vrrpd -t exits as keepalived -t ($k_rc)" "$k_rc" "$o_rc"
+done

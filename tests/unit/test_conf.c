@@ -505,7 +505,8 @@ static void test_typed_values(void)
 		" unicast_src_ip 10.0.0.1\n unicast_peer {\n  10.0.0.2\n  10.0.0.3\n }\n"
 		" virtual_ipaddress {\n  2001:db8::1/64 dev eth0 scope global\n  10.9.9.9/24 brd 10.9.9.255 dev eth0\n }\n"
 		" track_interface {\n  eth1 weight -20\n }\n}\n"
-		"vrrp_instance B {\n interface eth0\n virtual_router_id 10\n version 2\n advert_int 1.5\n}\n"
+		"vrrp_instance B {\n interface eth0\n virtual_router_id 10\n version 2\n advert_int 1.5\n"
+		" virtual_ipaddress {\n  10.9.9.10\n }\n}\n"
 		"virtual_server fwmark 7 {\n lvs_sched sh\n lvs_method TUN\n protocol UDP\n quorum 2\n"
 		" real_server 10.1.0.1 {\n  weight 0\n  lb_kind DR\n  MISC_CHECK {\n   misc_path \"/bin/check 1\"\n  }\n }\n}\n"
 		"virtual_server_group G {\n 10.2.0.1-20 80\n fwmark 9\n}\n"
@@ -544,6 +545,97 @@ static void test_typed_values(void)
 	conf_keepalived_free(c);
 }
 
+static const struct conf_vrrp_instance *instance_named(const struct conf_keepalived *c, const char *name)
+{
+	for (int i = 0; c && i < c->ninstances; i++)
+		if (strcmp(c->instances[i].name, name) == 0)
+			return &c->instances[i];
+	return NULL;
+}
+
+/*
+ * Instance GARP settings default to global_defs' vrrp_garp_* values
+ * (keepalived.conf(5): the instance keywords override the global ones),
+ * here with global_defs in an include that comes after the instances.
+ * The lower-priority GARPs follow vrrp_garp_master_* unless set.
+ */
+static void test_garp_defaults(void)
+{
+	write_file("garp-main.conf",
+		"vrrp_instance OWN {\n interface eth0\n virtual_router_id 1\n garp_master_delay 1\n"
+		" garp_master_repeat 2\n garp_lower_prio_repeat 7\n garp_lower_prio_delay 3\n lower_prio_no_advert off\n"
+		" virtual_ipaddress {\n  10.0.0.1\n }\n}\n"
+		"vrrp_instance INHERIT {\n interface eth0\n virtual_router_id 2\n virtual_ipaddress {\n  10.0.0.2\n }\n}\n"
+		"include garp-global.conf\n");
+	write_file("garp-global.conf", "global_defs {\n vrrp_garp_master_delay 9\n vrrp_garp_master_repeat 4\n"
+		" vrrp_garp_master_refresh 60\n vrrp_garp_master_refresh_repeat 3\n vrrp_lower_prio_no_advert\n}\n");
+	char path[128];
+	snprintf(path, sizeof(path), "%s/garp-main.conf", tmpdir);
+	struct conf_keepalived *c = conf_keepalived_read(path);
+	if (c)
+		show_diags(c->tree);
+	const struct conf_vrrp_instance *own = instance_named(c, "OWN"), *inherit = instance_named(c, "INHERIT");
+	CHECK(c && c->tree->nerrors == 0 && c->tree->nwarnings == 0 && own && inherit, "garp-main.conf: clean");
+	CHECK(inherit && inherit->garp_master_delay_ms == 9000 && inherit->garp_master_repeat == 4 &&
+		inherit->garp_master_refresh_ms == 60000 && inherit->garp_master_refresh_repeat == 3,
+		"instance without garp_master_*: global_defs values, though global_defs comes later");
+	CHECK(inherit && inherit->garp_lower_prio_delay_ms == 9000 && inherit->garp_lower_prio_repeat == 4 &&
+		inherit->lower_prio_no_advert == 1,
+		"garp_lower_prio_*: the global vrrp_garp_master_* values when nothing sets them");
+	CHECK(own && own->garp_master_delay_ms == 1000 && own->garp_master_repeat == 2 &&
+		own->garp_master_refresh_ms == 60000 && own->garp_lower_prio_repeat == 7 &&
+		own->garp_lower_prio_delay_ms == 3000 && own->lower_prio_no_advert == 0,
+		"the instance's own garp_* and lower_prio_no_advert win over the global ones");
+	conf_keepalived_free(c);
+
+	write_file("garp-builtin.conf", "vrrp_instance I {\n interface eth0\n virtual_router_id 1\n}\n"
+		"global_defs {\n vrrp_garp_lower_prio_repeat 0\n}\n");
+	snprintf(path, sizeof(path), "%s/garp-builtin.conf", tmpdir);
+	c = conf_keepalived_read(path);
+	const struct conf_vrrp_instance *i = instance_named(c, "I");
+	CHECK(i && i->garp_master_delay_ms == 5000 && i->garp_master_repeat == 5 && i->garp_master_refresh_ms == 0 &&
+		i->garp_lower_prio_repeat == 0 && i->garp_lower_prio_delay_ms == 5000 && i->lower_prio_no_advert == 0,
+		"built-in defaults (keepalived.conf(5)): GARP delay 5 s, repeat 5, no refresh; lower-priority delay follows");
+	conf_keepalived_free(c);
+
+	write_file("garp-min.conf", "global_defs {\n vrrp_min_garp\n vrrp_garp_master_refresh_repeat 2\n}\n"
+		"vrrp_instance I {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n  10.0.0.1\n }\n}\n");
+	snprintf(path, sizeof(path), "%s/garp-min.conf", tmpdir);
+	c = conf_keepalived_read(path);
+	i = instance_named(c, "I");
+	CHECK(i && c->tree->nwarnings == 0 && i->garp_master_delay_ms == 0 && i->garp_master_repeat == 1 &&
+		i->garp_lower_prio_repeat == 1 && i->garp_master_refresh_repeat == 2,
+		"vrrp_min_garp: one GARP, no delayed round; values set on purpose stay");
+	conf_keepalived_free(c);
+}
+
+/* keepalived 2.2.7's -t exits 5 (warnings) for an instance without virtual
+ * addresses, with or without vrrp_strict; with it the daemon does not start. */
+static void test_no_vip_warning(void)
+{
+	static const char plain[] = "vrrp_instance A {\n interface eth0\n virtual_router_id 9\n}\n";
+	static const char strict[] = "global_defs {\n vrrp_strict\n}\n"
+		"vrrp_instance A {\n interface eth0\n virtual_router_id 9\n}\n";
+	static const char own_mode[] = "vrrp_instance A {\n interface eth0\n virtual_router_id 9\n strict_mode\n}\n";
+	struct conf_tree *t = conf_parse_buffer("novip.conf", plain, sizeof(plain) - 1, 0);
+	struct conf_keepalived *c = t ? conf_keepalived_load(t) : NULL;
+	CHECK(c && c->tree->nerrors == 0 && c->tree->nwarnings == 1 &&
+		strcmp(c->tree->diags[0].text, "novip.conf:1: vrrp_instance A: no virtual_ipaddress") == 0,
+		"an instance without virtual_ipaddress: one warning naming it");
+	conf_keepalived_free(c);
+	t = conf_parse_buffer("strict.conf", strict, sizeof(strict) - 1, 0);
+	c = t ? conf_keepalived_load(t) : NULL;
+	CHECK(c && c->tree->nerrors == 0 && c->tree->nwarnings == 1 && strstr(c->tree->diags[0].text, "strict.conf:4: ") &&
+		strstr(c->tree->diags[0].text, "vrrp_strict needs one"),
+		"... with vrrp_strict the warning says the instance cannot run");
+	conf_keepalived_free(c);
+	t = conf_parse_buffer("mode.conf", own_mode, sizeof(own_mode) - 1, 0);
+	c = t ? conf_keepalived_load(t) : NULL;
+	CHECK(c && c->tree->nwarnings == 1 && strstr(c->tree->diags[0].text, "vrrp_strict needs one"),
+		"... and so with the instance's own strict_mode");
+	conf_keepalived_free(c);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_conf.XXXXXX");
@@ -561,6 +653,8 @@ int main(void)
 	test_unknown_keyword_warning();
 	test_bounds();
 	test_typed_values();
+	test_garp_defaults();
+	test_no_vip_warning();
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)

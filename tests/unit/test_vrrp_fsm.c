@@ -155,8 +155,15 @@ static void test_backup_to_master(void)
 		armed_at(VRRP_TIMER_ADVER) == 6609 && acts.n == 2, "advert timer: one advert, re-armed +1 s [%s]", list());
 	CHECK(fire(&f, VRRP_TIMER_ADVER, 5700) == 0 && acts.n == 0, "the same advert timer again: stale, ignored");
 
-	CHECK(advert(&f, 99, 100, 200, 6000) == 0 && acts.n == 0, "master ignores a lower priority advert");
-	CHECK(advert(&f, 100, 100, 0, 6000) == 0 && acts.n == 0, "master ignores an equal priority from a lower address");
+	CHECK(advert(&f, 99, 100, 200, 6000) == 0 && acts.n == 1 && find(VRRP_ACT_LOWER_PRIO, 99) == 0,
+		"master stays on a lower priority advert, says so, no advert without lower_prio_advert [%s]", list());
+	CHECK(advert(&f, 100, 100, 0, 6000) == 0 && acts.n == 1 && find(VRRP_ACT_LOWER_PRIO, 100) == 0,
+		"an equal priority from a lower address counts as lower [%s]", list());
+	f.cfg.lower_prio_advert = 1;
+	CHECK(advert(&f, 99, 100, 200, 6050) == 0 && acts.n == 2 && find(VRRP_ACT_SEND_ADVERT, 100) == 0 &&
+		find(VRRP_ACT_LOWER_PRIO, 99) == 1 && find(VRRP_ACT_TIMER_ARM, -1) < 0,
+		"lower_prio_advert: our advert answers at once, the advert timer keeps its time [%s]", list());
+	f.cfg.lower_prio_advert = 0;
 	CHECK(advert(&f, 0, 100, 2, 6100) == 0 && find(VRRP_ACT_SEND_ADVERT, 100) >= 0 &&
 		armed_at(VRRP_TIMER_ADVER) == 7100 && f.prio0_received == 1,
 		"master hearing priority 0 advertises at once and re-arms [%s]", list());
