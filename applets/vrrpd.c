@@ -419,21 +419,10 @@ static char **split_command(const char *line, const char *const *extra, int next
 static bool script_user_default(const struct vrrpd *d, const struct conf_cmd *cmd, const char **user,
 				const char **group)
 {
-	const struct conf_global *g = &d->conf->global;
-
 	if (*user || cmd->argc >= 2)
 		return true;
-	if (g->script_user) {
-		*user = g->script_user;
-		*group = g->script_group;
-		return true;
-	}
-	if (getpwnam("keepalived_script")) {
-		*user = "keepalived_script";
-		*group = NULL;
-		return true;
-	}
-	return !g->enable_script_security;
+	*user = daemon_default_script_user(&d->conf->global, group);
+	return *user || !d->conf->global.enable_script_security;
 }
 
 static int spawn_command(struct vrrpd *d, const struct conf_cmd *cmd, const char *const *extra,

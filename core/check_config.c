@@ -7,6 +7,7 @@
  */
 #include "check_int.h"
 #include "check_regex.h"
+#include "daemon.h"
 #include "dns_parse.h"
 
 #include <arpa/inet.h>
@@ -425,16 +426,7 @@ static int parse_misc(struct cfg *c, struct check_params *p, const struct conf_k
 		m->timeout_ms = timer_ms(n->args[0]);
 	m->dynamic = flag_value(conf_child(c->checker, "misc_dynamic")) == 1;
 
-	const char *user = conf->global.script_user, *group = conf->global.script_group;
-	if (!user) {
-		/* the parser may leave global_defs' script_user unset: read it here */
-		const struct conf_node *g = conf->tree ? conf_child(&conf->tree->root, "global_defs") : NULL;
-		const struct conf_node *su = g ? conf_child(g, "script_user") : NULL;
-		if (su && su->nargs >= 1) {
-			user = su->args[0];
-			group = su->nargs > 1 ? su->args[1] : NULL;
-		}
-	}
+	const char *group, *user = daemon_default_script_user(&conf->global, &group);
 	if ((n = conf_child(c->checker, "user"))) {
 		if (n->nargs < 1 || n->nargs > 2)
 			return cfg_error(c, n, "'user' expects USERNAME [GROUPNAME]");

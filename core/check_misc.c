@@ -93,11 +93,11 @@ int check_misc_vet(const struct check_misc *m, bool script_security, char *why, 
 		snprintf(why, n, "no misc_path");
 		return CHECK_MISC_DROP;
 	}
-	/* keepalived's default script user under enable_script_security is
-	 * keepalived_script, never root: without one of its own (user, or
-	 * global script_user) the checker is removed. */
+	/* Under enable_script_security keepalived never falls back to root:
+	 * with no user (the checker's, script_user or a keepalived_script
+	 * account; see daemon_default_script_user) the checker is removed. */
 	if (script_security && m->uid == (uid_t)-1) {
-		snprintf(why, n, "no script user: enable_script_security wants 'user' or global_defs script_user");
+		snprintf(why, n, "no script user: enable_script_security wants 'user', script_user or a keepalived_script account");
 		return CHECK_MISC_DROP;
 	}
 	switch (daemon_script_secure(m->argv[0], m->uid, reason, sizeof(reason))) {

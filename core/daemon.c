@@ -160,6 +160,16 @@ static int path_unsafe(const char *path, const char *script, char *why, size_t n
 	return DAEMON_SCRIPT_OK;
 }
 
+const char *daemon_default_script_user(const struct conf_global *g, const char **group)
+{
+	*group = NULL;
+	if (g->script_user) {
+		*group = g->script_group;
+		return g->script_user;
+	}
+	return getpwnam("keepalived_script") ? "keepalived_script" : NULL;
+}
+
 int daemon_script_secure(const char *argv0, uid_t run_as, char *why, size_t n)
 {
 	char found[PATH_MAX], real[PATH_MAX];

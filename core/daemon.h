@@ -58,6 +58,12 @@ int daemon_script_ids(int argc, char *const *argv, const char *default_user, con
 #define DAEMON_SCRIPT_UNUSABLE 2
 int daemon_script_secure(const char *argv0, uid_t run_as, char *why, size_t n);
 
+/* The user of a script whose own config names none: global_defs'
+ * script_user (and *group), else keepalived_script when that account
+ * exists, else NULL: ourselves, which keepalived 2.2.7 refuses under
+ * enable_script_security (the script is dropped). */
+const char *daemon_default_script_user(const struct conf_global *g, const char **group);
+
 /* What a config test (-t) looks at besides the parse (daemon_check_config). */
 #define DAEMON_TEST_CHECKERS 1u        /* every checker's options, as checkd reads them */
 #define DAEMON_TEST_VRRP_SCRIPTS 2u    /* vrrp_script and notify scripts need enable_script_security */

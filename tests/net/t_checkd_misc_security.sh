@@ -8,7 +8,8 @@
 # then it is refused; under enable_script_security a script also needs a
 # user (checker's user or global script_user): keepalived's default is a
 # keepalived_script account, and without one it removes the checker, which
-# keepalived -t shows here as the oracle. A refused checker is removed, so a
+# keepalived -t shows here as the oracle (with such an account, the script runs
+# as it). A refused checker is removed, so a
 # real server with no other checker stays up; checkd -s and --json say
 # which script and why.
 cd "$(dirname "$0")/../.." || exit 2
@@ -170,3 +171,26 @@ case $(ck_get "$VS" "$S:9103" disabled_checker.error) in *"no script user"*)
 	ok "no script user: --json says so" ;;
 *) fail "no script user: --json says so" ;; esac
 ck_stop
+
+# ---- enable_script_security, no script_user, but a keepalived_script
+# account: keepalived's default user, so the safe script runs as it
+if id keepalived_script >/dev/null 2>&1; then
+	fail "keepalived_script: the account exists already; the test needs to own it"
+elif useradd --system --no-create-home --shell /usr/sbin/nologin keepalived_script; then
+	trap 'userdel keepalived_script 2>/dev/null; nb_cleanup' EXIT
+	chmod 0755 "$W"
+	chmod 1777 "$W/out"
+	printf '#!/bin/sh\nid -u >>%s/out/as_user.runs\nexit 1\n' "$W" >"$W/ok/fails.sh"
+	rm -f "$W/out/"*.runs
+	ck_start "$W/misc.conf"
+	for i in $(seq 1 60); do [ -s "$W/out/as_user.runs" ] && break; sleep 0.1; done
+	check_eq "keepalived_script account: the MISC_CHECK runs as it" "$(id -u keepalived_script)" \
+		"$(head -n 1 "$W/out/as_user.runs" 2>/dev/null)"
+	check_eq "keepalived_script account: no disabled checker" "" \
+		"$(ck_get "$VS" "$S:9103" disabled_checker.error 2>/dev/null)"
+	ck_stop
+	userdel keepalived_script
+	id keepalived_script >/dev/null 2>&1 && fail "keepalived_script removed" || ok "keepalived_script removed"
+else
+	fail "keepalived_script: useradd failed"
+fi
