@@ -940,8 +940,9 @@ static int build(struct checkd *d, struct model *m, const struct conf_keepalived
 
 	*errors = 0;
 	memset(m, 0, sizeof(*m));
-	m->script_user = strdup_or_null(conf->global.script_user, &failed);
-	m->script_group = strdup_or_null(conf->global.script_group, &failed);
+	const char *group, *user = daemon_default_script_user(&conf->global, &group);
+	m->script_user = strdup_or_null(user, &failed);
+	m->script_group = strdup_or_null(group, &failed);
 	for (int v = 0; v < conf->nvirtual_servers; v++)
 		for (int r = 0; r < conf->virtual_servers[v].nreal_servers; r++)
 			ncheckers += (unsigned long)conf->virtual_servers[v].real_servers[r].ncheckers;
