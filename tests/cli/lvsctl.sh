@@ -21,7 +21,7 @@ toolchain/deps.sh cli build >/dev/null || die_suite "lvsctl cli: cannot install 
 out=build/cli/lvsctl
 rm -rf "$out"
 mkdir -p "$out/real" "$out/fake" "$out/work"
-gcc -shared -fPIC -O1 -o "$out/ipvsadm_preload.so" tests/cli/ipvsadm_preload.c ||
+gcc -shared -fPIC -O1 -o "$out/ipvsadm_preload.so" tests/cli/ipvsadm_preload.c -ldl ||
 	die_suite "lvsctl cli: preload library does not build"
 # Built like the shipped binary (static musl, same flags) so the C library's
 # address and name parsing is the one users get.
