@@ -195,6 +195,19 @@ compare() {
 	}'
 }
 
+# compare_all SUFFIX LINE...: the side-by-side lines of every check measured
+# for both checkers (SUFFIX names where, after the check).
+compare_all() {
+	local suffix=$1 check ours theirs
+	shift
+	for check in tcp http; do
+		ours=$(printf '%s\n' "$@" | awk -v c="$check" '$1 == "checkd" && $2 == c')
+		theirs=$(printf '%s\n' "$@" | awk -v c="$check" '$1 == "keepalived" && $2 == c')
+		[ -n "$ours" ] && [ -n "$theirs" ] || { echo "$check$suffix: no ratio (a run failed)"; continue; }
+		compare "$check$suffix" "$ours" "$theirs"
+	done
+}
+
 # lifetime IMPL CHECK CONF WORK SECONDS: runs the checker under callgrind
 # for SECONDS, stops it with SIGTERM; prints "instructions answered" for
 # its whole life (keepalived: the checker child's).
@@ -290,11 +303,7 @@ if [ "${HOST:-1}" != 0 ]; then
 	done
 	rm -f "$IPVS_PRELOAD"
 	[ ${#host[@]} -gt 0 ] && report "${host[@]}"
-	for check in tcp http; do
-		ours=$(printf '%s\n' "${host[@]}" | awk -v c="$check" '$1 == "checkd" && $2 == c')
-		theirs=$(printf '%s\n' "${host[@]}" | awk -v c="$check" '$1 == "keepalived" && $2 == c')
-		[ -n "$ours" ] && [ -n "$theirs" ] && compare "$check (host)" "$ours" "$theirs"
-	done
+	case " ${HOST_IMPLS:-checkd keepalived} " in *" keepalived "*) compare_all " (host)" "${host[@]}" ;; esac
 	for l in "${host[@]}"; do
 		set -- $l
 		[ "$1" = checkd ] && [ "$2" = tcp ] || continue
@@ -313,12 +322,7 @@ guest=$(SERVERS=$GUEST_SERVERS VM_ENV="SERVERS WINDOW WARM CG_SERVERS CG_WARM GU
 echo "$guest" | grep -E '^#|failed$|^vm-run'
 mapfile -t lines < <(echo "$guest" | grep -E '^(checkd|keepalived) (tcp|http) [0-9]')
 [ ${#lines[@]} -gt 0 ] && report "${lines[@]}"
-for check in tcp http; do
-	ours=$(printf '%s\n' "${lines[@]}" | awk -v c="$check" '$1 == "checkd" && $2 == c')
-	theirs=$(printf '%s\n' "${lines[@]}" | awk -v c="$check" '$1 == "keepalived" && $2 == c')
-	[ -n "$ours" ] && [ -n "$theirs" ] || { echo "$check: no ratio (a run failed)"; continue; }
-	compare "$check" "$ours" "$theirs"
-done
+compare_all "" "${lines[@]}"
 mapfile -t counts < <(echo "$guest" | grep -E '^instr (checkd|keepalived) (tcp|http) [0-9]')
 [ ${#counts[@]} -gt 0 ] && echo "callgrind, ${CG_SERVERS:-300} real servers: user-space instructions per answered check (repeatable; no kernel work):"
 for check in tcp http; do
