@@ -211,22 +211,6 @@ static uint64_t now_ms(const struct checkd *d)
 	return loop_now_ms(&d->loop) - d->start_ms;
 }
 
-static const char *protocol_name(int p)
-{
-	return p == CONF_PROTO_UDP ? "udp" : p == CONF_PROTO_SCTP ? "sctp" : "tcp";
-}
-
-static void addr_port(char *buf, size_t size, const struct conf_ip *ip, unsigned port)
-{
-	char a[INET6_ADDRSTRLEN];
-
-	conf_ip_str(ip, a, sizeof(a));
-	if (ip->family == AF_INET6)
-		snprintf(buf, size, "[%s]:%u", a, port);
-	else
-		snprintf(buf, size, "%s:%u", a, port);
-}
-
 static void sockaddr_text(char *buf, size_t size, const union check_addr *a)
 {
 	char s[INET6_ADDRSTRLEN] = "?";
@@ -343,7 +327,7 @@ static struct check *rs_check(const struct rserver *rs, int i)
 
 static const char *rs_name(const struct rserver *rs, char *buf, size_t size)
 {
-	addr_port(buf, size, &rs->addr, rs->port);
+	conf_addr_port(&rs->addr, rs->port, buf, size);
 	return buf;
 }
 
@@ -870,23 +854,6 @@ static int rs_copy_notify(struct rserver *rs, const struct conf_real_server *cr)
 	return cmd_copy(&rs->notify->up, &cr->notify_up) || cmd_copy(&rs->notify->down, &cr->notify_down) ? -1 : 0;
 }
 
-static void vs_name(char *buf, size_t size, const struct conf_virtual_server *v)
-{
-	char ap[64];
-
-	switch (v->kind) {
-	case CONF_VS_FWMARK:
-		snprintf(buf, size, "fwm/%u", v->fwmark);
-		break;
-	case CONF_VS_GROUP:
-		snprintf(buf, size, "group/%s", v->group);
-		break;
-	default:
-		addr_port(ap, sizeof(ap), &v->addr, v->port);
-		snprintf(buf, size, "%s/%s", protocol_name(v->protocol), ap);
-	}
-}
-
 /* keepalived's verdict on a MISC_CHECK's script, judged and logged once a
  * build (load and reload), never per run. NULL when out of memory. */
 static const struct script_verdict *misc_verdict(struct model *m, const struct check_misc *misc,
@@ -957,7 +924,7 @@ static int build(struct checkd *d, struct model *m, const struct conf_keepalived
 	for (int v = 0; v < conf->nvirtual_servers; v++) {
 		const struct conf_virtual_server *cv = &conf->virtual_servers[v];
 		struct vserver *vs = &m->vs[v];
-		vs_name(vs->name, sizeof(vs->name), cv);
+		conf_vs_name(cv, vs->name, sizeof(vs->name));
 		vs->omega = cv->omega;
 		vs->rs = calloc((size_t)cv->nreal_servers + 1, sizeof(*vs->rs));
 		if (!vs->rs)

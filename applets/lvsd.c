@@ -204,11 +204,6 @@ static size_t addr_len(int af)
 	return af == AF_INET6 ? 16 : 4;
 }
 
-static const char *protocol_name(int p)
-{
-	return p == CONF_PROTO_UDP ? "udp" : p == CONF_PROTO_SCTP ? "sctp" : "tcp";
-}
-
 static uint16_t ipproto_of(int p)
 {
 	return p == CONF_PROTO_UDP ? IPPROTO_UDP : p == CONF_PROTO_SCTP ? IPPROTO_SCTP : IPPROTO_TCP;
@@ -223,24 +218,6 @@ static void addr_port(char *buf, size_t size, int af, const void *addr, unsigned
 		snprintf(buf, size, "[%s]:%u", a, port);
 	else
 		snprintf(buf, size, "%s:%u", a, port);
-}
-
-/* checkd's names (docs/checkd.md), so its events find their real server. */
-static void vs_name(char *buf, size_t size, const struct conf_virtual_server *v)
-{
-	char ap[64];
-
-	switch (v->kind) {
-	case CONF_VS_FWMARK:
-		snprintf(buf, size, "fwm/%u", v->fwmark);
-		break;
-	case CONF_VS_GROUP:
-		snprintf(buf, size, "group/%s", v->group);
-		break;
-	default:
-		addr_port(ap, sizeof(ap), v->addr.family, v->addr.addr, v->port);
-		snprintf(buf, size, "%s/%s", protocol_name(v->protocol), ap);
-	}
 }
 
 static void svc_text(char *buf, size_t size, const struct ipvs_service *s)
@@ -1408,7 +1385,7 @@ static int model_build(struct lvsd *d, const struct conf_keepalived *conf, struc
 		const struct conf_virtual_server *cv = &conf->virtual_servers[v];
 		struct lvs *vs = &m[v];
 		vs->conf = cv;
-		vs_name(vs->name, sizeof(vs->name), cv);
+		conf_vs_name(cv, vs->name, sizeof(vs->name));
 		vs->rs = calloc((size_t)cv->nreal_servers + 1, sizeof(*vs->rs));
 		if (!vs->rs) {
 			model_free(m, v + 1);
@@ -1422,8 +1399,7 @@ static int model_build(struct lvsd *d, const struct conf_keepalived *conf, struc
 		for (int r = 0; r < cv->nreal_servers; r++) {
 			struct lrs *rs = &vs->rs[r];
 			rs->conf = &cv->real_servers[r];
-			addr_port(rs->name, sizeof(rs->name), rs->conf->addr.family, rs->conf->addr.addr,
-				  rs->conf->port);
+			conf_addr_port(&rs->conf->addr, rs->conf->port, rs->name, sizeof(rs->name));
 			rs_initial(vs, rs);
 			for (int o = 0; ovs && o < ovs->nrs; o++) {
 				const struct lrs *ors = &ovs->rs[o];
@@ -1594,8 +1570,7 @@ static void status_table(void *arg, struct ctl_buf *b)
 		}
 		if (cv->sorry_server) {
 			char sn[64];
-			addr_port(sn, sizeof(sn), cv->sorry_server->addr.family, cv->sorry_server->addr.addr,
-				  cv->sorry_server->port);
+			conf_addr_port(&cv->sorry_server->addr, cv->sorry_server->port, sn, sizeof(sn));
 			ctl_printf(b, "  sorry server %s: %s\n", sn, vs->sorry_in ? "in IPVS" : "standing by");
 		}
 	}
@@ -1642,8 +1617,7 @@ static void status_json(void *arg, struct ctl_buf *b)
 			   (unsigned long long)vs->stats.inbytes, (unsigned long long)vs->stats.outbytes);
 		if (cv->sorry_server) {
 			char sn[64];
-			addr_port(sn, sizeof(sn), cv->sorry_server->addr.family, cv->sorry_server->addr.addr,
-				  cv->sorry_server->port);
+			conf_addr_port(&cv->sorry_server->addr, cv->sorry_server->port, sn, sizeof(sn));
 			ctl_puts(b, "{\"name\":");
 			ctl_json_str(b, sn);
 			ctl_printf(b, ",\"in_ipvs\":%s}", vs->sorry_in ? "true" : "false");

@@ -285,5 +285,11 @@ void conf_keepalived_free(struct conf_keepalived *conf);
 const char *conf_checker_name(int type);
 /* "1.2.3.4" or "2001:db8::1"; buf needs 46 bytes. */
 const char *conf_ip_str(const struct conf_ip *ip, char *buf, size_t size);
+/* "1.2.3.4:80" or "[2001:db8::1]:80": a real server's name in checkd's
+ * events and lvsd's state. */
+const char *conf_addr_port(const struct conf_ip *ip, unsigned port, char *buf, size_t size);
+/* A virtual server's name in checkd's events, which lvsd matches
+ * (docs/checkd.md): "tcp/1.2.3.4:80", "fwm/7" or "group/NAME". */
+const char *conf_vs_name(const struct conf_virtual_server *v, char *buf, size_t size);
 
 #endif

@@ -1342,3 +1342,31 @@ const char *conf_ip_str(const struct conf_ip *ip, char *buf, size_t size)
 		snprintf(buf, size, "-");
 	return buf;
 }
+
+const char *conf_addr_port(const struct conf_ip *ip, unsigned port, char *buf, size_t size)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	conf_ip_str(ip, a, sizeof(a));
+	snprintf(buf, size, ip->family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, port);
+	return buf;
+}
+
+const char *conf_vs_name(const struct conf_virtual_server *v, char *buf, size_t size)
+{
+	char ap[64];
+
+	switch (v->kind) {
+	case CONF_VS_FWMARK:
+		snprintf(buf, size, "fwm/%u", v->fwmark);
+		break;
+	case CONF_VS_GROUP:
+		snprintf(buf, size, "group/%s", v->group);
+		break;
+	default:
+		snprintf(buf, size, "%s/%s",
+			 v->protocol == CONF_PROTO_UDP ? "udp" : v->protocol == CONF_PROTO_SCTP ? "sctp" : "tcp",
+			 conf_addr_port(&v->addr, v->port, ap, sizeof(ap)));
+	}
+	return buf;
+}
