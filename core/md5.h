@@ -1,7 +1,8 @@
 /*
- * md5.h - MD5 (RFC 1321), for HTTP_GET's digest option: keepalived's
+ * md5.h - MD5 (RFC 1321), for HTTP_GET's digest option (keepalived's
  * genhash prints the MD5 of a page's body and users paste it into
- * "digest". Not used for anything that needs a secure hash.
+ * "digest") and VRRP's AH authentication (HMAC-MD5-96, which keepalived
+ * speaks). Not used for anything that needs a secure hash.
  */
 #ifndef LVSBOX_MD5_H
 #define LVSBOX_MD5_H

@@ -5,6 +5,7 @@
  * authentication needs.
  */
 #include "vrrp_pkt.h"
+#include "md5.h"
 
 #include <string.h>
 #include <sys/socket.h>
@@ -101,103 +102,6 @@ static uint32_t msg_sum(int version, int family, const uint8_t *src, const uint8
 	return vrrp_csum_add(sum, msg, len);
 }
 
-/* ---- MD5, RFC 1321 ---- */
-
-static const uint32_t md5_k[64] = {
-	0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee,
-	0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
-	0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be,
-	0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821,
-	0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa,
-	0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
-	0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed,
-	0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a,
-	0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c,
-	0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
-	0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05,
-	0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
-	0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039,
-	0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
-	0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1,
-	0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391,
-};
-
-static const uint8_t md5_shift[4][4] = {
-	{ 7, 12, 17, 22 }, { 5, 9, 14, 20 }, { 4, 11, 16, 23 }, { 6, 10, 15, 21 },
-};
-
-struct md5 {
-	uint32_t h[4];
-	uint64_t total;         /* bytes fed so far */
-	uint8_t block[64];
-	size_t used;
-};
-
-static uint32_t rol32(uint32_t x, unsigned n) { return (x << n) | (x >> (32 - n)); }
-
-static void md5_block(struct md5 *m, const uint8_t *p)
-{
-	uint32_t w[16], a = m->h[0], b = m->h[1], c = m->h[2], d = m->h[3];
-	for (int i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
-			(uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
-	for (int i = 0; i < 64; i++) {
-		uint32_t f;
-		int g, round = i / 16;
-		switch (round) {
-		case 0: f = (b & c) | (~b & d); g = i; break;
-		case 1: f = (d & b) | (~d & c); g = (5 * i + 1) % 16; break;
-		case 2: f = b ^ c ^ d; g = (3 * i + 5) % 16; break;
-		default: f = c ^ (b | ~d); g = (7 * i) % 16; break;
-		}
-		uint32_t next = b + rol32(a + f + md5_k[i] + w[g], md5_shift[round][i % 4]);
-		a = d; d = c; c = b; b = next;
-	}
-	m->h[0] += a; m->h[1] += b; m->h[2] += c; m->h[3] += d;
-}
-
-static void md5_init(struct md5 *m)
-{
-	memset(m, 0, sizeof(*m));
-	m->h[0] = 0x67452301; m->h[1] = 0xefcdab89; m->h[2] = 0x98badcfe; m->h[3] = 0x10325476;
-}
-
-static void md5_update(struct md5 *m, const uint8_t *data, size_t len)
-{
-	m->total += len;
-	while (len > 0) {
-		size_t take = 64 - m->used;
-		if (take > len)
-			take = len;
-		memcpy(m->block + m->used, data, take);
-		m->used += take; data += take; len -= take;
-		if (m->used == 64) {
-			md5_block(m, m->block);
-			m->used = 0;
-		}
-	}
-}
-
-static void md5_final(struct md5 *m, uint8_t digest[16])
-{
-	uint64_t bits = m->total * 8;
-	uint8_t pad[72] = { 0x80 };
-	size_t padlen = (m->used < 56 ? 56 : 120) - m->used;
-	for (int i = 0; i < 8; i++)
-		pad[padlen + i] = (uint8_t)(bits >> (8 * i));
-	md5_update(m, pad, padlen + 8);
-	for (int i = 0; i < 16; i++)
-		digest[i] = (uint8_t)(m->h[i / 4] >> (8 * (i % 4)));
-}
-
-void vrrp_md5(const uint8_t *data, size_t len, uint8_t digest[16])
-{
-	struct md5 m;
-	md5_init(&m);
-	md5_update(&m, data, len);
-	md5_final(&m, digest);
-}
-
 /* HMAC (RFC 2104) over the concatenation of two pieces, so the AH digest
  * needs no copy of the packet. */
 static void hmac_md5_2(const uint8_t *key, size_t keylen, const uint8_t *d1, size_t l1,
@@ -206,9 +110,11 @@ static void hmac_md5_2(const uint8_t *key, size_t keylen, const uint8_t *d1, siz
 	uint8_t k[64] = { 0 }, pad[64], inner[16];
 	struct md5 m;
 
-	if (keylen > 64)
-		vrrp_md5(key, keylen, k);
-	else if (keylen)
+	if (keylen > 64) {
+		md5_init(&m);
+		md5_update(&m, key, keylen);
+		md5_final(&m, k);
+	} else if (keylen)
 		memcpy(k, key, keylen);
 	for (int i = 0; i < 64; i++)
 		pad[i] = k[i] ^ 0x36;

@@ -155,8 +155,7 @@ enum vrrp_drop vrrp_validate(const struct vrrp_expect *e, const struct vrrp_adve
 uint32_t vrrp_csum_add(uint32_t sum, const uint8_t *data, size_t len);
 uint16_t vrrp_csum_fold(uint32_t sum);
 
-/* MD5 (RFC 1321) and HMAC-MD5 (RFC 2104), exposed for their test vectors. */
-void vrrp_md5(const uint8_t *data, size_t len, uint8_t digest[16]);
+/* HMAC-MD5 (RFC 2104) over core/md5.c, exposed for its test vectors. */
 void vrrp_hmac_md5(const uint8_t *key, size_t keylen, const uint8_t *data, size_t len, uint8_t mac[16]);
 
 #endif
