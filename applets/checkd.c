@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pwd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -81,8 +82,11 @@ struct cmd {
 	int argc;
 };
 
+struct notify_verdict;
+
 struct rs_notify {
 	struct cmd up, down;
+	const struct notify_verdict *up_verdict, *down_verdict; /* NULL for a command not set */
 };
 
 /*
@@ -123,6 +127,22 @@ struct script_verdict {
 	char script[];
 };
 
+/*
+ * A notify_up / notify_down script as one build judged it (notify_vet):
+ * once for every real server naming the same program as the same user.
+ */
+struct notify_verdict {
+	struct notify_verdict *next;
+	uint32_t hash;
+	size_t key_len;
+	uid_t uid;                   /* who runs it; (uid_t)-1: ourselves */
+	gid_t gid;
+	int verdict;                 /* CHECK_MISC_*: notify scripts are judged as MISC_CHECK's are */
+	char why[360];
+	char key[];                  /* "program\0user\0group\0", user and group as the line names them
+				      * (empty: the build's default); the program is the script shown */
+};
+
 struct vserver;
 
 struct rserver {
@@ -160,6 +180,7 @@ struct model {
 	uint64_t pace_interval_us;   /* between two attempt starts, at the fastest */
 	char *script_user, *script_group;
 	struct script_verdict *verdicts;
+	struct notify_verdict *notify_verdicts;
 };
 
 struct notify_child {
@@ -457,20 +478,17 @@ static void on_notify_done(struct loop *loop, struct loop_child *child, int stat
 	free(nc);
 }
 
-static void run_notify(struct checkd *d, const struct cmd *cmd)
+/* verdict: the build's judgement of cmd (notify_vet); a disabled script was
+ * reported then, so it is skipped here without a word. */
+static void run_notify(struct checkd *d, const struct cmd *cmd, const struct notify_verdict *verdict)
 {
-	uid_t uid;
-	gid_t gid;
-
-	if (!cmd->argv || cmd->argc < 1)
+	if (!cmd->argv || cmd->argc < 1 || !verdict || verdict->verdict == CHECK_MISC_DROP)
 		return;
 	if (d->notifies_running >= MAX_NOTIFIES) {
 		d->notifies_dropped++;
 		log_warn("%d notify scripts still running, not starting '%s'", d->notifies_running, cmd->argv[0]);
 		return;
 	}
-	if (daemon_script_ids(cmd->argc, cmd->argv, d->m.script_user, d->m.script_group, &uid, &gid) != 0)
-		return;
 	struct notify_child *nc = calloc(1, sizeof(*nc));
 	char *copy = strdup(cmd->argv[0]);
 	char **argv = calloc(strlen(cmd->argv[0]) / 2 + 4, sizeof(*argv));
@@ -488,7 +506,8 @@ static void run_notify(struct checkd *d, const struct cmd *cmd)
 				argv[argc++] = w;
 		}
 		if (argv[0])
-			rc = loop_spawn(&d->loop, &nc->child, argv, NOTIFY_TIMEOUT_MS, uid, gid, on_notify_done, nc);
+			rc = loop_spawn(&d->loop, &nc->child, argv, NOTIFY_TIMEOUT_MS, verdict->uid, verdict->gid,
+					on_notify_done, nc);
 	}
 	free(copy);
 	free(argv);
@@ -502,8 +521,10 @@ static void run_notify(struct checkd *d, const struct cmd *cmd)
 
 static void rs_notify(struct checkd *d, const struct rserver *rs, bool up)
 {
-	if (rs->notify)
-		run_notify(d, up ? &rs->notify->up : &rs->notify->down);
+	if (rs->notify && up)
+		run_notify(d, &rs->notify->up, rs->notify->up_verdict);
+	else if (rs->notify)
+		run_notify(d, &rs->notify->down, rs->notify->down_verdict);
 }
 
 /* ---- real-server state ---- */
@@ -845,13 +866,163 @@ static int rs_add_check(struct rserver *rs, struct check *c)
 	return 0;
 }
 
-static int rs_copy_notify(struct rserver *rs, const struct conf_real_server *cr)
+/* The program a notify line runs: its first word, as run_notify splits it. */
+static size_t notify_program(const char *line, char *buf, size_t size)
 {
+	line += strspn(line, " \t");
+	size_t len = strcspn(line, " \t");
+	if (len >= size)
+		len = size - 1;
+	memcpy(buf, line, len);
+	buf[len] = '\0';
+	return len;
+}
+
+/*
+ * keepalived 2.2.7's verdict on a real server's notify script, as its
+ * checker was seen to judge them (docs/checkd.md): the user is the line's own, else the model's
+ * default (daemon_default_script_user); under enable_script_security a
+ * script with neither is dropped, never run as root. Then, as for
+ * MISC_CHECK, a program that is missing or not executable is dropped, and
+ * one others could change while root runs it is dropped under
+ * enable_script_security, else run with a warning. Fills v's uid, gid,
+ * verdict and why.
+ */
+static void notify_vet(const struct model *m, const struct conf_cmd *cmd, bool script_security,
+		       struct notify_verdict *v)
+{
+	char reason[300];
+
+	v->uid = (uid_t)-1;
+	v->gid = (gid_t)-1;
+	v->why[0] = '\0';
+	v->verdict = CHECK_MISC_DROP;
+	if (cmd->argc < 2 && !m->script_user && script_security) {
+		snprintf(v->why, sizeof(v->why), "no script user: enable_script_security wants a user after the "
+			 "command, script_user or a keepalived_script account");
+		return;
+	}
+	if (daemon_script_ids(cmd->argc, cmd->argv, m->script_user, m->script_group, &v->uid, &v->gid) != 0) {
+		if (cmd->argc >= 2 && !getpwnam(cmd->argv[1]))
+			snprintf(v->why, sizeof(v->why), "no such user '%s'", cmd->argv[1]);
+		else
+			snprintf(v->why, sizeof(v->why), "no such script user or group");
+		return;
+	}
+	switch (daemon_script_secure(v->key, v->uid, reason, sizeof(reason))) {
+	case DAEMON_SCRIPT_OK:
+		v->verdict = CHECK_MISC_RUN;
+		break;
+	case DAEMON_SCRIPT_UNSAFE:
+		snprintf(v->why, sizeof(v->why), "insecure: %s%s", reason,
+			 script_security ? " (enable_script_security)" : "");
+		v->verdict = script_security ? CHECK_MISC_DROP : CHECK_MISC_RUN_UNSAFE;
+		break;
+	default:
+		snprintf(v->why, sizeof(v->why), "%s", reason);
+		break;
+	}
+}
+
+/* Where a real server's notify line is, for the log: the node whose
+ * arguments the command points at (KW_CMD keeps them), else the
+ * real_server line. Only looked for when a verdict is worth a log line. */
+static void notify_where(const struct conf_keepalived *conf, const struct conf_virtual_server *cv,
+			 const struct conf_real_server *cr, const struct conf_cmd *cmd, const char **file, int *line)
+{
+	*file = cr->file;
+	*line = cr->line;
+	for (const struct conf_node *vn = conf->tree->root.child; vn; vn = vn->next) {
+		if (vn->line != cv->line || vn->file != cv->file)
+			continue;
+		for (const struct conf_node *rn = vn->child; rn; rn = rn->next) {
+			if (rn->line != cr->line || rn->file != cr->file)
+				continue;
+			for (const struct conf_node *n = rn->child; n; n = n->next)
+				if (n->args == cmd->argv) {
+					*file = n->file;
+					*line = n->line;
+					return;
+				}
+		}
+	}
+}
+
+/* Where a notify script is judged and said, once a build (load and reload)
+ * for each program and user however many real servers name them. */
+struct notify_site {
+	struct model *m;
+	const struct conf_keepalived *conf;
+	const struct conf_virtual_server *cv;
+	const struct conf_real_server *cr;
+	const struct rserver *rs;
+};
+
+/* The verdict on cmd (one of cr's notify lines, named what), memoised in
+ * m; *v NULL for a command not set. -1 when out of memory. */
+static int notify_verdict(const struct notify_site *at, const struct conf_cmd *cmd, const char *what,
+			  const struct notify_verdict **v)
+{
+	struct model *m = at->m;
+	char key[512], name[64];
+
+	*v = NULL;
+	if (!cmd->argv || cmd->argc < 1)
+		return 0;
+	size_t len = notify_program(cmd->argv[0], key, sizeof(key) - 2) + 1;
+	int n = snprintf(key + len, sizeof(key) - len, "%s%c%s", cmd->argc >= 2 ? cmd->argv[1] : "", '\0',
+			 cmd->argc >= 3 ? cmd->argv[2] : "");
+	if (n < 0 || (size_t)n >= sizeof(key) - len)
+		n = (int)(sizeof(key) - len - 1);
+	len += (size_t)n + 1;
+	uint32_t hash = 2166136261u;      /* fnv1a's, over the NULs between the parts too */
+	for (size_t i = 0; i < len; i++)
+		hash = (hash ^ (unsigned char)key[i]) * 16777619u;
+	for (struct notify_verdict *o = m->notify_verdicts; o; o = o->next)
+		if (o->hash == hash && o->key_len == len && memcmp(o->key, key, len) == 0) {
+			*v = o;
+			return 0;
+		}
+	struct notify_verdict *nv = malloc(sizeof(*nv) + len);
+	if (!nv)
+		return -1;
+	memcpy(nv->key, key, len);
+	nv->key_len = len;
+	nv->hash = hash;
+	notify_vet(m, cmd, at->conf->global.enable_script_security > 0, nv);
+	nv->next = m->notify_verdicts;
+	m->notify_verdicts = nv;
+	*v = nv;
+	if (nv->verdict == CHECK_MISC_RUN)
+		return 0;
+	const char *file;
+	int line;
+	notify_where(at->conf, at->cv, at->cr, cmd, &file, &line);
+	rs_name(at->rs, name, sizeof(name));
+	if (nv->verdict == CHECK_MISC_DROP)
+		log_err("%s:%d: %s %s of %s %s disabled: %s", file, line, what, nv->key, at->rs->vs->name, name,
+			nv->why);
+	else
+		log_warn("%s:%d: %s %s of %s %s runs although %s; enable_script_security would refuse it", file,
+			 line, what, nv->key, at->rs->vs->name, name, nv->why);
+	return 0;
+}
+
+/* The notify commands, copied, with the build's verdict on each. */
+static int rs_copy_notify(const struct notify_site *at, struct rserver *rs)
+{
+	const struct conf_real_server *cr = at->cr;
+
 	if (!cr->notify_up.argv && !cr->notify_down.argv)
 		return 0;
 	if (!(rs->notify = calloc(1, sizeof(*rs->notify))))
 		return -1;
-	return cmd_copy(&rs->notify->up, &cr->notify_up) || cmd_copy(&rs->notify->down, &cr->notify_down) ? -1 : 0;
+	if (cmd_copy(&rs->notify->up, &cr->notify_up) || cmd_copy(&rs->notify->down, &cr->notify_down))
+		return -1;
+	if (notify_verdict(at, &cr->notify_up, "notify_up", &rs->notify->up_verdict) ||
+	    notify_verdict(at, &cr->notify_down, "notify_down", &rs->notify->down_verdict))
+		return -1;
+	return 0;
 }
 
 /* keepalived's verdict on a MISC_CHECK's script, judged and logged once a
@@ -937,7 +1108,8 @@ static int build(struct checkd *d, struct model *m, const struct conf_keepalived
 			rs->port = cr->port;
 			rs->conf_weight = cr->weight;
 			rs->inhibit = cr->inhibit_on_failure || cv->inhibit_on_failure;
-			if (rs_copy_notify(rs, cr) != 0)
+			struct notify_site site = { m, conf, cv, cr, rs };
+			if (rs_copy_notify(&site, rs) != 0)
 				return -1;
 			for (int k = 0; k < cr->ncheckers; k++) {
 				struct check_params p;
@@ -1011,6 +1183,11 @@ static void model_free(struct model *m)
 		free(m->verdicts);
 		m->verdicts = next;
 	}
+	while (m->notify_verdicts) {
+		struct notify_verdict *next = m->notify_verdicts->next;
+		free(m->notify_verdicts);
+		m->notify_verdicts = next;
+	}
 	memset(m, 0, sizeof(*m));
 }
 
@@ -1042,6 +1219,20 @@ static void fmt_ago(char *buf, size_t size, const struct checkd *d, uint64_t at,
 		snprintf(buf, size, "%.1fs", (double)(now_ms(d) - at) / 1000.0);
 }
 
+/* rs's notify scripts this build disabled, each NULL when it was not. */
+static bool rs_notify_disabled(const struct rserver *rs, const struct notify_verdict **up,
+			       const struct notify_verdict **down)
+{
+	*up = *down = NULL;
+	if (!rs->notify)
+		return false;
+	if (rs->notify->up_verdict && rs->notify->up_verdict->verdict == CHECK_MISC_DROP)
+		*up = rs->notify->up_verdict;
+	if (rs->notify->down_verdict && rs->notify->down_verdict->verdict == CHECK_MISC_DROP)
+		*down = rs->notify->down_verdict;
+	return *up || *down;
+}
+
 static void status_table(void *arg, struct ctl_buf *b)
 {
 	struct checkd *d = arg;
@@ -1069,6 +1260,13 @@ static void status_table(void *arg, struct ctl_buf *b)
 			if (rs->disabled)
 				ctl_printf(b, "  %-10s %-22s disabled: %s\n", "MISC_CHECK", rs->disabled->script,
 					   rs->disabled->why);
+			const struct notify_verdict *up, *down;
+			if (rs_notify_disabled(rs, &up, &down)) {
+				if (up)
+					ctl_printf(b, "  %-10s %-22s disabled: %s\n", "notify_up", up->key, up->why);
+				if (down)
+					ctl_printf(b, "  %-10s %-22s disabled: %s\n", "notify_down", down->key, down->why);
+			}
 			for (int i = 0; i < rs->nchecks; i++) {
 				const struct check *c = rs_check(rs, i);
 				ctl_printf(b, "  %-10s %-22s %-5s attempts %u failures %u retry %u/%u latency %.3fms%s%s\n",
@@ -1105,6 +1303,16 @@ static void check_json(struct ctl_buf *b, const struct check *c)
 		   p->retry, p->delay_loop_ms, p->delay_before_retry_ms, (unsigned long long)c->last_ms, c->nusers);
 	if (check_misc_dynamic(c))
 		ctl_printf(b, ",\"misc_status\":%d", c->misc_status);
+	ctl_puts(b, "}");
+}
+
+/* "NAME":{"target":PROGRAM,"error":WHY}, after a comma unless first. */
+static void verdict_json(struct ctl_buf *b, bool first, const char *name, const struct notify_verdict *v)
+{
+	ctl_printf(b, "%s\"%s\":{\"target\":", first ? "" : ",", name);
+	ctl_json_str(b, v->key);
+	ctl_puts(b, ",\"error\":");
+	ctl_json_str(b, v->why);
 	ctl_puts(b, "}");
 }
 
@@ -1149,6 +1357,15 @@ static void status_json(void *arg, struct ctl_buf *b)
 				ctl_json_str(b, rs->disabled->script);
 				ctl_puts(b, ",\"error\":");
 				ctl_json_str(b, rs->disabled->why);
+				ctl_puts(b, "}");
+			}
+			const struct notify_verdict *up, *down;
+			if (rs_notify_disabled(rs, &up, &down)) {
+				ctl_puts(b, ",\"disabled_notify\":{");
+				if (up)
+					verdict_json(b, true, "notify_up", up);
+				if (down)
+					verdict_json(b, !up, "notify_down", down);
 				ctl_puts(b, "}");
 			}
 			ctl_puts(b, "}");

@@ -36,6 +36,9 @@ cat >"$NB_WORK/tcp.conf" <<EOF
 global_defs {
     router_id checkd_tcp
     enable_script_security
+    # without it (or a keepalived_script account) keepalived 2.2.7 disables
+    # notify lines that name no user, and so does checkd
+    script_user root
 }
 virtual_server 10.77.0.100 80 {
     delay_loop 2
