@@ -64,6 +64,7 @@ void check_ctx_done(struct check_ctx *ctx)
 	if (ctx->tls && check_tls_ctx_free)
 		check_tls_ctx_free(ctx);
 	ctx->tls = NULL;
+	check_syn_free(ctx);
 }
 
 struct check_probe *check_probe_new(struct check_ctx *ctx, const struct check_params *params)

@@ -191,6 +191,7 @@ struct check_ctx {
 	struct check_ssl_conf ssl;
 	unsigned tls_generation;            /* bumped by check_ctx_set_ssl: older kept sessions are dropped */
 	unsigned running;                   /* attempts in flight */
+	struct check_syn *syn;              /* TCP_CHECK's raw sockets, check_syn.c; made on first use */
 };
 
 int check_ctx_init(struct check_ctx *ctx, struct loop *loop, const struct check_ssl_conf *ssl,

@@ -79,6 +79,34 @@ int check_connect(struct check_attempt *a, int type, int protocol, loop_io_fn *c
 /* SO_ERROR of a connecting socket: 0 when the connection is up, else errno. */
 int check_socket_error(int fd);
 
+/*
+ * TCP_CHECK's handshake on a shared raw socket (check_syn.c). start: 0 when
+ * the SYN is on its way (or the attempt already finished with the reason),
+ * -1 when this check must connect() instead (bindto, bind_if, fwmark, or no
+ * raw socket). cancel: from the attempt's cleanup, safe when never started.
+ */
+struct check_syn_wait {
+	struct check_syn_wait *next;        /* hash chain, by isn */
+	struct check_attempt *attempt;
+	uint32_t isn;
+	bool hashed;
+	unsigned resend_ms;
+	struct loop_timer resend;
+};
+int check_syn_start(struct check_attempt *a, struct check_syn_wait *w);
+void check_syn_cancel(struct check_attempt *a, struct check_syn_wait *w);
+void check_syn_free(struct check_ctx *ctx);
+/* One segment read on the raw socket (IPv4: from its IP header; IPv6: the
+ * TCP header, from filled in by the caller): a SYN-ACK or RST+ACK, with the
+ * attempt's sequence number it acknowledges. false: not such an answer. */
+struct check_syn_answer {
+	union check_addr from;              /* address only */
+	uint16_t server_port, our_port;
+	uint32_t isn;
+	bool refused;                       /* RST */
+};
+bool check_syn_parse(int family, const unsigned char *buf, size_t len, struct check_syn_answer *ans);
+
 /* "1.2.3.4:80" or "[2001:db8::1]:80" (port left out when 0). */
 const char *check_addr_str(const union check_addr *a, char *buf, size_t size);
 unsigned check_addr_port(const union check_addr *a);

@@ -13,7 +13,7 @@
 #
 # Environment: SERVERS (30000), WINDOW seconds measured (30), WARM seconds
 # before it (15) and then until the checks run at full rate (READY_MAX: 400), HOST=0 skips the host half, GUEST=0 the qemu half,
-# HOST_IMPLS ("checkd keepalived") picks the checkers run on the host,
+# HOST_IMPLS ("checkd keepalived") and HOST_CHECKS ("tcp http") pick what runs on the host,
 # GUEST_SERVERS (1200, see below), VM_TIMEOUT (1500), VM_MEM (2G);
 # in the guest also CG_SERVERS (300) and CG_WARM (30 s) for the callgrind
 # counts, GUEST_PARTS ("cpu count": either may be left out), COUNT_IMPLS
@@ -101,8 +101,8 @@ ipvs_table() {
 
 # measure IMPL CHECK: one line
 #   IMPL CHECK cpu% user% sys% rss_kib hwm_kib checks/s expected/s farm% shed downs
-# checks/s is what the farm answered in the window (TCP: connections
-# accepted; HTTP: requests read), expected/s what delay_loop asks for;
+# checks/s is what the farm answered in the window (TCP: handshakes
+# answered, SYN-ACKs; HTTP: requests read), expected/s what delay_loop asks for;
 # shed counts SYNs the farm dropped, downs the servers the checker took
 # down (all are healthy: a down means someone did not keep up).
 measure() {
@@ -123,7 +123,7 @@ measure() {
 		echo "# $impl did not start:"; tail -5 "$work"/*.log | sed 's/^/#   /'
 		stop; sf_cleanup; rm -rf "$work"; return 1
 	fi
-	local counter=accepted
+	local counter=syn_acks
 	[ "$check" = http ] && counter=requests
 	# Measure the steady state: after WARM, wait (at most READY_MAX s) until
 	# a 5 s sample answers 90% of the expected checks. keepalived's checker
@@ -212,7 +212,7 @@ compare_all() {
 # for SECONDS, stops it with SIGTERM; prints "instructions answered" for
 # its whole life (keepalived: the checker child's).
 lifetime() {
-	local impl=$1 check=$2 conf=$3 work=$4 seconds=$5 counter=accepted n0 n1 i
+	local impl=$1 check=$2 conf=$3 work=$4 seconds=$5 counter=syn_acks n0 n1 i
 	[ "$check" = http ] && counter=requests
 	rm -f "$work"/cg.*
 	n0=$(sf_stat $counter)
@@ -293,7 +293,7 @@ if [ "${HOST:-1}" != 0 ]; then
 	IPVS_PRELOAD=$(mktemp /tmp/lvf-ipvs-preload.XXXX.so)
 	gcc -shared -fPIC -O2 -o "$IPVS_PRELOAD" tests/cli/ipvsadm_preload.c -ldl || exit 1
 	host=()
-	for check in tcp http; do
+	for check in ${HOST_CHECKS:-tcp http}; do
 		for impl in ${HOST_IMPLS:-checkd keepalived}; do
 			out=$(measure "$impl" "$check")
 			echo "$out" | grep '^#'

@@ -61,7 +61,7 @@ static const char *script_path;
 
 static struct {
 	unsigned long frames_in, frames_out, tx_errors, syns, refused, blackholed,
-		lagged, accepted, requests, answers, resets, tw_freed, conns, shed,
+		lagged, accepted, syn_acks, requests, answers, resets, tw_freed, conns, shed,
 		longest_round_ms;	/* the farm's own stalls: time between two polls */
 } stats;
 
@@ -389,6 +389,13 @@ static err_t tap_linkoutput(struct netif *netif, struct pbuf *p)
 		return ERR_IF;
 	}
 	stats.frames_out++;
+	/* A TCP_CHECK that only waits for the handshake never gets accepted;
+	 * the SYN-ACK is what answers it. */
+	if (n >= 14 + 20 + 14 && frame[12] == 0x08 && frame[13] == 0x00 && frame[14 + 9] == 6) {
+		size_t ihl = (size_t)(frame[14] & 15) * 4;
+		if (n >= 14 + ihl + 14 && (frame[14 + ihl + 13] & 0x12) == 0x12)
+			stats.syn_acks++;
+	}
 	return ERR_OK;
 }
 
@@ -551,10 +558,10 @@ static void print_stats(FILE *out)
 		if (by_state[i])
 			fprintf(out, "pcbs_%s %lu\n", state_names[i], by_state[i]);
 	fprintf(out, "frames_in %lu\nframes_out %lu\ntx_errors %lu\nsyns %lu\nsyns_shed %lu\nrefused %lu\n"
-		"blackholed %lu\nlagged %lu\naccepted %lu\nrequests %lu\nanswers %lu\n"
+		"blackholed %lu\nlagged %lu\naccepted %lu\nsyn_acks %lu\nrequests %lu\nanswers %lu\n"
 		"resets %lu\ntime_wait_freed %lu\nconnections %lu\nactive_pcbs %lu\nlongest_round_ms %lu\n",
 		stats.frames_in, stats.frames_out, stats.tx_errors, stats.syns, stats.shed, stats.refused,
-		stats.blackholed, stats.lagged, stats.accepted, stats.requests, stats.answers,
+		stats.blackholed, stats.lagged, stats.accepted, stats.syn_acks, stats.requests, stats.answers,
 		stats.resets, stats.tw_freed, stats.conns, active, stats.longest_round_ms);
 }
 
