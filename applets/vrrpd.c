@@ -34,6 +34,7 @@
 #include "garp.h"
 #include "log.h"
 #include "loop.h"
+#include "nft.h"
 #include "rtnl.h"
 #include "vrrp_fsm.h"
 #include "vrrp_pkt.h"
@@ -170,6 +171,8 @@ struct inst {
 	bool want_master;
 	unsigned preempt_delay_ms;
 	bool lower_prio_advert;
+	/* Accept_Mode off: while master, the VIP filter drops traffic to and from its VIPs */
+	bool filtered;
 
 	unsigned long adverts_sent, adverts_received, master_changes, dropped;
 	unsigned long drops[VRRP_DROP_NREASONS];
@@ -219,6 +222,10 @@ struct vrrpd {
 	struct loop_timer stop_timer;
 	struct garp_pace pace[MAX_GARP_PACE];
 	int npace;
+	/* the VIP filter of vrrp_strict / no_accept: one table per family */
+	struct nft_vip_table filter;
+	char filter_name[256];
+	bool filter_on[2];          /* IPv4, IPv6 table installed */
 };
 
 /* ---- small helpers ---- */
@@ -773,6 +780,30 @@ static int vip_ifindex(const struct inst *in, const struct vip *v)
 	return in->vmac_ifindex ? in->vmac_ifindex : in->ifindex;
 }
 
+/* The VIP filter follows the addresses: in its set while master, out otherwise. */
+static void inst_filter(struct inst *in, bool add)
+{
+	struct vrrpd *d = in->d;
+	bool changed = false;
+
+	if (!in->filtered)
+		return;
+	for (int i = 0; i < in->nvips; i++) {
+		const struct vip *v = &in->vips[i];
+		if (!d->filter_on[v->ra.family == AF_INET6])
+			continue;
+		int rc = nft_vip_update(d->filter.name, v->ra.family, v->ra.addr, v->ra.ifindex, add);
+		if (rc == 0)
+			changed = true;
+		else
+			log_err("(%s) VIP filter: cannot %s %s: %s", in->name, add ? "add" : "remove", v->text,
+				strerror(-rc));
+	}
+	if (changed)
+		log_info("(%s) VIP filter %s", in->name,
+			 add ? "on: traffic to and from its addresses is dropped" : "off");
+}
+
 static void inst_vips(struct inst *in, bool add)
 {
 	for (int i = 0; i < in->nvips; i++) {
@@ -790,6 +821,7 @@ static void inst_vips(struct inst *in, bool add)
 			log_err("(%s) cannot %s %s: %s", in->name, add ? "add" : "remove", v->text,
 				strerror(-rc));
 	}
+	inst_filter(in, add);
 }
 
 static uint64_t mono_us(void)
@@ -1345,6 +1377,23 @@ static void inst_apply_strict(struct inst *in, const struct conf_vrrp_instance *
 	    !(c->vips.v[0].addr.addr[0] == 0xfe && (c->vips.v[0].addr.addr[1] & 0xc0) == 0x80))
 		log_err("%s:%d: (%s) vrrp_strict: the first IPv6 virtual address must be link-local",
 			c->file, c->line, c->name);
+	if (c->accept_mode == CONF_ACCEPT_ON && in->version == 2 && c->priority != 255)
+		log_err("%s:%d: (%s) vrrp_strict: accept mode is not in VRRPv2 (RFC 3768), ignored",
+			c->file, c->line, c->name);
+}
+
+/*
+ * RFC 5798's Accept_Mode, as keepalived 2.2.7 settles it: off with
+ * no_accept, or under vrrp_strict unless "accept" (VRRPv3 only); always
+ * on for the address owner (priority 255).
+ */
+static bool inst_no_accept(const struct inst *in, const struct conf_vrrp_instance *c)
+{
+	if (c->priority == 255)
+		return false;
+	if (c->accept_mode == CONF_ACCEPT_OFF)
+		return true;
+	return in->strict && (c->accept_mode == CONF_ACCEPT_UNSET || in->version == 2);
 }
 
 /* vrrp_strict: no lower-priority GARPs and no answering advert; only
@@ -1421,6 +1470,7 @@ static struct inst *inst_create(struct vrrpd *d, const struct conf_vrrp_instance
 	in->lower_prio_advert = !c->lower_prio_no_advert;
 	if (in->strict)
 		inst_strict_lower_prio(in, d->conf, c);
+	in->filtered = inst_no_accept(in, c);
 	for (int i = 0; i < c->vips.n; i++)
 		if (add_vip(in, &c->vips.v[i], false) != 0)
 			goto fail;
@@ -2099,6 +2149,63 @@ static void script_remove(struct vscript *s)
 		script_free(s);
 }
 
+static void filter_remove(struct vrrpd *d)
+{
+	for (int i = 0; i < 2; i++)
+		if (d->filter_on[i]) {
+			int rc = nft_vip_table_delete(d->filter.name, i ? AF_INET6 : AF_INET);
+			if (rc < 0)
+				log_err("VIP filter: cannot delete table %s %s: %s", i ? "ip6" : "ip", d->filter.name,
+					strerror(-rc));
+			d->filter_on[i] = false;
+		}
+}
+
+/*
+ * The filter's tables as the instances need them: one per family that an
+ * instance without accept mode has addresses of. A table whose name or
+ * hooks change is made anew, and the masters' addresses go back in. When
+ * nf_tables is missing, the error is logged and the daemon runs unfiltered
+ * until the next reload tries again.
+ */
+static void filter_sync(struct vrrpd *d)
+{
+	const struct conf_global *g = &d->conf->global;
+	const char *name = g->nftables_table ? g->nftables_table : NFT_VIP_TABLE_DEFAULT;
+	bool want[2] = { false, false }, installed = false;
+
+	for (struct inst *in = d->insts; in; in = in->next)
+		for (int i = 0; in->filtered && i < in->nvips; i++)
+			want[in->vips[i].ra.family == AF_INET6] = true;
+	if (strcmp(name, d->filter_name) != 0 || g->nftables_priority != d->filter.priority ||
+	    (g->nftables_counters != 0) != d->filter.counters)
+		filter_remove(d);
+	for (int i = 0; i < 2; i++)
+		if (d->filter_on[i] && !want[i]) {
+			nft_vip_table_delete(d->filter.name, i ? AF_INET6 : AF_INET);
+			d->filter_on[i] = false;
+		}
+	snprintf(d->filter_name, sizeof(d->filter_name), "%s", name);
+	d->filter.name = d->filter_name;
+	d->filter.priority = g->nftables_priority;
+	d->filter.counters = g->nftables_counters != 0;
+	for (int i = 0; i < 2; i++) {
+		if (!want[i] || d->filter_on[i])
+			continue;
+		int rc = nft_vip_table_install(&d->filter, i ? AF_INET6 : AF_INET);
+		if (rc < 0) {
+			log_err("VIP filter: cannot install nftables table %s %s: %s; the virtual addresses "
+				"accept traffic", i ? "ip6" : "ip", name, strerror(-rc));
+			continue;
+		}
+		log_info("VIP filter: nftables table %s %s installed", i ? "ip6" : "ip", name);
+		d->filter_on[i] = installed = true;
+	}
+	for (struct inst *in = d->insts; installed && in; in = in->next)
+		if (in->fsm.state == VRRP_STATE_MASTER)
+			inst_filter(in, true);
+}
+
 /*
  * Brings the running set to d->conf. old_* are what ran before (NULL at
  * start). An instance whose fingerprint is unchanged is kept as it is, its
@@ -2202,17 +2309,12 @@ static void apply_config(struct vrrpd *d, struct conf_keepalived *old_conf)
 		free(g->name);
 		free(g);
 	}
+	/* before any instance starts: a no_accept master filters from its first moment */
+	filter_sync(d);
 	for (struct inst *in = d->insts; in; in = in->next)
 		if (in->fresh) {
 			in->fresh = false;
 			inst_start(in);
-		}
-	for (struct inst *in = d->insts; in; in = in->next)
-		if (in->strict && in->conf->priority != 255) {
-			/* keepalived's nftables/iptables rules are too big for a small box */
-			log_warn("vrrp_strict: VIP filtering is not installed, the virtual addresses accept "
-				 "traffic (keepalived's no_accept mode would drop it)");
-			break;
 		}
 }
 
@@ -2326,6 +2428,8 @@ static int open_sockets(struct vrrpd *d)
 
 static void shutdown_all(struct vrrpd *d)
 {
+	if (d->conf)
+		filter_remove(d);
 	while (d->insts) {
 		struct inst *in = d->insts;
 		d->insts = in->next;

@@ -114,6 +114,10 @@ struct conf_global {
 	int enable_script_security;
 	unsigned vrrp_version;              /* default 2 */
 	int vrrp_strict;
+	/* the VIP filter of vrrp_strict / no_accept (core/nft.h) */
+	const char *nftables_table;         /* NULL: keepalived's "keepalived" */
+	int nftables_priority;              /* of its input/output hooks, default -1 */
+	int nftables_counters;
 	unsigned vrrp_garp_master_delay_ms; /* default 5 s */
 	unsigned vrrp_garp_master_repeat;   /* default 5 */
 	unsigned vrrp_garp_master_refresh_ms;
@@ -145,6 +149,8 @@ struct conf_vrrp_script {
 
 enum conf_vrrp_state { CONF_STATE_BACKUP, CONF_STATE_MASTER };
 enum conf_auth_type { CONF_AUTH_NONE, CONF_AUTH_PASS, CONF_AUTH_AH };
+/* RFC 5798's Accept_Mode; unset means "no" under vrrp_strict, else "yes" */
+enum conf_accept_mode { CONF_ACCEPT_UNSET, CONF_ACCEPT_ON, CONF_ACCEPT_OFF };
 
 /* virtual_ipaddress entry: ADDR[/PFX] [dev X] [label Y] [scope Z] [brd B] */
 struct conf_vip {
@@ -178,6 +184,7 @@ struct conf_vrrp_instance {
 	/* default: the global vrrp_* value, wherever global_defs sits */
 	unsigned garp_lower_prio_delay_ms, garp_lower_prio_repeat;
 	int lower_prio_no_advert;
+	int accept_mode;                    /* enum conf_accept_mode: the last of accept / no_accept */
 	int use_vmac;
 	const char *vmac_name;              /* use_vmac NAME, NULL for the default */
 	int smtp_alert;

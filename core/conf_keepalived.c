@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -366,6 +367,24 @@ static void global_script_user(struct walk *w, const struct conf_node *n, void *
 	g->script_group = n->nargs == 2 ? n->args[1] : NULL;
 }
 
+/* nftables [TABLE]: keepalived's table name for the VIP filter */
+static void global_nftables(struct walk *w, const struct conf_node *n, void *obj)
+{
+	struct conf_global *g = obj;
+	if (n->has_block) {
+		error_at(w, n, "'nftables' does not take a { } block");
+		return;
+	}
+	if (n->nargs > 1)
+		warn_at(w, n, "'nftables' takes one table name, the rest is ignored");
+	if (n->nargs && (!n->args[0][0] || strlen(n->args[0]) > 255)) {
+		error_at(w, n, "'nftables' table name must be 1..255 characters");
+		return;
+	}
+	if (n->nargs)
+		g->nftables_table = n->args[0];
+}
+
 #define G(f) offsetof(struct conf_global, f)
 static const struct kw global_kws[] = {
 	{ "router_id", KW_STR, G(router_id), 0, 0, NULL, NULL, NULL },
@@ -398,6 +417,11 @@ static const struct kw global_kws[] = {
 	{ "vrrp_skip_check_adv_addr", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
 	{ "vrrp_check_unicast_src", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
 	{ "vrrp_iptables", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "nftables", KW_CUSTOM, 0, 0, 0, NULL, global_nftables, NULL },
+	{ "nftables_priority", KW_INT, G(nftables_priority), INT32_MIN, INT32_MAX, NULL, NULL, NULL },
+	{ "nftables_counters", KW_FLAG, G(nftables_counters), 0, 0, NULL, NULL, NULL },
+	/* link-local sets keyed by interface index: the only kind lvsbox makes */
+	{ "nftables_ifindex", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
 	{ "vrrp_no_swap", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
 	{ "checker_no_swap", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
 	{ "vrrp_priority", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
@@ -554,6 +578,19 @@ static void vips_excluded(struct walk *w, const struct conf_node *n, void *obj)
 	vip_block(w, n, &((struct conf_vrrp_instance *)obj)->vips_excluded);
 }
 
+/* accept / no_accept: the last one written counts, as in keepalived */
+static void accept_mode(struct walk *w, const struct conf_node *n, void *obj)
+{
+	struct conf_vrrp_instance *vi = obj;
+	if (n->has_block) {
+		error_at(w, n, "'%s' does not take a { } block", n->keyword);
+		return;
+	}
+	if (n->nargs)
+		warn_at(w, n, "'%s' takes no value, '%s' ignored", n->keyword, n->args[0]);
+	vi->accept_mode = strcmp(n->keyword, "accept") == 0 ? CONF_ACCEPT_ON : CONF_ACCEPT_OFF;
+}
+
 static void use_vmac(struct walk *w, const struct conf_node *n, void *obj)
 {
 	struct conf_vrrp_instance *vi = obj;
@@ -596,8 +633,8 @@ static const struct kw instance_kws[] = {
 	{ "smtp_alert", KW_FLAG, V(smtp_alert), 0, 0, NULL, NULL, NULL },
 	{ "dont_track_primary", KW_FLAG, V(dont_track_primary), 0, 0, NULL, NULL, NULL },
 	{ "preempt", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "accept", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "no_accept", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "accept", KW_CUSTOM, 0, 0, 0, NULL, accept_mode, NULL },
+	{ "no_accept", KW_CUSTOM, 0, 0, 0, NULL, accept_mode, NULL },
 	{ "strict_mode", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
 	{ "vmac_xmit_base", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
 	{ "garp_lower_prio_delay", KW_TIMER, V(garp_lower_prio_delay_ms), 0, 255000, NULL, NULL, NULL },
@@ -1245,6 +1282,7 @@ struct conf_keepalived *conf_keepalived_load(struct conf_tree *tree)
 	c->global.smtp_port = 25;
 	c->global.smtp_connect_timeout_ms = 30000;
 	c->global.vrrp_version = 2;
+	c->global.nftables_priority = -1;
 	c->global.vrrp_garp_master_delay_ms = GARP_MASTER_DELAY_MS;
 	c->global.vrrp_garp_master_repeat = GARP_MASTER_REPEAT;
 	c->global.vrrp_garp_lower_prio_delay_ms = UNSET;

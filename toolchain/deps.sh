@@ -22,7 +22,7 @@ pkgs_checkd="nginx-light openssl socat keepalived nftables python3 dnsmasq-base 
 pkgs_src="dpkg-dev"
 # network-namespace tests: ip/bridge, python3 reads the JSON, gcc builds the
 # probes, tshark checks the wire, keepalived gives the reference behaviour
-pkgs_net="iproute2 python3 gcc libc6-dev util-linux procps tshark keepalived"
+pkgs_net="iproute2 python3 gcc libc6-dev util-linux procps tshark keepalived nftables"
 pkgs_interop="iproute2 python3 gcc libc6-dev util-linux procps tshark keepalived"
 pkgs_cross="gcc-arm-linux-gnueabihf gcc-aarch64-linux-gnu gcc-mipsel-linux-gnu gcc-mips-linux-gnu linux-libc-dev-armhf-cross linux-libc-dev-arm64-cross linux-libc-dev-mipsel-cross linux-libc-dev-mips-cross qemu-user-static qemu-system-mips dpkg-dev util-linux cpio kmod xz-utils openssl"
 

@@ -636,6 +636,35 @@ static void test_no_vip_warning(void)
 	conf_keepalived_free(c);
 }
 
+/* keepalived 2.2.7's -t takes these without a warning (exit 0). */
+static void test_nftables_keywords(void)
+{
+	static const char text[] = "global_defs {\n nftables lvt\n nftables_priority -5\n nftables_counters\n"
+		" nftables_ifindex\n}\nvrrp_instance A {\n interface eth0\n virtual_router_id 9\n version 3\n"
+		" virtual_ipaddress {\n  10.1.1.1\n }\n no_accept\n accept\n}\n"
+		"vrrp_instance B {\n interface eth0\n virtual_router_id 8\n virtual_ipaddress {\n  10.1.1.2\n }\n"
+		" no_accept\n}\n";
+	static const char plain[] = "vrrp_instance A {\n interface eth0\n virtual_router_id 9\n"
+		" virtual_ipaddress {\n  10.1.1.1\n }\n}\n";
+	struct conf_tree *t = conf_parse_buffer("nft.conf", text, sizeof(text) - 1, 0);
+	struct conf_keepalived *c = t ? conf_keepalived_load(t) : NULL;
+	CHECK(c && c->tree->ndiags == 0, "nftables keywords and accept/no_accept: no diagnostics");
+	if (c)
+		show_diags(c->tree);
+	CHECK(c && c->global.nftables_table && strcmp(c->global.nftables_table, "lvt") == 0 &&
+		c->global.nftables_priority == -5 && c->global.nftables_counters == 1,
+		"nftables NAME, nftables_priority, nftables_counters are stored");
+	CHECK(c && c->ninstances == 2 && c->instances[0].accept_mode == CONF_ACCEPT_ON &&
+		c->instances[1].accept_mode == CONF_ACCEPT_OFF, "accept / no_accept: the last one counts");
+	conf_keepalived_free(c);
+	t = conf_parse_buffer("plain.conf", plain, sizeof(plain) - 1, 0);
+	c = t ? conf_keepalived_load(t) : NULL;
+	CHECK(c && !c->global.nftables_table && c->global.nftables_priority == -1 && !c->global.nftables_counters &&
+		c->instances[0].accept_mode == CONF_ACCEPT_UNSET,
+		"defaults: keepalived's table name, priority -1, no counters, accept mode unset");
+	conf_keepalived_free(c);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_conf.XXXXXX");
@@ -655,6 +684,7 @@ int main(void)
 	test_typed_values();
 	test_garp_defaults();
 	test_no_vip_warning();
+	test_nftables_keywords();
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
