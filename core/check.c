@@ -220,7 +220,7 @@ void check_probe_free(struct check_probe *probe)
 	if (!probe)
 		return;
 	check_probe_cancel(probe);
-	if (probe->tls_session && check_tls_session_free)
+	if (probe->params.type == CONF_CHECK_SSL && probe->tls_session && check_tls_session_free)
 		check_tls_session_free(probe->tls_session);
 	check_params_free(&probe->params);
 	free(probe);

@@ -282,13 +282,13 @@ static bool connected(struct http_attempt *h)
 static void on_io(struct loop *loop, struct loop_io *io, unsigned events)
 {
 	(void)loop;
-	(void)events;
 	struct http_attempt *h = io->arg;
 	struct check_attempt *a = &h->base;
 	char err[96];
 
 	if (h->phase == PH_CONNECT) {
-		int e = check_socket_error(a->fd);
+		/* writable without an error or hang-up: connected */
+		int e = events & LOOP_ERROR ? check_socket_error(a->fd) : 0;
 		if (e) {
 			fail_url(h, "connect", strerror(e));
 			return;

@@ -27,8 +27,16 @@ struct check_probe {
 	struct check_ctx *ctx;
 	struct check_params params;
 	struct check_attempt *attempt;      /* NULL when idle */
-	void *tls_session;                  /* SSL_GET: resumable session, check_tls.c */
-	unsigned tls_session_generation;    /* ctx->tls_generation it was made under */
+	union {
+		struct {                    /* SSL_GET: resumable session, check_tls.c */
+			void *tls_session;
+			unsigned tls_session_generation;    /* ctx->tls_generation it was made under */
+		};
+		struct {                    /* TCP_CHECK to IPv4 on the raw socket, check_syn.c */
+			uint32_t syn_source;                /* the kernel's source address for the target */
+			unsigned syn_source_generation;     /* routes it was looked up under; 0: never */
+		};
+	};
 };
 
 /* The common head of every type's attempt structure. */

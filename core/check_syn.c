@@ -9,6 +9,11 @@
  * TCP stack finds no connection for the SYN-ACK and resets it, so the
  * server keeps nothing and its application never wakes up for a check.
  *
+ * The IPv4 checksum covers the source address, so the SYN leaves with the
+ * one the kernel would give a connection to the target: looked up once per
+ * target, and again after any change of links, addresses, routes or rules
+ * (rtnetlink events). IPv6 raw sockets have the kernel fill the checksum.
+ *
  * The source port is one we keep bound (never listening), so the kernel
  * never gives it to a connection of its own. Each attempt has a random
  * initial sequence number and is found by it: a SYN-ACK or RST acknowledges
@@ -22,10 +27,12 @@
  */
 #include "check_int.h"
 #include "log.h"
+#include "mnl.h"
 
 #include <errno.h>
 #include <linux/errqueue.h>
 #include <linux/filter.h>
+#include <linux/rtnetlink.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <stdlib.h>
@@ -42,13 +49,23 @@
 #define TCP_FLAG_RST 0x04
 #define TCP_FLAG_ACK 0x10
 
+/* recvmmsg's vectors, set up once. IPv4 reads carry the IP header (60
+ * bytes at most); the TCP fields looked at are its first 14 bytes. */
+struct syn_rx {
+	unsigned char bufs[SYN_BATCH][80];
+	union check_addr from[SYN_BATCH];
+	struct iovec iov[SYN_BATCH];
+	struct mmsghdr msgs[SYN_BATCH];
+};
+
 struct syn_family {
 	struct check_syn *syn;
 	int family;
 	int raw_fd;                 /* -1: not opened yet */
-	int route_fd;               /* IPv4: a UDP socket connected to each target, for its source address */
+	int route_fd;               /* IPv4: a UDP socket connected to a target to learn its source address */
 	bool broken;                /* could not open: this family connects */
 	struct loop_io io;
+	struct syn_rx *rx;
 };
 
 struct check_syn {
@@ -57,6 +74,12 @@ struct check_syn {
 	uint16_t port;              /* host order */
 	bool broken;
 	uint64_t rand_state;
+	/* IPv4 sources are looked up again after any change of links,
+	 * addresses, routes or rules; 0 when no such events can be had:
+	 * then every attempt looks up its source */
+	struct mnl_socket *route_events;
+	struct loop_io route_io;
+	unsigned route_generation;
 	struct syn_family v4, v6;
 	struct check_syn_wait *buckets[SYN_BUCKETS];
 };
@@ -166,6 +189,37 @@ static int attach_port_filter(int fd, int family, uint16_t port)
 	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
 }
 
+static void on_route_events(struct loop *loop, struct loop_io *io, unsigned events)
+{
+	(void)loop;
+	(void)events;
+	struct check_syn *s = io->arg;
+	char buf[8192];
+	/* what changed does not matter: every source is looked up again */
+	for (int i = 0; i < 64 && recv(mnl_socket_get_fd(s->route_events), buf, sizeof(buf), MSG_DONTWAIT) != -1; i++)
+		;
+	if (++s->route_generation == 0)
+		s->route_generation = 1;
+}
+
+static void route_events_open(struct check_syn *s)
+{
+	s->route_events = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (s->route_events &&
+	    mnl_socket_bind(s->route_events, RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE | RTMGRP_IPV4_RULE,
+			    MNL_SOCKET_AUTOPID) == 0) {
+		loop_io_init(&s->route_io, mnl_socket_get_fd(s->route_events), on_route_events, s);
+		if (loop_io_watch(s->ctx->loop, &s->route_io, LOOP_READ) == 0) {
+			s->route_generation = 1;
+			return;
+		}
+	}
+	log_warn("TCP_CHECK: no route events (%s); every check looks up its source address", strerror(errno));
+	if (s->route_events)
+		mnl_socket_close(s->route_events);
+	s->route_events = NULL;
+}
+
 static int family_open(struct syn_family *f)
 {
 	int on = 1, buf = 1 << 20;
@@ -188,6 +242,14 @@ static int family_open(struct syn_family *f)
 		f->route_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		if (f->route_fd < 0)
 			return -1;
+		route_events_open(f->syn);
+	}
+	if (!(f->rx = calloc(1, sizeof(*f->rx))))
+		return -1;
+	for (int i = 0; i < SYN_BATCH; i++) {
+		f->rx->iov[i] = (struct iovec){ f->rx->bufs[i], sizeof(f->rx->bufs[i]) };
+		f->rx->msgs[i].msg_hdr = (struct msghdr){ .msg_name = &f->rx->from[i], .msg_iov = &f->rx->iov[i],
+							  .msg_iovlen = 1 };
 	}
 	loop_io_init(&f->io, f->raw_fd, on_answers, f);
 	return loop_io_watch(f->syn->ctx->loop, &f->io, LOOP_READ);
@@ -202,6 +264,8 @@ static void family_close(struct check_syn *s, struct syn_family *f)
 	if (f->route_fd >= 0)
 		close(f->route_fd);
 	f->raw_fd = f->route_fd = -1;
+	free(f->rx);
+	f->rx = NULL;
 }
 
 static struct syn_family *family_get(struct check_syn *s, int family)
@@ -273,15 +337,23 @@ static int send_syn(struct syn_family *f, struct check_syn_wait *w)
 		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
 	} control;
 	if (f->family == AF_INET) {
-		/* The source the kernel would give a connection to this target,
-		 * looked up per attempt so that a route change is seen at once;
-		 * the checksum covers it, so the SYN must leave with it. */
-		union check_addr src;
-		socklen_t len = sizeof(src.sin);
-		if (connect(f->route_fd, &dst->sa, sizeof(dst->sin)) < 0 ||
-		    getsockname(f->route_fd, &src.sa, &len) < 0)
-			return errno;
-		put16(tcp + 16, tcp_checksum(&src.sin.sin_addr, &dst->sin.sin_addr, tcp, sizeof(tcp)));
+		struct check_probe *probe = w->attempt->probe;
+		unsigned generation = f->syn->route_generation;
+		if (!generation || probe->syn_source_generation != generation) {
+			/* a connected UDP socket keeps its first source address:
+			 * dissolve the last association so the route decides anew */
+			const struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+			union check_addr found;
+			socklen_t len = sizeof(found.sin);
+			connect(f->route_fd, &unspec, sizeof(unspec));
+			if (connect(f->route_fd, &dst->sa, sizeof(dst->sin)) < 0 ||
+			    getsockname(f->route_fd, &found.sa, &len) < 0)
+				return errno;
+			probe->syn_source = found.sin.sin_addr.s_addr;
+			probe->syn_source_generation = generation;
+		}
+		struct in_addr src = { .s_addr = probe->syn_source };
+		put16(tcp + 16, tcp_checksum(&src, &dst->sin.sin_addr, tcp, sizeof(tcp)));
 		memset(&control, 0, sizeof(control));
 		msg.msg_control = control.buf;
 		msg.msg_controllen = sizeof(control.buf);
@@ -289,7 +361,7 @@ static int send_syn(struct syn_family *f, struct check_syn_wait *w)
 		cm->cmsg_level = IPPROTO_IP;
 		cm->cmsg_type = IP_PKTINFO;
 		cm->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
-		struct in_pktinfo pi = { .ipi_spec_dst = src.sin.sin_addr };
+		struct in_pktinfo pi = { .ipi_spec_dst = src };
 		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
 		msg.msg_namelen = sizeof(dst->sin);
 	} else {
@@ -460,29 +532,20 @@ static void on_answers(struct loop *loop, struct loop_io *io, unsigned events)
 {
 	(void)loop;
 	struct syn_family *f = io->arg;
+	struct syn_rx *rx = f->rx;
 	if (events & LOOP_ERROR)
 		on_errors(f);
 	for (int round = 0; round < SYN_READS; round++) {
-		/* IPv4 reads carry the IP header (60 bytes at most); the TCP
-		 * fields we look at are its first 14 bytes */
-		unsigned char bufs[SYN_BATCH][80];
-		union check_addr from[SYN_BATCH];
-		struct iovec iov[SYN_BATCH];
-		struct mmsghdr msgs[SYN_BATCH];
-		memset(msgs, 0, sizeof(msgs));
-		for (int i = 0; i < SYN_BATCH; i++) {
-			iov[i] = (struct iovec){ bufs[i], sizeof(bufs[i]) };
-			msgs[i].msg_hdr = (struct msghdr){ .msg_name = &from[i], .msg_namelen = sizeof(from[i]),
-							   .msg_iov = &iov[i], .msg_iovlen = 1 };
-		}
-		int n = recvmmsg(f->raw_fd, msgs, SYN_BATCH, MSG_DONTWAIT, NULL);
+		for (int i = 0; i < SYN_BATCH; i++)
+			rx->msgs[i].msg_hdr.msg_namelen = sizeof(rx->from[i]);
+		int n = recvmmsg(f->raw_fd, rx->msgs, SYN_BATCH, MSG_DONTWAIT, NULL);
 		if (n <= 0) {
 			if (n < 0 && errno != EAGAIN && errno != EINTR)
 				on_errors(f);   /* a pending error is reported in place of data */
 			return;
 		}
 		for (int i = 0; i < n; i++)
-			on_segment(f, bufs[i], msgs[i].msg_len, &from[i]);
+			on_segment(f, rx->bufs[i], rx->msgs[i].msg_len, &rx->from[i]);
 		if (n < SYN_BATCH)
 			return;
 	}
@@ -495,6 +558,10 @@ void check_syn_free(struct check_ctx *ctx)
 		return;
 	family_close(s, &s->v4);
 	family_close(s, &s->v6);
+	if (s->route_events) {
+		loop_io_stop(s->ctx->loop, &s->route_io);
+		mnl_socket_close(s->route_events);
+	}
 	if (s->reserve_fd >= 0)
 		close(s->reserve_fd);
 	free(s);

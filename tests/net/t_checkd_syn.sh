@@ -1,7 +1,8 @@
 #!/bin/bash
 # t_checkd_syn.sh - TCP_CHECK's handshake on a shared raw socket: the
 # server answers, the director's kernel resets the answer, and the server's
-# application never sees a connection; IPv4 and IPv6; a lost SYN is sent
+# application never sees a connection; IPv4 and IPv6; the source address
+# follows a route change; a lost SYN is sent
 # again after 1 s; ICMP errors end the check as they end a connect(). For
 # the ICMP cases the verdict is compared with a real connect() from the
 # director (python3's socket module) to the same port. Checks with bindto
@@ -39,6 +40,14 @@ listener 81 "$ACCEPTS.81"
 listener 86 /dev/null
 
 ck_answer_counter synack80 80 accept
+# A second subnet on the same link: its server must be checked from the
+# director's address in that subnet, whatever the first check's source was.
+ip -n "$(nb_ns r1)" addr add 10.78.0.11/24 dev "$NB_IFNAME"
+ip -n "$(nb_ns c)" addr add 10.78.0.200/24 dev "$NB_IFNAME"
+nb_exec r1 nft add counter inet ck from78
+nb_exec r1 nft add rule inet ck in ip saddr 10.78.0.200 ip daddr 10.78.0.11 tcp dport 80 tcp flags '& (syn|ack) == syn' counter name from78
+nb_exec r1 nft add counter inet ck from201
+nb_exec r1 nft add rule inet ck in ip saddr "$NB_NET.201" tcp dport 80 tcp flags '& (syn|ack) == syn' counter name from201
 ck_syn_counter syn86 86
 nb_exec r1 nft add counter inet ck reset80
 nb_exec r1 nft add rule inet ck in tcp dport 80 tcp flags '& rst == rst' counter name reset80
@@ -86,6 +95,7 @@ rs() {
 	rs "$S" 87 3
 	rs "$S" 88 1.5
 	rs "$S" 89 3
+	rs 10.78.0.11 80 1
 	printf '}\n'
 	printf 'virtual_server %s::100 80 {\n    delay_loop 1\n    alpha\n    protocol TCP\n' "$NB_NET6"
 	rs "$S6" 80 1
@@ -125,6 +135,11 @@ if [ "$v4" -ge 2 ] && [ "$v6" -ge 2 ]; then ok "tshark sees our SYNs from the di
 else fail "tshark sees our SYNs from the director over IPv4 ($v4) and IPv6 ($v6)"; echo "$syns" | sed 's/^/#   /'; fi
 check_eq "tshark: every SYN's TCP checksum is good" "" "$(echo "$syns" | awk 'NF && $2 != 1')"
 check_eq "tshark: every SYN offers an MSS" "" "$(echo "$syns" | awk 'NF && $3 !~ /^14[0-9][0-9]$/')"
+
+check_eq "second subnet: up" up "$(ck_get "$VS" "10.78.0.11:80" state)"
+n=$(ck_count from78)
+if [ "$n" -ge 3 ]; then ok "second subnet: its SYNs leave from the director's 10.78.0.200 ($n seen)"
+else fail "second subnet: its SYNs leave from the director's 10.78.0.200 ($n seen)"; fi
 
 # bindto: a socket of its own, bound to the director's address; the server sees it.
 check_eq "bindto: up" up "$(ck_get "$VS" "$S:81" state)"
@@ -168,5 +183,15 @@ icmp_case "IPv4 closed port (RST)" "$VS" "$S:89" "$S" 89 3
 lat=$(ck_get "$VS" "$S:87" checkers.0.latency_us)
 if [ -n "$lat" ] && [ "$lat" -lt 500000 ]; then ok "ICMP port unreachable: the verdict came in ${lat} us, not at the 3 s timeout"
 else fail "ICMP port unreachable: the verdict came before the 3 s timeout (latency_us ${lat:-none})"; fi
+
+# A route change moves the source address: the next SYNs leave from the
+# new source (the director's kernel would pick it for a connection too).
+ip -n "$(nb_ns c)" addr add "$NB_NET.201/$NB_PREFIX" dev "$NB_IFNAME"
+ip -n "$(nb_ns c)" route add "$S/32" dev "$NB_IFNAME" src "$NB_NET.201"
+sleep 2.5
+n=$(ck_count from201)
+if [ "$n" -ge 2 ]; then ok "after a route change the SYNs leave from its source $NB_NET.201 ($n seen)"
+else fail "after a route change the SYNs leave from its source $NB_NET.201 ($n seen)"; ck_log_tail; fi
+check_eq "after the route change the server is still up" up "$(ck_get "$VS" "$S:80" state)"
 
 ck_stop
