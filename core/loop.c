@@ -148,6 +148,7 @@ static int wait_ms(const struct loop *loop)
 	uint64_t due = loop->heap[0]->due_ms;
 	if (due <= loop->now_ms)
 		return 0;
+	due += loop->timer_slack_ms;
 	return due - loop->now_ms > INT_MAX ? INT_MAX : (int)(due - loop->now_ms);
 }
 

@@ -121,6 +121,9 @@ struct loop {
 	uint64_t now_ms;
 	uint64_t next_seq;
 	unsigned kill_grace_ms;
+	/* A wait for a timer lasts this much longer, so timers due close
+	 * together run in one wake-up (late, never early). 0: exact. */
+	unsigned timer_slack_ms;
 
 	struct loop_timer **heap;
 	size_t heap_len, heap_cap;

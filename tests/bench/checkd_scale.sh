@@ -16,7 +16,8 @@
 # HOST_IMPLS ("checkd keepalived") and HOST_CHECKS ("tcp http") pick what runs on the host,
 # GUEST_SERVERS (1200, see below), VM_TIMEOUT (1500), VM_MEM (2G);
 # in the guest also CG_SERVERS (300) and CG_WARM (30 s) for the callgrind
-# counts, GUEST_PARTS ("cpu count": either may be left out), COUNT_IMPLS
+# counts, GUEST_PARTS ("cpu count": either may be left out), GUEST_CHECKS
+# ("tcp http") for the cpu part, COUNT_IMPLS
 # ("checkd keepalived") and COUNT_CHECKS ("tcp http") to count fewer.
 #
 # The guest is TCG-emulated: every guest instruction costs many host ones,
@@ -263,7 +264,7 @@ if [ "${1:-}" = --guest ]; then
 	ulimit -n 65536
 	[ -r /proc/net/ip_vs ] || { echo "# guest: no IPVS"; exit 1; }
 	case " ${GUEST_PARTS:-cpu count} " in *" cpu "*)
-		for check in tcp http; do
+		for check in ${GUEST_CHECKS:-tcp http}; do
 			for impl in checkd keepalived; do
 				measure "$impl" "$check" || echo "$impl $check failed"
 			done
@@ -317,7 +318,7 @@ fi
 echo
 GUEST_SERVERS=${GUEST_SERVERS:-1200}
 echo "qemu guest (TCG), $GUEST_SERVERS real servers, one checker at a time (absolute figures inflated; compare per check):"
-guest=$(SERVERS=$GUEST_SERVERS VM_ENV="SERVERS WINDOW WARM CG_SERVERS CG_WARM GUEST_PARTS COUNT_IMPLS COUNT_CHECKS" VM_TIMEOUT=${VM_TIMEOUT:-1500} VM_MEM=${VM_MEM:-2G} \
+guest=$(SERVERS=$GUEST_SERVERS VM_ENV="SERVERS WINDOW WARM CG_SERVERS CG_WARM GUEST_PARTS GUEST_CHECKS COUNT_IMPLS COUNT_CHECKS" VM_TIMEOUT=${VM_TIMEOUT:-1500} VM_MEM=${VM_MEM:-2G} \
 	tests/vm/vm-run.sh tests/bench/checkd_scale.sh --guest 2>&1)
 echo "$guest" | grep -E '^#|failed$|^vm-run'
 mapfile -t lines < <(echo "$guest" | grep -E '^(checkd|keepalived) (tcp|http) [0-9]')
