@@ -70,9 +70,18 @@ for _ in 1 2 3; do
 	ip netns exec cl socat -u TCP:$vip:80 /dev/null </dev/null >/dev/null 2>&1 &
 	bg_pids+=($!)
 done
-sleep 2
 # The column col of real server rs under service vs (the foreign service lists 10.0.2.11 too).
 in_vip='$1 == "TCP" || $1 == "UDP" || $1 == "FWM" { svc = $2 } svc == vs && $2 == rs { print $col }'
+# Counts are read once all nine connections are in (under a loaded host the
+# held ones can take seconds to open): 3 per server, one of them open.
+all_in() {
+	local rs
+	for rs in 10.0.2.11 10.0.2.12 10.0.2.13; do
+		[ "$("$IPVSADM" -Ln --stats | awk -v vs="$vip:80" -v rs="$rs:80" -v col=3 "$in_vip")" = 3 ] || return 1
+		[ "$("$IPVSADM" -Ln | awk -v vs="$vip:80" -v rs="$rs:80" -v col=5 "$in_vip")" = 1 ] || return 1
+	done
+}
+wait_for 20 all_in || echo "# not every connection arrived within 20 s"
 # conns_active ADDR: "Conns ActiveConn" of that real server, from the real ipvsadm.
 conns_active() {
 	local c a
