@@ -9,6 +9,7 @@
  * matched by identifier and sequence; IPv4 raw reads include the IP header.
  */
 #include "check_int.h"
+#include "inet_csum.h"
 
 #include <errno.h>
 #include <netinet/icmp6.h>
@@ -26,19 +27,6 @@ struct ping_attempt {
 	uint16_t ident, seq;
 	unsigned other;
 };
-
-static uint16_t inet_checksum(const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	uint32_t sum = 0;
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return htons((uint16_t)~sum);
-}
 
 static void on_readable(struct loop *loop, struct loop_io *io, unsigned events)
 {
@@ -128,8 +116,9 @@ static void ping_start(struct check_attempt *a)
 		(unsigned char)(pa->ident >> 8), (unsigned char)pa->ident,
 		(unsigned char)(pa->seq >> 8), (unsigned char)pa->seq, 'l', 'v', 's', 'b', 'o', 'x', 0, 0 };
 	if (!v6 && pa->raw) {
-		uint16_t sum = inet_checksum(pkt, sizeof(pkt));
-		memcpy(pkt + 2, &sum, 2);
+		uint16_t sum = (uint16_t)~inet_csum_fold(inet_csum_add(0, pkt, sizeof(pkt)));
+		pkt[2] = (unsigned char)(sum >> 8);
+		pkt[3] = (unsigned char)sum;
 	}
 	if (send(fd, pkt, sizeof(pkt), 0) < 0) {
 		check_finish(a, false, "ping send: %s", strerror(errno));

@@ -26,6 +26,7 @@
  * raw socket can be had (not root), still connect() (check_tcp.c).
  */
 #include "check_int.h"
+#include "inet_csum.h"
 #include "log.h"
 #include "mnl.h"
 
@@ -283,21 +284,6 @@ static struct syn_family *family_get(struct check_syn *s, int family)
 	return f;
 }
 
-static uint16_t tcp_checksum(const struct in_addr *src, const struct in_addr *dst, const unsigned char *tcp,
-			     size_t len)
-{
-	uint32_t sum = 0;
-	const unsigned char *a = (const unsigned char *)&src->s_addr, *b = (const unsigned char *)&dst->s_addr;
-	sum += (uint32_t)(a[0] << 8 | a[1]) + (uint32_t)(a[2] << 8 | a[3]);
-	sum += (uint32_t)(b[0] << 8 | b[1]) + (uint32_t)(b[2] << 8 | b[3]);
-	sum += IPPROTO_TCP + (uint32_t)len;
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(tcp[i] << 8 | tcp[i + 1]);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 static void put16(unsigned char *p, unsigned v)
 {
 	p[0] = (unsigned char)(v >> 8);
@@ -353,7 +339,10 @@ static int send_syn(struct syn_family *f, struct check_syn_wait *w)
 			probe->syn_source_generation = generation;
 		}
 		struct in_addr src = { .s_addr = probe->syn_source };
-		put16(tcp + 16, tcp_checksum(&src, &dst->sin.sin_addr, tcp, sizeof(tcp)));
+		uint32_t sum = inet_csum_add(0, &src, 4);       /* RFC 9293 3.1 pseudo-header */
+		sum = inet_csum_add(sum, &dst->sin.sin_addr, 4);
+		sum += IPPROTO_TCP + sizeof(tcp);
+		put16(tcp + 16, (uint16_t)~inet_csum_fold(inet_csum_add(sum, tcp, sizeof(tcp))));
 		memset(&control, 0, sizeof(control));
 		msg.msg_control = control.buf;
 		msg.msg_controllen = sizeof(control.buf);

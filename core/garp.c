@@ -10,6 +10,7 @@
 #include <linux/if_packet.h>
 #include <linux/if_ether.h>
 #include "garp.h"
+#include "inet_csum.h"
 
 static unsigned char *put_ether(unsigned char *p, const unsigned char dst[6],
 				const unsigned char src[6], unsigned ethertype)
@@ -41,19 +42,6 @@ size_t garp_build_arp(unsigned char *frame, size_t size, const unsigned char mac
 	return GARP_ARP_LEN;
 }
 
-unsigned garp_csum_add(unsigned sum, const unsigned char *data, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (unsigned)data[i] << 8 | data[i + 1];
-	if (i < len)
-		sum += (unsigned)data[i] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return sum;
-}
-
 size_t garp_build_na(unsigned char *frame, size_t size, const unsigned char mac[6],
 		     const unsigned char ip[16])
 {
@@ -83,10 +71,10 @@ size_t garp_build_na(unsigned char *frame, size_t size, const unsigned char mac[
 	memcpy(icmp + 26, mac, 6);
 
 	/* Pseudo-header: addresses, upper-layer length, next header. */
-	sum = garp_csum_add(0, ip6 + 8, 32);
+	sum = inet_csum_add(0, ip6 + 8, 32);
 	sum += (unsigned)icmp_len;
 	sum += 58;
-	sum = garp_csum_add(sum, icmp, icmp_len);
+	sum = inet_csum_add(sum, icmp, icmp_len);
 	sum = ~sum & 0xffff;
 	icmp[2] = (unsigned char)(sum >> 8);
 	icmp[3] = (unsigned char)sum;

@@ -24,9 +24,6 @@ size_t garp_build_arp(unsigned char *frame, size_t size, const unsigned char mac
 size_t garp_build_na(unsigned char *frame, size_t size, const unsigned char mac[6],
 		     const unsigned char ip[16]);
 
-/* Internet checksum (RFC 1071) of data, folded, not inverted, starting from sum. */
-unsigned garp_csum_add(unsigned sum, const unsigned char *data, size_t len);
-
 /* Send-only AF_PACKET socket: fd or a negative errno. */
 int garp_open(void);
 /* 0 or a negative errno. */

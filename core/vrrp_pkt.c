@@ -5,6 +5,7 @@
  * authentication needs.
  */
 #include "vrrp_pkt.h"
+#include "inet_csum.h"
 #include "md5.h"
 
 #include <string.h>
@@ -49,28 +50,6 @@ static void put32(uint8_t *p, uint32_t v) { put16(p, v >> 16); put16(p + 2, v & 
 static unsigned get16(const uint8_t *p) { return (unsigned)p[0] << 8 | p[1]; }
 static uint32_t get32(const uint8_t *p) { return (uint32_t)get16(p) << 16 | get16(p + 2); }
 
-/* ---- Internet checksum ---- */
-
-uint32_t vrrp_csum_add(uint32_t sum, const uint8_t *data, size_t len)
-{
-	/* Callers add pieces of even length, so pairing bytes from the start is right. */
-	size_t i;
-	for (i = 0; i + 1 < len; i += 2)
-		sum += get16(data + i);
-	if (len & 1)
-		sum += (uint32_t)data[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return sum;
-}
-
-uint16_t vrrp_csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
 static size_t addr_len(int family)
 {
 	return family == AF_INET6 ? 16 : 4;
@@ -86,20 +65,20 @@ static uint32_t msg_sum(int version, int family, const uint8_t *src, const uint8
 	if (family == AF_INET6) {
 		/* RFC 8200 8.1 pseudo-header, for v2 over IPv6 as well (keepalived
 		 * lets the kernel checksum every IPv6 advert this way) */
-		sum = vrrp_csum_add(sum, src, 16);
-		sum = vrrp_csum_add(sum, dst, 16);
+		sum = inet_csum_add(sum, src, 16);
+		sum = inet_csum_add(sum, dst, 16);
 		put32(tail, (uint32_t)len);
 		tail[7] = VRRP_IPPROTO;
-		sum = vrrp_csum_add(sum, tail, 8);
+		sum = inet_csum_add(sum, tail, 8);
 	} else if (version == 3) {
 		/* RFC 5798 5.2.8: IPv4 pseudo-header, v2 has none */
-		sum = vrrp_csum_add(sum, src, 4);
-		sum = vrrp_csum_add(sum, dst, 4);
+		sum = inet_csum_add(sum, src, 4);
+		sum = inet_csum_add(sum, dst, 4);
 		tail[1] = VRRP_IPPROTO;
 		put16(tail + 2, (unsigned)len);
-		sum = vrrp_csum_add(sum, tail, 4);
+		sum = inet_csum_add(sum, tail, 4);
 	}
-	return vrrp_csum_add(sum, msg, len);
+	return inet_csum_add(sum, msg, len);
 }
 
 /* HMAC (RFC 2104) over the concatenation of two pieces, so the AH digest
@@ -209,7 +188,7 @@ static size_t put_msg(const struct vrrp_send *s, uint8_t *buf)
 		memcpy(buf + VRRP_HDR_LEN, s->addrs, (size_t)s->naddrs * alen);
 	if (s->version == 2 && s->family == AF_INET && s->auth_type == VRRP_AUTH_PASS)
 		auth_key(s->auth_pass, buf + VRRP_HDR_LEN + (size_t)s->naddrs * alen);
-	put16(buf + 6, (uint16_t)~vrrp_csum_fold(msg_sum(s->version, s->family, s->src, s->dst, buf, len)));
+	put16(buf + 6, (uint16_t)~inet_csum_fold(msg_sum(s->version, s->family, s->src, s->dst, buf, len)));
 	return len;
 }
 
@@ -249,7 +228,7 @@ int vrrp_build_ip4(const struct vrrp_send *s, uint8_t *buf, size_t size)
 		ah_icv(buf, IP4_HDR_LEN, total, s->unicast, s->auth_pass, icv);
 		memcpy(buf + IP4_HDR_LEN + 12, icv, AH_ICV_LEN);
 	}
-	put16(buf + 10, (uint16_t)~vrrp_csum_fold(vrrp_csum_add(0, buf, IP4_HDR_LEN)));
+	put16(buf + 10, (uint16_t)~inet_csum_fold(inet_csum_add(0, buf, IP4_HDR_LEN)));
 	return (int)total;
 }
 
@@ -263,7 +242,7 @@ static enum vrrp_drop decode_msg(const uint8_t *msg, size_t len, struct vrrp_adv
 	adv->version = msg[0] >> 4;
 	if (adv->version != 2 && adv->version != 3)
 		return VRRP_DROP_VERSION;
-	if (vrrp_csum_fold(msg_sum(adv->version, adv->family, adv->src, adv->dst, msg, len)) != 0xffff)
+	if (inet_csum_fold(msg_sum(adv->version, adv->family, adv->src, adv->dst, msg, len)) != 0xffff)
 		return VRRP_DROP_CHECKSUM;
 	if ((msg[0] & 0x0f) != VRRP_TYPE_ADVERT)
 		return VRRP_DROP_TYPE;

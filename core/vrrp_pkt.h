@@ -151,10 +151,6 @@ struct vrrp_expect {
  */
 enum vrrp_drop vrrp_validate(const struct vrrp_expect *e, const struct vrrp_advert *adv);
 
-/* Internet checksum (RFC 1071) folded, not complemented, for reuse. */
-uint32_t vrrp_csum_add(uint32_t sum, const uint8_t *data, size_t len);
-uint16_t vrrp_csum_fold(uint32_t sum);
-
 /* HMAC-MD5 (RFC 2104) over core/md5.c, exposed for its test vectors. */
 void vrrp_hmac_md5(const uint8_t *key, size_t keylen, const uint8_t *data, size_t len, uint8_t mac[16]);
 

@@ -9,6 +9,7 @@
  *    in, good checksums, nothing malformed;
  *  - every drop reason, each from a one-field change to a valid packet.
  */
+#include "inet_csum.h"
 #include "unit.h"
 #include "vrrp_pkt.h"
 
@@ -244,7 +245,7 @@ static void expect_drop(enum vrrp_drop got, enum vrrp_drop want, const char *wha
 static void fix_v2_csum(uint8_t *pkt, size_t len)
 {
 	pkt[26] = pkt[27] = 0;
-	uint16_t c = (uint16_t)~vrrp_csum_fold(vrrp_csum_add(0, pkt + 20, len - 20));
+	uint16_t c = (uint16_t)~inet_csum_fold(inet_csum_add(0, pkt + 20, len - 20));
 	pkt[26] = (uint8_t)(c >> 8);
 	pkt[27] = (uint8_t)c;
 }
@@ -403,9 +404,9 @@ static void test_drops(void)
 		int n = vrrp_build_msg(&s, m, sizeof(m));
 		m[4] = 0xf0; m[5] = 0;      /* reserved bits set, interval 0: fix the checksum by hand */
 		m[6] = m[7] = 0;
-		uint32_t sum = vrrp_csum_add(vrrp_csum_add(0, s.src, 16), s.dst, 16);
+		uint32_t sum = inet_csum_add(inet_csum_add(0, s.src, 16), s.dst, 16);
 		uint8_t tail[8] = { 0, 0, 0, (uint8_t)n, 0, 0, 0, 112 };
-		uint16_t c = (uint16_t)~vrrp_csum_fold(vrrp_csum_add(vrrp_csum_add(sum, tail, 8), m, (size_t)n));
+		uint16_t c = (uint16_t)~inet_csum_fold(inet_csum_add(inet_csum_add(sum, tail, 8), m, (size_t)n));
 		m[6] = (uint8_t)(c >> 8); m[7] = (uint8_t)c;
 		CHECK(vrrp_decode_ip6(m, (size_t)n, 255, s.src, s.dst, 0, &adv) == VRRP_OK && adv.adver_int_cs == 0,
 			"v3: reserved bits ignored, interval 0 decoded");
@@ -469,7 +470,7 @@ static void test_build(void)
 	n = vrrp_build_ip4(&z, buf, sizeof(buf));
 	CHECK(n == 20 + 16 && vrrp_decode_ip4(buf, (size_t)n, 0, &adv) == VRRP_OK && adv.naddrs == 0 &&
 		adv.adver_int_cs == 25500 && adv.auth_type == VRRP_AUTH_NONE, "v2 no auth, no VIPs, 255 s round-trips");
-	CHECK(vrrp_csum_fold(vrrp_csum_add(0, buf, 20)) == 0xffff, "IPv4 header checksum is right");
+	CHECK(inet_csum_fold(inet_csum_add(0, buf, 20)) == 0xffff, "IPv4 header checksum is right");
 	z.auth_type = VRRP_AUTH_AH;
 	z.ip_id = 0;
 	CHECK(vrrp_build_ip4(&z, buf, sizeof(buf)) == -1, "AH with IP id 0: refused");
