@@ -2149,16 +2149,21 @@ static void script_remove(struct vscript *s)
 		script_free(s);
 }
 
+/* Family i's table (0 IPv4, 1 IPv6) goes, if it is there. */
+static void filter_drop(struct vrrpd *d, int i)
+{
+	if (!d->filter_on[i])
+		return;
+	int rc = nft_vip_table_delete(d->filter.name, i ? AF_INET6 : AF_INET);
+	if (rc < 0)
+		log_err("VIP filter: cannot delete table %s %s: %s", i ? "ip6" : "ip", d->filter.name, strerror(-rc));
+	d->filter_on[i] = false;
+}
+
 static void filter_remove(struct vrrpd *d)
 {
-	for (int i = 0; i < 2; i++)
-		if (d->filter_on[i]) {
-			int rc = nft_vip_table_delete(d->filter.name, i ? AF_INET6 : AF_INET);
-			if (rc < 0)
-				log_err("VIP filter: cannot delete table %s %s: %s", i ? "ip6" : "ip", d->filter.name,
-					strerror(-rc));
-			d->filter_on[i] = false;
-		}
+	filter_drop(d, 0);
+	filter_drop(d, 1);
 }
 
 /*
@@ -2181,10 +2186,8 @@ static void filter_sync(struct vrrpd *d)
 	    (g->nftables_counters != 0) != d->filter.counters)
 		filter_remove(d);
 	for (int i = 0; i < 2; i++)
-		if (d->filter_on[i] && !want[i]) {
-			nft_vip_table_delete(d->filter.name, i ? AF_INET6 : AF_INET);
-			d->filter_on[i] = false;
-		}
+		if (!want[i])
+			filter_drop(d, i);
 	snprintf(d->filter_name, sizeof(d->filter_name), "%s", name);
 	d->filter.name = d->filter_name;
 	d->filter.priority = g->nftables_priority;
