@@ -895,8 +895,6 @@ static size_t notify_program(const char *line, char *buf, size_t size)
 static void notify_vet(const struct model *m, const struct conf_cmd *cmd, bool script_security,
 		       struct notify_verdict *v)
 {
-	char reason[300];
-
 	v->uid = (uid_t)-1;
 	v->gid = (gid_t)-1;
 	v->why[0] = '\0';
@@ -913,19 +911,7 @@ static void notify_vet(const struct model *m, const struct conf_cmd *cmd, bool s
 			snprintf(v->why, sizeof(v->why), "no such script user or group");
 		return;
 	}
-	switch (daemon_script_secure(v->key, v->uid, reason, sizeof(reason))) {
-	case DAEMON_SCRIPT_OK:
-		v->verdict = CHECK_MISC_RUN;
-		break;
-	case DAEMON_SCRIPT_UNSAFE:
-		snprintf(v->why, sizeof(v->why), "insecure: %s%s", reason,
-			 script_security ? " (enable_script_security)" : "");
-		v->verdict = script_security ? CHECK_MISC_DROP : CHECK_MISC_RUN_UNSAFE;
-		break;
-	default:
-		snprintf(v->why, sizeof(v->why), "%s", reason);
-		break;
-	}
+	v->verdict = check_script_vet(v->key, v->uid, script_security, v->why, sizeof(v->why));
 }
 
 /* Where a real server's notify line is, for the log: the node whose

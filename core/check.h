@@ -172,6 +172,9 @@ size_t check_params_key(const struct check_params *p, char *buf, size_t size);
 #define CHECK_MISC_RUN_UNSAFE 1
 #define CHECK_MISC_DROP 2
 int check_misc_vet(const struct check_misc *m, bool script_security, char *why, size_t n);
+/* The part of that rule that judges the program itself (missing, not
+ * executable, unsafe as uid), shared with the notify scripts. */
+int check_script_vet(const char *program, uid_t uid, bool script_security, char *why, size_t n);
 
 /* The global SSL { } block. Files are read by check_ctx_init. */
 struct check_ssl_conf {

@@ -86,8 +86,6 @@ static void misc_cleanup(struct check_attempt *a)
 
 int check_misc_vet(const struct check_misc *m, bool script_security, char *why, size_t n)
 {
-	char reason[300];
-
 	why[0] = '\0';
 	if (!m->argv || !m->argv[0]) {
 		snprintf(why, n, "no misc_path");
@@ -100,7 +98,15 @@ int check_misc_vet(const struct check_misc *m, bool script_security, char *why, 
 		snprintf(why, n, "no script user: enable_script_security wants 'user', script_user or a keepalived_script account");
 		return CHECK_MISC_DROP;
 	}
-	switch (daemon_script_secure(m->argv[0], m->uid, reason, sizeof(reason))) {
+	return check_script_vet(m->argv[0], m->uid, script_security, why, n);
+}
+
+int check_script_vet(const char *program, uid_t uid, bool script_security, char *why, size_t n)
+{
+	char reason[300];
+
+	why[0] = '\0';
+	switch (daemon_script_secure(program, uid, reason, sizeof(reason))) {
 	case DAEMON_SCRIPT_OK:
 		return CHECK_MISC_RUN;
 	case DAEMON_SCRIPT_UNSAFE:
