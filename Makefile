@@ -12,20 +12,24 @@ DEV := build/dev
 include toolchain/$(ARCH).mk
 
 APPLETS := lvsctl ipvsadm lvsd keepalived checkd vrrpd rsctl
-SRCS := $(wildcard applets/*.c core/*.c platform/*.c)
+# core/ is in layers, each a directory; a layer includes only those before it
+# in this list (tests/cli/layers.sh holds every #include to that).
+LAYERS := base nl conf vrrp check lvs daemon
+SRCS := $(wildcard applets/*.c $(LAYERS:%=core/%/*.c) platform/*/*.c)
 OBJS := $(SRCS:%.c=$(BUILD)/obj/%.o)
 
 WARN := -Wall -Wextra -Werror
-CFLAGS_COMMON := -std=c11 -D_GNU_SOURCE $(WARN) -Iapplets -Icore
+INCLUDES := -Iapplets $(LAYERS:%=-Icore/%) $(patsubst %/,-I%,$(wildcard platform/*/))
+CFLAGS_COMMON := -std=c11 -D_GNU_SOURCE $(WARN) $(INCLUDES)
 CFLAGS ?= -Os
 CFLAGS_SHIP := $(CFLAGS_COMMON) $(CFLAGS) -ffunction-sections -fdata-sections $(TC_CFLAGS)
 LDFLAGS_SHIP := -static -Wl,--gc-sections $(TC_LDFLAGS)
 
 all: $(BUILD)/lvsbox $(BUILD)/bin/.links
 
-# SSL_GET's mbedTLS glue (core/tls/) is compiled and linked only where
+# SSL_GET's mbedTLS glue (core/check/tls/) is compiled and linked only where
 # mbedTLS is: here and in the dev build.
-TLS_SRCS := $(wildcard core/tls/*.c)
+TLS_SRCS := $(wildcard core/check/tls/*.c)
 TLS_OBJS := $(TLS_SRCS:%.c=$(BUILD)/obj/%.o)
 $(TLS_OBJS): CFLAGS_SHIP += $(MBEDTLS_CFLAGS)
 $(TLS_OBJS): $(MBEDTLS_DIR)/.stamp
@@ -48,7 +52,7 @@ $(BUILD)/bin/.links: $(BUILD)/lvsbox
 # AddressSanitizer and UBSan. Unit tests link against it.
 DEV_CFLAGS := $(CFLAGS_COMMON) -g -O1 -DLVSBOX_USE_LIBMNL -fsanitize=address,undefined -fno-omit-frame-pointer
 DEV_LDFLAGS := -fsanitize=address,undefined
-DEV_SRCS := $(filter-out core/mnl.c,$(wildcard core/*.c))
+DEV_SRCS := $(filter-out core/nl/mnl.c,$(wildcard $(LAYERS:%=core/%/*.c) platform/*/*.c))
 DEV_OBJS := $(DEV_SRCS:%.c=$(DEV)/obj/%.o)
 DEV_APPLET_OBJS := $(wildcard applets/*.c)
 DEV_APPLET_OBJS := $(DEV_APPLET_OBJS:%.c=$(DEV)/obj/%.o)
@@ -111,7 +115,11 @@ size:
 print-strip:
 	@echo $(STRIP)
 
+# The -I flags of core's layers, for test scripts that compile on their own.
+print-includes:
+	@echo $(INCLUDES)
+
 clean:
 	rm -rf build
 
-.PHONY: all dev check demo cross size print-strip clean
+.PHONY: all dev check demo cross size print-strip print-includes clean

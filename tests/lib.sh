@@ -2,6 +2,12 @@
 # Source it; then call ok/fail or the check_* helpers.
 
 ok() { echo "ok - $*"; }
+
+# The -I flags of core's layers and the platform, as the Makefile gives them
+# (make print-includes), for scripts that compile sources themselves; and
+# every core and applet source but main.c, for programs linked with it all.
+core_includes() { make -s --no-print-directory print-includes; }
+core_sources() { ls core/*/*.c platform/*/*.c applets/*.c 2>/dev/null | grep -v '^applets/main.c$'; }
 fail() { echo "not ok - $*"; }
 
 # check_eq WHAT EXPECTED ACTUAL

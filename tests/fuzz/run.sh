@@ -9,14 +9,15 @@ toolchain/deps.sh fuzz dev || die_suite "fuzz: cannot install clang"
 seconds=${FUZZ_SECONDS:-15}
 out=build/fuzz
 mkdir -p "$out"
-srcs=$(ls core/*.c applets/*.c | grep -v '^applets/main.c$')
+srcs=$(core_sources)
+includes=$(core_includes)
 shopt -s nullglob
 harnesses=(tests/fuzz/fuzz_*.c)
 [ ${#harnesses[@]} -gt 0 ] || die_suite "fuzz: no harnesses"
 for h in "${harnesses[@]}"; do
 	name=$(basename "$h" .c)
 	bin=$out/$name
-	if ! clang -std=c11 -D_GNU_SOURCE -g -O1 -Iapplets -Icore -Itests/fuzz \
+	if ! clang -std=c11 -D_GNU_SOURCE -g -O1 $includes -Itests/fuzz \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		-o "$bin" "$h" $srcs 2>"$out/$name.build.log"; then
 		fail "fuzz $name: does not build"; sed 's/^/#   /' "$out/$name.build.log" | head -20
