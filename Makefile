@@ -11,7 +11,8 @@ DEV := build/dev
 -include config.mak
 include toolchain/$(ARCH).mk
 
-APPLETS := lvsctl ipvsadm lvsd keepalived checkd vrrpd rsctl
+# Applet names for the symlinks, from the one list main.c is built from.
+APPLETS := $(shell grep -o '^APPLET.[a-z0-9_]*' applets/applets.def | cut -c8-)
 # core/ is in layers, each a directory; a layer includes only those before it
 # in this list (tests/cli/layers.sh holds every #include to that).
 LAYERS := base nl conf vrrp check lvs daemon
@@ -41,7 +42,7 @@ $(BUILD)/obj/%.o: %.c $(TC_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_SHIP) -MMD -MP -c -o $@ $<
 
-$(BUILD)/bin/.links: $(BUILD)/lvsbox
+$(BUILD)/bin/.links: $(BUILD)/lvsbox applets/applets.def
 	@mkdir -p $(BUILD)/bin
 	for a in $(APPLETS); do ln -sfn ../lvsbox $(BUILD)/bin/$$a; done
 	touch $@

@@ -1,8 +1,8 @@
 /*
  * applets.h - the one table of applets every entry point is read from.
  *
- * Dispatch, --list, --install, --help and --version all walk this table, so a
- * new applet is one row here and one file in applets/.
+ * Dispatch, --list, --install, --help and --version all walk this table,
+ * which main.c builds from applets.def, the one list of applets.
  */
 #ifndef LVSBOX_APPLETS_H
 #define LVSBOX_APPLETS_H
@@ -24,13 +24,10 @@ struct applet {
 extern const struct applet applets[];
 const struct applet *applet_find(const char *name);
 
-int lvsctl_main(int argc, char **argv);
-int lvsd_main(int argc, char **argv);
-int keepalived_main(int argc, char **argv);
-int checkd_main(int argc, char **argv);
-int vrrpd_main(int argc, char **argv);
-int rsctl_main(int argc, char **argv);
-
-extern const char lvsctl_usage[], lvsd_usage[], keepalived_usage[], checkd_usage[], vrrpd_usage[], rsctl_usage[];
+/* Every applet's entry point and usage text; an entry point serving two
+ * names (lvsctl and ipvsadm) is declared twice, which C allows. */
+#define APPLET(name, entry, usage, flags, summary) int entry(int argc, char **argv); extern const char usage[];
+#include "applets.def"
+#undef APPLET
 
 #endif

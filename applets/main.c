@@ -11,13 +11,9 @@
 #include "applets.h"
 
 const struct applet applets[] = {
-	{ "lvsctl", lvsctl_main, "program and list the kernel's IPVS table (ipvsadm-compatible)", lvsctl_usage, APPLET_OWN_HELP },
-	{ "ipvsadm", lvsctl_main, "lvsctl under the name scripts call it by", lvsctl_usage, APPLET_OWN_HELP },
-	{ "lvsd", lvsd_main, "director daemon: keepalived config, owns IPVS, supervises checkd and vrrpd", lvsd_usage, 0 },
-	{ "keepalived", keepalived_main, "lvsd under the name init scripts call it by (keepalived's flags)", keepalived_usage, 0 },
-	{ "checkd", checkd_main, "real-server health checks", checkd_usage, 0 },
-	{ "vrrpd", vrrpd_main, "VRRP v2/v3 failover of virtual IPs", vrrpd_usage, 0 },
-	{ "rsctl", rsctl_main, "real-server set-up for direct routing and tunnelling", rsctl_usage, 0 },
+#define APPLET(name, entry, usage, flags, summary) { #name, entry, summary, usage, flags },
+#include "applets.def"
+#undef APPLET
 	{ 0 }
 };
 
