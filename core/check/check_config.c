@@ -7,7 +7,7 @@
  */
 #include "check_int.h"
 #include "check_regex.h"
-#include "daemon.h"
+#include "conf_script.h"
 #include "dns_parse.h"
 
 #include <arpa/inet.h>

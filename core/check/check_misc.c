@@ -6,7 +6,7 @@
  * Before any of that, check_misc_vet decides whether the script may run.
  */
 #include "check_int.h"
-#include "daemon.h"
+#include "script.h"
 
 #include <signal.h>
 #include <stdio.h>
