@@ -426,7 +426,7 @@ static int parse_misc(struct cfg *c, struct check_params *p, const struct conf_k
 		m->timeout_ms = timer_ms(n->args[0]);
 	m->dynamic = flag_value(conf_child(c->checker, "misc_dynamic")) == 1;
 
-	const char *group, *user = daemon_default_script_user(&conf->global, &group);
+	const char *group, *user = conf_default_script_user(&conf->global, &group);
 	if ((n = conf_child(c->checker, "user"))) {
 		if (n->nargs < 1 || n->nargs > 2)
 			return cfg_error(c, n, "'user' expects USERNAME [GROUPNAME]");

@@ -93,7 +93,7 @@ int check_misc_vet(const struct check_misc *m, bool script_security, char *why, 
 	}
 	/* Under enable_script_security keepalived never falls back to root:
 	 * with no user (the checker's, script_user or a keepalived_script
-	 * account; see daemon_default_script_user) the checker is removed. */
+	 * account; see conf_default_script_user) the checker is removed. */
 	if (script_security && m->uid == (uid_t)-1) {
 		snprintf(why, n, "no script user: enable_script_security wants 'user', script_user or a keepalived_script account");
 		return CHECK_MISC_DROP;
@@ -106,10 +106,10 @@ int check_script_vet(const char *program, uid_t uid, bool script_security, char 
 	char reason[300];
 
 	why[0] = '\0';
-	switch (daemon_script_secure(program, uid, reason, sizeof(reason))) {
-	case DAEMON_SCRIPT_OK:
+	switch (script_secure(program, uid, reason, sizeof(reason))) {
+	case SCRIPT_OK:
 		return CHECK_MISC_RUN;
-	case DAEMON_SCRIPT_UNSAFE:
+	case SCRIPT_UNSAFE:
 		snprintf(why, n, "insecure: %s%s", reason, script_security ? " (enable_script_security)" : "");
 		return script_security ? CHECK_MISC_DROP : CHECK_MISC_RUN_UNSAFE;
 	default:

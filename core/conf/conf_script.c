@@ -7,7 +7,7 @@
 #include "conf.h"
 #include "conf_script.h"
 
-const char *daemon_default_script_user(const struct conf_global *g, const char **group)
+const char *conf_default_script_user(const struct conf_global *g, const char **group)
 {
 	*group = NULL;
 	if (g->script_user) {

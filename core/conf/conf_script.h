@@ -11,6 +11,6 @@
  * script_user (and *group), else keepalived_script when that account
  * exists, else NULL: ourselves, which keepalived 2.2.7 refuses under
  * enable_script_security (the script is dropped). */
-const char *daemon_default_script_user(const struct conf_global *g, const char **group);
+const char *conf_default_script_user(const struct conf_global *g, const char **group);
 
 #endif

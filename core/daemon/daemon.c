@@ -55,6 +55,25 @@ void daemon_log_diags(const struct conf_tree *tree)
 			tree->nerrors + tree->nwarnings - tree->ndiags);
 }
 
+int daemon_script_ids(int argc, char *const *argv, const char *default_user, const char *default_group,
+		      uid_t *uid, gid_t *gid)
+{
+	const char *user = argc >= 2 ? argv[1] : default_user;
+	const char *group = argc >= 3 ? argv[2] : argc >= 2 ? NULL : default_group;
+
+	return script_ids(user, group, uid, gid);
+}
+
+int daemon_script_secure(const char *argv0, uid_t run_as, char *why, size_t n)
+{
+	return script_secure(argv0, run_as, why, n);
+}
+
+const char *daemon_default_script_user(const struct conf_global *g, const char **group)
+{
+	return conf_default_script_user(g, group);
+}
+
 static bool cmd_set(const struct conf_cmd *c)
 {
 	return c->argv && c->argc;

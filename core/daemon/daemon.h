@@ -34,6 +34,20 @@ int daemon_detach(bool keep_stdout);
 /* Each parser diagnostic as a log line, errors at LOG_ERR, the rest as warnings. */
 void daemon_log_diags(const struct conf_tree *tree);
 
+/*
+ * The script helpers under the names vrrpd and checkd call them by, until
+ * they run their lines through script.h (script_ids, script_secure,
+ * conf_default_script_user). daemon_script_ids takes a "script [user
+ * [group]]" line: argv[1] and argv[2] win over default_user/default_group.
+ */
+#define DAEMON_SCRIPT_OK SCRIPT_OK
+#define DAEMON_SCRIPT_UNSAFE SCRIPT_UNSAFE
+#define DAEMON_SCRIPT_UNUSABLE SCRIPT_UNUSABLE
+int daemon_script_ids(int argc, char *const *argv, const char *default_user, const char *default_group,
+		      uid_t *uid, gid_t *gid);
+int daemon_script_secure(const char *argv0, uid_t run_as, char *why, size_t n);
+const char *daemon_default_script_user(const struct conf_global *g, const char **group);
+
 /* What a config test (-t) looks at besides the parse (daemon_check_config). */
 #define DAEMON_TEST_CHECKERS 1u        /* every checker's options, as checkd reads them */
 #define DAEMON_TEST_VRRP_SCRIPTS 2u    /* vrrp_script and notify scripts need enable_script_security */
