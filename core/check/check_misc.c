@@ -1,6 +1,6 @@
 /*
- * check_misc.c - MISC_CHECK: runs misc_path (no shell) as the script user,
- * killed when it overruns misc_timeout. Exit 0 is up and 1 down; with
+ * check_misc.c - MISC_CHECK: runs misc_path (no shell: script_spawn_argv)
+ * as the script user, killed when it overruns misc_timeout. Exit 0 is up and 1 down; with
  * misc_dynamic, 2..255 are up too and carry a weight (the scheduler turns
  * misc_status into one). Without misc_dynamic any non-zero exit is down.
  * Before any of that, check_misc_vet decides whether the script may run.
@@ -65,7 +65,7 @@ static void misc_start(struct check_attempt *a)
 		return;
 	}
 	run->attempt = a;
-	if (loop_spawn(loop, &run->child, m->argv, m->timeout_ms, m->uid, m->gid, on_reaped, run) < 0) {
+	if (script_spawn_argv(loop, &run->child, m->argv, m->uid, m->gid, m->timeout_ms, on_reaped, run) < 0) {
 		free(run);
 		check_finish(a, false, "cannot start %s", m->argv[0]);
 		return;
