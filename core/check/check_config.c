@@ -7,7 +7,8 @@
  */
 #include "check_int.h"
 #include "check_regex.h"
-#include "daemon.h"
+#include "conf_script.h"
+#include "script.h"
 #include "dns_parse.h"
 
 #include <arpa/inet.h>
@@ -210,47 +211,6 @@ static int parse_hex_str(struct cfg *c, const struct conf_node *n, unsigned char
 	return 0;
 }
 
-/* Splits a one-string command line at blanks; quotes group words. */
-static char **split_words(const char *line)
-{
-	size_t len = strlen(line);
-	char **argv = calloc(len / 2 + 2, sizeof(*argv));
-	char *buf = malloc(len + 1);
-	if (!argv || !buf) {
-		free(argv);
-		free(buf);
-		return NULL;
-	}
-	int argc = 0;
-	char *out = buf;
-	const char *s = line;
-	while (*s) {
-		while (*s == ' ' || *s == '\t')
-			s++;
-		if (!*s)
-			break;
-		argv[argc++] = out;
-		char quote = 0;
-		for (; *s && (quote || (*s != ' ' && *s != '\t')); s++) {
-			if (!quote && (*s == '\'' || *s == '"'))
-				quote = *s;
-			else if (quote && *s == quote)
-				quote = 0;
-			else
-				*out++ = *s;
-		}
-		*out++ = '\0';
-	}
-	argv[argc] = NULL;
-	if (argc == 0) {
-		free(buf);
-		free(argv);
-		return NULL;
-	}
-	/* argv[0] owns buf: check_params_free frees argv[0] then argv */
-	return argv;
-}
-
 static int compile_url_regex(struct check_url *u, char *err, size_t errsize)
 {
 	regex_t *re = malloc(sizeof(*re));
@@ -401,9 +361,12 @@ static int parse_misc(struct cfg *c, struct check_params *p, const struct conf_k
 	if (!n || n->nargs < 1)
 		return cfg_error(c, c->checker, "MISC_CHECK without misc_path");
 	if (n->nargs == 1) {
-		m->argv = split_words(n->args[0]);
+		/* keepalived's quoting, as every other command line */
+		char why[128];
+		if (script_split(n->args[0], &m->argv, why, sizeof(why)) < 0)
+			return cfg_error(c, n, "misc_path: %s", why);
 	} else {
-		/* several words as written: one copy in argv[0]'s buffer, as split_words */
+		/* several words as written: one copy in argv[0]'s buffer, as script_split */
 		size_t total = 0;
 		for (int i = 0; i < n->nargs; i++)
 			total += strlen(n->args[i]) + 1;
@@ -426,7 +389,7 @@ static int parse_misc(struct cfg *c, struct check_params *p, const struct conf_k
 		m->timeout_ms = timer_ms(n->args[0]);
 	m->dynamic = flag_value(conf_child(c->checker, "misc_dynamic")) == 1;
 
-	const char *group, *user = daemon_default_script_user(&conf->global, &group);
+	const char *group, *user = conf_default_script_user(&conf->global, &group);
 	if ((n = conf_child(c->checker, "user"))) {
 		if (n->nargs < 1 || n->nargs > 2)
 			return cfg_error(c, n, "'user' expects USERNAME [GROUPNAME]");

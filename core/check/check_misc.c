@@ -1,12 +1,12 @@
 /*
- * check_misc.c - MISC_CHECK: runs misc_path (no shell) as the script user,
- * killed when it overruns misc_timeout. Exit 0 is up and 1 down; with
+ * check_misc.c - MISC_CHECK: runs misc_path (no shell: script_spawn_argv)
+ * as the script user, killed when it overruns misc_timeout. Exit 0 is up and 1 down; with
  * misc_dynamic, 2..255 are up too and carry a weight (the scheduler turns
  * misc_status into one). Without misc_dynamic any non-zero exit is down.
  * Before any of that, check_misc_vet decides whether the script may run.
  */
 #include "check_int.h"
-#include "daemon.h"
+#include "script.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -65,7 +65,7 @@ static void misc_start(struct check_attempt *a)
 		return;
 	}
 	run->attempt = a;
-	if (loop_spawn(loop, &run->child, m->argv, m->timeout_ms, m->uid, m->gid, on_reaped, run) < 0) {
+	if (script_spawn_argv(loop, &run->child, m->argv, m->uid, m->gid, m->timeout_ms, on_reaped, run) < 0) {
 		free(run);
 		check_finish(a, false, "cannot start %s", m->argv[0]);
 		return;
@@ -93,7 +93,7 @@ int check_misc_vet(const struct check_misc *m, bool script_security, char *why, 
 	}
 	/* Under enable_script_security keepalived never falls back to root:
 	 * with no user (the checker's, script_user or a keepalived_script
-	 * account; see daemon_default_script_user) the checker is removed. */
+	 * account; see conf_default_script_user) the checker is removed. */
 	if (script_security && m->uid == (uid_t)-1) {
 		snprintf(why, n, "no script user: enable_script_security wants 'user', script_user or a keepalived_script account");
 		return CHECK_MISC_DROP;
@@ -106,10 +106,10 @@ int check_script_vet(const char *program, uid_t uid, bool script_security, char 
 	char reason[300];
 
 	why[0] = '\0';
-	switch (daemon_script_secure(program, uid, reason, sizeof(reason))) {
-	case DAEMON_SCRIPT_OK:
+	switch (script_secure(program, uid, reason, sizeof(reason))) {
+	case SCRIPT_OK:
 		return CHECK_MISC_RUN;
-	case DAEMON_SCRIPT_UNSAFE:
+	case SCRIPT_UNSAFE:
 		snprintf(why, n, "insecure: %s%s", reason, script_security ? " (enable_script_security)" : "");
 		return script_security ? CHECK_MISC_DROP : CHECK_MISC_RUN_UNSAFE;
 	default:

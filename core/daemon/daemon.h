@@ -13,8 +13,10 @@
 #include <getopt.h>
 #include <sys/types.h>
 #include "conf.h"
+#include "conf_script.h"
 #include "ctl.h"
 #include "loop.h"
+#include "script.h"
 
 /* keepalived 2.2.7's exit codes for a config test (-t). */
 #define EXIT_CONF_OK 0
@@ -33,35 +35,17 @@ int daemon_detach(bool keep_stdout);
 void daemon_log_diags(const struct conf_tree *tree);
 
 /*
- * The uid/gid a script runs as: "script [user [group]]" (argv[1], argv[2])
- * wins, else default_user/default_group; NULL user means our own.
- * (uid_t)-1 / (gid_t)-1 mean "no change". -1 (logged) for an unknown name.
+ * The script helpers under the names vrrpd and checkd call them by, until
+ * they run their lines through script.h (script_ids, script_secure,
+ * conf_default_script_user). daemon_script_ids takes a "script [user
+ * [group]]" line: argv[1] and argv[2] win over default_user/default_group.
  */
+#define DAEMON_SCRIPT_OK SCRIPT_OK
+#define DAEMON_SCRIPT_UNSAFE SCRIPT_UNSAFE
+#define DAEMON_SCRIPT_UNUSABLE SCRIPT_UNUSABLE
 int daemon_script_ids(int argc, char *const *argv, const char *default_user, const char *default_group,
 		      uid_t *uid, gid_t *gid);
-
-/*
- * Run-time script security, keepalived's rules: argv0 (a path, or a bare
- * name looked up in $PATH) must exist and be executable by run_as
- * ((uid_t)-1: ourselves). When it would run as root (or is set-uid root),
- * the file and every directory on its path, symbolic links resolved or not,
- * must be owned by root and not writable by a non-root group or by others
- * (a directory with the sticky bit, like /tmp, may be). Returns:
- *   DAEMON_SCRIPT_OK
- *   DAEMON_SCRIPT_UNSAFE    runnable but someone else could change it: the
- *                           caller refuses it when enable_script_security is set
- *   DAEMON_SCRIPT_UNUSABLE  missing or not executable: never run it
- * why gets a one-line reason naming the file (empty when OK).
- */
-#define DAEMON_SCRIPT_OK 0
-#define DAEMON_SCRIPT_UNSAFE 1
-#define DAEMON_SCRIPT_UNUSABLE 2
 int daemon_script_secure(const char *argv0, uid_t run_as, char *why, size_t n);
-
-/* The user of a script whose own config names none: global_defs'
- * script_user (and *group), else keepalived_script when that account
- * exists, else NULL: ourselves, which keepalived 2.2.7 refuses under
- * enable_script_security (the script is dropped). */
 const char *daemon_default_script_user(const struct conf_global *g, const char **group);
 
 /* What a config test (-t) looks at besides the parse (daemon_check_config). */
