@@ -601,7 +601,9 @@ static void print_virtual_server(FILE *out, const struct conf_keepalived *conf, 
 	if (vs->persistence_timeout)    /* 0: no persistence, which keepalived cannot spell */
 		put_uint(out, 1, "persistence_timeout", vs->persistence_timeout);
 	put_str(out, 1, "persistence_granularity", vs->persistence_granularity);
-	put_str(out, 1, "protocol", protocols[vs->protocol]);
+	/* keepalived warns about a protocol on a fwmark service: the default stays out */
+	if (vs->kind != CONF_VS_FWMARK || vs->protocol != CONF_PROTO_TCP)
+		put_str(out, 1, "protocol", protocols[vs->protocol]);
 	put_str(out, 1, "virtualhost", vs->virtualhost);
 	if (vs->sorry_server) {
 		indent(out, 1);
