@@ -353,7 +353,7 @@ int daemon_run_once(const char *prog, const struct daemon_args *args, unsigned t
 	return -1;
 }
 
-void daemon_ctl_answer(const char *command, struct ctl_buf *reply, void *daemon,
+void daemon_ctl_answer(const char *command, struct strbuf *reply, void *daemon,
 		       daemon_status_fn *table, daemon_status_fn *json)
 {
 	if (strcmp(command, "status") == 0)
@@ -361,7 +361,7 @@ void daemon_ctl_answer(const char *command, struct ctl_buf *reply, void *daemon,
 	else if (strcmp(command, "json") == 0)
 		json(daemon, reply);
 	else
-		ctl_puts(reply, "error: commands are 'status' and 'json'\n");
+		strbuf_puts(reply, "error: commands are 'status' and 'json'\n");
 }
 
 int daemon_start_loop(struct loop *loop, bool foreground, bool keep_stdout)

@@ -122,8 +122,8 @@ int daemon_run_once(const char *prog, const struct daemon_args *args, unsigned t
 
 /* Control-socket requests: "status" gets table's answer, "json" json's,
  * anything else an error line naming the two. */
-typedef void daemon_status_fn(void *daemon, struct ctl_buf *reply);
-void daemon_ctl_answer(const char *command, struct ctl_buf *reply, void *daemon,
+typedef void daemon_status_fn(void *daemon, struct strbuf *reply);
+void daemon_ctl_answer(const char *command, struct strbuf *reply, void *daemon,
 		       daemon_status_fn *table, daemon_status_fn *json);
 
 /* Leaves the terminal unless foreground (daemon_detach), then creates the
