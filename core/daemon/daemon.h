@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "ctl.h"
 #include "loop.h"
+#include "opts.h"
 
 /* keepalived 2.2.7's exit codes for a config test (-t). */
 #define EXIT_CONF_OK 0
@@ -96,6 +97,13 @@ int daemon_ctl_client(const char *prog, const char *sock_path, const char *comma
 	{ "json", no_argument, NULL, 'J' }, \
 	{ "socket", required_argument, NULL, 'S' }, \
 	{ "status", no_argument, NULL, 's' }
+
+/* The same options as opts tables (opts.h), for a daemon's table to
+ * OPTS_INCLUDE; their ids are what daemon_parse_opt takes. Each text is the
+ * one most daemons print; a daemon words its own with OPTS_SHOW_SHORT/LONG
+ * (its defaults, what -s lists). -h/--help is parsed but not listed. */
+extern const struct opts_row daemon_keepalived_opts[];
+extern const struct opts_row daemon_control_opts[];
 
 /* What those options set. */
 struct daemon_args {
