@@ -13,83 +13,14 @@
 #include <sys/un.h>
 #include <poll.h>
 #include "ctl.h"
+#include "json.h"
 #include "log.h"
 
-static bool buf_reserve(struct ctl_buf *b, size_t more)
+void ctl_json_str(struct strbuf *b, const char *s)
 {
-	if (b->oom)
-		return false;
-	if (b->len + more + 1 <= b->cap)
-		return true;
-	size_t cap = b->cap ? b->cap : 1024;
-	while (cap < b->len + more + 1)
-		cap *= 2;
-	char *data = cap <= CTL_MAX_REPLY ? realloc(b->data, cap) : NULL;
-	if (!data) {
-		b->oom = true;
-		return false;
-	}
-	b->data = data;
-	b->cap = cap;
-	return true;
-}
-
-void ctl_printf(struct ctl_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	char small[256];
-
-	va_start(ap, fmt);
-	int n = vsnprintf(small, sizeof(small), fmt, ap);
-	va_end(ap);
-	if (n < 0 || !buf_reserve(b, (size_t)n))
-		return;
-	if ((size_t)n < sizeof(small)) {
-		memcpy(b->data + b->len, small, (size_t)n + 1);
-	} else {
-		va_start(ap, fmt);
-		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-	}
-	b->len += (size_t)n;
-}
-
-void ctl_puts(struct ctl_buf *b, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (!buf_reserve(b, n))
-		return;
-	memcpy(b->data + b->len, s, n + 1);
-	b->len += n;
-}
-
-void ctl_json_str(struct ctl_buf *b, const char *s)
-{
-	ctl_puts(b, "\"");
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		switch (*p) {
-		case '"': ctl_puts(b, "\\\""); break;
-		case '\\': ctl_puts(b, "\\\\"); break;
-		case '\n': ctl_puts(b, "\\n"); break;
-		case '\r': ctl_puts(b, "\\r"); break;
-		case '\t': ctl_puts(b, "\\t"); break;
-		default:
-			if (*p < 0x20) {
-				ctl_printf(b, "\\u%04x", *p);
-			} else if (buf_reserve(b, 1)) {
-				b->data[b->len++] = (char)*p;
-				b->data[b->len] = '\0';
-			}
-		}
-	}
-	ctl_puts(b, "\"");
-}
-
-void ctl_buf_free(struct ctl_buf *b)
-{
-	free(b->data);
-	memset(b, 0, sizeof(*b));
+	if (!s)
+		s = "";
+	json_quote(b, s, strlen(s));
 }
 
 static void conn_close(struct ctl_conn *c)
@@ -99,7 +30,7 @@ static void conn_close(struct ctl_conn *c)
 	loop_io_stop(loop, &c->io);
 	loop_timer_cancel(loop, &c->deadline);
 	close(c->io.fd);
-	ctl_buf_free(&c->reply);
+	strbuf_free(&c->reply);
 	c->in_use = false;
 }
 
@@ -123,10 +54,11 @@ static void conn_answer(struct ctl_conn *c)
 	struct ctl_server *srv = c->server;
 
 	c->request[c->request_len] = '\0';
+	c->reply.max = CTL_MAX_REPLY;
 	srv->handler(c->request, &c->reply, srv->arg);
 	if (c->reply.oom) {
-		ctl_buf_free(&c->reply);
-		ctl_puts(&c->reply, "error: out of memory\n");
+		strbuf_free(&c->reply);
+		strbuf_puts(&c->reply, "error: out of memory\n");
 	}
 	c->sent = 0;
 	loop_io_watch(srv->loop, &c->io, LOOP_WRITE);

@@ -10,10 +10,10 @@
 #ifndef LVSBOX_CTL_H
 #define LVSBOX_CTL_H
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include "loop.h"
+#include "strbuf.h"
 
 #define CTL_DIR "/run/lvsbox"
 #define CTL_MAX_REQUEST 128
@@ -22,22 +22,19 @@
 /* Room for checkd's JSON with 30,000 real servers; grown only as needed. */
 #define CTL_MAX_REPLY (32u << 20)
 
-/* A growing reply buffer; a failed allocation is remembered, not fatal. */
-struct ctl_buf {
-	char *data;
-	size_t len, cap;
-	bool oom;
-};
+/* The reply is built in a strbuf whose allocation the server holds to
+ * CTL_MAX_REPLY. The applets still call it by its old names. */
+#define ctl_buf strbuf
+#define ctl_printf strbuf_printf
+#define ctl_puts strbuf_puts
+#define ctl_buf_free strbuf_free
 
-void ctl_printf(struct ctl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void ctl_puts(struct ctl_buf *b, const char *s);
-/* s as a JSON string with its quotes, escaped per RFC 8259. */
-void ctl_json_str(struct ctl_buf *b, const char *s);
-void ctl_buf_free(struct ctl_buf *b);
+/* s as a JSON string with its quotes (json_quote's rule); NULL as "". */
+void ctl_json_str(struct strbuf *b, const char *s);
 
 /* Fills reply for the command (without its newline); unknown commands are
  * the handler's to answer. */
-typedef void ctl_handler_fn(const char *command, struct ctl_buf *reply, void *arg);
+typedef void ctl_handler_fn(const char *command, struct strbuf *reply, void *arg);
 
 struct ctl_conn {
 	struct loop_io io;
@@ -45,7 +42,7 @@ struct ctl_conn {
 	struct ctl_server *server;
 	char request[CTL_MAX_REQUEST];
 	size_t request_len;
-	struct ctl_buf reply;
+	struct strbuf reply;
 	size_t sent;
 	bool in_use;
 };

@@ -182,6 +182,25 @@ int daemon_ctl_client(const char *prog, const char *sock_path, const char *comma
 
 /* ---- command line and start-up every daemon shares ---- */
 
+const struct opts_row daemon_keepalived_opts[] = {
+	OPT('h', "help", NULL, NULL),
+	OPT('f', "use-file", "FILE", "config file"),
+	OPT('n', "dont-fork", NULL, "stay in the foreground"),
+	OPT('l', "log-console", NULL, "log to the console instead of syslog"),
+	OPT('D', "log-detail", NULL, "detailed log"),
+	OPT('t', "config-test", NULL, "check the config and exit: 0 clean, 5 warnings, 6 scripts\n"
+				      "without enable_script_security, 3 errors (cannot run)"),
+	OPT('p', "pid", "PIDFILE", "write the daemon's pid there"),
+	OPTS_END,
+};
+
+const struct opts_row daemon_control_opts[] = {
+	OPT('S', "socket", "SOCKET", "control socket"),
+	OPT('s', "status", NULL, "print the running daemon's state as a table"),
+	OPT_LONG("json", 'J', NULL, "the same as JSON"),
+	OPTS_END,
+};
+
 bool daemon_parse_opt(struct daemon_args *args, int opt, char *arg)
 {
 	switch (opt) {
@@ -214,7 +233,7 @@ int daemon_run_once(const char *prog, const struct daemon_args *args, unsigned t
 	return -1;
 }
 
-void daemon_ctl_answer(const char *command, struct ctl_buf *reply, void *daemon,
+void daemon_ctl_answer(const char *command, struct strbuf *reply, void *daemon,
 		       daemon_status_fn *table, daemon_status_fn *json)
 {
 	if (strcmp(command, "status") == 0)
@@ -222,7 +241,7 @@ void daemon_ctl_answer(const char *command, struct ctl_buf *reply, void *daemon,
 	else if (strcmp(command, "json") == 0)
 		json(daemon, reply);
 	else
-		ctl_puts(reply, "error: commands are 'status' and 'json'\n");
+		strbuf_puts(reply, "error: commands are 'status' and 'json'\n");
 }
 
 int daemon_start_loop(struct loop *loop, bool foreground, bool keep_stdout)

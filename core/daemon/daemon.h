@@ -16,6 +16,7 @@
 #include "conf_script.h"
 #include "ctl.h"
 #include "loop.h"
+#include "opts.h"
 #include "script.h"
 
 /* keepalived 2.2.7's exit codes for a config test (-t). */
@@ -81,6 +82,13 @@ int daemon_ctl_client(const char *prog, const char *sock_path, const char *comma
 	{ "socket", required_argument, NULL, 'S' }, \
 	{ "status", no_argument, NULL, 's' }
 
+/* The same options as opts tables (opts.h), for a daemon's table to
+ * OPTS_INCLUDE; their ids are what daemon_parse_opt takes. Each text is the
+ * one most daemons print; a daemon words its own with OPTS_SHOW_SHORT/LONG
+ * (its defaults, what -s lists). -h/--help is parsed but not listed. */
+extern const struct opts_row daemon_keepalived_opts[];
+extern const struct opts_row daemon_control_opts[];
+
 /* What those options set. */
 struct daemon_args {
 	const char *conf_path;      /* -f */
@@ -106,8 +114,8 @@ int daemon_run_once(const char *prog, const struct daemon_args *args, unsigned t
 
 /* Control-socket requests: "status" gets table's answer, "json" json's,
  * anything else an error line naming the two. */
-typedef void daemon_status_fn(void *daemon, struct ctl_buf *reply);
-void daemon_ctl_answer(const char *command, struct ctl_buf *reply, void *daemon,
+typedef void daemon_status_fn(void *daemon, struct strbuf *reply);
+void daemon_ctl_answer(const char *command, struct strbuf *reply, void *daemon,
 		       daemon_status_fn *table, daemon_status_fn *json);
 
 /* Leaves the terminal unless foreground (daemon_detach), then creates the

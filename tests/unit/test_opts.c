@@ -1,0 +1,314 @@
+/*
+ * test_opts.c - core/daemon/opts: the daemons' options as tables (the
+ * shared keepalived and control sub-tables of daemon.c included) give
+ * exactly today's --help texts of vrrpd, lvsd, keepalived and checkd, and
+ * the same getopt_long short options and long options they parse today;
+ * opts_next returns ids and arguments as getopt_long would; tables with
+ * faults are refused with a reason.
+ *
+ * The tables here are the ones the applets will carry when they switch to
+ * opts; until then the help is compared with the applets' usage strings.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "applets.h"
+#include "daemon.h"
+#include "opts.h"
+#include "unit.h"
+
+#define CONF "/etc/lvsbox/lvsbox.conf"
+
+static const struct opts_row vrrpd_rows[] = {
+	OPTS_SHOW_SHORT('f', "config file (default " CONF ")"),
+	OPTS_INCLUDE(daemon_keepalived_opts),
+	OPTS_SHOW_SHORT('S', "control socket (default " CTL_DIR "/vrrpd.sock)"),
+	OPTS_SHOW_SHORT('s', "print the running daemon's instances as a table"),
+	OPTS_INCLUDE(daemon_control_opts),
+	OPTS_END,
+};
+static const struct opts_cmd vrrpd_cmd = {
+	.usage = "Usage: vrrpd [-n] [-l] [-D] [-f FILE] [-p PIDFILE] [-S SOCKET]\n"
+		 "       vrrpd -t [-f FILE]\n"
+		 "       vrrpd [-S SOCKET] -s | --json\n"
+		 "VRRP v2/v3 failover of virtual IP addresses (keepalived's vrrp_instance).\n"
+		 "\n",
+	.rows = vrrpd_rows,
+	.footer = "\n"
+		  "Signals: HUP reloads the config (unchanged instances are not touched;\n"
+		  "a config with errors keeps the running one), TERM/INT stop gracefully\n"
+		  "(masters send priority 0 so a backup takes over at once).\n",
+};
+
+static const struct opts_row lvsd_rows[] = {
+	OPTS_SHOW_SHORT('f', "config file (default " CONF ")"),
+	OPTS_INCLUDE(daemon_keepalived_opts),
+	OPT('I', "dont-release-ipvs", NULL, "leave the IPVS table as it is on stop (--dont-release-ipvs)"),
+	OPTS_SHOW_SHORT('S', "control socket (default " CTL_DIR "/lvsd.sock)"),
+	OPTS_SHOW_SHORT('s', "print the running daemon's virtual servers as a table"),
+	OPTS_INCLUDE(daemon_control_opts),
+	OPTS_END,
+};
+static const struct opts_cmd lvsd_cmd = {
+	.usage = "Usage: lvsd [-n] [-l] [-D] [-I] [-f FILE] [-p PIDFILE] [-S SOCKET]\n"
+		 "       lvsd -t [-f FILE]\n"
+		 "       lvsd [-S SOCKET] -s | --json\n"
+		 "The director: keeps the kernel's IPVS table equal to the virtual_server\n"
+		 "blocks of a keepalived-style config and the health checkd reports, and\n"
+		 "runs checkd and vrrpd as its children (docs/lvsd.md).\n"
+		 "\n",
+	.rows = lvsd_rows,
+	.footer = "\n"
+		  "Signals: HUP reloads the config (only the differences reach IPVS; a\n"
+		  "config with errors keeps the running one), TERM/INT stop and remove\n"
+		  "from IPVS what lvsd added.\n",
+};
+
+/* keepalived's -S is its syslog facility: the control options are not included. */
+static const struct opts_row keepalived_rows[] = {
+	OPTS_SHOW_SHORT('f', "config file (default " CONF ")"),
+	OPTS_INCLUDE(daemon_keepalived_opts),
+	OPT('I', "dont-release-ipvs", NULL, "leave the IPVS table as it is on stop (--dont-release-ipvs)"),
+	OPT('P', "vrrp", NULL, "VRRP only (vrrp_instance blocks; no IPVS, no checks)"),
+	OPT('C', "check", NULL, "checks and IPVS only (no VRRP)"),
+	OPT('S', "log-facility", "FACILITY", "syslog facility; accepted, lvsbox logs to daemon"),
+	{ .letter = 'c', .name = "checkers_pid", .arg = "FILE", .label = "-c, -r FILE",
+	  .help = "pid files of the checker and VRRP children; accepted" },
+	OPT('r', "vrrp_pid", "FILE", NULL),
+	OPT('R', "dont-respawn", NULL, "do not restart children that die"),
+	OPT('v', "version", NULL, "version"),
+	OPTS_SHOW_SHORT('h', "this help"),
+	OPTS_END,
+};
+static const struct opts_cmd keepalived_cmd = {
+	.usage = "Usage: keepalived [-n] [-l] [-D] [-I] [-f FILE] [-p PIDFILE] [-P|-C]\n"
+		 "       keepalived -t [-f FILE]\n"
+		 "lvsbox's lvsd under keepalived's name: the director (IPVS from the\n"
+		 "virtual_server blocks, health checks, VRRP) with keepalived's flags.\n"
+		 "\n",
+	.rows = keepalived_rows,
+};
+
+/* checkd: no script tests in -t, its own -D, and -e between -S and -s. */
+static const struct opts_row checkd_rows[] = {
+	OPTS_SHOW_SHORT('f', "config file (default " CONF ")"),
+	OPTS_SHOW_SHORT('n', NULL),
+	OPTS_SHOW_SHORT('l', NULL),
+	OPTS_SHOW_SHORT('D', "detailed log (every failed attempt)"),
+	OPTS_SHOW_SHORT('t', "check the config and exit: 0 clean, 5 warnings, 3 errors"),
+	OPTS_INCLUDE(daemon_keepalived_opts),
+	OPTS_SHOW_SHORT('S', "control socket (default " CTL_DIR "/checkd.sock)"),
+	OPT('e', "events-fd", "FD", "write the events to FD (lvsd's socketpair) instead of stdout;\n"
+				    "checkd exits when the other end closes"),
+	OPTS_SHOW_SHORT('s', "print the running daemon's real servers as a table"),
+	OPTS_INCLUDE(daemon_control_opts),
+	OPT_LONG("digest", 'G', "URL", "fetch http[s]://HOST[:PORT]/PATH and print the MD5 of the\n"
+				       "body as keepalived's genhash does (for url { digest })"),
+	OPT('V', NULL, "VIRTUALHOST", NULL),
+	OPT('P', NULL, "1.0|1.0C|1.1", NULL),
+	OPTS_END,
+};
+static const struct opts_cmd checkd_cmd = {
+	.usage = "Usage: checkd [-n] [-l] [-D] [-f FILE] [-p PIDFILE] [-S SOCKET] [-e FD]\n"
+		 "       checkd -t [-f FILE]\n"
+		 "       checkd [-S SOCKET] -s | --json\n"
+		 "       checkd --digest URL [-V VIRTUALHOST] [-P 1.0|1.0C|1.1]\n"
+		 "Health checks of real servers (keepalived's checkers); prints one line per\n"
+		 "real server going up or down (docs/checkd.md) and runs notify scripts.\n"
+		 "\n",
+	.rows = checkd_rows,
+	.footer = "\n"
+		  "Signals: TERM/INT stop (with omega, notify_down runs for servers that\n"
+		  "are up), HUP reloads the config, keeping the state of unchanged checks.\n",
+};
+
+/* Today's getopt_long arguments of each daemon (in the applets). */
+static const struct option shared_longs[] = {
+	DAEMON_KEEPALIVED_LONG_OPTIONS,
+	DAEMON_CONTROL_LONG_OPTIONS,
+	{ "dont-release-ipvs", no_argument, NULL, 'I' },   /* lvsd */
+	{ "digest", required_argument, NULL, 'G' },        /* checkd */
+	{ "events-fd", required_argument, NULL, 'e' },
+	{ NULL, 0, NULL, 0 },
+};
+static const struct option keepalived_longs[] = {
+	DAEMON_KEEPALIVED_LONG_OPTIONS,
+	{ "version", no_argument, NULL, 'v' },
+	{ "log-facility", required_argument, NULL, 'S' },
+	{ "checkers_pid", required_argument, NULL, 'c' },
+	{ "vrrp_pid", required_argument, NULL, 'r' },
+	{ "vrrp", no_argument, NULL, 'P' },
+	{ "check", no_argument, NULL, 'C' },
+	{ "dont-respawn", no_argument, NULL, 'R' },
+	{ "dont-release-ipvs", no_argument, NULL, 'I' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void check_help(const struct opts_cmd *cmd, const char *today, const char *who)
+{
+	struct strbuf b = { 0 };
+	int rc = opts_help(&b, cmd);
+
+	CHECK(rc == 0 && b.data && strcmp(b.data, today) == 0, "%s --help from the table is today's text", who);
+	if (!b.data || strcmp(b.data, today) != 0)
+		printf("# got:\n%s# want:\n%s", b.data ? b.data : "(null)", today);
+	strbuf_free(&b);
+}
+
+/* Short options as a set: each letter with its ':' when it takes an argument. */
+static bool same_shorts(const char *a, const char *b)
+{
+	char ta[128] = "", tb[128] = "";
+	for (int pass = 0; pass < 2; pass++) {
+		const char *s = pass ? b : a;
+		char *t = pass ? tb : ta;
+		for (; *s; s++)
+			if (*s != ':')
+				t[(unsigned char)*s] = s[1] == ':' ? 2 : 1;
+	}
+	return memcmp(ta, tb, sizeof(ta)) == 0;
+}
+
+static const struct option *find_long(const struct option *l, const char *name)
+{
+	for (; l->name; l++)
+		if (strcmp(l->name, name) == 0)
+			return l;
+	return NULL;
+}
+
+/* Every long option of the table is in today's list with the same argument
+ * and value, and the table has as many as the daemon takes today. */
+static bool same_longs(const struct option *table, const struct option *today, int today_count)
+{
+	int n = 0;
+	for (const struct option *l = table; l->name; l++, n++) {
+		const struct option *t = find_long(today, l->name);
+		if (!t || t->has_arg != l->has_arg || t->val != l->val || l->flag)
+			return false;
+	}
+	return n == today_count;
+}
+
+static void check_parse(const struct opts_row *rows, const char *today_shorts, const struct option *today,
+			int today_count, const char *who)
+{
+	struct opts o;
+
+	CHECK(opts_build(&o, rows) == 0, "%s: table builds", who);
+	CHECK(same_shorts(o.shorts, today_shorts), "%s: short options \"%s\" as today's \"%s\"", who, o.shorts,
+	      today_shorts);
+	CHECK(same_longs(o.longs, today, today_count), "%s: long options as today's", who);
+}
+
+static void test_daemons(void)
+{
+	check_help(&vrrpd_cmd, vrrpd_usage, "vrrpd");
+	check_help(&lvsd_cmd, lvsd_usage, "lvsd");
+	check_help(&keepalived_cmd, keepalived_usage, "keepalived");
+	check_help(&checkd_cmd, checkd_usage, "checkd");
+	check_parse(vrrpd_rows, "f:nlDtp:S:sh", shared_longs, 10, "vrrpd");
+	check_parse(lvsd_rows, "f:nlDtp:S:sIh", shared_longs, 11, "lvsd");
+	check_parse(checkd_rows, "f:nlDtp:S:se:V:P:h", shared_longs, 12, "checkd");
+	check_parse(keepalived_rows, "f:nlDS:tp:c:r:PCRIvh", keepalived_longs, 15, "keepalived");
+}
+
+static void test_next(void)
+{
+	struct opts o;
+	char a0[] = "checkd", a1[] = "-nf", a2[] = "x.conf", a3[] = "--json", a4[] = "--events-fd=3",
+	     a5[] = "--digest", a6[] = "http://h/", a7[] = "-Q", a8[] = "operand";
+	char *argv[] = { a0, a1, a2, a3, a4, a5, a6, a7, a8, NULL };
+	int argc = 9, ids[16], n = 0, id;
+	char *args[16], *arg;
+
+	CHECK(opts_build(&o, checkd_rows) == 0, "checkd table builds");
+	optind = 1;
+	opterr = 0;
+	while (n < 16 && (id = opts_next(&o, argc, argv, &arg)) != -1) {
+		ids[n] = id;
+		args[n++] = arg;
+	}
+	opterr = 1;
+	CHECK(n == 6, "six options found");
+	CHECK(n == 6 && ids[0] == 'n' && ids[1] == 'f' && strcmp(args[1], "x.conf") == 0,
+	      "bundled -nf with its argument after");
+	CHECK(n == 6 && ids[2] == 'J' && ids[3] == 'e' && strcmp(args[3], "3") == 0 && ids[4] == 'G' &&
+	      strcmp(args[4], "http://h/") == 0, "long options give their ids and arguments");
+	CHECK(n == 6 && ids[5] == '?', "an unknown option is '?'");
+	CHECK(optind == argc - 1 && strcmp(argv[optind], "operand") == 0, "optind stops at the operand");
+
+	static const struct opts_row renamed[] = {
+		{ .letter = 'x', .name = "extra", .id = 1000, .help = "x" },
+		OPTS_END,
+	};
+	char b0[] = "t", b1[] = "-x", b2[] = "--extra";
+	char *bargv[] = { b0, b1, b2, NULL };
+	CHECK(opts_build(&o, renamed) == 0, "a row with its own id builds");
+	optind = 1;
+	int first = opts_next(&o, 3, bargv, &arg), second = opts_next(&o, 3, bargv, &arg);
+	CHECK(first == 1000 && second == 1000 && opts_next(&o, 3, bargv, &arg) == -1,
+	      "its short and long forms both return the id");
+}
+
+static void test_faults(void)
+{
+	struct opts o;
+	static const struct opts_row twice[] = { OPT('a', "one", NULL, "x"), OPT('a', "two", NULL, "y"), OPTS_END };
+	static const struct opts_row twice_long[] = { OPT('a', "one", NULL, "x"), OPT('b', "one", NULL, "y"), OPTS_END };
+	static const struct opts_row no_id[] = { OPT_LONG("bare", 0, NULL, "x"), OPTS_END };
+	static const struct opts_row unknown[] = { OPTS_SHOW_SHORT('z', "z"), OPTS_END };
+	static const struct opts_row shown_twice[] = {
+		OPTS_SHOW_SHORT('f', "a"), OPTS_SHOW_SHORT('f', "b"), OPTS_INCLUDE(daemon_keepalived_opts), OPTS_END,
+	};
+	static const struct opts_row clash[] = {
+		OPTS_INCLUDE(daemon_keepalived_opts), OPT('f', "file", "FILE", "again"), OPTS_END,
+	};
+
+	CHECK(opts_build(&o, twice) != 0 && strstr(o.error, "-a defined twice"), "a letter twice is refused");
+	CHECK(opts_build(&o, twice_long) != 0 && strstr(o.error, "-b defined twice"), "a long name twice is refused");
+	CHECK(opts_build(&o, no_id) != 0 && strstr(o.error, "needs an id"), "a long-only option without an id is refused");
+	CHECK(opts_build(&o, unknown) != 0 && strstr(o.error, "not defined"), "showing an undefined option is refused");
+	CHECK(opts_build(&o, shown_twice) != 0 && strstr(o.error, "already shown"), "showing an option twice is refused");
+	CHECK(opts_build(&o, clash) != 0, "a command redefining a shared letter is refused");
+
+	struct opts_cmd bad = { .usage = "Usage: x\n", .rows = twice };
+	struct strbuf b = { 0 };
+	CHECK(opts_help(&b, &bad) != 0 && b.data && strstr(b.data, "bad option table"), "help of a bad table says why");
+	strbuf_free(&b);
+}
+
+static void test_layout(void)
+{
+	static const struct opts_row rows[] = {
+		OPT('a', NULL, NULL, "short one"),
+		OPT('b', "bee", "ARGUMENT", "a label of exactly eleven"),
+		OPT_LONG("twelve-char", 2000, NULL, "twelve wide: two spaces"),
+		OPT_LONG("much-longer-one", 2001, "X", "first line\nsecond line\nthird"),
+		OPT('q', "quiet", NULL, NULL),
+		OPTS_END,
+	};
+	static const struct opts_cmd cmd = { .usage = "U\n", .rows = rows, .footer = "F\n" };
+	struct strbuf b = { 0 };
+
+	CHECK(opts_help(&b, &cmd) == 0 && b.data &&
+	      strcmp(b.data, "U\n"
+			     "  -a          short one\n"
+			     "  -b ARGUMENT a label of exactly eleven\n"
+			     "  --twelve-char  twelve wide: two spaces\n"
+			     "  --much-longer-one X  first line\n"
+			     "              second line\n"
+			     "              third\n"
+			     "F\n") == 0,
+	      "labels padded to 12 columns, longer ones followed by two spaces, continuation lines at 14, "
+	      "options without help not listed");
+	strbuf_free(&b);
+}
+
+int main(void)
+{
+	test_daemons();
+	test_next();
+	test_faults();
+	test_layout();
+	return unit_exit();
+}
