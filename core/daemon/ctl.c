@@ -134,6 +134,35 @@ static void on_accept(struct loop *loop, struct loop_io *io, unsigned events)
 	}
 }
 
+/*
+ * A socket file left by a daemon that died holds the name and may go; a
+ * live daemon answers a connect, and then the name is not ours to take.
+ * Anything else at path (a regular file, a directory, a symlink) is
+ * somebody's and stays: -ENOTSOCK. 0 when path is free.
+ */
+static int ctl_clear_stale(const char *path, const struct sockaddr_un *addr)
+{
+	struct stat st;
+
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISSOCK(st.st_mode))
+		return -ENOTSOCK;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	int rc = connect(fd, (const struct sockaddr *)addr, sizeof(*addr));
+	int err = errno;
+	close(fd);
+	if (rc == 0 || err == EAGAIN)   /* EAGAIN: a live one with a full backlog */
+		return -EADDRINUSE;
+	if (err != ECONNREFUSED && err != ENOENT)
+		return -err;
+	if (unlink(path) != 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
 int ctl_listen(struct ctl_server *srv, struct loop *loop, const char *path,
 	       ctl_handler_fn *handler, void *arg)
 {
@@ -153,17 +182,9 @@ int ctl_listen(struct ctl_server *srv, struct loop *loop, const char *path,
 	memset(&addr, 0, sizeof(addr));
 	addr.sun_family = AF_UNIX;
 	strcpy(addr.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	/* A socket file left by a daemon that died holds the name; a live
-	 * daemon answers a connect, and then the name is not ours to take. */
-	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0) {
-		close(fd);
-		return -EADDRINUSE;
-	}
-	close(fd);
-	unlink(path);
+	err = ctl_clear_stale(path, &addr);
+	if (err != 0)
+		return err;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;

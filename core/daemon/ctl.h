@@ -57,7 +57,9 @@ struct ctl_server {
 };
 
 /* Binds path (replacing a stale socket, creating /run/lvsbox when the path
- * is under it) and starts accepting. 0 or a negative errno. */
+ * is under it) and starts accepting. 0 or a negative errno: -EADDRINUSE
+ * when a daemon answers on path, -ENOTSOCK when something other than a
+ * socket is there (it is left alone). */
 int ctl_listen(struct ctl_server *srv, struct loop *loop, const char *path,
 	       ctl_handler_fn *handler, void *arg);
 /* Stops, closes every connection and removes the socket file. */

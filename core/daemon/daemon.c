@@ -6,23 +6,221 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <limits.h>
 #include <unistd.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include "check.h"
 #include "ctl.h"
 #include "daemon.h"
 #include "log.h"
 
-int daemon_write_pidfile(const char *path)
+/*
+ * What the daemon holds so that it is the only one on its pid file and its
+ * control socket: a flock on "<pid file>.lock" and on "<socket>.lock", taken
+ * before anything is touched and kept until the process ends. The lock
+ * files stay behind (a lock file removed while someone waits on it would
+ * let two holders in); each holds the pid of its holder for the message a
+ * second instance prints. Also the pid file this process wrote, so that
+ * only that file is removed.
+ */
+static struct {
+	bool claimed;           /* daemon_claim ran and let us start */
+	int pid_lock_fd;        /* -1: no pid file asked for */
+	int sock_lock_fd;       /* -1: no lock on the socket, so no socket either */
+	bool pid_written;
+	dev_t pid_dev;
+	ino_t pid_ino;
+} instance = { false, -1, -1, false, 0, 0 };
+
+/* Why path may not be our pid file or lock file (a symlink, not a regular
+ * file, somebody else's), or NULL when it is fine or absent. */
+static const char *unsafe_file(const char *path, char *why, size_t n)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0) {
+		if (errno == ELOOP) {
+			snprintf(why, n, "%s is a symbolic link; not following it", path);
+			return why;
+		}
+		return NULL;    /* absent, or an error the write itself reports */
+	}
+	int rc = fstat(fd, &st);
+	close(fd);
+	if (rc != 0)
+		return NULL;
+	if (!S_ISREG(st.st_mode))
+		snprintf(why, n, "%s is not a regular file", path);
+	else if (st.st_uid != geteuid())
+		snprintf(why, n, "%s belongs to uid %u, not to us (uid %u)", path, (unsigned)st.st_uid,
+			 (unsigned)geteuid());
+	else
+		return NULL;
+	return why;
+}
+
+/* "PID\n" into fd, replacing what was there. */
+static void lock_note_pid(int fd)
 {
 	char buf[24];
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
 
+	if (pwrite(fd, buf, (size_t)n, 0) != n)
+		return;   /* the message of a second instance loses the pid, nothing more */
+	if (ftruncate(fd, n) != 0)
+		return;
+}
+
+/*
+ * Locks path (created when absent, never through a symlink). The fd, or
+ * -1 with why filled in; *holder is the pid found in a lock someone else
+ * holds (0 when it cannot be told, -1 when nobody holds it).
+ */
+static int lock_take(const char *path, pid_t *holder, char *why, size_t n)
+{
+	*holder = -1;
+	/* A lock file replaced between our open and our flock is not the lock
+	 * the others take: lock again until the name and the fd agree. */
+	for (int tries = 0; tries < 8; tries++) {
+		int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+		struct stat st, now;
+
+		if (fd < 0) {
+			if (errno == ELOOP)
+				snprintf(why, n, "%s is a symbolic link; not following it", path);
+			else
+				snprintf(why, n, "cannot open %s: %s", path, strerror(errno));
+			return -1;
+		}
+		if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
+			if (!unsafe_file(path, why, n))
+				snprintf(why, n, "%s is not a regular file of ours", path);
+			close(fd);
+			return -1;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+			char buf[24];
+			ssize_t got = errno == EWOULDBLOCK ? pread(fd, buf, sizeof(buf) - 1, 0) : -1;
+			if (got < 0) {
+				snprintf(why, n, "cannot lock %s: %s", path, strerror(errno));
+				close(fd);
+				return -1;
+			}
+			buf[got] = '\0';
+			*holder = (pid_t)atoi(buf);
+			snprintf(why, n, "%s is locked", path);
+			close(fd);
+			return -1;
+		}
+		if (stat(path, &now) == 0 && now.st_dev == st.st_dev && now.st_ino == st.st_ino) {
+			lock_note_pid(fd);
+			return fd;
+		}
+		close(fd);
+	}
+	snprintf(why, n, "%s keeps being replaced", path);
+	return -1;
+}
+
+/* Locks "<path>.lock" for what (a pid file, a control socket); prints why
+ * not to stderr. The fd, or -1. */
+static int claim_one(const char *prog, const char *what, const char *path, bool *held_elsewhere)
+{
+	char lock_path[PATH_MAX], why[PATH_MAX + 128];
+	pid_t holder;
+
+	*held_elsewhere = false;
+	if (snprintf(lock_path, sizeof(lock_path), "%s.lock", path) >= (int)sizeof(lock_path)) {
+		fprintf(stderr, "%s: %s %s: name too long\n", prog, what, path);
+		return -1;
+	}
+	int fd = lock_take(lock_path, &holder, why, sizeof(why));
+	if (fd >= 0)
+		return fd;
+	if (holder >= 0) {
+		*held_elsewhere = true;
+		if (holder > 0)
+			fprintf(stderr, "%s: already running as pid %d on %s %s (it holds %s); not starting\n",
+				prog, (int)holder, what, path, lock_path);
+		else
+			fprintf(stderr, "%s: another instance runs on %s %s (it holds %s); not starting\n",
+				prog, what, path, lock_path);
+		return -1;
+	}
+	fprintf(stderr, "%s: %s %s: %s\n", prog, what, path, why);
+	return -1;
+}
+
+int daemon_claim(const char *prog, const char *sock_path, const char *pid_path)
+{
+	char why[PATH_MAX + 128];
+	bool held;
+
+	if (pid_path) {
+		if (unsafe_file(pid_path, why, sizeof(why))) {
+			fprintf(stderr, "%s: pid file %s; not starting\n", prog, why);
+			return -1;
+		}
+		instance.pid_lock_fd = claim_one(prog, "pid file", pid_path, &held);
+		if (instance.pid_lock_fd < 0) {
+			if (!held)
+				fprintf(stderr, "%s: not starting without pid file %s\n", prog, pid_path);
+			return -1;
+		}
+	}
+	if (sock_path) {
+		if (strncmp(sock_path, CTL_DIR "/", sizeof(CTL_DIR)) == 0)
+			mkdir(CTL_DIR, 0755);
+		instance.sock_lock_fd = claim_one(prog, "control socket", sock_path, &held);
+		if (instance.sock_lock_fd < 0) {
+			if (held) {
+				close(instance.pid_lock_fd);
+				instance.pid_lock_fd = -1;
+				return -1;
+			}
+			fprintf(stderr, "%s: running without a control socket\n", prog);
+		}
+	}
+	instance.claimed = true;
+	return 0;
+}
+
+int daemon_write_pidfile(const char *path)
+{
+	char why[PATH_MAX + 128], tmp[PATH_MAX], buf[24];
+	struct stat st;
+
+	/* A link or a file of someone else's at path is not ours to replace. */
+	if (unsafe_file(path, why, sizeof(why))) {
+		errno = lstat(path, &st) == 0 && S_ISLNK(st.st_mode) ? ELOOP : EPERM;
+		return -1;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	/* Written whole beside it, then renamed over it: a reader never sees a
+	 * half-written pid, and the rename replaces the name, never a file
+	 * that another name (a hard link) shares. */
+	int fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	int n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-	int rc = write(fd, buf, (size_t)n) == n ? 0 : -1;
+	if (fchmod(fd, 0644) != 0 || write(fd, buf, (size_t)n) != n || fsync(fd) != 0 || fstat(fd, &st) != 0 ||
+	    rename(tmp, path) != 0) {
+		int err = errno;
+		close(fd);
+		unlink(tmp);
+		errno = err;
+		return -1;
+	}
 	close(fd);
-	return rc;
+	instance.pid_written = true;
+	instance.pid_dev = st.st_dev;
+	instance.pid_ino = st.st_ino;
+	return 0;
 }
 
 int daemon_detach(bool keep_stdout)
@@ -230,7 +428,7 @@ int daemon_run_once(const char *prog, const struct daemon_args *args, unsigned t
 		return daemon_check_config(prog, args->conf_path, tests);
 	if (args->client_cmd)
 		return daemon_ctl_client(prog, args->sock_path, args->client_cmd);
-	return -1;
+	return daemon_claim(prog, args->sock_path, args->pid_path) == 0 ? -1 : 1;
 }
 
 void daemon_ctl_answer(const char *command, struct strbuf *reply, void *daemon,
@@ -260,12 +458,32 @@ int daemon_start_loop(struct loop *loop, bool foreground, bool keep_stdout)
 void daemon_serve(struct loop *loop, struct ctl_server *ctl, const char *sock_path, const char *pid_path,
 		  const struct daemon_hooks *hooks, void *daemon)
 {
-	int rc = ctl_listen(ctl, loop, sock_path, hooks->on_command, daemon);
+	/* Our own pid after daemon_detach, for a second instance to name. */
+	if (instance.pid_lock_fd >= 0)
+		lock_note_pid(instance.pid_lock_fd);
+	if (instance.sock_lock_fd >= 0)
+		lock_note_pid(instance.sock_lock_fd);
+	/* Without the socket's lock the name may be another daemon's. */
+	int rc = instance.claimed && instance.sock_lock_fd < 0 ? -ENOLCK
+			: ctl_listen(ctl, loop, sock_path, hooks->on_command, daemon);
 
-	if (rc != 0)
-		log_warn("control socket %s: %s", sock_path, strerror(-rc));
-	if (pid_path && daemon_write_pidfile(pid_path) != 0)
-		log_warn("cannot write %s: %s", pid_path, strerror(errno));
+	if (rc == -ENOTSOCK)
+		log_warn("control socket %s: something other than a socket is there (a file, directory or "
+			 "symbolic link); it is left alone and we run without a control socket", sock_path);
+	else if (rc == -EADDRINUSE)
+		log_warn("control socket %s: a daemon answers there; we run without a control socket", sock_path);
+	else if (rc == -ENOLCK)
+		log_warn("control socket %s: not locked; we run without a control socket", sock_path);
+	else if (rc != 0)
+		log_warn("control socket %s: %s; we run without a control socket", sock_path, strerror(-rc));
+	if (pid_path && daemon_write_pidfile(pid_path) != 0) {
+		if (errno == ELOOP)
+			log_warn("pid file %s is a symbolic link; not following it", pid_path);
+		else if (errno == EPERM)
+			log_warn("pid file %s is not a regular file of ours; left alone", pid_path);
+		else
+			log_warn("cannot write %s: %s", pid_path, strerror(errno));
+	}
 	loop_signal(loop, SIGHUP, hooks->on_reload, daemon);
 	loop_signal(loop, SIGTERM, hooks->on_stop, daemon);
 	loop_signal(loop, SIGINT, hooks->on_stop, daemon);
@@ -274,7 +492,14 @@ void daemon_serve(struct loop *loop, struct ctl_server *ctl, const char *sock_pa
 
 void daemon_unserve(struct ctl_server *ctl, const char *pid_path)
 {
+	struct stat st;
+
 	ctl_close(ctl);
-	if (pid_path)
+	/* Only the pid file we wrote: a file someone put there since is theirs.
+	 * The locks stay held until the process ends, so that no second
+	 * instance starts while this one still takes its addresses down. */
+	if (pid_path && instance.pid_written && lstat(pid_path, &st) == 0 && st.st_dev == instance.pid_dev &&
+	    st.st_ino == instance.pid_ino)
 		unlink(pid_path);
+	instance.pid_written = false;
 }

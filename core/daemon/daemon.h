@@ -25,7 +25,20 @@
 #define EXIT_CONF_WARNINGS 5
 #define EXIT_CONF_SCRIPT_SECURITY 6
 
-/* Writes our pid; 0 or -1 with errno set. */
+/*
+ * Makes us the only instance on pid_path and sock_path (either may be NULL)
+ * before anything is touched: a lock on "<pid_path>.lock" and one on
+ * "<sock_path>.lock", held until the process ends (across daemon_detach).
+ * -1, with the reason on stderr, when another instance holds one of them
+ * (naming its pid) or when pid_path or its lock is a symlink, not a regular
+ * file or somebody else's: the daemon must not start. A socket lock that
+ * cannot be created for another reason only costs the control socket.
+ */
+int daemon_claim(const char *prog, const char *sock_path, const char *pid_path);
+
+/* Writes "PID\n" to a new file beside path, fsyncs it and renames it over
+ * path; an existing path that is a symlink (errno ELOOP) or not a regular
+ * file of ours (EPERM) is left alone. 0 or -1 with errno set. */
 int daemon_write_pidfile(const char *path);
 
 /* fork, the parent exits, setsid, stdio to /dev/null, cwd "/". checkd
@@ -108,8 +121,8 @@ bool daemon_parse_opt(struct daemon_args *args, int opt, char *arg);
 int daemon_bad_operand(const char *prog, const char *usage, const char *operand);
 
 /* -t checks the config (daemon_check_config with tests), -s/--json asks the
- * running daemon (daemon_ctl_client): their exit code. -1 when neither was
- * asked for and the daemon is to start. */
+ * running daemon (daemon_ctl_client): their exit code. Otherwise
+ * daemon_claim: -1 when the daemon is to start, 1 when it must not. */
 int daemon_run_once(const char *prog, const struct daemon_args *args, unsigned tests);
 
 /* Control-socket requests: "status" gets table's answer, "json" json's,
@@ -131,13 +144,16 @@ struct daemon_hooks {
 };
 
 /* The control socket on sock_path (a failure is logged; the daemon runs on
- * without it), the pid file when pid_path is set, the hooks' signals, and
+ * without it, and without it when daemon_claim could not lock it), the pid
+ * file when pid_path is set (daemon_write_pidfile), the hooks' signals, and
  * SIGPIPE ignored so that a control client hanging up cannot kill us.
  * Every hook gets daemon as its argument. */
 void daemon_serve(struct loop *loop, struct ctl_server *ctl, const char *sock_path, const char *pid_path,
 		  const struct daemon_hooks *hooks, void *daemon);
 
-/* Undoes daemon_serve's socket and pid file once the loop has ended. */
+/* Undoes daemon_serve's socket and pid file once the loop has ended: the
+ * pid file only when it is still the one we wrote. daemon_claim's locks
+ * stay held until the process exits. */
 void daemon_unserve(struct ctl_server *ctl, const char *pid_path);
 
 #endif
