@@ -353,15 +353,14 @@ static void reset_signal(int signo)
 }
 
 /*
- * Gives the target group alone as the supplementary list whenever the
- * user or group changes: a script run as another user would otherwise keep
- * root's groups (even when that user's primary group is ours and gid stays
- * (gid_t)-1). Failing that is fatal once the uid changes too.
+ * The supplementary groups become the script's gid alone, as keepalived
+ * sets them for every script: otherwise a script run as another user keeps
+ * root's (even when that user's primary group is ours and gid stays
+ * (gid_t)-1), and a root script the groups the daemon was started with.
+ * Only a daemon that is not root, running scripts as itself, may fail to.
  */
 static void set_ids(const char *name, uid_t uid, gid_t gid)
 {
-	if (uid == (uid_t)-1 && gid == (gid_t)-1)
-		return;
 	gid_t only = gid != (gid_t)-1 ? gid : getgid();
 	if (setgroups(1, &only) != 0 && (errno != EPERM || uid != (uid_t)-1)) {
 		log_err("%s: cannot set groups: %s", name, strerror(errno));

@@ -109,9 +109,9 @@ struct loop_child {
  * own state: signals at their defaults, none blocked; the environment just
  * PATH=LOOP_CHILD_PATH; cwd "/"; umask LOOP_CHILD_UMASK; stdin, stdout and
  * stderr on /dev/null; no other descriptor of ours. uid/gid, unless -1, are
- * set in the child before exec; when either is, the supplementary groups
- * become that gid alone (ours when gid is -1). timeout_ms 0 means no
- * timeout; otherwise the group
+ * set in the child before exec; the supplementary groups become that gid
+ * alone (ours when gid is -1). timeout_ms 0 means no timeout; otherwise
+ * the group
  * gets SIGTERM when it overruns, SIGKILL loop->kill_grace_ms later. done
  * (may be NULL) is called once, when the child has been reaped; an exec
  * failure shows as exit status 127. child must stay allocated until then.
