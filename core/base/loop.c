@@ -2,18 +2,23 @@
  * loop.c - epoll, timer heap, signalfd and child processes for the daemons
  * (see loop.h for the contract).
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "log.h"
 #include "loop.h"
+
+extern char **environ;
 
 static uint64_t clock_ms(void)
 {
@@ -347,9 +352,84 @@ static void reset_signal(int signo)
 		syscall(SYS_rt_sigaction, signo, default_action, NULL, (size_t)(_NSIG - 1) / 8);
 }
 
+/*
+ * The supplementary groups become the script's gid alone, as keepalived
+ * sets them for every script: otherwise a script run as another user keeps
+ * root's (even when that user's primary group is ours and gid stays
+ * (gid_t)-1), and a root script the groups the daemon was started with.
+ * Only a daemon that is not root, running scripts as itself, may fail to.
+ */
+static void set_ids(const char *name, uid_t uid, gid_t gid)
+{
+	gid_t only = gid != (gid_t)-1 ? gid : getgid();
+	if (setgroups(1, &only) != 0 && (errno != EPERM || uid != (uid_t)-1)) {
+		log_err("%s: cannot set groups: %s", name, strerror(errno));
+		_exit(126);
+	}
+	if (gid != (gid_t)-1 && setgid(gid) != 0) {
+		log_err("%s: cannot set gid %u: %s", name, (unsigned)gid, strerror(errno));
+		_exit(126);
+	}
+	if (uid != (uid_t)-1 && setuid(uid) != 0) {
+		log_err("%s: cannot set uid %u: %s", name, (unsigned)uid, strerror(errno));
+		_exit(126);
+	}
+}
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+/*
+ * Every descriptor above stderr closes at exec: the daemon's sockets, its
+ * event channel to lvsd (deliberately not close-on-exec) and whatever it
+ * inherited are none of a script's business. Marked rather than closed, so
+ * syslog keeps working here until the exec.
+ */
+static void cloexec_above_stderr(void)
+{
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, 3u, ~0u, CLOSE_RANGE_CLOEXEC) == 0)
+		return;
+#endif
+	DIR *dir = opendir("/proc/self/fd");
+	if (dir) {
+		struct dirent *e;
+		while ((e = readdir(dir)) != NULL) {
+			int fd = atoi(e->d_name);
+			if (fd > STDERR_FILENO && fd != dirfd(dir))
+				fcntl(fd, F_SETFD, FD_CLOEXEC);
+		}
+		closedir(dir);
+		return;
+	}
+	long max = sysconf(_SC_OPEN_MAX);
+	if (max < 0 || max > 65536)
+		max = 65536;
+	for (int fd = STDERR_FILENO + 1; fd < max; fd++)
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+/* stdin, stdout and stderr on /dev/null: never the daemon's (checkd's
+ * stdout is its event stream). */
+static int stdio_to_null(void)
+{
+	int fd = open("/dev/null", O_RDWR);
+	if (fd < 0)
+		return -1;
+	for (int std = STDIN_FILENO; std <= STDERR_FILENO; std++)
+		if (fd != std && dup2(fd, std) < 0)
+			return -1;
+	if (fd > STDERR_FILENO)
+		close(fd);
+	return 0;
+}
+
 /* In the forked child: never returns. */
 static void exec_child(char *const argv[], uid_t uid, gid_t gid)
 {
+	static char *const clean_env[] = { "PATH=" LOOP_CHILD_PATH, NULL };
+
 	setpgid(0, 0);
 	/* Ignored signals and the blocked mask survive exec; scripts expect neither. */
 	for (int signo = 1; signo < _NSIG; signo++)
@@ -358,22 +438,28 @@ static void exec_child(char *const argv[], uid_t uid, gid_t gid)
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (gid != (gid_t)-1) {
-		if (setgroups(1, &gid) != 0 && errno != EPERM) {
-			log_err("%s: cannot set groups: %s", argv[0], strerror(errno));
-			_exit(126);
-		}
-		if (setgid(gid) != 0) {
-			log_err("%s: cannot set gid %u: %s", argv[0], (unsigned)gid, strerror(errno));
-			_exit(126);
-		}
-	}
-	if (uid != (uid_t)-1 && setuid(uid) != 0) {
-		log_err("%s: cannot set uid %u: %s", argv[0], (unsigned)uid, strerror(errno));
+	set_ids(argv[0], uid, gid);
+	if (chdir("/") != 0) {
+		log_err("%s: cannot change to /: %s", argv[0], strerror(errno));
 		_exit(126);
 	}
+	umask(LOOP_CHILD_UMASK);
+	cloexec_above_stderr();
+	/* The log may be our stderr: kept aside to report a failed exec. */
+	int log_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+	if (stdio_to_null() != 0) {
+		if (log_fd >= 0)
+			dup2(log_fd, STDERR_FILENO);
+		log_err("%s: cannot open /dev/null: %s", argv[0], strerror(errno));
+		_exit(126);
+	}
+	/* execvp searches the PATH of environ, so this is the PATH used too. */
+	environ = (char **)clean_env;
 	execvp(argv[0], argv);
-	log_err("cannot run %s: %s", argv[0], strerror(errno));
+	int err = errno;
+	if (log_fd >= 0)
+		dup2(log_fd, STDERR_FILENO);
+	log_err("cannot run %s: %s", argv[0], strerror(err));
 	_exit(127);
 }
 

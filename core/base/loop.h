@@ -98,10 +98,20 @@ struct loop_child {
 /* Grace between SIGTERM and SIGKILL for a child that overruns its timeout. */
 #define LOOP_KILL_GRACE_MS 1000
 
+/* What every child starts with: the only environment variable, and the
+ * file creation mask keepalived runs its scripts with (its default). */
+#define LOOP_CHILD_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define LOOP_CHILD_UMASK 0177
+
 /*
- * Forks and execs argv[0] (searched in PATH, no shell) in a process group of
- * its own, with signals back to their defaults. uid/gid, unless -1, are set
- * in the child before exec. timeout_ms 0 means no timeout; otherwise the group
+ * Forks and execs argv[0] (searched in LOOP_CHILD_PATH, no shell) in a
+ * process group of its own, as a script should start whatever the daemon's
+ * own state: signals at their defaults, none blocked; the environment just
+ * PATH=LOOP_CHILD_PATH; cwd "/"; umask LOOP_CHILD_UMASK; stdin, stdout and
+ * stderr on /dev/null; no other descriptor of ours. uid/gid, unless -1, are
+ * set in the child before exec; the supplementary groups become that gid
+ * alone (ours when gid is -1). timeout_ms 0 means no timeout; otherwise
+ * the group
  * gets SIGTERM when it overruns, SIGKILL loop->kill_grace_ms later. done
  * (may be NULL) is called once, when the child has been reaped; an exec
  * failure shows as exit status 127. child must stay allocated until then.

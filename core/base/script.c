@@ -198,14 +198,13 @@ int script_ids(const char *user, const char *group, uid_t *uid, gid_t *gid)
 	return 0;
 }
 
-/* A bare command name looked up in $PATH, as execvp would; 0 when found. */
+/* A bare command name looked up as the spawned child's execvp will: in
+ * LOOP_CHILD_PATH, not our own $PATH. 0 when found. */
 static int search_path(const char *name, char *out, size_t size)
 {
-	const char *dirs = getenv("PATH");
+	const char *dirs = LOOP_CHILD_PATH;
 	struct stat st;
 
-	if (!dirs || !*dirs)
-		dirs = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	while (*dirs) {
 		size_t len = strcspn(dirs, ":");
 		int w = snprintf(out, size, "%.*s/%s", (int)(len ? len : 1), len ? dirs : ".", name);

@@ -53,11 +53,12 @@ int script_ids(const char *user, const char *group, uid_t *uid, gid_t *gid);
 
 /*
  * keepalived's rules for one program: program (a path, or a bare name
- * looked up in $PATH) must exist and be executable by run_as ((uid_t)-1:
- * ourselves). When it would run as root (or is set-uid root), the file and
- * every directory on its path, symbolic links resolved or not, must be
- * owned by root and not writable by a non-root group or by others (a
- * directory with the sticky bit, like /tmp, may be). Returns:
+ * looked up in LOOP_CHILD_PATH, as the spawned child will) must exist and
+ * be executable by run_as ((uid_t)-1: ourselves). When it would run as
+ * root (or is set-uid root), the file and every directory on its path,
+ * symbolic links resolved or not, must be owned by root and not writable
+ * by a non-root group or by others (a directory with the sticky bit, like
+ * /tmp, may be). Returns:
  *   SCRIPT_OK
  *   SCRIPT_UNSAFE    runnable but someone else could change it: the
  *                    caller refuses it when enable_script_security is set
@@ -75,8 +76,8 @@ int script_secure(const char *program, uid_t run_as, char *why, size_t n);
  * word (and /bin/sh when that is a script file without "#!"). A shell line
  * (script_line_wants_shell) runs /bin/sh and the first word of each of its
  * commands: those with a '/' are judged, bare names only when found in
- * $PATH (the others are the shell's builtins, like exit or cd), names made
- * by $ or ` expansion cannot be known and are not.
+ * LOOP_CHILD_PATH (the others are the shell's builtins, like exit or cd),
+ * names made by $ or ` expansion cannot be known and are not.
  */
 int script_line_secure(const char *line, uid_t run_as, char *why, size_t n);
 

@@ -1,7 +1,8 @@
 /*
  * test_loop.c - core/loop: timer order and timing, cancel and re-arm, 10,000
  * timers, fd readiness, watchers removed mid-dispatch, signals, and child
- * processes with exit statuses, timeouts and privilege drop.
+ * processes with exit statuses, timeouts, privilege drop and the clean
+ * environment, cwd, umask and descriptors they start with.
  *
  * Every run is bounded by a guard timer; times are checked against the
  * monotonic clock with a lateness allowance wide enough for a loaded machine.
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <grp.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -651,6 +653,64 @@ static void test_spawn_env(void)
 	      fn.status);
 }
 
+/*
+ * Whatever the daemon's own state (environment with LD_PRELOAD, cwd, umask,
+ * open descriptors, supplementary groups), a child starts from the same
+ * clean one; each check runs a program that reads its own /proc entries.
+ */
+static void test_spawn_clean(void)
+{
+	int leak[2];
+	bool piped = pipe(leak) == 0;   /* not close-on-exec, as lvsd's event channel */
+	char leak_check[256];
+	snprintf(leak_check, sizeof(leak_check),
+		 "for f in 0 1 2; do test \"$(readlink /proc/$$/fd/$f)\" = /dev/null || exit 1; done; "
+		 "test ! -e /proc/$$/fd/%d && test ! -e /proc/$$/fd/%d", leak[0], leak[1]);
+	/* /proc/PID/environ is what exec gave the shell, not what it adds itself. */
+	char *same_env[] = { "sh", "-c", "test \"$(tr '\\0' '\\n' </proc/$$/environ)\" = 'PATH=" LOOP_CHILD_PATH "'",
+			     NULL };
+	char *at_root[] = { "test", "/proc/self/cwd", "-ef", "/", NULL };
+	char *umasked[] = { "grep", "-q", "^Umask:[[:space:]]*0177$", "/proc/self/status", NULL };
+	char *no_fds[] = { "sh", "-c", leak_check, NULL };
+	/* The user's primary group is ours (gid stays -1): only it is left. */
+	char *groups[] = { "sh", "-c", "test \"$(id -u)\" = 65534 && test \"$(id -G)\" = \"$(id -g)\"", NULL };
+	gid_t extra[] = { 0, 100 };
+	setgroups(2, extra);
+	setenv("LD_PRELOAD", "/nonexistent/lvsbox-preload.so", 1);
+	setenv("LVSBOX_TEST_LEAK", "1", 1);
+	mode_t mask = umask(0);
+	bool moved = chdir("/tmp") == 0;
+
+	struct finished fe, fc, fu, fd_, fg;
+	children_running = 0;
+	spawn(&fe, same_env, 5000, (uid_t)-1, (gid_t)-1);
+	spawn(&fc, at_root, 5000, (uid_t)-1, (gid_t)-1);
+	spawn(&fu, umasked, 5000, (uid_t)-1, (gid_t)-1);
+	spawn(&fd_, no_fds, 5000, (uid_t)-1, (gid_t)-1);
+	spawn(&fg, groups, 5000, 65534, (gid_t)-1);
+	bool done = run_for(6000);
+
+	if (chdir("/") != 0)
+		moved = false;
+	umask(mask);
+	unsetenv("LD_PRELOAD");
+	unsetenv("LVSBOX_TEST_LEAK");
+	if (piped) {
+		close(leak[0]);
+		close(leak[1]);
+	}
+	CHECK(done && exited(&fe, 0), "spawn: the environment is PATH=" LOOP_CHILD_PATH
+	      " alone, no LD_PRELOAD (status %#x)", fe.status);
+	CHECK(moved && done && exited(&fc, 0), "spawn: the child starts in / (status %#x)", fc.status);
+	CHECK(done && exited(&fu, 0), "spawn: the child's umask is 0177 (status %#x)", fu.status);
+	CHECK(piped && done && exited(&fd_, 0),
+	      "spawn: stdin, stdout, stderr are /dev/null, an inherited descriptor is closed (status %#x)",
+	      fd_.status);
+	CHECK(done && exited(&fg, 0),
+	      "spawn: uid 65534 with our gid keeps no other supplementary group (status %#x; needs root)",
+	      fg.status);
+}
+
 int main(void)
 {
 	if (loop_init(&loop) != 0) {
@@ -670,6 +730,7 @@ int main(void)
 	test_spawn_timeout();
 	test_spawn_group();
 	test_spawn_env();
+	test_spawn_clean();
 	test_signals();
 	loop_done(&loop);
 	return unit_exit();
