@@ -8,6 +8,7 @@
 #include <string.h>
 #include <limits.h>
 #include <unistd.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include "check.h"
@@ -32,6 +33,22 @@ static struct {
 	dev_t pid_dev;
 	ino_t pid_ino;
 } instance = { false, -1, -1, false, 0, 0 };
+
+/*
+ * keepalived's dump signals, which operators send by habit: SIGUSR1 writes
+ * the state (the control socket's "status" answer) to <dir>/<name>.data,
+ * SIGUSR2 the statistics (its "json" answer) to <dir>/<name>.stats, where
+ * keepalived writes /tmp/keepalived.data and /tmp/keepalived.stats. The
+ * daemon's own name keeps lvsd, checkd and vrrpd from overwriting each
+ * other; dir is $TMPDIR when it is an absolute path, /tmp otherwise.
+ */
+#define DUMP_DEFAULT_DIR "/tmp"
+static struct {
+	char name[32];          /* the daemon's, from daemon_claim */
+	char dir[PATH_MAX - 64];
+	ctl_handler_fn *answer; /* the daemon's control-socket handler */
+	void *daemon;
+} dump = { "lvsbox", DUMP_DEFAULT_DIR, NULL, NULL };
 
 /* Why path may not be our pid file or lock file (a symlink, not a regular
  * file, somebody else's), or NULL when it is fine or absent. */
@@ -153,6 +170,23 @@ static int claim_one(const char *prog, const char *what, const char *path, bool 
 	return -1;
 }
 
+/*
+ * SIGUSR1 and SIGUSR2 kill a process by default. A daemon that is going to
+ * start blocks them here, before it reads its config and takes addresses,
+ * so that one sent while it starts up waits for daemon_serve instead; the
+ * children it spawns unblock every signal before exec (loop_spawn).
+ */
+static void dump_hold_signals(const char *prog)
+{
+	sigset_t dump_signals;
+
+	snprintf(dump.name, sizeof(dump.name), "%s", prog);
+	sigemptyset(&dump_signals);
+	sigaddset(&dump_signals, SIGUSR1);
+	sigaddset(&dump_signals, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &dump_signals, NULL);
+}
+
 int daemon_claim(const char *prog, const char *sock_path, const char *pid_path)
 {
 	char why[PATH_MAX + 128];
@@ -183,6 +217,7 @@ int daemon_claim(const char *prog, const char *sock_path, const char *pid_path)
 			fprintf(stderr, "%s: running without a control socket\n", prog);
 		}
 	}
+	dump_hold_signals(prog);
 	instance.claimed = true;
 	return 0;
 }
@@ -455,6 +490,87 @@ int daemon_start_loop(struct loop *loop, bool foreground, bool keep_stdout)
 	return 0;
 }
 
+/* Writes len bytes of text to a new file beside path (mode 0600), fsyncs
+ * it and renames it over path: whatever is at path, a symlink planted
+ * there included, is replaced, never written through. 0 or -1 with errno. */
+static int dump_write(const char *path, const char *text, size_t len)
+{
+	char tmp[PATH_MAX];
+	size_t done = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	/* O_EXCL underneath: never opens a name someone else made first. */
+	int fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	while (done < len) {
+		ssize_t n = write(fd, text + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			break;
+		}
+		done += (size_t)n;
+	}
+	if (done == len && fsync(fd) == 0) {
+		int rc = close(fd);
+		fd = -1;
+		if (rc == 0 && rename(tmp, path) == 0)
+			return 0;
+	}
+	int saved = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	errno = saved;
+	return -1;
+}
+
+/* SIGUSR1 or SIGUSR2: the daemon's answer to "status" or "json" in its
+ * dump file. A failure is logged; the daemon runs on either way. */
+static void on_dump_signal(struct loop *loop, int signo, void *arg)
+{
+	bool data = signo == SIGUSR1;
+	const char *signame = data ? "SIGUSR1" : "SIGUSR2";
+	struct strbuf text = { .max = CTL_MAX_REPLY };
+	char path[PATH_MAX];
+
+	(void)loop;
+	(void)arg;
+	snprintf(path, sizeof(path), "%s/%s.%s", dump.dir, dump.name, data ? "data" : "stats");
+	dump.answer(data ? "status" : "json", &text, dump.daemon);
+	if (text.oom)
+		log_warn("%s: out of memory building the dump; %s not written", signame, path);
+	else if (dump_write(path, text.data ? text.data : "", text.len) != 0)
+		log_warn("%s: cannot write %s: %s", signame, path, strerror(errno));
+	else
+		log_info("%s: %s written to %s", signame, data ? "state" : "statistics", path);
+	strbuf_free(&text);
+}
+
+/* The dump signals through the loop from now on, to files in $TMPDIR as
+ * it is now (when absolute), else in /tmp. */
+static void dump_serve(struct loop *loop, ctl_handler_fn *answer, void *daemon)
+{
+	const char *dir = getenv("TMPDIR");
+
+	if (dir && dir[0] == '/' && strlen(dir) < sizeof(dump.dir))
+		snprintf(dump.dir, sizeof(dump.dir), "%s", dir);
+	dump.answer = answer;
+	dump.daemon = daemon;
+	if (loop_signal(loop, SIGUSR1, on_dump_signal, NULL) != 0 ||
+	    loop_signal(loop, SIGUSR2, on_dump_signal, NULL) != 0) {
+		log_warn("cannot catch SIGUSR1 and SIGUSR2: %s; they are ignored", strerror(errno));
+		signal(SIGUSR1, SIG_IGN);
+		signal(SIGUSR2, SIG_IGN);
+	}
+}
+
 void daemon_serve(struct loop *loop, struct ctl_server *ctl, const char *sock_path, const char *pid_path,
 		  const struct daemon_hooks *hooks, void *daemon)
 {
@@ -487,6 +603,7 @@ void daemon_serve(struct loop *loop, struct ctl_server *ctl, const char *sock_pa
 	loop_signal(loop, SIGHUP, hooks->on_reload, daemon);
 	loop_signal(loop, SIGTERM, hooks->on_stop, daemon);
 	loop_signal(loop, SIGINT, hooks->on_stop, daemon);
+	dump_serve(loop, hooks->on_command, daemon);
 	signal(SIGPIPE, SIG_IGN);
 }
 

@@ -33,6 +33,8 @@
  * (naming its pid) or when pid_path or its lock is a symlink, not a regular
  * file or somebody else's: the daemon must not start. A socket lock that
  * cannot be created for another reason only costs the control socket.
+ * On 0 it also blocks SIGUSR1 and SIGUSR2 until daemon_serve takes them,
+ * so that a dump signal sent while the daemon starts cannot kill it.
  */
 int daemon_claim(const char *prog, const char *sock_path, const char *pid_path);
 
@@ -147,6 +149,9 @@ struct daemon_hooks {
  * without it, and without it when daemon_claim could not lock it), the pid
  * file when pid_path is set (daemon_write_pidfile), the hooks' signals, and
  * SIGPIPE ignored so that a control client hanging up cannot kill us.
+ * SIGUSR1 and SIGUSR2 write on_command's "status" and "json" answers to
+ * <dir>/<prog>.data and <dir>/<prog>.stats (keepalived's dump signals;
+ * dir is $TMPDIR when absolute, else /tmp), replacing the file by rename.
  * Every hook gets daemon as its argument. */
 void daemon_serve(struct loop *loop, struct ctl_server *ctl, const char *sock_path, const char *pid_path,
 		  const struct daemon_hooks *hooks, void *daemon);
