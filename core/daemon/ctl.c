@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <poll.h>
+#include <stdbool.h>
 #include "ctl.h"
 #include "json.h"
 #include "log.h"
@@ -34,19 +35,85 @@ static void conn_close(struct ctl_conn *c)
 	c->in_use = false;
 }
 
+/* The next bytes to send: the head, then the reply. */
+static const char *conn_pending(const struct ctl_conn *c, size_t *len)
+{
+	if (c->sent < c->head_len) {
+		*len = c->head_len - c->sent;
+		return c->head + c->sent;
+	}
+	*len = c->head_len + c->reply.len - c->sent;
+	return c->reply.data + (c->sent - c->head_len);
+}
+
+/* Sends what the socket takes; the rest waits for LOOP_WRITE. Every call
+ * that moves bytes re-arms the deadline: it counts silence, not the time
+ * a big reply takes to a reader that keeps reading. */
 static void conn_write(struct ctl_conn *c)
 {
-	while (c->sent < c->reply.len) {
-		ssize_t n = send(c->io.fd, c->reply.data + c->sent, c->reply.len - c->sent,
-				 MSG_NOSIGNAL);
+	bool progress = false;
+	size_t len;
+	const char *at;
+
+	while ((at = conn_pending(c, &len)), len > 0) {
+		ssize_t n = send(c->io.fd, at, len, MSG_NOSIGNAL);
 		if (n < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return;
-			break;
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				break;
+			if (progress)
+				loop_timer_arm(c->server->loop, &c->deadline, CTL_IDLE_TIMEOUT_MS);
+			return;
 		}
 		c->sent += (size_t)n;
+		progress = true;
 	}
 	conn_close(c);
+}
+
+void ctl_parse_request(char *line, struct ctl_request_line *req)
+{
+	size_t len = strlen(line);
+	size_t prefix = strlen(CTL_SIZED);
+
+	if (len && line[len - 1] == '\r')
+		line[--len] = '\0';
+	req->sized = strncmp(line, CTL_SIZED, prefix) == 0;
+	req->command = req->sized ? line + prefix : line;
+}
+
+size_t ctl_answer(char *line, ctl_handler_fn *handler, void *arg,
+		  struct strbuf *reply, char head[CTL_HEAD_MAX])
+{
+	struct ctl_request_line req;
+	char error[CTL_HEAD_MAX] = "";
+
+	ctl_parse_request(line, &req);
+	strbuf_free(reply);
+	reply->max = CTL_MAX_REPLY;
+	handler(req.command, reply, arg);
+	if (reply->oom) {
+		/* A reply grows a line at a time, so its allocation has reached the
+		 * cap by the time an append is refused for going over it; short of
+		 * the cap, the refusal was the allocator's. */
+		if (reply->cap >= CTL_MAX_REPLY)
+			snprintf(error, sizeof(error), "error: the reply is over the %u MiB a control socket sends\n",
+				 CTL_MAX_REPLY >> 20);
+		else
+			snprintf(error, sizeof(error), "error: out of memory\n");
+		strbuf_free(reply);
+	}
+	head[0] = '\0';
+	if (!req.sized) {
+		/* Bare: whatever it is, it is the reply. */
+		if (error[0])
+			strbuf_puts(reply, error);
+		return 0;
+	}
+	int n = error[0] ? snprintf(head, CTL_HEAD_MAX, "%s", error)
+			 : snprintf(head, CTL_HEAD_MAX, "%zu\n", reply->len);
+	return n > 0 ? (size_t)n : 0;
 }
 
 static void conn_answer(struct ctl_conn *c)
@@ -54,13 +121,10 @@ static void conn_answer(struct ctl_conn *c)
 	struct ctl_server *srv = c->server;
 
 	c->request[c->request_len] = '\0';
-	c->reply.max = CTL_MAX_REPLY;
-	srv->handler(c->request, &c->reply, srv->arg);
-	if (c->reply.oom) {
-		strbuf_free(&c->reply);
-		strbuf_puts(&c->reply, "error: out of memory\n");
-	}
+	c->head_len = ctl_answer(c->request, srv->handler, srv->arg, &c->reply, c->head);
 	c->sent = 0;
+	/* The reply's time starts now, however long the handler took. */
+	loop_timer_arm(srv->loop, &c->deadline, CTL_IDLE_TIMEOUT_MS);
 	loop_io_watch(srv->loop, &c->io, LOOP_WRITE);
 	conn_write(c);
 }
@@ -77,7 +141,7 @@ static void on_conn_io(struct loop *loop, struct loop_io *io, unsigned events)
 	if (events & (LOOP_READ | LOOP_ERROR)) {
 		size_t room = sizeof(c->request) - 1 - c->request_len;
 		ssize_t n = recv(io->fd, c->request + c->request_len, room, 0);
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 			return;
 		if (n <= 0 && c->request_len == 0) {
 			conn_close(c);
@@ -92,8 +156,6 @@ static void on_conn_io(struct loop *loop, struct loop_io *io, unsigned events)
 			return;   /* more of the line to come */
 		}
 		/* A line, end of input, or a full buffer: answer what we have. */
-		if (c->request_len && c->request[c->request_len - 1] == '\r')
-			c->request_len--;
 		conn_answer(c);
 	}
 }
@@ -128,7 +190,7 @@ static void on_accept(struct loop *loop, struct loop_io *io, unsigned events)
 		loop_io_init(&c->io, fd, on_conn_io, c);
 		loop_timer_init(&c->deadline, on_conn_deadline, c);
 		if (loop_io_watch(loop, &c->io, LOOP_READ) != 0 ||
-		    loop_timer_arm(loop, &c->deadline, CTL_REQUEST_TIMEOUT_MS) != 0) {
+		    loop_timer_arm(loop, &c->deadline, CTL_IDLE_TIMEOUT_MS) != 0) {
 			conn_close(c);
 		}
 	}
@@ -219,14 +281,58 @@ void ctl_close(struct ctl_server *srv)
 	unlink(srv->path);
 }
 
-int ctl_request(const char *path, const char *command, int out_fd)
+/* Writes all n bytes at buf to fd; false when fd fails. */
+static bool write_all(int fd, const char *buf, size_t n)
 {
+	while (n > 0) {
+		ssize_t w = write(fd, buf, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		buf += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+/* The head line (without its newline) into res: the announced length, or
+ * the daemon's error line. 0, -EREMOTEIO or -EPROTO. */
+static int parse_head(const char *line, struct ctl_result *res)
+{
+	if (strncmp(line, "error:", 6) == 0) {
+		snprintf(res->error, sizeof(res->error), "%s", line);
+		return -EREMOTEIO;
+	}
+	size_t len = 0;
+	const char *p = line;
+	for (; *p >= '0' && *p <= '9' && len <= CTL_MAX_REPLY; p++)
+		len = len * 10 + (size_t)(*p - '0');
+	if (p == line || *p != '\0' || len > CTL_MAX_REPLY)
+		return -EPROTO;
+	res->expected = len;
+	return 0;
+}
+
+int ctl_request(const char *path, const char *command, int out_fd, struct ctl_result *res)
+{
+	struct ctl_result ignored;
 	struct sockaddr_un addr;
-	char buf[4096];
+	char line[CTL_MAX_REQUEST + sizeof(CTL_SIZED)];
+	char head[CTL_HEAD_MAX];
+	size_t head_len = 0;
+	bool have_head = false;
+	char buf[65536];
 	int fd, err = 0;
 
+	if (!res)
+		res = &ignored;
+	memset(res, 0, sizeof(*res));
 	if (strlen(path) >= sizeof(addr.sun_path))
 		return -ENAMETOOLONG;
+	int line_len = snprintf(line, sizeof(line), CTL_SIZED "%s\n", command);
+	if (line_len < 0 || (size_t)line_len >= sizeof(line))
+		return -EINVAL;
 	memset(&addr, 0, sizeof(addr));
 	addr.sun_family = AF_UNIX;
 	strcpy(addr.sun_path, path);
@@ -238,36 +344,63 @@ int ctl_request(const char *path, const char *command, int out_fd)
 		close(fd);
 		return err;
 	}
-	size_t len = strlen(command);
-	if (send(fd, command, len, MSG_NOSIGNAL) != (ssize_t)len ||
-	    send(fd, "\n", 1, MSG_NOSIGNAL) != 1) {
+	if (send(fd, line, (size_t)line_len, MSG_NOSIGNAL) != line_len) {
 		err = -errno;
 		close(fd);
 		return err;
 	}
+	/* Until the daemon closes: a whole reply is followed by nothing else. */
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		int ready = poll(&pfd, 1, CTL_REQUEST_TIMEOUT_MS * 2);
+		int ready = poll(&pfd, 1, CTL_CLIENT_TIMEOUT_MS);
+		if (ready < 0 && errno == EINTR)
+			continue;
 		if (ready <= 0) {
 			err = ready == 0 ? -ETIMEDOUT : -errno;
 			break;
 		}
 		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n < 0) {
-			err = -errno;
+			err = errno == ECONNRESET ? -EPIPE : -errno;
 			break;
 		}
 		if (n == 0)
 			break;
-		for (ssize_t off = 0; off < n;) {
-			ssize_t w = write(out_fd, buf + off, (size_t)(n - off));
-			if (w <= 0) {
-				close(fd);
-				return -EIO;
+		const char *body = buf;
+		size_t body_len = (size_t)n;
+		if (!have_head) {
+			const char *nl = memchr(buf, '\n', body_len);
+			size_t take = nl ? (size_t)(nl - buf) + 1 : body_len;
+			if (head_len + take > sizeof(head)) {
+				err = -EPROTO;
+				break;
 			}
-			off += w;
+			memcpy(head + head_len, buf, take);
+			head_len += take;
+			body += take;
+			body_len -= take;
+			if (!nl)
+				continue;
+			head[head_len - 1] = '\0';
+			have_head = true;
+			err = parse_head(head, res);
+			if (err != 0)
+				break;
 		}
+		if (body_len > res->expected - res->received) {
+			err = -EPROTO;   /* more than it announced */
+			break;
+		}
+		if (!write_all(out_fd, body, body_len)) {
+			err = -EIO;
+			break;
+		}
+		res->received += body_len;
 	}
 	close(fd);
+	if (err == 0 && (!have_head || res->received < res->expected))
+		err = -EPIPE;
 	return err;
 }

@@ -3,9 +3,19 @@
  * default under /run/lvsbox/) where a client writes one command line
  * ("status", "json") and reads the answer until the daemon closes.
  *
+ * A reply can be megabytes (checkd's JSON with thousands of real servers),
+ * so a client must be able to tell a whole reply from one cut short. A
+ * request line "sized COMMAND" gets the reply's length first, as a decimal
+ * line, then exactly that many bytes; a reply the daemon cannot give (over
+ * CTL_MAX_REPLY, out of memory) is one "error: ..." line instead of the
+ * length. A bare "COMMAND" gets the bare reply, for socat and nc users.
+ *
  * The server side lives on the event loop and never blocks it: connections
- * are non-blocking, a request must arrive within CTL_REQUEST_TIMEOUT_MS and
- * fit in one line. The client side is a plain blocking call for the CLI.
+ * are non-blocking, a request must arrive whole, in one line, within
+ * CTL_IDLE_TIMEOUT_MS, and then the reply is written as the client takes
+ * it: a connection is dropped only when the client has taken nothing for
+ * CTL_IDLE_TIMEOUT_MS, so a slow reader is served as long as it keeps
+ * reading. The client side is a plain blocking call for the CLI.
  */
 #ifndef LVSBOX_CTL_H
 #define LVSBOX_CTL_H
@@ -18,7 +28,14 @@
 #define CTL_DIR "/run/lvsbox"
 #define CTL_MAX_REQUEST 128
 #define CTL_MAX_CONNS 8
-#define CTL_REQUEST_TIMEOUT_MS 2000
+#define CTL_IDLE_TIMEOUT_MS 2000
+/* How long the client waits for a byte: longer, since a busy daemon
+ * builds a big reply before it sends the first one. */
+#define CTL_CLIENT_TIMEOUT_MS 10000
+/* Room for the length line or the error line that replaces a reply. */
+#define CTL_HEAD_MAX 96
+/* The request prefix that asks for the length first. */
+#define CTL_SIZED "sized "
 /* Room for checkd's JSON with 30,000 real servers; grown only as needed. */
 #define CTL_MAX_REPLY (32u << 20)
 
@@ -42,8 +59,10 @@ struct ctl_conn {
 	struct ctl_server *server;
 	char request[CTL_MAX_REQUEST];
 	size_t request_len;
+	char head[CTL_HEAD_MAX];    /* sent before reply: its length line, or empty */
+	size_t head_len;
 	struct strbuf reply;
-	size_t sent;
+	size_t sent;                /* of head and reply together */
 	bool in_use;
 };
 
@@ -65,7 +84,36 @@ int ctl_listen(struct ctl_server *srv, struct loop *loop, const char *path,
 /* Stops, closes every connection and removes the socket file. */
 void ctl_close(struct ctl_server *srv);
 
-/* Client: sends command, copies the answer to out_fd. 0 or a negative errno. */
-int ctl_request(const char *path, const char *command, int out_fd);
+/* What a request line asks: the command (pointing into the line) and
+ * whether the reply is to be sized. line is NUL-terminated; a trailing
+ * '\r' is cut off in place. */
+struct ctl_request_line {
+	const char *command;
+	bool sized;
+};
+void ctl_parse_request(char *line, struct ctl_request_line *req);
+
+/* Answers the request line (NUL-terminated, without its newline) with
+ * handler: reply gets the text, head the length line of a sized request
+ * (or "" for a bare one); returns the length of head. A reply that could
+ * not be built whole becomes an "error: ..." line: in head for a sized
+ * request (reply left empty), as the reply for a bare one. */
+size_t ctl_answer(char *line, ctl_handler_fn *handler, void *arg,
+		  struct strbuf *reply, char head[CTL_HEAD_MAX]);
+
+/* How a request went, for the client's message. */
+struct ctl_result {
+	size_t expected;            /* the length the daemon announced */
+	size_t received;            /* reply bytes copied to out_fd */
+	char error[CTL_HEAD_MAX];   /* the daemon's error line, without its newline */
+};
+
+/* Client: sends "sized COMMAND", copies the reply to out_fd as it arrives.
+ * 0 only when the whole announced reply arrived and the daemon then
+ * closed; otherwise a negative errno: -EREMOTEIO the daemon answered with
+ * an error line (in res->error), -EPIPE it closed before the end (res
+ * says how much came), -ETIMEDOUT it went silent, -EPROTO it answered
+ * something else (an older daemon), -EIO out_fd failed. res may be NULL. */
+int ctl_request(const char *path, const char *command, int out_fd, struct ctl_result *res);
 
 #endif

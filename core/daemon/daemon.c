@@ -404,13 +404,34 @@ int daemon_check_config(const char *prog, const char *path, unsigned tests)
 
 int daemon_ctl_client(const char *prog, const char *sock_path, const char *command)
 {
-	int rc = ctl_request(sock_path, command, STDOUT_FILENO);
+	struct ctl_result res;
+	int rc = ctl_request(sock_path, command, STDOUT_FILENO, &res);
 
-	if (rc != 0) {
-		fprintf(stderr, "%s: %s: %s\n", prog, sock_path, strerror(-rc));
-		return 1;
-	}
-	return 0;
+	if (rc == 0)
+		return 0;
+	/* Whatever reached stdout is not the whole answer: say so on stderr and
+	 * fail, so that nobody takes half a document for the state. */
+	fflush(stdout);
+	fprintf(stderr, "%s: %s: ", prog, sock_path);
+	if (rc == -EREMOTEIO)
+		fprintf(stderr, "%s\n", res.error);
+	else if (rc == -EPIPE && res.expected)
+		fprintf(stderr, "reply cut short: the daemon closed the connection after %zu of %zu bytes\n",
+			res.received, res.expected);
+	else if (rc == -EPIPE)
+		fprintf(stderr, "the daemon closed the connection without an answer\n");
+	else if (rc == -ETIMEDOUT && res.expected)
+		fprintf(stderr, "reply cut short: nothing for %d s after %zu of %zu bytes\n",
+			CTL_CLIENT_TIMEOUT_MS / 1000, res.received, res.expected);
+	else if (rc == -ETIMEDOUT)
+		fprintf(stderr, "no answer within %d s\n", CTL_CLIENT_TIMEOUT_MS / 1000);
+	else if (rc == -EPROTO)
+		fprintf(stderr, "not an answer this client understands (a daemon of another version?)\n");
+	else if (rc == -EIO)
+		fprintf(stderr, "cannot write the reply to stdout\n");
+	else
+		fprintf(stderr, "%s\n", strerror(-rc));
+	return 1;
 }
 
 /* ---- command line and start-up every daemon shares ---- */
