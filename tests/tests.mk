@@ -1,7 +1,7 @@
 # Test targets beyond unit tests; suites add their own rules here.
 include tests/cross/cross.mk
 
-# --- netlink layer and IPVS client (core/nl/mnl.c genl.c ipvs.c) ---
+# --- netlink layer and IPVS client (core/nl/) ---
 # mnl_compat: one program built against the in-tree core/nl/mnl.c and against
 # Debian's libmnl; tests/unit/mnl_compat.sh requires identical output.
 # ipvs_client: drives core/nl/ipvs.c in the qemu guest (tests/vm/t_ipvs_client.sh),
@@ -17,11 +17,11 @@ $(MNL_COMPAT)/with-intree: tests/unit/mnl_compat.c core/nl/mnl.c core/nl/mnl.h $
 	@mkdir -p $(dir $@)
 	gcc $(DEV_CFLAGS_INTREE_MNL) -o $@ tests/unit/mnl_compat.c core/nl/mnl.c $(DEV_LDFLAGS)
 
-$(DEV)/vm/ipvs_client: tests/vm/ipvs_client.c $(DEV)/obj/core/nl/ipvs.o $(DEV)/obj/core/nl/genl.o
+$(DEV)/vm/ipvs_client: tests/vm/ipvs_client.c $(filter $(DEV)/obj/core/nl/%,$(DEV_OBJS))
 	@mkdir -p $(dir $@)
 	gcc $(DEV_CFLAGS) -Itests/unit -o $@ $^ $(DEV_LDFLAGS) -lmnl
 
-$(BUILD)/vm/ipvs_client: tests/vm/ipvs_client.c $(BUILD)/obj/core/nl/ipvs.o $(BUILD)/obj/core/nl/genl.o $(BUILD)/obj/core/nl/mnl.o
+$(BUILD)/vm/ipvs_client: tests/vm/ipvs_client.c $(filter $(BUILD)/obj/core/nl/%,$(OBJS))
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_SHIP) -Itests/unit $(LDFLAGS_SHIP) -o $@ $^
 

@@ -2,10 +2,11 @@
  * genl.c - generic netlink request headers and family id lookup.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "genl.h"
+#include "nl_attr.h"
+#include "nl_exchange.h"
 
 struct nlmsghdr *genl_put_request(void *buf, uint16_t family, uint16_t flags,
 				  uint32_t seq, uint8_t cmd, uint8_t version)
@@ -22,45 +23,29 @@ struct nlmsghdr *genl_put_request(void *buf, uint16_t family, uint16_t flags,
 	return nlh;
 }
 
-struct ctrl_attrs {
-	const struct nlattr *name, *id;
+/* Only the name and the id are read; the rest (ops, multicast groups,
+ * versions) has no rule and passes unchecked. */
+static const struct nl_attr_rule ctrl_rules[CTRL_ATTR_MAX + 1] = {
+	[CTRL_ATTR_FAMILY_ID] = { MNL_TYPE_U16, 0 },
+	[CTRL_ATTR_FAMILY_NAME] = { MNL_TYPE_NUL_STRING, 0 },
 };
-
-static int collect_ctrl_attr(const struct nlattr *attr, void *data)
-{
-	struct ctrl_attrs *found = data;
-
-	switch (mnl_attr_get_type(attr)) {
-	case CTRL_ATTR_FAMILY_NAME:
-		found->name = attr;
-		break;
-	case CTRL_ATTR_FAMILY_ID:
-		found->id = attr;
-		break;
-	default:
-		break;   /* ops, groups, versions: not needed */
-	}
-	return MNL_CB_OK;
-}
 
 int genl_parse_family_msg(const struct nlmsghdr *nlh, const char *name, uint16_t *id)
 {
 	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
-	struct ctrl_attrs found = { 0 };
+	const struct nlattr *tb[CTRL_ATTR_MAX + 1];
 
 	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + GENL_HDRLEN ||
 	    nlh->nlmsg_type != GENL_ID_CTRL || genl->cmd != CTRL_CMD_NEWFAMILY)
 		return -EBADMSG;
-	mnl_attr_parse(nlh, GENL_HDRLEN, collect_ctrl_attr, &found);
-	if (!found.name || !found.id ||
-	    mnl_attr_validate(found.name, MNL_TYPE_NUL_STRING) < 0 ||
-	    mnl_attr_validate(found.id, MNL_TYPE_U16) < 0)
+	if (nl_attr_parse(nlh, GENL_HDRLEN, ctrl_rules, CTRL_ATTR_MAX, tb) < 0 ||
+	    !tb[CTRL_ATTR_FAMILY_NAME] || !tb[CTRL_ATTR_FAMILY_ID])
 		return -EBADMSG;
 	/* A reply for another family would mean a confused kernel or a stray
 	 * message; either way the id is not the one asked for. */
-	if (strcmp(mnl_attr_get_str(found.name), name) != 0)
+	if (strcmp(mnl_attr_get_str(tb[CTRL_ATTR_FAMILY_NAME]), name) != 0)
 		return -EBADMSG;
-	*id = mnl_attr_get_u16(found.id);
+	*id = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
 	if (*id == 0)
 		return -EBADMSG;
 	return 0;
@@ -69,57 +54,41 @@ int genl_parse_family_msg(const struct nlmsghdr *nlh, const char *name, uint16_t
 struct lookup {
 	const char *name;
 	uint16_t id;
-	int err;        /* set when the reply itself is malformed */
 };
 
 static int on_family_reply(const struct nlmsghdr *nlh, void *data)
 {
 	struct lookup *lk = data;
 
-	lk->err = genl_parse_family_msg(nlh, lk->name, &lk->id);
-	return lk->err ? MNL_CB_ERROR : MNL_CB_OK;
+	return genl_parse_family_msg(nlh, lk->name, &lk->id);
 }
 
 int genl_resolve_family(struct mnl_socket *nl, const char *name, uint16_t *id)
 {
-	size_t bufsize = 8192;   /* a family reply with its ops list fits easily */
-	char *buf = malloc(bufsize);
+	char req[MNL_NLMSG_HDRLEN + GENL_HDRLEN + MNL_ATTR_HDRLEN + GENL_NAMSIZ];
 	struct lookup lk = { .name = name };
-	uint32_t seq = (uint32_t)time(NULL);
-	unsigned portid = mnl_socket_get_portid(nl);
 	struct nlmsghdr *nlh;
-	int rc = MNL_CB_OK;
+	struct nl_exchange x = {
+		.fd = mnl_socket_get_fd(nl),
+		.portid = mnl_socket_get_portid(nl),
+		.on_data = on_family_reply,
+		.arg = &lk,
+	};
+	int rc;
 
-	if (!buf)
-		return -ENOMEM;
-	if (strlen(name) >= GENL_NAMSIZ) {
-		free(buf);
+	if (strlen(name) >= GENL_NAMSIZ)
 		return -ENAMETOOLONG;
-	}
-	nlh = genl_put_request(buf, GENL_ID_CTRL, NLM_F_ACK, seq, CTRL_CMD_GETFAMILY, 1);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		rc = -errno;
-		goto out;
-	}
 	/* The reply comes first, then the acknowledgement ends the exchange. */
-	while (rc > MNL_CB_STOP) {
-		ssize_t n = mnl_socket_recvfrom(nl, buf, bufsize);
-
-		if (n < 0) {
-			rc = -errno;
-			goto out;
-		}
-		rc = mnl_cb_run(buf, (size_t)n, seq, portid, on_family_reply, &lk);
-		if (rc == MNL_CB_ERROR) {
-			rc = lk.err ? lk.err : -errno;
-			goto out;
-		}
-	}
-	rc = lk.id ? 0 : -EBADMSG;
-	if (!rc)
-		*id = lk.id;
-out:
-	free(buf);
-	return rc;
+	nlh = genl_put_request(req, GENL_ID_CTRL, NLM_F_ACK, (uint32_t)time(NULL),
+			       CTRL_CMD_GETFAMILY, 1);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
+	x.req = nlh;
+	x.req_len = nlh->nlmsg_len;
+	rc = nl_exchange_run(&x);
+	if (rc)
+		return rc;
+	if (!lk.id)
+		return -EBADMSG;
+	*id = lk.id;
+	return 0;
 }

@@ -17,6 +17,8 @@
 #include "genl.h"
 #include "ipvs.h"
 #include "ipvs_parse.h"
+#include "nl_attr.h"
+#include "nl_exchange.h"
 
 /* Upper bound of one request: header, service and destination attributes. */
 #define REQUEST_MAX 512
@@ -63,58 +65,9 @@ struct ipvs {
 };
 
 /* ---------------------------------------------------------------------- */
-/* Attribute tables                                                        */
+/* Attribute tables (nl_attr.h)                                            */
 
-struct attr_rule {
-	enum mnl_attr_data_type type;
-	size_t len;             /* exact payload length for BINARY, else 0 */
-};
-
-struct attr_table {
-	const struct nlattr **tb;
-	uint16_t max;
-	const struct attr_rule *rules;
-};
-
-static int collect_attr(const struct nlattr *attr, void *data)
-{
-	struct attr_table *t = data;
-	uint16_t type = mnl_attr_get_type(attr);
-	const struct attr_rule *rule;
-	int rc;
-
-	if (mnl_attr_type_valid(attr, t->max) < 0)
-		return MNL_CB_OK;   /* from a newer kernel: not ours to judge */
-	rule = &t->rules[type];
-	if (rule->len)
-		rc = mnl_attr_validate2(attr, rule->type, rule->len);
-	else
-		rc = mnl_attr_validate(attr, rule->type);
-	if (rc < 0)
-		return MNL_CB_ERROR;
-	t->tb[type] = attr;
-	return MNL_CB_OK;
-}
-
-static int parse_attrs(const struct nlmsghdr *nlh, const struct attr_rule *rules,
-		       uint16_t max, const struct nlattr **tb)
-{
-	struct attr_table t = { tb, max, rules };
-
-	memset(tb, 0, (max + 1u) * sizeof(*tb));
-	return mnl_attr_parse(nlh, GENL_HDRLEN, collect_attr, &t) == MNL_CB_ERROR ? -EBADMSG : 0;
-}
-
-static int parse_nested(const struct nlattr *nest, const struct attr_rule *rules,
-			uint16_t max, const struct nlattr **tb)
-{
-	struct attr_table t = { tb, max, rules };
-
-	memset(tb, 0, (max + 1u) * sizeof(*tb));
-	return mnl_attr_parse_nested(nest, collect_attr, &t) == MNL_CB_ERROR ? -EBADMSG : 0;
-}
-
-static const struct attr_rule cmd_rules[IPVS_CMD_ATTR_MAX + 1] = {
+static const struct nl_attr_rule cmd_rules[IPVS_CMD_ATTR_MAX + 1] = {
 	[IPVS_CMD_ATTR_SERVICE] = { MNL_TYPE_NESTED, 0 },
 	[IPVS_CMD_ATTR_DEST] = { MNL_TYPE_NESTED, 0 },
 	[IPVS_CMD_ATTR_DAEMON] = { MNL_TYPE_NESTED, 0 },
@@ -123,7 +76,7 @@ static const struct attr_rule cmd_rules[IPVS_CMD_ATTR_MAX + 1] = {
 	[IPVS_CMD_ATTR_TIMEOUT_UDP] = { MNL_TYPE_U32, 0 },
 };
 
-static const struct attr_rule svc_rules[IPVS_SVC_ATTR_MAX + 1] = {
+static const struct nl_attr_rule svc_rules[IPVS_SVC_ATTR_MAX + 1] = {
 	[IPVS_SVC_ATTR_AF] = { MNL_TYPE_U16, 0 },
 	[IPVS_SVC_ATTR_PROTOCOL] = { MNL_TYPE_U16, 0 },
 	[IPVS_SVC_ATTR_ADDR] = { MNL_TYPE_BINARY, 0 },   /* length checked against af */
@@ -138,7 +91,7 @@ static const struct attr_rule svc_rules[IPVS_SVC_ATTR_MAX + 1] = {
 	[IPVS_SVC_ATTR_STATS64] = { MNL_TYPE_NESTED, 0 },
 };
 
-static const struct attr_rule dest_rules[IPVS_DEST_ATTR_MAX + 1] = {
+static const struct nl_attr_rule dest_rules[IPVS_DEST_ATTR_MAX + 1] = {
 	[IPVS_DEST_ATTR_ADDR] = { MNL_TYPE_BINARY, 0 },
 	[IPVS_DEST_ATTR_PORT] = { MNL_TYPE_U16, 0 },
 	[IPVS_DEST_ATTR_FWD_METHOD] = { MNL_TYPE_U32, 0 },
@@ -156,7 +109,7 @@ static const struct attr_rule dest_rules[IPVS_DEST_ATTR_MAX + 1] = {
 	[IPVS_DEST_ATTR_TUN_FLAGS] = { MNL_TYPE_U16, 0 },
 };
 
-static const struct attr_rule daemon_rules[IPVS_DAEMON_ATTR_MAX + 1] = {
+static const struct nl_attr_rule daemon_rules[IPVS_DAEMON_ATTR_MAX + 1] = {
 	[IPVS_DAEMON_ATTR_STATE] = { MNL_TYPE_U32, 0 },
 	[IPVS_DAEMON_ATTR_MCAST_IFN] = { MNL_TYPE_NUL_STRING, 0 },
 	[IPVS_DAEMON_ATTR_SYNC_ID] = { MNL_TYPE_U32, 0 },
@@ -167,13 +120,13 @@ static const struct attr_rule daemon_rules[IPVS_DAEMON_ATTR_MAX + 1] = {
 	[IPVS_DAEMON_ATTR_MCAST_TTL] = { MNL_TYPE_U8, 0 },
 };
 
-static const struct attr_rule info_rules[IPVS_INFO_ATTR_MAX + 1] = {
+static const struct nl_attr_rule info_rules[IPVS_INFO_ATTR_MAX + 1] = {
 	[IPVS_INFO_ATTR_VERSION] = { MNL_TYPE_U32, 0 },
 	[IPVS_INFO_ATTR_CONN_TAB_SIZE] = { MNL_TYPE_U32, 0 },
 };
 
 /* The 32-bit STATS nest carries byte counters as u64 and the rest as u32. */
-static const struct attr_rule stats32_rules[IPVS_STATS_ATTR_MAX + 1] = {
+static const struct nl_attr_rule stats32_rules[IPVS_STATS_ATTR_MAX + 1] = {
 	[IPVS_STATS_ATTR_CONNS] = { MNL_TYPE_U32, 0 },
 	[IPVS_STATS_ATTR_INPKTS] = { MNL_TYPE_U32, 0 },
 	[IPVS_STATS_ATTR_OUTPKTS] = { MNL_TYPE_U32, 0 },
@@ -186,7 +139,7 @@ static const struct attr_rule stats32_rules[IPVS_STATS_ATTR_MAX + 1] = {
 	[IPVS_STATS_ATTR_OUTBPS] = { MNL_TYPE_U32, 0 },
 };
 
-static const struct attr_rule stats64_rules[IPVS_STATS_ATTR_MAX + 1] = {
+static const struct nl_attr_rule stats64_rules[IPVS_STATS_ATTR_MAX + 1] = {
 	[IPVS_STATS_ATTR_CONNS] = { MNL_TYPE_U64, 0 },
 	[IPVS_STATS_ATTR_INPKTS] = { MNL_TYPE_U64, 0 },
 	[IPVS_STATS_ATTR_OUTPKTS] = { MNL_TYPE_U64, 0 },
@@ -234,7 +187,7 @@ static int parse_stats(const struct nlattr *nest, bool wide, struct ipvs_stats *
 	};
 	int type;
 
-	if (parse_nested(nest, wide ? stats64_rules : stats32_rules, IPVS_STATS_ATTR_MAX, tb) < 0)
+	if (nl_attr_parse_nested(nest, wide ? stats64_rules : stats32_rules, IPVS_STATS_ATTR_MAX, tb) < 0)
 		return -EBADMSG;
 	for (type = IPVS_STATS_ATTR_CONNS; type <= IPVS_STATS_ATTR_OUTBPS; type++) {
 		if (!tb[type])
@@ -286,7 +239,7 @@ static const struct nlattr *reply_nest(const struct nlmsghdr *nlh, uint8_t cmd, 
 {
 	const struct nlattr *tb[IPVS_CMD_ATTR_MAX + 1];
 
-	if (!genl_cmd_is(nlh, cmd) || parse_attrs(nlh, cmd_rules, IPVS_CMD_ATTR_MAX, tb) < 0)
+	if (!genl_cmd_is(nlh, cmd) || nl_attr_parse(nlh, GENL_HDRLEN, cmd_rules, IPVS_CMD_ATTR_MAX, tb) < 0)
 		return NULL;
 	return tb[which];
 }
@@ -298,7 +251,7 @@ int ipvs_parse_service_msg(const struct nlmsghdr *nlh, struct ipvs_service *svc)
 	struct ip_vs_flags flags;
 
 	memset(svc, 0, sizeof(*svc));
-	if (!nest || parse_nested(nest, svc_rules, IPVS_SVC_ATTR_MAX, tb) < 0)
+	if (!nest || nl_attr_parse_nested(nest, svc_rules, IPVS_SVC_ATTR_MAX, tb) < 0)
 		return -EBADMSG;
 	if (!tb[IPVS_SVC_ATTR_AF] || !tb[IPVS_SVC_ATTR_SCHED_NAME] || !tb[IPVS_SVC_ATTR_FLAGS] ||
 	    !tb[IPVS_SVC_ATTR_TIMEOUT] || !tb[IPVS_SVC_ATTR_NETMASK])
@@ -338,7 +291,7 @@ int ipvs_parse_dest_msg(const struct nlmsghdr *nlh, uint16_t svc_af, struct ipvs
 	size_t i;
 
 	memset(d, 0, sizeof(*d));
-	if (!nest || parse_nested(nest, dest_rules, IPVS_DEST_ATTR_MAX, tb) < 0)
+	if (!nest || nl_attr_parse_nested(nest, dest_rules, IPVS_DEST_ATTR_MAX, tb) < 0)
 		return -EBADMSG;
 	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++)
 		if (!tb[required[i]])
@@ -370,7 +323,7 @@ int ipvs_parse_daemon_msg(const struct nlmsghdr *nlh, struct ipvs_daemon *d)
 	const struct nlattr *tb[IPVS_DAEMON_ATTR_MAX + 1];
 
 	memset(d, 0, sizeof(*d));
-	if (!nest || parse_nested(nest, daemon_rules, IPVS_DAEMON_ATTR_MAX, tb) < 0)
+	if (!nest || nl_attr_parse_nested(nest, daemon_rules, IPVS_DAEMON_ATTR_MAX, tb) < 0)
 		return -EBADMSG;
 	if (!tb[IPVS_DAEMON_ATTR_STATE] || !tb[IPVS_DAEMON_ATTR_MCAST_IFN] || !tb[IPVS_DAEMON_ATTR_SYNC_ID])
 		return -EBADMSG;
@@ -399,7 +352,7 @@ int ipvs_parse_info_msg(const struct nlmsghdr *nlh, struct ipvs_info *info)
 
 	memset(info, 0, sizeof(*info));
 	if (!genl_cmd_is(nlh, IPVS_CMD_SET_INFO) ||
-	    parse_attrs(nlh, info_rules, IPVS_INFO_ATTR_MAX, tb) < 0 ||
+	    nl_attr_parse(nlh, GENL_HDRLEN, info_rules, IPVS_INFO_ATTR_MAX, tb) < 0 ||
 	    !tb[IPVS_INFO_ATTR_VERSION] || !tb[IPVS_INFO_ATTR_CONN_TAB_SIZE])
 		return -EBADMSG;
 	info->version = mnl_attr_get_u32(tb[IPVS_INFO_ATTR_VERSION]);
@@ -413,7 +366,7 @@ int ipvs_parse_timeouts_msg(const struct nlmsghdr *nlh, struct ipvs_timeouts *t)
 	const struct nlattr *tb[IPVS_CMD_ATTR_MAX + 1];
 
 	memset(t, 0, sizeof(*t));
-	if (!genl_cmd_is(nlh, IPVS_CMD_SET_CONFIG) || parse_attrs(nlh, cmd_rules, IPVS_CMD_ATTR_MAX, tb) < 0)
+	if (!genl_cmd_is(nlh, IPVS_CMD_SET_CONFIG) || nl_attr_parse(nlh, GENL_HDRLEN, cmd_rules, IPVS_CMD_ATTR_MAX, tb) < 0)
 		return -EBADMSG;
 	if (tb[IPVS_CMD_ATTR_TIMEOUT_TCP])
 		t->tcp = mnl_attr_get_u32(tb[IPVS_CMD_ATTR_TIMEOUT_TCP]);
@@ -520,7 +473,7 @@ int ipvs_open(struct ipvs **out)
 	}
 	h->rx_exact_size = RECV_EXACT_START;
 	/* The lookup reads with a large buffer, which would make the kernel
-	 * size every later dump datagram of its socket up (see receive_exact):
+	 * size every later dump datagram of its socket up (see struct link):
 	 * it gets a socket of its own. */
 	rc = resolve_family(h);
 	if (!rc)
@@ -547,7 +500,7 @@ void ipvs_close(struct ipvs *h)
 	free(h);
 }
 
-/* Sequence 0 means "unchecked" to mnl_cb_run, so it is never used. */
+/* Sequence 0 is what no request carries (libmnl reads it as "unchecked"). */
 static uint32_t next_seq(struct ipvs *h)
 {
 	if (++h->seq == 0)
@@ -558,140 +511,82 @@ static uint32_t next_seq(struct ipvs *h)
 /* ---------------------------------------------------------------------- */
 /* Exchanges                                                               */
 
-struct exchange {
-	struct ipvs *h;
-	int (*on_msg)(const struct nlmsghdr *nlh, void *arg);
-	void *arg;
-	int result;     /* first non-zero on_msg result */
-	int kernel_err; /* the kernel's negative errno, when it refused */
-};
-
-static int on_reply(const struct nlmsghdr *nlh, void *data)
-{
-	struct exchange *x = data;
-	int rc;
-
-	/* After a failure or a stop the rest is still read, to leave the
-	 * socket clean for the next request, but no longer looked at. */
-	if (x->result || !x->on_msg)
-		return MNL_CB_OK;
-	rc = nlh->nlmsg_type == x->h->family ? x->on_msg(nlh, x->arg) : -EBADMSG;
-	if (rc)
-		x->result = rc;
-	return MNL_CB_OK;
-}
-
-/* NLMSG_ERROR: code 0 acknowledges, anything else is the kernel's refusal. */
-static int on_error_msg(const struct nlmsghdr *nlh, void *data)
-{
-	struct exchange *x = data;
-	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
-
-	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err))) {
-		errno = EBADMSG;
-		return MNL_CB_ERROR;
-	}
-	if (err->error == 0)
-		return MNL_CB_STOP;
-	x->kernel_err = err->error < 0 ? err->error : -err->error;
-	return MNL_CB_ERROR;
-}
-
-/* NLMSG_DONE ends a dump; a negative code in it says the dump failed. */
-static int on_done_msg(const struct nlmsghdr *nlh, void *data)
-{
-	struct exchange *x = data;
-	int32_t code;
-
-	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(code)) {
-		memcpy(&code, mnl_nlmsg_get_payload(nlh), sizeof(code));
-		if (code < 0) {
-			x->kernel_err = code;
-			return MNL_CB_ERROR;
-		}
-	}
-	return MNL_CB_STOP;
-}
-
 static int flush_chunk(struct ipvs *h);
 
-/*
- * Reads the next datagram of the handle's socket into h->rx_exact, with a
- * buffer of exactly its size. The kernel sizes every dump datagram it
- * builds for a socket by the largest buffer a read on it ever offered (up
- * to 32 KiB), and clears each one: after a single 64 KiB read, dumping the
- * dests of one service costs two cleared 32 KiB buffers instead of two of
- * one page, which makes a listing of many services markedly slower.
- * Peeking at the length first keeps the socket at one page.
- */
-static ssize_t receive_exact(struct ipvs *h, char **buf)
-{
-	int fd = mnl_socket_get_fd(h->nl);
-	ssize_t len = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC);
-
-	if (len < 0)
-		return -1;
-	if ((size_t)len > h->rx_exact_size) {
-		char *grown = realloc(h->rx_exact, (size_t)len);
-
-		if (!grown) {
-			errno = ENOMEM;
-			return -1;
-		}
-		h->rx_exact = grown;
-		h->rx_exact_size = (size_t)len;
-	}
-	*buf = h->rx_exact;
-	/* An empty datagram is no netlink message; read it to drop it. */
-	return mnl_socket_recvfrom(h->nl, h->rx_exact, len ? (size_t)len : 1);
-}
-
-/* The socket an exchange runs on: the handle's own, read with exact-size
- * reads, or a short-lived one for a dump of the whole table, read with big
- * reads. */
+/* The socket an exchange runs on: the handle's own, or a short-lived one for
+ * a dump of the whole table (see dump_in_bulk).
+ *
+ * The handle's own socket is read with exact-size reads (NL_RECV_EXACT).
+ * The kernel sizes every dump datagram it builds for a socket by the largest
+ * buffer a read on it ever offered (up to 32 KiB), and clears each one:
+ * after a single 64 KiB read, dumping the dests of one service costs two
+ * cleared 32 KiB buffers instead of two of one page, which makes a listing
+ * of many services markedly slower. Peeking at the length first keeps the
+ * socket at one page. */
 struct link {
 	struct mnl_socket *nl;
 	unsigned portid;
 	bool bulk;
 };
 
+/* Sets up an exchange on l with the receive buffer that fits its reads. */
+static void exchange_init(struct ipvs *h, const struct link *l, struct nl_exchange *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->fd = mnl_socket_get_fd(l->nl);
+	x->portid = l->portid;
+	if (l->bulk) {
+		x->rx_buf = h->rx;
+		x->rx_size = RECV_BUFFER;
+	} else {
+		x->flags = NL_RECV_EXACT;
+		x->rx_buf = h->rx_exact;
+		x->rx_size = h->rx_exact_size;
+	}
+}
+
+/* Keeps what the exchange made of the handle's buffer (it may have grown),
+ * and takes a broken stream as a reason to reopen before the next request. */
+static void exchange_done(struct ipvs *h, const struct link *l, const struct nl_exchange *x)
+{
+	if (!l->bulk) {
+		h->rx_exact = x->rx_buf;
+		h->rx_exact_size = x->rx_size;
+	}
+	if (x->stream_err)
+		h->broken = true;
+}
+
+struct reply_filter {
+	uint16_t family;
+	int (*on_msg)(const struct nlmsghdr *nlh, void *arg);
+	void *arg;
+};
+
+static int on_reply(const struct nlmsghdr *nlh, void *data)
+{
+	const struct reply_filter *f = data;
+
+	return nlh->nlmsg_type == f->family ? f->on_msg(nlh, f->arg) : -EBADMSG;
+}
+
 /* Sends one request and reads until its acknowledgement, NLMSG_DONE or an
  * error, passing each reply message to on_msg. */
 static int exchange_on(struct ipvs *h, const struct link *l, struct nlmsghdr *req,
 		       int (*on_msg)(const struct nlmsghdr *, void *), void *arg)
 {
-	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = on_error_msg, [NLMSG_DONE] = on_done_msg };
-	struct exchange x = { h, on_msg, arg, 0, 0 };
-	int rc = MNL_CB_OK;
+	struct reply_filter f = { h->family, on_msg, arg };
+	struct nl_exchange x;
+	int rc;
 
-	if (mnl_socket_sendto(l->nl, req, req->nlmsg_len) < 0)
-		return -errno;
-	while (rc > MNL_CB_STOP) {
-		char *buf = h->rx;
-		ssize_t n = l->bulk ? mnl_socket_recvfrom(l->nl, buf, RECV_BUFFER) : receive_exact(h, &buf);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			h->broken = true;
-			return errno == EAGAIN ? -ETIMEDOUT : -errno;
-		}
-		rc = mnl_cb_run2(buf, (size_t)n, req->nlmsg_seq, l->portid, on_reply, &x,
-				 ctl, NLMSG_MIN_TYPE);
-	}
-	if (rc == MNL_CB_ERROR) {
-		int err = x.kernel_err;
-
-		/* Not the kernel's answer: a message of another exchange or a
-		 * mangled one, or an interrupted dump. The stream is out of
-		 * step; start the next request on a fresh socket. */
-		if (!err) {
-			err = -errno;
-			h->broken = true;
-		}
-		return x.result ? x.result : err;
-	}
-	return x.result;
+	exchange_init(h, l, &x);
+	x.req = req;
+	x.req_len = req->nlmsg_len;
+	x.on_data = on_msg ? on_reply : NULL;
+	x.arg = &f;
+	rc = nl_exchange_run(&x);
+	exchange_done(h, l, &x);
+	return rc;
 }
 
 static int exchange(struct ipvs *h, struct nlmsghdr *req,
@@ -940,7 +835,7 @@ static int on_dumped_service(const struct nlmsghdr *nlh, void *arg)
  * its first entry, so the cost of dumping n services grows as n * n divided
  * by the services per datagram, eight times more with one-page datagrams
  * than with 32 KiB ones. The handle's own socket stays at one page for the
- * many small dumps (see receive_exact).
+ * many small dumps (see struct link).
  */
 static int dump_in_bulk(struct ipvs *h, struct nlmsghdr *req,
 			int (*on_msg)(const struct nlmsghdr *, void *), void *arg)
@@ -1148,27 +1043,20 @@ static void note_batch_failure(struct ipvs *h, int err, size_t index)
  * chunk asks (see flush_chunk), so the answers are the refusals in order,
  * then the last request's own: h->acked counts the requests settled.
  */
-static int on_batch_ack(const struct nlmsghdr *nlh, void *data)
+static int on_batch_answer(uint32_t seq, int error, void *data)
 {
 	struct ipvs *h = data;
-	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
 	size_t i = h->acked;
 
-	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err))) {
-		errno = EBADMSG;
-		return MNL_CB_ERROR;
-	}
-	while (i < h->npending && h->pending[i].seq != nlh->nlmsg_seq)
+	while (i < h->npending && h->pending[i].seq != seq)
 		i++;
 	/* Not ours, out of order, or a success that was not asked for. */
-	if (i == h->npending || (!err->error && i != h->npending - 1)) {
-		errno = EPROTO;
-		return MNL_CB_ERROR;
-	}
-	if (err->error)
-		note_batch_failure(h, err->error, i);
+	if (i == h->npending || (!error && i != h->npending - 1))
+		return -EPROTO;
+	if (error)
+		note_batch_failure(h, error, i);
 	h->acked = i + 1;
-	return MNL_CB_OK;
+	return 0;
 }
 
 /* Asks for an acknowledgement of the chunk's last request only: one ack
@@ -1188,8 +1076,8 @@ static void ack_last_only(struct ipvs *h)
 /* Sends the queued chunk and collects the answers to it. */
 static int flush_chunk(struct ipvs *h)
 {
-	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = on_batch_ack };
-
+	struct link own;
+	struct nl_exchange x;
 	int rc;
 
 	if (!h->npending)
@@ -1200,24 +1088,24 @@ static int flush_chunk(struct ipvs *h)
 		goto reset;
 	}
 	ack_last_only(h);
-	if (mnl_socket_sendto(h->nl, h->chunk, h->chunk_used) < 0) {
-		note_batch_failure(h, -errno, 0);   /* nothing of this chunk went out */
-		goto reset;
-	}
-	while (h->acked < h->npending) {
-		char *buf;
-		ssize_t n = receive_exact(h, &buf);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || mnl_cb_run2(buf, (size_t)n, 0, h->portid, NULL, h,
-					 ctl, NLMSG_MIN_TYPE) == MNL_CB_ERROR) {
-			/* Lost acks (ENOBUFS) or a stray message: the outcome of
-			 * the unacknowledged requests is unknown. */
-			note_batch_failure(h, n < 0 && errno == EAGAIN ? -ETIMEDOUT : -errno, h->acked);
-			h->broken = true;
-			break;
-		}
+	own = (struct link){ h->nl, h->portid, false };
+	exchange_init(h, &own, &x);
+	x.req = h->chunk;
+	x.req_len = h->chunk_used;
+	x.first_seq = h->pending[0].seq;
+	x.last_seq = h->pending[h->npending - 1].seq;
+	x.on_answer = on_batch_answer;
+	x.arg = h;
+	rc = nl_exchange_run(&x);
+	exchange_done(h, &own, &x);
+	if (x.stream_err) {
+		/* Lost acks (ENOBUFS) or a stray message: the outcome of the
+		 * unacknowledged requests is unknown. */
+		note_batch_failure(h, x.stream_err, h->acked);
+	} else if (rc && !h->acked) {
+		/* No answer came because the send failed: nothing of this
+		 * chunk went out. (Refusals are noted as they are read.) */
+		note_batch_failure(h, rc, 0);
 	}
 reset:
 	h->chunk_used = 0;

@@ -5,10 +5,12 @@
  *
  * Each operation is one batch framed by NFNL_MSG_BATCH_BEGIN/END with an
  * ACK asked for every message. The kernel handles a batch inside sendto(),
- * so every answer is queued when it returns and is read without waiting.
+ * so every answer is queued when it returns and is read without waiting
+ * (NL_RECV_QUEUED); the first error wins.
  */
 #include "nft.h"
 #include "mnl.h"
+#include "nl_exchange.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -34,14 +36,12 @@
 #define NFT_BYTEORDER_BIG_ENDIAN 2
 
 #define NFT_BUF_SIZE 8192
-#define NFT_MAX_READS 64
 
 enum { SET_VIPS = 1, SET_ND, SET_VIPS_LL };
 
 struct batch {
 	struct mnl_nlmsg_batch *b;
 	uint32_t seq;
-	int nmsgs;              /* the messages that will be acknowledged */
 	bool overflow;
 };
 
@@ -71,7 +71,6 @@ static void msg_end(struct batch *bt)
 
 static struct nlmsghdr *nft_msg(struct batch *bt, int msg, int family, uint16_t flags)
 {
-	bt->nmsgs++;
 	return msg_start(bt, (NFNL_SUBSYS_NFTABLES << 8) | msg, nfproto(family), flags | NLM_F_ACK);
 }
 
@@ -274,38 +273,6 @@ static void rule_end(struct batch *bt, struct nlmsghdr *nlh, struct nlattr *expr
 
 /* ---- sending ---- */
 
-/* Reads every answer to the batch; the first error wins. */
-static int read_acks(struct mnl_socket *nl, const struct batch *bt, uint32_t first_seq, char *buf, size_t size)
-{
-	unsigned portid = mnl_socket_get_portid(nl);
-	int acked = 0, err = 0;
-
-	for (int reads = 0; reads < NFT_MAX_READS && acked < bt->nmsgs; reads++) {
-		ssize_t n = recv(mnl_socket_get_fd(nl), buf, size, MSG_DONTWAIT);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		int len = (int)n;
-		for (struct nlmsghdr *nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, len);
-		     nlh = mnl_nlmsg_next(nlh, &len)) {
-			if (!mnl_nlmsg_portid_ok(nlh, portid) || nlh->nlmsg_seq <= first_seq ||
-			    nlh->nlmsg_seq > bt->seq || nlh->nlmsg_type != NLMSG_ERROR)
-				continue;
-			if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct nlmsgerr)))
-				return -EBADMSG;
-			const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-			acked++;
-			if (e->error < 0 && !err)
-				err = e->error;
-		}
-	}
-	if (err)
-		return err;
-	return acked == bt->nmsgs ? 0 : -EPROTO;
-}
-
 /* build() fills the batch between BEGIN and END; the whole batch is sent. */
 static int run_batch(void (*build)(struct batch *bt, const void *arg), const void *arg)
 {
@@ -329,19 +296,26 @@ static int run_batch(void (*build)(struct batch *bt, const void *arg), const voi
 		return -ENOMEM;
 	}
 	bt.seq = (uint32_t)time(NULL);
-	uint32_t first_seq = bt.seq;
 	msg_start(&bt, NFNL_MSG_BATCH_BEGIN, AF_UNSPEC, 0);
 	msg_end(&bt);
+	/* Answers carry the sequence numbers from BEGIN (refused as a whole)
+	 * to the last message, which asks for an ack like every one before. */
+	struct nl_exchange x = {
+		.fd = mnl_socket_get_fd(nl),
+		.portid = mnl_socket_get_portid(nl),
+		.first_seq = bt.seq,
+		.flags = NL_RECV_QUEUED,
+		/* the answers are read only once the batch is sent */
+		.rx_buf = buf,
+		.rx_size = sizeof(buf),
+	};
 	build(&bt, arg);
+	x.last_seq = bt.seq;
 	msg_start(&bt, NFNL_MSG_BATCH_END, AF_UNSPEC, 0);
 	msg_end(&bt);
-	if (bt.overflow) {
-		rc = -ENOBUFS;
-	} else if (mnl_socket_sendto(nl, mnl_nlmsg_batch_head(bt.b), mnl_nlmsg_batch_size(bt.b)) < 0) {
-		rc = -errno;
-	} else {
-		rc = read_acks(nl, &bt, first_seq, buf, sizeof(buf));
-	}
+	x.req = mnl_nlmsg_batch_head(bt.b);
+	x.req_len = mnl_nlmsg_batch_size(bt.b);
+	rc = bt.overflow ? -ENOBUFS : nl_exchange_run(&x);
 	mnl_nlmsg_batch_stop(bt.b);
 	mnl_socket_close(nl);
 	return rc;

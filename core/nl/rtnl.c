@@ -11,6 +11,8 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include "rtnl.h"
+#include "nl_attr.h"
+#include "nl_exchange.h"
 
 /* Requests are small; replies to a single-link query fit with room to spare. */
 #define RTNL_REQ_SIZE 512
@@ -50,32 +52,20 @@ int rtnl_fd(const struct rtnl *r)
 }
 
 /* Sends one request and reads until its ack (or error); cb sees data replies. */
-static int rtnl_exchange(struct rtnl *r, struct nlmsghdr *nlh, mnl_cb_t cb, void *arg)
+static int rtnl_exchange(struct rtnl *r, struct nlmsghdr *nlh, nl_data_fn cb, void *arg)
 {
-	char *buf;
-	int rc;
+	struct nl_exchange x = {
+		.portid = r->portid,
+		.req = nlh,
+		.req_len = nlh->nlmsg_len,
+		.on_data = cb,
+		.arg = arg,
+	};
 
 	if (!r->nl)
 		return -ENOTCONN;
-	if (mnl_socket_sendto(r->nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	buf = malloc(RTNL_RECV_SIZE);
-	if (!buf)
-		return -ENOMEM;
-	uint32_t seq = nlh->nlmsg_seq;
-	do {
-		ssize_t n = mnl_socket_recvfrom(r->nl, buf, RTNL_RECV_SIZE);
-		if (n < 0) {
-			rc = -errno;
-			break;
-		}
-		errno = 0;
-		rc = mnl_cb_run(buf, (size_t)n, seq, r->portid, cb, arg);
-		if (rc == MNL_CB_ERROR)
-			rc = errno ? -errno : -EBADMSG;
-	} while (rc > MNL_CB_STOP);
-	free(buf);
-	return rc < 0 ? rc : 0;
+	x.fd = mnl_socket_get_fd(r->nl);
+	return nl_exchange_run(&x);
 }
 
 static size_t family_addr_len(int family)
@@ -165,33 +155,17 @@ int rtnl_scope_parse(const char *name)
 	return (int)v;
 }
 
-struct link_attrs {
-	const struct nlattr *name, *mac, *operstate;
+/* IFLA_ADDRESS is as long as the link type's address (4 bytes on an IPIP
+ * tunnel): any length passes, only 6 bytes make a MAC. */
+static const struct nl_attr_rule link_rules[IFLA_MAX + 1] = {
+	[IFLA_IFNAME] = { MNL_TYPE_NUL_STRING, 0 },
+	[IFLA_ADDRESS] = { MNL_TYPE_BINARY, 0 },
+	[IFLA_OPERSTATE] = { MNL_TYPE_U8, 0 },
 };
-
-static int collect_link_attr(const struct nlattr *attr, void *data)
-{
-	struct link_attrs *found = data;
-
-	switch (mnl_attr_get_type(attr)) {
-	case IFLA_IFNAME:
-		found->name = attr;
-		break;
-	case IFLA_ADDRESS:
-		found->mac = attr;
-		break;
-	case IFLA_OPERSTATE:
-		found->operstate = attr;
-		break;
-	default:
-		break;
-	}
-	return MNL_CB_OK;
-}
 
 int rtnl_parse_link(const struct nlmsghdr *nlh, struct rtnl_link *out)
 {
-	struct link_attrs found = { 0 };
+	const struct nlattr *tb[IFLA_MAX + 1];
 	const struct ifinfomsg *ifi;
 
 	if ((nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK) ||
@@ -203,19 +177,19 @@ int rtnl_parse_link(const struct nlmsghdr *nlh, struct rtnl_link *out)
 	out->flags = ifi->ifi_flags;
 	out->operstate = -1;
 	out->deleted = nlh->nlmsg_type == RTM_DELLINK;
-	if (mnl_attr_parse(nlh, sizeof(*ifi), collect_link_attr, &found) < 0)
+	if (nl_attr_parse(nlh, sizeof(*ifi), link_rules, IFLA_MAX, tb) < 0)
 		return -EBADMSG;
-	if (found.name && mnl_attr_validate(found.name, MNL_TYPE_NUL_STRING) >= 0) {
-		const char *name = mnl_attr_get_str(found.name);
+	if (tb[IFLA_IFNAME]) {
+		const char *name = mnl_attr_get_str(tb[IFLA_IFNAME]);
 		if (strlen(name) < sizeof(out->name))
 			strcpy(out->name, name);
 	}
-	if (found.mac && mnl_attr_get_payload_len(found.mac) == 6) {
-		memcpy(out->mac, mnl_attr_get_payload(found.mac), 6);
+	if (tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) == 6) {
+		memcpy(out->mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), 6);
 		out->has_mac = true;
 	}
-	if (found.operstate && mnl_attr_validate(found.operstate, MNL_TYPE_U8) >= 0)
-		out->operstate = mnl_attr_get_u8(found.operstate);
+	if (tb[IFLA_OPERSTATE])
+		out->operstate = mnl_attr_get_u8(tb[IFLA_OPERSTATE]);
 	return 0;
 }
 
@@ -226,7 +200,7 @@ bool rtnl_link_usable(const struct rtnl_link *l)
 
 static int on_link_reply(const struct nlmsghdr *nlh, void *data)
 {
-	return rtnl_parse_link(nlh, data) == 0 ? MNL_CB_OK : MNL_CB_ERROR;
+	return rtnl_parse_link(nlh, data);
 }
 
 /* Starts a link request in buf (RTNL_REQ_SIZE bytes): header and ifinfomsg. */
@@ -265,8 +239,26 @@ int rtnl_link_get(struct rtnl *r, int ifindex, const char *name, struct rtnl_lin
 	return rc;
 }
 
+struct link_event {
+	rtnl_link_fn *fn;
+	void *arg;
+};
+
+/* Events are not answers to anything: a message that is no link message
+ * (or a mangled one) is passed over, not a reason to stop. */
+static int on_link_event(const struct nlmsghdr *nlh, void *data)
+{
+	const struct link_event *ev = data;
+	struct rtnl_link link;
+
+	if (rtnl_parse_link(nlh, &link) == 0)
+		ev->fn(&link, ev->arg);
+	return 0;
+}
+
 int rtnl_monitor_read(struct rtnl *mon, rtnl_link_fn *fn, void *arg)
 {
+	struct link_event ev = { fn, arg };
 	char *buf = malloc(RTNL_RECV_SIZE);
 	int rc = 0;
 
@@ -280,13 +272,7 @@ int rtnl_monitor_read(struct rtnl *mon, rtnl_link_fn *fn, void *arg)
 			rc = (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -errno;
 			break;
 		}
-		int len = (int)n;
-		for (const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
-		     mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
-			struct rtnl_link link;
-			if (rtnl_parse_link(nlh, &link) == 0)
-				fn(&link, arg);
-		}
+		nl_events_walk(buf, (size_t)n, on_link_event, &ev);
 	}
 	free(buf);
 	return rc;

@@ -170,6 +170,36 @@ static void test_link_parse(void)
 	CHECK(rtnl_parse_link(nlh, &link) != 0, "truncated link message refused");
 }
 
+/* Attributes are checked against the reader's rules; a link address that
+ * is no MAC is not a fault of the message. */
+static void test_link_attr_rules(void)
+{
+	unsigned char buf[128] __attribute__((aligned(4)));
+	memset(buf, 0, sizeof(buf));
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	size_t off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct ifinfomsg));
+	struct nlattr *a = (struct nlattr *)(buf + off);
+	struct rtnl_link link;
+
+	nlh->nlmsg_type = RTM_NEWLINK;
+	a->nla_type = IFLA_ADDRESS;
+	a->nla_len = 4 + 4;
+	memcpy(buf + off + 4, "\x0a\x00\x00\x01", 4);
+	a = (struct nlattr *)(buf + off + 8);
+	a->nla_type = IFLA_OPERSTATE;
+	a->nla_len = 5;
+	buf[off + 12] = 6;
+	nlh->nlmsg_len = (unsigned)(off + 16);
+	CHECK(rtnl_parse_link(nlh, &link) == 0 && !link.has_mac && link.operstate == 6,
+	      "a 4-byte link address (IPIP tunnel): no MAC, message parsed");
+	a->nla_len = 4;
+	CHECK(rtnl_parse_link(nlh, &link) != 0, "IFLA_OPERSTATE without its byte: refused");
+	a->nla_len = 5;
+	a->nla_type = IFLA_MAX + 1;
+	CHECK(rtnl_parse_link(nlh, &link) == 0 && link.operstate == -1,
+	      "an attribute newer than this code: skipped");
+}
+
 static void test_vmac(void)
 {
 	unsigned char buf[512], mac[6];
@@ -233,6 +263,7 @@ int main(void)
 	test_addr_v6();
 	test_scope();
 	test_link_parse();
+	test_link_attr_rules();
 	test_vmac();
 	return unit_exit();
 }
