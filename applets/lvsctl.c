@@ -83,12 +83,12 @@ int lvsctl_main(int argc, char **argv)
 	}
 
 	if (argc <= 1) {
-		rc = list_all(h, &info, 0) ? RUN_EXIT + 1 : 0;
+		rc = lvsctl_list_all(h, &info, 0) ? RUN_EXIT + 1 : 0;
 	} else {
 		struct lvsctl_cmd cmd;
 		struct lvsctl_exit ex;
 		if (lvsctl_parse(argc, argv, false, &cmd, &ex)) {
-			rc = run_command(h, &info, &cmd, prog);
+			rc = lvsctl_run_command(h, &info, &cmd, prog);
 		} else {
 			if (ex.out)
 				fputs(ex.out, stdout);

@@ -31,7 +31,7 @@ enum opt_index {
 #define SCHED_FLAGS_MASK (IP_VS_SVC_F_SCHED1 | IP_VS_SVC_F_SCHED2 | IP_VS_SVC_F_SCHED3)
 
 /* The tunnel types by their --tun-type names, in the kernel's order. */
-extern const char *const tun_names[3];
+extern const char *const lvsctl_tun_names[3];
 
 enum lvsctl_command {
 	LVS_CMD_NONE,

@@ -10,7 +10,7 @@
 #include "lvsctl_print.h"
 #include "lvsctl_text.h"
 
-void json_string(const char *s)
+void lvsctl_json_string(const char *s)
 {
 	putchar('"');
 	for (; *s; s++) {
@@ -35,42 +35,42 @@ static void json_stats(const char *key, const struct ipvs_stats *s)
 	       (unsigned long long)s->inbps, (unsigned long long)s->outbps);
 }
 
-void json_dest(const struct ipvs_dest *e)
+void lvsctl_json_dest(const struct ipvs_dest *e)
 {
 	static const char *const fwd_keys[] = { "masq", "local", "tunnel", "route", "bypass" };
 	char addr[64];
 	uint32_t fwd = e->conn_flags & IP_VS_CONN_F_FWD_MASK;
 	struct ipvs_stats st = e->stats;
 
-	format_addr(e->af, &e->addr, addr, sizeof(addr));
+	lvsctl_format_addr(e->af, &e->addr, addr, sizeof(addr));
 	printf("{\"family\":\"%s\",\"address\":\"%s\",\"port\":%u,\"forward\":\"%s\",\"weight\":%d,"
 	       "\"u_threshold\":%u,\"l_threshold\":%u,\"active_conns\":%u,\"inactive_conns\":%u,\"persistent_conns\":%u",
 	       e->af == AF_INET6 ? "inet6" : "inet", addr, e->port, fwd < 5 ? fwd_keys[fwd] : "unknown",
 	       e->weight, e->u_threshold, e->l_threshold, e->activeconns, e->inactconns, e->persistconns);
 	if (fwd == IP_VS_CONN_F_TUNNEL)
 		printf(",\"tunnel\":{\"type\":\"%s\",\"port\":%u,\"checksum\":\"%s\"}",
-		       e->tun_type < 3 ? tun_names[e->tun_type] : "unknown", e->tun_port,
+		       e->tun_type < 3 ? lvsctl_tun_names[e->tun_type] : "unknown", e->tun_port,
 		       e->tun_flags == IP_VS_TUNNEL_ENCAP_FLAG_CSUM ? "csum" :
 		       e->tun_flags == IP_VS_TUNNEL_ENCAP_FLAG_REMCSUM ? "remcsum" : "nocsum");
 	json_stats("stats", &st);
 	putchar('}');
 }
 
-void json_service_open(const struct ipvs_service *se)
+void lvsctl_json_service_open(const struct ipvs_service *se)
 {
 	char addr[64], flags[64];
-	const char *proto = proto_lower(se->protocol);
+	const char *proto = lvsctl_proto_lower(se->protocol);
 
 	printf("{\"family\":\"%s\"", se->af == AF_INET6 ? "inet6" : "inet");
 	if (se->fwmark) {
 		printf(",\"fwmark\":%u", se->fwmark);
 	} else {
-		format_addr(se->af, &se->addr, addr, sizeof(addr));
+		lvsctl_format_addr(se->af, &se->addr, addr, sizeof(addr));
 		printf(",\"protocol\":\"%s\",\"address\":\"%s\",\"port\":%u", proto ? proto : "unknown", addr, se->port);
 	}
 	printf(",\"scheduler\":");
-	json_string(se->sched_name);
-	sched_flags_text(se, flags, sizeof(flags));
+	lvsctl_json_string(se->sched_name);
+	lvsctl_sched_flags_text(se, flags, sizeof(flags));
 	printf(",\"sched_flags\":[");
 	for (char *f = flags, *comma; *f; f = comma + 1) {
 		comma = strchr(f, ',');
@@ -91,7 +91,7 @@ void json_service_open(const struct ipvs_service *se)
 		}
 	}
 	printf(",\"ops\":%s,\"pe\":", se->flags & IP_VS_SVC_F_ONEPACKET ? "true" : "false");
-	json_string(se->pe_name);
+	lvsctl_json_string(se->pe_name);
 	json_stats("stats", &se->stats);
 	printf(",\"dests\":[");
 }

@@ -6,9 +6,9 @@
 
 #include "ipvs.h"
 
-void json_string(const char *s);
-void json_dest(const struct ipvs_dest *e);
+void lvsctl_json_string(const char *s);
+void lvsctl_json_dest(const struct ipvs_dest *e);
 /* Everything of a service up to its open "dests" array. */
-void json_service_open(const struct ipvs_service *se);
+void lvsctl_json_service_open(const struct ipvs_service *se);
 
 #endif

@@ -162,22 +162,22 @@ static int print_one_service(struct ipvs *h, const struct ipvs_service *se, unsi
 		return 1;
 	if (format & LVS_FMT_JSON) {
 		printf("%s", first ? "" : ",");
-		json_service_open(se);
+		lvsctl_json_service_open(se);
 		for (size_t i = 0; i < dv.n; i++) {
 			printf("%s", i ? "," : "");
-			json_dest(order[i]);
+			lvsctl_json_dest(order[i]);
 		}
 		printf("]}");
 	} else {
-		print_service_head(se, format, svc_name);
+		lvsctl_print_service_head(se, format, svc_name);
 		for (size_t i = 0; i < dv.n; i++)
-			print_dest_line(se, order[i], svc_name, format);
+			lvsctl_print_dest_line(se, order[i], svc_name, format);
 	}
 	free(order);
 	return 0;
 }
 
-int list_all(struct ipvs *h, const struct ipvs_info *info, unsigned format)
+int lvsctl_list_all(struct ipvs *h, const struct ipvs_info *info, unsigned format)
 {
 	struct svc_vec sv = { 0 };
 	int rc = 0;
@@ -204,7 +204,7 @@ int list_all(struct ipvs *h, const struct ipvs_info *info, unsigned format)
 		return 1;
 	}
 	if (!json)
-		print_title(format);
+		lvsctl_print_title(format);
 	struct dest_vec dests = { 0 };
 	for (size_t i = 0; i < sv.n && !rc; i++)
 		rc = print_one_service(h, order[i], format, i == 0, &dests);
@@ -216,7 +216,7 @@ int list_all(struct ipvs *h, const struct ipvs_info *info, unsigned format)
 	return rc;
 }
 
-int list_service(struct ipvs *h, const struct ipvs_service *want, unsigned format)
+int lvsctl_list_service(struct ipvs *h, const struct ipvs_service *want, unsigned format)
 {
 	struct ipvs_service se = *want;
 	int err = ipvs_get_service(h, &se);
@@ -232,14 +232,14 @@ int list_service(struct ipvs *h, const struct ipvs_service *want, unsigned forma
 		if (!rc)
 			printf("]}\n");
 	} else {
-		print_title(format);
+		lvsctl_print_title(format);
 		rc = print_one_service(h, &se, format, true, &dests);
 	}
 	free(dests.v);
 	return rc;
 }
 
-int list_timeout(struct ipvs *h, unsigned format)
+int lvsctl_list_timeout(struct ipvs *h, unsigned format)
 {
 	struct ipvs_timeouts t;
 	if (ipvs_get_timeouts(h, &t))
@@ -251,7 +251,7 @@ int list_timeout(struct ipvs *h, unsigned format)
 	return 0;
 }
 
-int list_daemon(struct ipvs *h, unsigned format)
+int lvsctl_list_daemon(struct ipvs *h, unsigned format)
 {
 	struct ipvs_daemon d[2];
 	int n = 0, printed = 0;
@@ -269,12 +269,12 @@ int list_daemon(struct ipvs *h, unsigned format)
 		if (!type)
 			continue;
 		if (d[i].mcast_af == AF_INET6)
-			format_ipv6(d[i].mcast_group.raw, group, sizeof(group));
+			lvsctl_format_ipv6(d[i].mcast_group.raw, group, sizeof(group));
 		else if (d[i].mcast_af == AF_INET)
-			format_addr(AF_INET, &d[i].mcast_group, group, sizeof(group));
+			lvsctl_format_addr(AF_INET, &d[i].mcast_group, group, sizeof(group));
 		if (json) {
 			printf("%s{\"state\":\"%s\",\"mcast_interface\":", printed++ ? "," : "", type);
-			json_string(d[i].mcast_ifn);
+			lvsctl_json_string(d[i].mcast_ifn);
 			printf(",\"syncid\":%u,\"sync_maxlen\":%u,\"mcast_group\":\"%s\",\"mcast_port\":%u,\"mcast_ttl\":%u}",
 			       d[i].syncid, d[i].sync_maxlen, group, d[i].mcast_port, d[i].mcast_ttl);
 			continue;
@@ -338,27 +338,27 @@ static int print_conn(const char *line, unsigned format, bool *first)
 
 	if (format & LVS_FMT_JSON) {
 		char a1[64], a2[64], a3[64];
-		format_addr(caf, &ca, a1, sizeof(a1));
-		format_addr(vaf, &va, a2, sizeof(a2));
-		format_addr(daf, &da, a3, sizeof(a3));
+		lvsctl_format_addr(caf, &ca, a1, sizeof(a1));
+		lvsctl_format_addr(vaf, &va, a2, sizeof(a2));
+		lvsctl_format_addr(daf, &da, a3, sizeof(a3));
 		printf("%s{\"protocol\":", *first ? "" : ",");
-		json_string(proto_s);
+		lvsctl_json_string(proto_s);
 		printf(",\"client_address\":\"%s\",\"client_port\":%u,\"virtual_address\":\"%s\",\"virtual_port\":%u,"
 		       "\"dest_address\":\"%s\",\"dest_port\":%u,\"state\":", a1, cport, a2, vport, a3, dport);
-		json_string(state);
+		lvsctl_json_string(state);
 		printf(",\"expires\":%d,\"pe_name\":", expires);
-		json_string(n == 11 ? pe_name : "");
+		lvsctl_json_string(n == 11 ? pe_name : "");
 		printf(",\"pe_data\":");
-		json_string(n == 11 ? pe_data : "");
+		lvsctl_json_string(n == 11 ? pe_data : "");
 		putchar('}');
 		*first = false;
 		return 0;
 	}
 
 	char cname[60], vname[60], dname[60], expire_str[32];
-	addrport_name(caf, &ca, cport, proto, format, cname);
-	addrport_name(vaf, &va, vport, proto, format, vname);
-	addrport_name(daf, &da, dport, proto, format, dname);
+	lvsctl_addrport_name(caf, &ca, cport, proto, format, cname);
+	lvsctl_addrport_name(vaf, &va, vport, proto, format, vname);
+	lvsctl_addrport_name(daf, &da, dport, proto, format, dname);
 	snprintf(expire_str, sizeof(expire_str), "%02d:%02d", (int)((unsigned)expires / 60), (int)((unsigned)expires % 60));
 	if ((format & LVS_FMT_PERSISTENTCONN) && n == 11)
 		printf("%-3s %-6s %-11s %-18s %-18s %-16s %-18s %s\n",
@@ -368,7 +368,7 @@ static int print_conn(const char *line, unsigned format, bool *first)
 	return 0;
 }
 
-int list_conn(unsigned format)
+int lvsctl_list_conn(unsigned format)
 {
 	char buf[256];
 	bool first = true, json = format & LVS_FMT_JSON;

@@ -7,10 +7,10 @@
 
 #include "ipvs.h"
 
-int list_all(struct ipvs *h, const struct ipvs_info *info, unsigned format);
-int list_service(struct ipvs *h, const struct ipvs_service *want, unsigned format);
-int list_timeout(struct ipvs *h, unsigned format);
-int list_daemon(struct ipvs *h, unsigned format);
-int list_conn(unsigned format);
+int lvsctl_list_all(struct ipvs *h, const struct ipvs_info *info, unsigned format);
+int lvsctl_list_service(struct ipvs *h, const struct ipvs_service *want, unsigned format);
+int lvsctl_list_timeout(struct ipvs *h, unsigned format);
+int lvsctl_list_daemon(struct ipvs *h, unsigned format);
+int lvsctl_list_conn(unsigned format);
 
 #endif

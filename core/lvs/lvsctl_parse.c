@@ -70,7 +70,7 @@ static const struct cmd_rule cmd_rules[] = {
 };
 
 /* The same idea for tunnel types and the tunnel options. */
-const char *const tun_names[] = { "ipip", "gue", "gre" };
+const char *const lvsctl_tun_names[] = { "ipip", "gue", "gre" };
 static const enum opt_index tun_opts[] = { O_TUN_PORT, O_TUN_NOCSUM, O_TUN_CSUM, O_TUN_REMCSUM };
 static const struct { uint64_t required, allowed, one_of; } tun_rules[] = {
 	{ 0, 0, 0 },
@@ -628,8 +628,8 @@ static int parse_one_option(struct parse_state *ps, int tag)
 	case TAG_TUN_TYPE:
 		if (set_option(ps, O_TUN_TYPE))
 			return -1;
-		for (unsigned i = 0; i < sizeof(tun_names) / sizeof(tun_names[0]); i++)
-			if (strcmp(arg, tun_names[i]) == 0) {
+		for (unsigned i = 0; i < sizeof(lvsctl_tun_names) / sizeof(lvsctl_tun_names[0]); i++)
+			if (strcmp(arg, lvsctl_tun_names[i]) == 0) {
 				c->dest.tun_type = (uint8_t)i;
 				return 0;
 			}
@@ -650,7 +650,7 @@ static int parse_one_option(struct parse_state *ps, int tag)
 		return set_option(ps, O_TUN_REMCSUM);
 	default:
 		/* a command or -h/-v after the first option */
-		return parse_fail(ps, 2, "invalid option `%s'", scan_bad_word(&ps->sc));
+		return parse_fail(ps, 2, "invalid option `%s'", lvsctl_scan_bad_word(&ps->sc));
 	}
 }
 
@@ -730,7 +730,7 @@ static int check_tunnel_options(struct parse_state *ps)
 		if (!(opts & B(k))) {
 			if (tun_rules[type].required & B(k))
 				return parse_fail(ps, 2, "You need to supply the '%s' option for the '%s' tunnel type",
-						  opt_names[k], tun_names[type]);
+						  opt_names[k], lvsctl_tun_names[type]);
 			continue;
 		}
 		if (tun_rules[type].one_of & B(k)) {
@@ -739,11 +739,11 @@ static int check_tunnel_options(struct parse_state *ps)
 				continue;
 			}
 			return parse_fail(ps, 2, "The option '%s' conflicts with the '%s' option in the '%s' tunnel type",
-					  opt_names[k], opt_names[first_exclusive], tun_names[type]);
+					  opt_names[k], opt_names[first_exclusive], lvsctl_tun_names[type]);
 		}
 		if (!((tun_rules[type].required | tun_rules[type].allowed) & B(k)))
 			return parse_fail(ps, 2, "Illegal '%s' option with the '%s' tunnel type",
-					  opt_names[k], tun_names[type]);
+					  opt_names[k], lvsctl_tun_names[type]);
 	}
 	return 0;
 }
@@ -795,30 +795,30 @@ static int parse_all(struct parse_state *ps)
 	struct lvsctl_cmd *c = ps->cmd;
 	int tag;
 
-	tag = scan_next(sc);
+	tag = lvsctl_scan_next(sc);
 	if (tag < 0)
 		return parse_try_help(ps);
 	if (parse_command(ps, tag))
 		return -1;
-	while ((tag = scan_next(sc)) >= 0)
+	while ((tag = lvsctl_scan_next(sc)) >= 0)
 		if (parse_one_option(ps, tag))
 			return -1;
 	if (tag < SCAN_END) {
 		/* ipvsadm returns here instead of exiting: -R goes on */
 		ps->ex->soft = true;
-		return parse_fail(ps, 255, "%s: %s", scan_bad_word(sc), scan_error_text(tag));
+		return parse_fail(ps, 255, "%s: %s", lvsctl_scan_bad_word(sc), lvsctl_scan_error_text(tag));
 	}
 
 	if (c->cmd == LVS_CMD_TIMEOUT) {
 		const char *t[3];
 		uint32_t *dst[3] = { &c->timeouts.tcp, &c->timeouts.tcp_fin, &c->timeouts.udp };
-		if (!(t[0] = scan_plain(sc)) || !(t[1] = scan_plain(sc)) || !(t[2] = scan_plain(sc)))
+		if (!(t[0] = lvsctl_scan_plain(sc)) || !(t[1] = lvsctl_scan_plain(sc)) || !(t[2] = lvsctl_scan_plain(sc)))
 			return parse_fail(ps, 2, "--set option requires 3 timeout values");
 		for (int i = 0; i < 3; i++)
 			if (parse_timeout(ps, t[i], 0, MAX_TIMEOUT, dst[i]))
 				return -1;
 	}
-	const char *extra = scan_plain(sc);
+	const char *extra = lvsctl_scan_plain(sc);
 	if (extra)
 		return parse_fail(ps, 2, "unexpected argument %s", extra);
 	if (ps->sched_flags[0] && parse_sched_flags(ps))

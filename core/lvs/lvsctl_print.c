@@ -30,7 +30,7 @@ static void print_largenum(uint64_t i, unsigned format)
 	}
 }
 
-void sched_flags_text(const struct ipvs_service *s, char *out, size_t size)
+void lvsctl_sched_flags_text(const struct ipvs_service *s, char *out, size_t size)
 {
 	out[0] = '\0';
 	if (strcmp(s->sched_name, "sh") == 0) {
@@ -49,7 +49,7 @@ void sched_flags_text(const struct ipvs_service *s, char *out, size_t size)
 		out[n - 1] = '\0';
 }
 
-void print_title(unsigned format)
+void lvsctl_print_title(unsigned format)
 {
 	if (format & LVS_FMT_STATS)
 		printf("%-33s %8s %8s %8s %8s %8s\n  -> RemoteAddress:Port\n",
@@ -133,14 +133,14 @@ static void print_five(const uint64_t v[5], unsigned format)
 		print_largenum(v[i], format);
 }
 
-void print_dest_line(const struct ipvs_service *se, const struct ipvs_dest *e,
+void lvsctl_print_dest_line(const struct ipvs_service *se, const struct ipvs_dest *e,
 			    const char *svc_name, unsigned format)
 {
 	char dname[60];
 	uint32_t fwd = e->conn_flags & IP_VS_CONN_F_FWD_MASK;
 	struct ipvs_stats st = dest_stats(e);
 
-	addrport_name(e->af, &e->addr, e->port, se->protocol, format, dname);
+	lvsctl_addrport_name(e->af, &e->addr, e->port, se->protocol, format, dname);
 	if (!(format & LVS_FMT_RULE) && e->af != AF_INET6)
 		dname[28] = '\0';
 
@@ -189,22 +189,22 @@ void print_dest_line(const struct ipvs_service *se, const struct ipvs_dest *e,
 		/* printf("  -> %-28s %-7s %-6d %-10u %-10u\n"), the common case */
 		char line[256];
 		struct text t = { line, line + sizeof(line) };
-		text_add(&t, "  -> ");
-		text_add_padded(&t, dname, 28);
-		text_add(&t, " ");
-		text_add_padded(&t, or_null(fwd_name(e->conn_flags)), 7);
-		text_add(&t, " ");
-		text_add_int(&t, e->weight, 6);
-		text_add(&t, " ");
-		text_add_number(&t, e->activeconns, false, 10);
-		text_add(&t, " ");
-		text_add_number(&t, e->inactconns, false, 10);
-		text_add(&t, "\n");
+		lvsctl_text_add(&t, "  -> ");
+		lvsctl_text_add_padded(&t, dname, 28);
+		lvsctl_text_add(&t, " ");
+		lvsctl_text_add_padded(&t, or_null(fwd_name(e->conn_flags)), 7);
+		lvsctl_text_add(&t, " ");
+		lvsctl_text_add_int(&t, e->weight, 6);
+		lvsctl_text_add(&t, " ");
+		lvsctl_text_add_number(&t, e->activeconns, false, 10);
+		lvsctl_text_add(&t, " ");
+		lvsctl_text_add_number(&t, e->inactconns, false, 10);
+		lvsctl_text_add(&t, "\n");
 		fputs(line, stdout);
 	}
 }
 
-void print_service_head(const struct ipvs_service *se, unsigned format, char svc_name[1024])
+void lvsctl_print_service_head(const struct ipvs_service *se, unsigned format, char svc_name[1024])
 {
 	if (se->fwmark) {
 		if (format & LVS_FMT_RULE)
@@ -213,7 +213,7 @@ void print_service_head(const struct ipvs_service *se, unsigned format, char svc
 			snprintf(svc_name, 1024, se->af == AF_INET6 ? "FWM  %d IPv6" : "FWM  %d", (int)se->fwmark);
 	} else {
 		char vname[60];
-		addrport_name(se->af, &se->addr, se->port, se->protocol, format, vname);
+		lvsctl_addrport_name(se->af, &se->addr, se->port, se->protocol, format, vname);
 		if (format & LVS_FMT_RULE) {
 			const char *stype = se->protocol == IPPROTO_TCP ? "-t" : se->protocol == IPPROTO_UDP ? "-u" :
 					    se->protocol == IPPROTO_SCTP ? "--sctp-service" : "--xxx-service";
@@ -222,16 +222,16 @@ void print_service_head(const struct ipvs_service *se, unsigned format, char svc
 			const char *stype = se->protocol == IPPROTO_TCP ? "TCP" : se->protocol == IPPROTO_UDP ? "UDP" :
 					    se->protocol == IPPROTO_SCTP ? "SCTP" : "?";
 			struct text t = { svc_name, svc_name + 1024 };
-			text_add_padded(&t, stype, 4);
-			text_add(&t, " ");
-			text_add(&t, vname);
+			lvsctl_text_add_padded(&t, stype, 4);
+			lvsctl_text_add(&t, " ");
+			lvsctl_text_add(&t, vname);
 			if (se->af != AF_INET6)
 				svc_name[33] = '\0';
 		}
 	}
 
 	char flags[64];
-	sched_flags_text(se, flags, sizeof(flags));
+	lvsctl_sched_flags_text(se, flags, sizeof(flags));
 	bool has_sched_flags = se->flags & SCHED_FLAGS_MASK;
 	struct in_addr mask = { .s_addr = se->netmask };
 

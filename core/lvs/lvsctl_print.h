@@ -8,11 +8,11 @@
 #include "ipvs.h"
 
 /* The scheduler flags as -b takes them, comma-separated. */
-void sched_flags_text(const struct ipvs_service *s, char *out, size_t size);
-void print_title(unsigned format);
-/* svc_name: as print_service_head left it. */
-void print_dest_line(const struct ipvs_service *se, const struct ipvs_dest *e,
-		     const char *svc_name, unsigned format);
-void print_service_head(const struct ipvs_service *se, unsigned format, char svc_name[1024]);
+void lvsctl_sched_flags_text(const struct ipvs_service *s, char *out, size_t size);
+void lvsctl_print_title(unsigned format);
+/* svc_name: as lvsctl_print_service_head left it. */
+void lvsctl_print_dest_line(const struct ipvs_service *se, const struct ipvs_dest *e,
+			    const char *svc_name, unsigned format);
+void lvsctl_print_service_head(const struct ipvs_service *se, unsigned format, char svc_name[1024]);
 
 #endif

@@ -52,7 +52,7 @@ static void restore_refused(long tag, int err, void *arg)
 
 	if (tag < 0 || tag >= (long)r->n)
 		tag = 0;
-	report_line_error(r, call_of(r->p[tag].cmd.cmd), -err, r->p[tag].line, r->p[tag].text);
+	report_line_error(r, lvsctl_call_of(r->p[tag].cmd.cmd), -err, r->p[tag].line, r->p[tag].text);
 	r->last = tag == (long)r->n - 1 ? -1 : 0;
 }
 
@@ -69,7 +69,7 @@ static void restore_flush(struct restore *r)
 	if (rc == 0) {
 		for (size_t i = 0; i < r->n; i++) {
 			ipvs_batch_tag(r->h, (long)i);
-			apply_change(r->h, &r->p[i].cmd);
+			lvsctl_apply_change(r->h, &r->p[i].cmd);
 		}
 		ipvs_batch_end(r->h, &failed);
 	} else {
@@ -118,7 +118,7 @@ static int restore_line(struct restore *r, const struct ipvs_info *info, char *l
 		lvsctl_exit_free(&ex);
 		return RUN_EXIT + status;
 	}
-	if (r->batching && batchable(cmd.cmd)) {
+	if (r->batching && lvsctl_batchable(cmd.cmd)) {
 		r->p[r->n].cmd = cmd;
 		r->p[r->n].line = lineno;
 		r->p[r->n].text = text;
@@ -127,7 +127,7 @@ static int restore_line(struct restore *r, const struct ipvs_info *info, char *l
 		return 0;
 	}
 	restore_flush(r);
-	int rc = run_command(r->h, info, &cmd, r->prog);
+	int rc = lvsctl_run_command(r->h, info, &cmd, r->prog);
 	if (rc == -1)
 		fprintf(stderr, "%s: restore line %ld: %s\n", r->prog, lineno, text);
 	if (rc >= RUN_EXIT)
@@ -136,7 +136,7 @@ static int restore_line(struct restore *r, const struct ipvs_info *info, char *l
 	return 0;
 }
 
-int restore_table(struct ipvs *h, const struct ipvs_info *info, const char *prog)
+int lvsctl_restore_table(struct ipvs *h, const struct ipvs_info *info, const char *prog)
 {
 	struct restore r = { .h = h, .prog = prog };
 	size_t cap = 1 << 16, len = 0;

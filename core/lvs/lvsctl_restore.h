@@ -6,7 +6,7 @@
 
 #include "ipvs.h"
 
-/* As run_command: 0, -1 when the last line failed, or RUN_EXIT + status. */
-int restore_table(struct ipvs *h, const struct ipvs_info *info, const char *prog);
+/* As lvsctl_run_command: 0, -1 when the last line failed, or RUN_EXIT + status. */
+int lvsctl_restore_table(struct ipvs *h, const struct ipvs_info *info, const char *prog);
 
 #endif

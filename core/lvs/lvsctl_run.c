@@ -20,7 +20,7 @@ static const struct ipvs_service *zero_target(const struct ipvs_service *svc)
 	return NULL;
 }
 
-enum ipvs_call call_of(enum lvsctl_command cmd)
+enum ipvs_call lvsctl_call_of(enum lvsctl_command cmd)
 {
 	switch (cmd) {
 	case LVS_CMD_ADD: return CALL_ADD_SVC;
@@ -37,7 +37,7 @@ enum ipvs_call call_of(enum lvsctl_command cmd)
 }
 
 /* Calls the kernel for a command that changes the table: 0 or a negative errno. */
-int apply_change(struct ipvs *h, const struct lvsctl_cmd *c)
+int lvsctl_apply_change(struct ipvs *h, const struct lvsctl_cmd *c)
 {
 	switch (c->cmd) {
 	case LVS_CMD_FLUSH: return ipvs_flush(h);
@@ -55,14 +55,14 @@ int apply_change(struct ipvs *h, const struct lvsctl_cmd *c)
 	}
 }
 
-bool batchable(enum lvsctl_command cmd)
+bool lvsctl_batchable(enum lvsctl_command cmd)
 {
 	return cmd != LVS_CMD_LIST && cmd != LVS_CMD_SAVE && cmd != LVS_CMD_RESTORE &&
 	       cmd != LVS_CMD_STARTDAEMON && cmd != LVS_CMD_STOPDAEMON;
 }
 
 
-int run_command(struct ipvs *h, const struct ipvs_info *info, const struct lvsctl_cmd *c,
+int lvsctl_run_command(struct ipvs *h, const struct ipvs_info *info, const struct lvsctl_cmd *c,
 		       const char *prog)
 {
 	uint64_t o = c->options;
@@ -71,26 +71,26 @@ int run_command(struct ipvs *h, const struct ipvs_info *info, const struct lvsct
 	switch (c->cmd) {
 	case LVS_CMD_LIST:
 		if (o & B(O_CONNECTION))
-			rc = list_conn(c->format);
+			rc = lvsctl_list_conn(c->format);
 		else if (o & B(O_SERVICE))
-			rc = list_service(h, &c->svc, c->format);
+			rc = lvsctl_list_service(h, &c->svc, c->format);
 		else if (o & B(O_TIMEOUT))
-			rc = list_timeout(h, c->format);
+			rc = lvsctl_list_timeout(h, c->format);
 		else if (o & B(O_DAEMON))
-			rc = list_daemon(h, c->format);
+			rc = lvsctl_list_daemon(h, c->format);
 		else
-			rc = list_all(h, info, c->format);
+			rc = lvsctl_list_all(h, info, c->format);
 		return rc ? RUN_EXIT + rc : 0;
 	case LVS_CMD_SAVE:
-		rc = list_all(h, info, c->format | LVS_FMT_RULE);
+		rc = lvsctl_list_all(h, info, c->format | LVS_FMT_RULE);
 		return rc ? RUN_EXIT + rc : 0;
 	case LVS_CMD_RESTORE:
-		return restore_table(h, info, prog);
+		return lvsctl_restore_table(h, info, prog);
 	default:
-		rc = apply_change(h, c);
+		rc = lvsctl_apply_change(h, c);
 		if (rc) {
 			fflush(stdout);
-			fprintf(stderr, "%s\n", ipvs_error_text(call_of(c->cmd), -rc));
+			fprintf(stderr, "%s\n", ipvs_error_text(lvsctl_call_of(c->cmd), -rc));
 			return -1;
 		}
 		return 0;

@@ -16,12 +16,12 @@
  */
 #define RUN_EXIT 1000
 
-enum ipvs_call call_of(enum lvsctl_command cmd);
+enum ipvs_call lvsctl_call_of(enum lvsctl_command cmd);
 /* Calls the kernel for a command that changes the table: 0 or a negative errno. */
-int apply_change(struct ipvs *h, const struct lvsctl_cmd *c);
+int lvsctl_apply_change(struct ipvs *h, const struct lvsctl_cmd *c);
 /* Whether -R may send the command in a batch with others. */
-bool batchable(enum lvsctl_command cmd);
-int run_command(struct ipvs *h, const struct ipvs_info *info, const struct lvsctl_cmd *c,
-		const char *prog);
+bool lvsctl_batchable(enum lvsctl_command cmd);
+int lvsctl_run_command(struct ipvs *h, const struct ipvs_info *info, const struct lvsctl_cmd *c,
+		       const char *prog);
 
 #endif

@@ -156,7 +156,7 @@ static int scan_set_arg(struct scanner *sc, const char *value)
 	return 0;
 }
 
-int scan_next(struct scanner *sc)
+int lvsctl_scan_next(struct scanner *sc)
 {
 	for (;;) {
 		const struct optdef *o = NULL;
@@ -224,12 +224,12 @@ int scan_next(struct scanner *sc)
 	}
 }
 
-const char *scan_bad_word(const struct scanner *sc)
+const char *lvsctl_scan_bad_word(const struct scanner *sc)
 {
 	return sc->next > 0 ? sc->argv[sc->next - 1] : "";
 }
 
-const char *scan_error_text(int code)
+const char *lvsctl_scan_error_text(int code)
 {
 	switch (code) {
 	case SCAN_NOARG: return "missing argument";
@@ -239,7 +239,7 @@ const char *scan_error_text(int code)
 	}
 }
 
-const char *scan_plain(struct scanner *sc)
+const char *lvsctl_scan_plain(struct scanner *sc)
 {
 	return sc->plain_read < sc->nplain ? sc->plain[sc->plain_read++] : NULL;
 }

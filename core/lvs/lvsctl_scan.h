@@ -34,10 +34,10 @@ struct scanner {
 };
 
 /* Returns the next option's tag, SCAN_END, or a SCAN_* error. */
-int scan_next(struct scanner *sc);
-const char *scan_bad_word(const struct scanner *sc);
-const char *scan_error_text(int code);
+int lvsctl_scan_next(struct scanner *sc);
+const char *lvsctl_scan_bad_word(const struct scanner *sc);
+const char *lvsctl_scan_error_text(int code);
 /* The next word that was not an option, or NULL. */
-const char *scan_plain(struct scanner *sc);
+const char *lvsctl_scan_plain(struct scanner *sc);
 
 #endif

@@ -10,7 +10,7 @@
 
 /* IPv6 text as glibc writes it (longest zero run, first on ties, "::a.b.c.d"
  * for mapped and compatible addresses), independent of the C library. */
-void format_ipv6(const uint8_t *a, char *out, size_t size)
+void lvsctl_format_ipv6(const uint8_t *a, char *out, size_t size)
 {
 	unsigned w[8];
 	int best = -1, best_len = 0, cur = -1, cur_len = 0;
@@ -55,7 +55,7 @@ void format_ipv6(const uint8_t *a, char *out, size_t size)
 
 
 /* Appends as much of s as fits, keeping room for the terminating NUL. */
-void text_add(struct text *t, const char *s)
+void lvsctl_text_add(struct text *t, const char *s)
 {
 	while (*s && t->p < t->end - 1)
 		*t->p++ = *s++;
@@ -63,17 +63,17 @@ void text_add(struct text *t, const char *s)
 }
 
 /* As printf's %-Ns: s, then spaces up to width. */
-void text_add_padded(struct text *t, const char *s, int width)
+void lvsctl_text_add_padded(struct text *t, const char *s, int width)
 {
 	char *start = t->p;
-	text_add(t, s);
+	lvsctl_text_add(t, s);
 	while (t->p - start < width && t->p < t->end - 1)
 		*t->p++ = ' ';
 	*t->p = '\0';
 }
 
 /* As printf's %-Nu, or %-Nd when negative is set (value is then -value). */
-void text_add_number(struct text *t, unsigned long long value, bool negative, int width)
+void lvsctl_text_add_number(struct text *t, unsigned long long value, bool negative, int width)
 {
 	char digits[24], *d = digits + sizeof(digits);
 	*--d = '\0';
@@ -82,37 +82,37 @@ void text_add_number(struct text *t, unsigned long long value, bool negative, in
 	while ((value /= 10) != 0);
 	if (negative)
 		*--d = '-';
-	text_add_padded(t, d, width);
+	lvsctl_text_add_padded(t, d, width);
 }
 
-void text_add_int(struct text *t, int value, int width)
+void lvsctl_text_add_int(struct text *t, int value, int width)
 {
 	long long v = value;
-	text_add_number(t, (unsigned long long)(v < 0 ? -v : v), v < 0, width);
+	lvsctl_text_add_number(t, (unsigned long long)(v < 0 ? -v : v), v < 0, width);
 }
 
-void format_addr(int af, const union ipvs_addr *a, char *out, size_t size)
+void lvsctl_format_addr(int af, const union ipvs_addr *a, char *out, size_t size)
 {
 	if (af == AF_INET6) {
-		format_ipv6(a->raw, out, size);
+		lvsctl_format_ipv6(a->raw, out, size);
 	} else {
 		struct text t = { out, out + size };
 		for (int i = 0; i < 4; i++) {
 			if (i)
-				text_add(&t, ".");
-			text_add_number(&t, a->raw[i], false, 0);
+				lvsctl_text_add(&t, ".");
+			lvsctl_text_add_number(&t, a->raw[i], false, 0);
 		}
 	}
 }
 
-const char *proto_lower(uint16_t proto)
+const char *lvsctl_proto_lower(uint16_t proto)
 {
 	return proto == IPPROTO_TCP ? "tcp" : proto == IPPROTO_UDP ? "udp" :
 	       proto == IPPROTO_SCTP ? "sctp" : NULL;
 }
 
 /* ipvsadm's addrport_to_anyname: at most 59 characters. */
-void addrport_name(int af, const union ipvs_addr *a, uint16_t port, uint16_t proto,
+void lvsctl_addrport_name(int af, const union ipvs_addr *a, uint16_t port, uint16_t proto,
 			  unsigned format, char out[60])
 {
 	const char *open = af == AF_INET ? "" : "[", *close = af == AF_INET ? "" : "]";
@@ -122,26 +122,26 @@ void addrport_name(int af, const union ipvs_addr *a, uint16_t port, uint16_t pro
 	if (!(format & LVS_FMT_NUMERIC)) {
 		struct hostent *h = gethostbyaddr(a->raw, af == AF_INET ? 4 : 16, af);
 		struct servent *se;
-		const char *pname = proto_lower(proto);
+		const char *pname = lvsctl_proto_lower(proto);
 		if (h)
 			host = h->h_name;
 		if (pname && (se = getservbyport(htons(port), pname)))
 			service = se->s_name;
 	}
 	if (!host) {
-		format_addr(af, a, addr, sizeof(addr));
+		lvsctl_format_addr(af, a, addr, sizeof(addr));
 		host = addr;
 	}
 	if (!service) {
 		struct text pt = { portbuf, portbuf + sizeof(portbuf) };
-		text_add_number(&pt, port, false, 0);
+		lvsctl_text_add_number(&pt, port, false, 0);
 		service = portbuf;
 	}
 	/* At most 59 characters, as ipvsadm cuts it. */
 	struct text t = { out, out + 60 };
-	text_add(&t, open);
-	text_add(&t, host);
-	text_add(&t, close);
-	text_add(&t, ":");
-	text_add(&t, service);
+	lvsctl_text_add(&t, open);
+	lvsctl_text_add(&t, host);
+	lvsctl_text_add(&t, close);
+	lvsctl_text_add(&t, ":");
+	lvsctl_text_add(&t, service);
 }

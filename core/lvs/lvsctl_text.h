@@ -20,19 +20,19 @@ struct text {
 };
 
 /* IPv6 text as glibc writes it, independent of the C library. */
-void format_ipv6(const uint8_t *a, char *out, size_t size);
+void lvsctl_format_ipv6(const uint8_t *a, char *out, size_t size);
 /* Appends as much of s as fits, keeping room for the terminating NUL. */
-void text_add(struct text *t, const char *s);
+void lvsctl_text_add(struct text *t, const char *s);
 /* As printf's %-Ns: s, then spaces up to width. */
-void text_add_padded(struct text *t, const char *s, int width);
+void lvsctl_text_add_padded(struct text *t, const char *s, int width);
 /* As printf's %-Nu, or %-Nd when negative is set (value is then -value). */
-void text_add_number(struct text *t, unsigned long long value, bool negative, int width);
-void text_add_int(struct text *t, int value, int width);
-void format_addr(int af, const union ipvs_addr *a, char *out, size_t size);
+void lvsctl_text_add_number(struct text *t, unsigned long long value, bool negative, int width);
+void lvsctl_text_add_int(struct text *t, int value, int width);
+void lvsctl_format_addr(int af, const union ipvs_addr *a, char *out, size_t size);
 /* "tcp", "udp", "sctp" or NULL. */
-const char *proto_lower(uint16_t proto);
+const char *lvsctl_proto_lower(uint16_t proto);
 /* ipvsadm's addrport_to_anyname: at most 59 characters. */
-void addrport_name(int af, const union ipvs_addr *a, uint16_t port, uint16_t proto,
-		   unsigned format, char out[60]);
+void lvsctl_addrport_name(int af, const union ipvs_addr *a, uint16_t port, uint16_t proto,
+			  unsigned format, char out[60]);
 
 #endif
