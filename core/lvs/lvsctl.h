@@ -1,7 +1,7 @@
 /*
  * lvsctl.h - lvsctl's command-line parser as a separate step from running
  * the command, so tests and the fuzz harness can parse any argv without a
- * kernel.
+ * kernel; the parsed command is what the printers and the runner share.
  */
 #ifndef LVSBOX_LVSCTL_H
 #define LVSBOX_LVSCTL_H
@@ -9,6 +9,29 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "ipvs.h"
+#include "ipvs_compat.h"
+
+/*
+ * Options, in the order ipvsadm numbers them: the order decides which
+ * message wins when several options are wrong at once.
+ */
+enum opt_index {
+	O_NUMERIC, O_CONNECTION, O_SERVICE, O_SCHEDULER, O_PERSISTENT, O_NETMASK,
+	O_SERVER, O_FORWARD, O_WEIGHT, O_UTHRESHOLD, O_LTHRESHOLD, O_MCAST,
+	O_TIMEOUT, O_DAEMON, O_STATS, O_RATE, O_THRESHOLDS, O_PERSISTENTCONN,
+	O_NOSORT, O_SYNCID, O_EXACT, O_ONEPACKET, O_PE, O_SCHED_FLAGS,
+	O_MCAST_GROUP, O_MCAST_PORT, O_MCAST_TTL, O_SYNC_MAXLEN, O_TUN_INFO,
+	O_TUN_TYPE, O_TUN_PORT, O_TUN_NOCSUM, O_TUN_CSUM, O_TUN_REMCSUM,
+	O_JSON, O_COUNT
+};
+
+/* An option's bit in struct lvsctl_cmd's options. */
+#define B(o) (1ULL << (o))
+
+#define SCHED_FLAGS_MASK (IP_VS_SVC_F_SCHED1 | IP_VS_SVC_F_SCHED2 | IP_VS_SVC_F_SCHED3)
+
+/* The tunnel types by their --tun-type names, in the kernel's order. */
+extern const char *const lvsctl_tun_names[3];
 
 enum lvsctl_command {
 	LVS_CMD_NONE,
