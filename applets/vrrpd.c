@@ -201,8 +201,27 @@ struct notify_child {
 	struct vrrpd *d;
 };
 
+/*
+ * What the engine asks of the daemon around it: running notify scripts and
+ * vrrp_scripts (script security and users come from core/daemon) and the
+ * config fingerprints a reload compares (built with ctl_buf).
+ */
+struct vrrpd_ops {
+	int (*spawn)(struct vrrpd *d, const struct conf_cmd *cmd, const char *const *extra, int nextra,
+		     const char *script_user, const char *script_group, uint64_t timeout_ms,
+		     struct loop_child *child, loop_child_fn *done, void *arg);
+	void (*run_notify)(struct vrrpd *d, const struct conf_cmd *cmd, const char *const *extra,
+			   int nextra);
+	bool (*script_allowed)(struct vrrpd *d, const struct conf_cmd *cmd, const char *user,
+			       const char *group, const char *what);
+	char *(*script_fingerprint)(const struct conf_keepalived *conf, const char *name);
+	char *(*instance_fingerprint)(const struct conf_keepalived *conf,
+				      const struct conf_vrrp_instance *c);
+};
+
 struct vrrpd {
 	struct loop loop;
+	const struct vrrpd_ops *ops;
 	const char *conf_path, *sock_path, *pid_path;
 	struct conf_keepalived *conf;
 	struct inst *insts;
@@ -213,7 +232,6 @@ struct vrrpd {
 	int sock4, sock4_ah, sock6;
 	struct loop_io io4, io4_ah, io6;
 	int garp_fd;
-	struct ctl_server ctl;
 	struct loop_timer file_timer;
 	uint8_t *rxbuf;
 	int notifies_running;
@@ -569,10 +587,10 @@ static void notify_state(struct vrrpd *d, const char *type, const char *name, in
 	default: return;
 	}
 	if (specific)
-		run_notify(d, specific, NULL, 0);
+		d->ops->run_notify(d, specific, NULL, 0);
 	snprintf(prio, sizeof(prio), "%d", priority);
 	const char *extra[] = { type, name, vrrp_state_names[state], prio };
-	run_notify(d, on_any, extra, 4);
+	d->ops->run_notify(d, on_any, extra, 4);
 }
 
 /* ---- trackers ---- */
@@ -638,7 +656,7 @@ static void on_script_due(struct loop *loop, struct loop_timer *timer)
 	if (s->running)
 		return;   /* still busy from last time: its timeout will end it */
 	unsigned timeout = c->timeout_ms ? c->timeout_ms : c->interval_ms;
-	if (spawn_command(s->d, &c->script, NULL, 0, c->user, c->group, timeout, &s->child,
+	if (s->d->ops->spawn(s->d, &c->script, NULL, 0, c->user, c->group, timeout, &s->child,
 			  on_script_done, s) == 0)
 		s->running = true;
 	else
@@ -1430,7 +1448,7 @@ static struct inst *inst_create(struct vrrpd *d, const struct conf_vrrp_instance
 	in->conf = c;
 	in->parent_arp_ignore = in->parent_arp_filter = -1;
 	in->name = xstrdup(c->name);
-	in->fingerprint = instance_fingerprint(d->conf, c);
+	in->fingerprint = d->ops->instance_fingerprint(d->conf, c);
 	in->vips = calloc((size_t)nvips + 1, sizeof(*in->vips));
 	in->trackers = calloc((size_t)ntrack + 1, sizeof(*in->trackers));
 	in->advert_addrs = calloc((size_t)c->vips.n + 1, 16);
@@ -2127,7 +2145,7 @@ static struct vscript *script_create(struct vrrpd *d, const struct conf_vrrp_scr
 	s->d = d;
 	s->conf = c;
 	s->name = xstrdup(c->name);
-	s->fingerprint = script_fingerprint(d->conf, c->name);
+	s->fingerprint = d->ops->script_fingerprint(d->conf, c->name);
 	s->result = -1;
 	loop_timer_init(&s->timer, on_script_due, s);
 	if (!s->name || !s->fingerprint) {
@@ -2136,7 +2154,7 @@ static struct vscript *script_create(struct vrrpd *d, const struct conf_vrrp_scr
 	}
 	char what[96];
 	snprintf(what, sizeof(what), "vrrp_script %s", s->name);
-	s->disabled = !script_allowed(d, &c->script, c->user, c->group, what);
+	s->disabled = !d->ops->script_allowed(d, &c->script, c->user, c->group, what);
 	return s;
 }
 
@@ -2225,7 +2243,7 @@ static void apply_config(struct vrrpd *d, struct conf_keepalived *old_conf)
 		log_warn("enable_script_security without script_user: scripts with no user of their own run as root");
 	for (int i = 0; i < d->conf->nscripts; i++) {
 		const struct conf_vrrp_script *c = &d->conf->scripts[i];
-		char *fp = script_fingerprint(d->conf, c->name);
+		char *fp = d->ops->script_fingerprint(d->conf, c->name);
 		struct vscript *s = NULL, **pp;
 		for (pp = &old_scripts; *pp; pp = &(*pp)->next)
 			if (fp && strcmp((*pp)->name, c->name) == 0 && strcmp((*pp)->fingerprint, fp) == 0) {
@@ -2261,7 +2279,7 @@ static void apply_config(struct vrrpd *d, struct conf_keepalived *old_conf)
 		for (int i = 0; i < d->conf->ninstances; i++)
 			if (strcmp(d->conf->instances[i].name, in->name) == 0)
 				c = &d->conf->instances[i];
-		char *fp = c ? instance_fingerprint(d->conf, c) : NULL;
+		char *fp = c ? d->ops->instance_fingerprint(d->conf, c) : NULL;
 		if (c && fp && strcmp(fp, in->fingerprint) == 0) {
 			in->conf = c;
 			in->next = kept;
@@ -2429,7 +2447,7 @@ static int open_sockets(struct vrrpd *d)
 	return 0;
 }
 
-static void shutdown_all(struct vrrpd *d)
+static void shutdown_all(struct vrrpd *d, struct ctl_server *ctl)
 {
 	if (d->conf)
 		filter_remove(d);
@@ -2444,7 +2462,7 @@ static void shutdown_all(struct vrrpd *d)
 		d->scripts = s->next;
 		script_free(s);
 	}
-	ctl_close(&d->ctl);
+	ctl_close(ctl);
 	if (d->sock4 >= 0)
 		close(d->sock4);
 	if (d->sock4_ah >= 0)
@@ -2468,7 +2486,11 @@ int vrrpd_main(int argc, char **argv)
 		DAEMON_CONTROL_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
+	static const struct vrrpd_ops ops = {
+		spawn_command, run_notify, script_allowed, script_fingerprint, instance_fingerprint,
+	};
 	struct vrrpd *d;
+	struct ctl_server ctl = { 0 };
 	struct daemon_args args = { .conf_path = VRRPD_DEFAULT_CONF, .sock_path = VRRPD_DEFAULT_SOCK };
 	const char *conf_path, *pid_path;
 	int opt;
@@ -2494,6 +2516,7 @@ int vrrpd_main(int argc, char **argv)
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return 1;
+	d->ops = &ops;
 	d->conf_path = conf_path;
 	d->sock_path = args.sock_path;
 	d->pid_path = pid_path;
@@ -2536,7 +2559,7 @@ int vrrpd_main(int argc, char **argv)
 	if (d->garp_fd < 0)
 		log_warn("no packet socket for gratuitous ARP: %s", strerror(-d->garp_fd));
 	static const struct daemon_hooks hooks = { on_ctl_request, on_reload, on_stop };
-	daemon_serve(&d->loop, &d->ctl, args.sock_path, pid_path, &hooks, d);
+	daemon_serve(&d->loop, &ctl, args.sock_path, pid_path, &hooks, d);
 	loop_timer_init(&d->stop_timer, on_stop_waited, d);
 	loop_timer_init(&d->file_timer, on_file_poll, d);
 	loop_timer_arm(&d->loop, &d->file_timer, TRACK_FILE_POLL_MS);
@@ -2546,8 +2569,8 @@ int vrrpd_main(int argc, char **argv)
 	rc = loop_run(&d->loop);
 	loop_timer_cancel(&d->loop, &d->stop_timer);
 	forget_notifies(d);
-	daemon_unserve(&d->ctl, pid_path);
-	shutdown_all(d);
+	daemon_unserve(&ctl, pid_path);
+	shutdown_all(d, &ctl);
 	free(d);
 	log_notice("stopped");
 	return rc == 0 ? 0 : 1;
