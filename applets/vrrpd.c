@@ -2,12 +2,12 @@
  * vrrpd.c - the VRRP daemon: floats virtual IP addresses between routers
  * with VRRPv2/v3 (RFC 3768, RFC 5798) from a keepalived-style config.
  *
- * The protocol itself lives in core/vrrp_pkt (codec) and core/vrrp_fsm
- * (state machine, pure). This file is everything around them: the config
- * mapped onto running instances, raw sockets, timers on the event loop,
- * addresses over rtnetlink, gratuitous ARP / neighbour advertisements,
- * trackers (interfaces, scripts, files), sync groups, notify scripts, the
- * control socket, SIGHUP reload and the graceful stop on SIGTERM.
+ * The engine lives in core/vrrp (vrrp_engine.h and the files it names).
+ * This file is the command line and the wiring around it: the config read
+ * and checked, the config fingerprints a reload compares, the runner of
+ * notify scripts and vrrp_scripts (script users and security come from
+ * core/daemon), the status table and JSON on the control socket, SIGHUP
+ * reload and the graceful stop on SIGTERM.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -74,7 +74,7 @@ struct notify_child {
 	struct vrrpd *d;
 };
 
-/* ---- small helpers ---- */
+/* ---- config fingerprints: what a reload compares ---- */
 
 /* Canonical text of a config subtree: equal text, equal meaning. */
 static void node_print(struct ctl_buf *b, const struct conf_node *n)
@@ -362,26 +362,6 @@ static void run_notify(struct vrrpd *d, const struct conf_cmd *cmd, const char *
 	}
 	d->notifies_running++;
 }
-
-/* ---- trackers ---- */
-
-/* ---- the instance and its state machine ---- */
-
-/* ---- sync groups ---- */
-
-/* ---- instance setup ---- */
-
-/*
- * A virtual MAC is up only while this router is master. Up on a backup, the
- * macvlan sends frames with the virtual MAC as source (IGMP and MLD reports,
- * IPv6 router solicitations), the LAN's switches learn that MAC on the
- * backup's port and send the clients' traffic for the VIPs there until the
- * master's next advert. Down, it sends nothing, and the master's adverts,
- * whose source is that same MAC, reach the parent like any other frame.
- */
-/* ---- packets in ---- */
-
-/* ---- link events ---- */
 
 /* ---- status output ---- */
 

@@ -74,6 +74,14 @@ static void vmac_link_local(struct inst *in)
 		log_err("(%s) cannot give %s its link-local address: %s", in->name, in->vmac_name, strerror(-rc));
 }
 
+/*
+ * A virtual MAC is up only while this router is master. Up on a backup, the
+ * macvlan sends frames with the virtual MAC as source (IGMP and MLD reports,
+ * IPv6 router solicitations), the LAN's switches learn that MAC on the
+ * backup's port and send the clients' traffic for the VIPs there until the
+ * master's next advert. Down, it sends nothing, and the master's adverts,
+ * whose source is that same MAC, reach the parent like any other frame.
+ */
 void vmac_set_up(struct inst *in, bool up)
 {
 	if (!in->vmac_ifindex || in->vmac_up == up)
