@@ -35,6 +35,7 @@
 #include "ctl.h"
 #include "daemon.h"
 #include "ipvs.h"
+#include "ipvs_diff.h"
 #include "log.h"
 #include "loop.h"
 
@@ -123,33 +124,6 @@ struct lvs {                     /* one virtual_server block */
 	char error[96];
 };
 
-/* A service or dest identity as one comparable blob (memcmp, qsort). */
-struct ikey {
-	uint16_t svc_af, protocol;
-	uint32_t fwmark;
-	uint8_t svc_addr[16];
-	uint16_t svc_port, dest_af;
-	uint8_t dest_addr[16];
-	uint16_t dest_port, pad;
-};
-
-struct want_dest {
-	struct ipvs_dest dest;
-	int rs;                      /* index in its lvs; -1 for the sorry server */
-};
-
-struct want_svc {
-	struct ipvs_service svc;
-	int vs;
-	struct want_dest *dests;
-	int ndests;
-};
-
-struct keyset {
-	struct ikey *v;
-	size_t n;
-};
-
 struct lvsd;
 
 struct child {
@@ -183,7 +157,7 @@ struct lvsd {
 	int nvs;
 	struct ipvs *ipvs;
 	bool ipvs_error_logged;
-	struct keyset owned_svcs, owned_dests;
+	struct ipvs_keymap owned_svcs, owned_dests;   /* what lvsd added or adopted */
 	struct ctl_server ctl;
 	struct loop_timer tick, kick, stop_timer;
 	struct child checkd, vrrpd;
@@ -235,69 +209,6 @@ static void svc_text(char *buf, size_t size, const struct ipvs_service *s)
 static void dest_text(char *buf, size_t size, const struct ipvs_dest *dst)
 {
 	addr_port(buf, size, dst->af, dst->addr.raw, dst->port);
-}
-
-static struct ikey svc_key(const struct ipvs_service *s)
-{
-	struct ikey k;
-
-	memset(&k, 0, sizeof(k));
-	k.svc_af = s->af;
-	if (s->fwmark) {
-		k.fwmark = s->fwmark;
-	} else {
-		k.protocol = s->protocol;
-		memcpy(k.svc_addr, s->addr.raw, addr_len(s->af));
-		k.svc_port = s->port;
-	}
-	return k;
-}
-
-static struct ikey dest_key(const struct ipvs_service *s, const struct ipvs_dest *dst)
-{
-	struct ikey k = svc_key(s);
-
-	k.dest_af = dst->af;
-	memcpy(k.dest_addr, dst->addr.raw, addr_len(dst->af));
-	k.dest_port = dst->port;
-	return k;
-}
-
-static int key_cmp(const void *a, const void *b)
-{
-	return memcmp(a, b, sizeof(struct ikey));
-}
-
-static bool keyset_has(const struct keyset *s, const struct ikey *k)
-{
-	return s->n && bsearch(k, s->v, s->n, sizeof(*k), key_cmp) != NULL;
-}
-
-static int keyset_add(struct keyset *s, size_t *cap, const struct ikey *k)
-{
-	if (s->n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-		struct ikey *v = realloc(s->v, ncap * sizeof(*v));
-		if (!v)
-			return -1;
-		s->v = v;
-		*cap = ncap;
-	}
-	s->v[s->n++] = *k;
-	return 0;
-}
-
-static void keyset_sort(struct keyset *s)
-{
-	if (s->n)
-		qsort(s->v, s->n, sizeof(*s->v), key_cmp);
-}
-
-static void keyset_free(struct keyset *s)
-{
-	free(s->v);
-	s->v = NULL;
-	s->n = 0;
 }
 
 /* ---- health: what a real server contributes ---- */
@@ -458,36 +369,6 @@ static const struct conf_vs_group *find_group(const struct conf_keepalived *conf
 	return NULL;
 }
 
-struct want {
-	struct want_svc *v;
-	int n, cap;
-};
-
-static struct want_svc *want_add(struct want *w, const struct ipvs_service *s, int vs)
-{
-	if (w->n == w->cap) {
-		int ncap = w->cap ? w->cap * 2 : 16;
-		struct want_svc *v = realloc(w->v, (size_t)ncap * sizeof(*v));
-		if (!v)
-			return NULL;
-		w->v = v;
-		w->cap = ncap;
-	}
-	struct want_svc *ws = &w->v[w->n++];
-	memset(ws, 0, sizeof(*ws));
-	ws->svc = *s;
-	ws->vs = vs;
-	return ws;
-}
-
-static void want_free(struct want *w)
-{
-	for (int i = 0; i < w->n; i++)
-		free(w->v[i].dests);
-	free(w->v);
-	memset(w, 0, sizeof(*w));
-}
-
 /* The kernel services one virtual_server stands for: one, or one per
  * address (and fwmark) of its virtual_server_group. */
 static int vs_services(const struct lvsd *d, const struct lvs *vs, struct ipvs_service **out)
@@ -590,11 +471,11 @@ static int vs_dests(const struct lvs *vs, struct want_svc *ws)
 				else
 					continue;
 			}
-			struct ikey k = dest_key(&ws->svc, &dst);
+			struct ipvs_key k = ipvs_dest_key(&ws->svc, &dst);
 			bool dup = false;
 			for (int i = 0; i < ws->ndests && !dup; i++) {
-				struct ikey o = dest_key(&ws->svc, &v[i].dest);
-				dup = key_cmp(&k, &o) == 0;
+				struct ipvs_key o = ipvs_dest_key(&ws->svc, &v[i].dest);
+				dup = memcmp(&k, &o, sizeof(k)) == 0;
 			}
 			if (dup)
 				continue;
@@ -667,74 +548,37 @@ static int build_want(struct lvsd *d, struct want *w)
 
 /* ---- the reconciler ---- */
 
-struct kdump {
-	struct ipvs_service *v;
-	size_t n, cap;
-	struct ipvs_dest *dv;
-	size_t dn, dcap;
-};
-
 static int collect_service(const struct ipvs_service *svc, void *arg)
 {
-	struct kdump *k = arg;
-
-	if (k->n == k->cap) {
-		size_t cap = k->cap ? k->cap * 2 : 16;
-		struct ipvs_service *v = realloc(k->v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		k->v = v;
-		k->cap = cap;
-	}
-	k->v[k->n++] = *svc;
-	return 0;
+	return kernel_table_add_svc(arg, svc) ? -ENOMEM : 0;
 }
 
 static int collect_dest(const struct ipvs_dest *dst, void *arg)
 {
-	struct kdump *k = arg;
-
-	if (k->dn == k->dcap) {
-		size_t cap = k->dcap ? k->dcap * 2 : 16;
-		struct ipvs_dest *v = realloc(k->dv, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		k->dv = v;
-		k->dcap = cap;
-	}
-	k->dv[k->dn++] = *dst;
-	return 0;
+	return kernel_table_add_dest(arg, dst) ? -ENOMEM : 0;
 }
 
-static const struct ipvs_service *kernel_service(const struct kdump *k, const struct ipvs_service *s)
+/* The dests of the kernel's services that the wanted table has; nothing
+ * else of the others is compared. */
+static int dump_wanted_dests(struct lvsd *d, const struct want *w, struct kernel_table *k)
 {
-	struct ikey want = svc_key(s);
+	struct ipvs_keymap wanted;
 
+	memset(&wanted, 0, sizeof(wanted));
+	for (int i = 0; i < w->n; i++) {
+		struct ipvs_key key = ipvs_svc_key(&w->v[i].svc);
+		if (ipvs_keymap_put(&wanted, &key, 0) < 0) {
+			ipvs_keymap_free(&wanted);
+			return -1;
+		}
+	}
 	for (size_t i = 0; i < k->n; i++) {
-		struct ikey have = svc_key(&k->v[i]);
-		if (key_cmp(&want, &have) == 0)
-			return &k->v[i];
+		struct ipvs_key key = ipvs_svc_key(&k->v[i].svc);
+		if (ipvs_keymap_has(&wanted, &key))
+			k->v[i].dests_err = ipvs_dump_dests(d->ipvs, &k->v[i].svc, collect_dest, &k->v[i]);
 	}
-	return NULL;
-}
-
-#define SVC_FLAGS_COMPARED (IP_VS_SVC_F_PERSISTENT | IP_VS_SVC_F_ONEPACKET)
-
-static bool svc_differs(const struct ipvs_service *want, const struct ipvs_service *have)
-{
-	if (strcmp(want->sched_name, have->sched_name) != 0 ||
-	    (want->flags & SVC_FLAGS_COMPARED) != (have->flags & SVC_FLAGS_COMPARED))
-		return true;
-	if (want->flags & IP_VS_SVC_F_PERSISTENT)
-		return want->timeout != have->timeout || want->netmask != have->netmask;
-	return false;
-}
-
-static bool dest_differs(const struct ipvs_dest *want, const struct ipvs_dest *have)
-{
-	return want->weight != have->weight ||
-	       (want->conn_flags & IP_VS_CONN_F_FWD_MASK) != (have->conn_flags & IP_VS_CONN_F_FWD_MASK) ||
-	       want->u_threshold != have->u_threshold || want->l_threshold != have->l_threshold;
+	ipvs_keymap_free(&wanted);
+	return 0;
 }
 
 static const char *fwd_name(uint32_t flags)
@@ -759,161 +603,187 @@ static void kernel_error(struct lvsd *d, char *slot, size_t size, const char *wh
 	snprintf(slot, size, "%s", text);
 }
 
-struct reconcile {
-	struct lvsd *d;
-	struct keyset svcs, dests;   /* what we own after this pass */
-	size_t svcs_cap, dests_cap;
+/* What lvsd owns after this pass, and the services whose pass failed. */
+struct owned {
+	struct ipvs_keymap svcs, dests, failed;
 };
 
-static void reconcile_dests(struct reconcile *rc, struct want_svc *ws, const struct kdump *kd,
-			    const char *svcname)
+static void own(struct ipvs_keymap *m, const struct ipvs_key *k)
 {
-	struct lvsd *d = rc->d;
-	struct lvs *vs = &d->vs[ws->vs];
-	char text[200], dn[64];
+	if (ipvs_keymap_put(m, k, 0) < 0)
+		log_err("out of memory noting what lvsd owns");
+}
 
-	for (int i = 0; i < ws->ndests; i++) {
-		struct want_dest *wd = &ws->dests[i];
-		struct lrs *rs = wd->rs >= 0 ? &vs->rs[wd->rs] : NULL;
-		char *err = rs ? rs->error : vs->error;
-		size_t errsize = rs ? sizeof(rs->error) : sizeof(vs->error);
-		struct ikey k = dest_key(&ws->svc, &wd->dest);
-		const struct ipvs_dest *have = NULL;
-		for (size_t j = 0; j < kd->dn && !have; j++) {
-			struct ikey o = dest_key(&ws->svc, &kd->dv[j]);
-			if (key_cmp(&k, &o) == 0)
-				have = &kd->dv[j];
-		}
-		dest_text(dn, sizeof(dn), &wd->dest);
-		int r = 0;
-		if (!have) {
-			r = ipvs_add_dest(d->ipvs, &ws->svc, &wd->dest);
-			snprintf(text, sizeof(text), "add %s to %s", dn, svcname);
-			if (r == 0) {
-				d->adds++;
-				if (keyset_has(&d->owned_dests, &k)) {
-					d->repairs++;
-					log_warn("repaired: %s (%s) was missing from IPVS, added it again", dn, svcname);
-				} else {
-					log_notice("%s: added %s %s weight %d", svcname, rs ? "real server" : "sorry server",
-						   dn, wd->dest.weight);
-				}
-			}
-		} else if (dest_differs(&wd->dest, have)) {
-			r = ipvs_edit_dest(d->ipvs, &ws->svc, &wd->dest);
-			snprintf(text, sizeof(text), "edit %s in %s", dn, svcname);
-			if (r == 0) {
-				d->edits++;
-				log_notice("%s: %s weight %d -> %d, %s -> %s", svcname, dn, have->weight,
-					   wd->dest.weight, fwd_name(have->conn_flags), fwd_name(wd->dest.conn_flags));
+/* A wanted dest: its add or edit if it has one, then what the status shows. */
+static void apply_dest(struct lvsd *d, struct owned *o, struct want_svc *ws, int j,
+		       const struct ipvs_action *a, const char *svcname)
+{
+	struct lvs *vs = &d->vs[ws->vs];
+	struct want_dest *wd = &ws->dests[j];
+	struct lrs *rs = wd->rs >= 0 ? &vs->rs[wd->rs] : NULL;
+	char text[200], dn[64];
+	int r = 0;
+
+	dest_text(dn, sizeof(dn), &wd->dest);
+	if (a && a->kind == IPVS_ADD_DEST) {
+		r = ipvs_add_dest(d->ipvs, &ws->svc, &wd->dest);
+		snprintf(text, sizeof(text), "add %s to %s", dn, svcname);
+		if (r == 0) {
+			d->adds++;
+			if (a->repair) {
+				d->repairs++;
+				log_warn("repaired: %s (%s) was missing from IPVS, added it again", dn, svcname);
+			} else {
+				log_notice("%s: added %s %s weight %d", svcname, rs ? "real server" : "sorry server",
+					   dn, wd->dest.weight);
 			}
 		}
-		if (r != 0) {
-			kernel_error(d, err, errsize, text, r);
-			continue;
-		}
-		if (rs)
-			rs->error[0] = '\0';
-		keyset_add(&rc->dests, &rc->dests_cap, &k);
-		if (rs) {
-			rs->services_in++;
-			rs->kernel_weight = wd->dest.weight;
-			if (have) {
-				rs->active += have->activeconns;
-				rs->inactive += have->inactconns;
-				rs->conns += have->stats.conns;
-			}
-		} else {
-			vs->sorry_in = true;
+	} else if (a) {
+		r = ipvs_edit_dest(d->ipvs, &ws->svc, &wd->dest);
+		snprintf(text, sizeof(text), "edit %s in %s", dn, svcname);
+		if (r == 0) {
+			d->edits++;
+			log_notice("%s: %s weight %d -> %d, %s -> %s", svcname, dn, a->have->weight,
+				   wd->dest.weight, fwd_name(a->have->conn_flags), fwd_name(wd->dest.conn_flags));
 		}
 	}
-	/* Ours but no longer wanted: health or config took it away. */
-	for (size_t j = 0; j < kd->dn; j++) {
-		struct ikey o = dest_key(&ws->svc, &kd->dv[j]);
-		if (!keyset_has(&d->owned_dests, &o))
-			continue;
-		bool wanted = false;
-		for (int i = 0; i < ws->ndests && !wanted; i++) {
-			struct ikey k = dest_key(&ws->svc, &ws->dests[i].dest);
-			wanted = key_cmp(&k, &o) == 0;
-		}
-		if (wanted)
-			continue;
-		dest_text(dn, sizeof(dn), &kd->dv[j]);
-		int r = ipvs_del_dest(d->ipvs, &ws->svc, &kd->dv[j]);
-		if (r != 0 && r != -ENOENT) {
-			snprintf(text, sizeof(text), "remove %s from %s", dn, svcname);
-			kernel_error(d, vs->error, sizeof(vs->error), text, r);
-			keyset_add(&rc->dests, &rc->dests_cap, &o);
-			continue;
-		}
-		d->dels++;
-		log_notice("%s: removed %s", svcname, dn);
+	if (r != 0) {
+		kernel_error(d, rs ? rs->error : vs->error, rs ? sizeof(rs->error) : sizeof(vs->error), text, r);
+		return;
+	}
+	struct ipvs_key k = ipvs_dest_key(&ws->svc, &wd->dest);
+	own(&o->dests, &k);
+	if (!rs) {
+		vs->sorry_in = true;
+		return;
+	}
+	rs->error[0] = '\0';
+	rs->services_in++;
+	rs->kernel_weight = wd->dest.weight;
+	if (wd->have) {
+		rs->active += wd->have->activeconns;
+		rs->inactive += wd->have->inactconns;
+		rs->conns += wd->have->stats.conns;
 	}
 }
 
-static void reconcile_service(struct reconcile *rc, struct want_svc *ws, const struct kdump *k)
+static void remove_dest(struct lvsd *d, struct owned *o, struct want_svc *ws, const struct ipvs_action *a,
+			const char *svcname)
 {
-	struct lvsd *d = rc->d;
 	struct lvs *vs = &d->vs[ws->vs];
-	const struct ipvs_service *have = kernel_service(k, &ws->svc);
-	struct ikey key = svc_key(&ws->svc);
-	struct kdump kd;
-	char name[80], text[128];
-	int r = 0;
+	char text[200], dn[64];
 
-	memset(&kd, 0, sizeof(kd));
-	svc_text(name, sizeof(name), &ws->svc);
-	if (!have) {
+	dest_text(dn, sizeof(dn), a->have);
+	int r = ipvs_del_dest(d->ipvs, &ws->svc, a->have);
+	if (r != 0 && r != -ENOENT) {
+		snprintf(text, sizeof(text), "remove %s from %s", dn, svcname);
+		kernel_error(d, vs->error, sizeof(vs->error), text, r);
+		struct ipvs_key k = ipvs_dest_key(&ws->svc, a->have);
+		own(&o->dests, &k);
+		return;
+	}
+	d->dels++;
+	log_notice("%s: removed %s", svcname, dn);
+}
+
+/* A wanted service's add or edit; text names it for an error. */
+static int apply_service(struct lvsd *d, struct want_svc *ws, const struct ipvs_action *a, const char *name,
+			 char *text, size_t size)
+{
+	int r;
+
+	if (a->kind == IPVS_ADD_SVC) {
 		r = ipvs_add_service(d->ipvs, &ws->svc);
 		if (r == 0) {
 			d->adds++;
-			if (keyset_has(&d->owned_svcs, &key)) {
+			if (a->repair) {
 				d->repairs++;
 				log_warn("repaired: service %s was missing from IPVS, added it again", name);
 			} else {
-				log_notice("added service %s (%s, scheduler %s)", name, vs->name, ws->svc.sched_name);
+				log_notice("added service %s (%s, scheduler %s)", name, d->vs[ws->vs].name,
+					   ws->svc.sched_name);
 			}
 		}
-		snprintf(text, sizeof(text), "add service %s", name);
-	} else {
-		if (svc_differs(&ws->svc, have)) {
-			r = ipvs_edit_service(d->ipvs, &ws->svc);
-			if (r == 0) {
-				d->edits++;
-				log_notice("service %s: scheduler %s, persistence %u s", name, ws->svc.sched_name,
-					   ws->svc.flags & IP_VS_SVC_F_PERSISTENT ? ws->svc.timeout : 0);
-			}
-			snprintf(text, sizeof(text), "edit service %s", name);
-		}
-		if (r == 0)
-			r = ipvs_dump_dests(d->ipvs, &ws->svc, collect_dest, &kd);
-		if (r == 0) {
-			vs->stats.conns += have->stats.conns;
-			vs->stats.inpkts += have->stats.inpkts;
-			vs->stats.outpkts += have->stats.outpkts;
-			vs->stats.inbytes += have->stats.inbytes;
-			vs->stats.outbytes += have->stats.outbytes;
-		}
-		if (r != 0)
-			snprintf(text, sizeof(text), "service %s", name);
+		snprintf(text, size, "add service %s", name);
+		return r;
+	}
+	r = ipvs_edit_service(d->ipvs, &ws->svc);
+	if (r == 0) {
+		d->edits++;
+		log_notice("service %s: scheduler %s, persistence %u s", name, ws->svc.sched_name,
+			   ws->svc.flags & IP_VS_SVC_F_PERSISTENT ? ws->svc.timeout : 0);
+	}
+	snprintf(text, size, "edit service %s", name);
+	return r;
+}
+
+/* The actions of wanted service i, from *next on; returns past them. */
+static size_t apply_wanted(struct lvsd *d, struct owned *o, struct want *w, int i,
+			   const struct ipvs_actions *acts, size_t next)
+{
+	struct want_svc *ws = &w->v[i];
+	struct lvs *vs = &d->vs[ws->vs];
+	struct ipvs_key key = ipvs_svc_key(&ws->svc);
+	const struct ipvs_action *a = &acts->v[next];
+	char name[80], text[128];
+	int r = 0;
+
+	svc_text(name, sizeof(name), &ws->svc);
+	if (next < acts->n && a->want == i && (a->kind == IPVS_ADD_SVC || a->kind == IPVS_EDIT_SVC)) {
+		r = apply_service(d, ws, a, name, text, sizeof(text));
+		next++;
+	}
+	if (r == 0 && ws->have && ws->have->dests_err) {
+		r = ws->have->dests_err;
+		snprintf(text, sizeof(text), "service %s", name);
 	}
 	if (r != 0) {
 		kernel_error(d, vs->error, sizeof(vs->error), text, r);
 		/* Still ours if it was, with its dests: the next pass tries again. */
-		if (keyset_has(&d->owned_svcs, &key))
-			keyset_add(&rc->svcs, &rc->svcs_cap, &key);
-		for (size_t i = 0; i < d->owned_dests.n; i++)
-			if (memcmp(&d->owned_dests.v[i], &key, offsetof(struct ikey, dest_af)) == 0)
-				keyset_add(&rc->dests, &rc->dests_cap, &d->owned_dests.v[i]);
-		free(kd.dv);
-		return;
+		if (ipvs_keymap_has(&d->owned_svcs, &key))
+			own(&o->svcs, &key);
+		own(&o->failed, &key);
+		while (next < acts->n && acts->v[next].want == i)
+			next++;
+		return next;
+	}
+	if (ws->have) {
+		const struct ipvs_stats *s = &ws->have->svc.stats;
+		vs->stats.conns += s->conns;
+		vs->stats.inpkts += s->inpkts;
+		vs->stats.outpkts += s->outpkts;
+		vs->stats.inbytes += s->inbytes;
+		vs->stats.outbytes += s->outbytes;
 	}
 	vs->error[0] = '\0';
-	keyset_add(&rc->svcs, &rc->svcs_cap, &key);
+	own(&o->svcs, &key);
 	vs->services_in++;
-	reconcile_dests(rc, ws, &kd, name);
-	free(kd.dv);
+	for (int j = 0; j < ws->ndests; j++) {
+		a = &acts->v[next];
+		bool mine = next < acts->n && a->want == i && a->dest == j;
+		apply_dest(d, o, ws, j, mine ? a : NULL, name);
+		next += mine;
+	}
+	for (; next < acts->n && acts->v[next].want == i; next++)
+		remove_dest(d, o, ws, &acts->v[next], name);
+	return next;
+}
+
+static void remove_service(struct lvsd *d, struct owned *o, const struct ipvs_action *a)
+{
+	char name[80];
+
+	svc_text(name, sizeof(name), a->svc);
+	int r = ipvs_del_service(d->ipvs, a->svc);
+	if (r != 0 && r != -ENOENT) {
+		log_err("remove service %s: %s", name, strerror(-r));
+		d->kernel_errors++;
+		struct ipvs_key key = ipvs_svc_key(a->svc);
+		own(&o->svcs, &key);
+		return;
+	}
+	d->dels++;
+	log_notice("removed service %s", name);
 }
 
 static void reset_observed(struct lvsd *d)
@@ -949,11 +819,34 @@ static bool ipvs_ready(struct lvsd *d)
 	return true;
 }
 
+static void apply_actions(struct lvsd *d, struct want *w, const struct ipvs_actions *acts)
+{
+	struct owned o;
+	size_t next = 0;
+
+	memset(&o, 0, sizeof(o));
+	reset_observed(d);
+	for (int i = 0; i < w->n; i++)
+		next = apply_wanted(d, &o, w, i, acts, next);
+	for (; next < acts->n; next++)
+		remove_service(d, &o, &acts->v[next]);
+	for (size_t i = 0; o.failed.n && i < d->owned_dests.n; i++) {
+		struct ipvs_key svc = ipvs_key_svc_part(&d->owned_dests.e[i].key);
+		if (ipvs_keymap_has(&o.failed, &svc))
+			own(&o.dests, &d->owned_dests.e[i].key);
+	}
+	ipvs_keymap_free(&o.failed);
+	ipvs_keymap_free(&d->owned_svcs);
+	ipvs_keymap_free(&d->owned_dests);
+	d->owned_svcs = o.svcs;
+	d->owned_dests = o.dests;
+}
+
 /* One pass: dump, compare, apply the differences. */
 static void reconcile(struct lvsd *d)
 {
-	struct reconcile rc;
-	struct kdump k;
+	struct kernel_table k;
+	struct ipvs_actions acts;
 	struct want w;
 
 	if (!d->want_check || !ipvs_ready(d))
@@ -964,55 +857,22 @@ static void reconcile(struct lvsd *d)
 	int r = ipvs_dump_services(d->ipvs, collect_service, &k);
 	if (r != 0) {
 		log_err("IPVS dump: %s", strerror(-r));
-		free(k.v);
+		kernel_table_free(&k);
 		ipvs_close(d->ipvs);
 		d->ipvs = NULL;
 		return;
 	}
-	if (build_want(d, &w) != 0) {
+	if (build_want(d, &w) != 0 || dump_wanted_dests(d, &w, &k) != 0 ||
+	    ipvs_diff(&w, &k, &d->owned_svcs, &d->owned_dests, &acts) != 0) {
 		log_err("out of memory computing the IPVS table");
 		want_free(&w);
-		free(k.v);
+		kernel_table_free(&k);
 		return;
 	}
-	memset(&rc, 0, sizeof(rc));
-	rc.d = d;
-	reset_observed(d);
-	for (int i = 0; i < w.n; i++)
-		reconcile_service(&rc, &w.v[i], &k);
-	/* Services we own that nothing wants any more. */
-	keyset_sort(&rc.svcs);
-	for (size_t i = 0; i < k.n; i++) {
-		struct ikey key = svc_key(&k.v[i]);
-		if (!keyset_has(&d->owned_svcs, &key) || keyset_has(&rc.svcs, &key))
-			continue;
-		bool wanted = false;
-		for (int j = 0; j < w.n && !wanted; j++) {
-			struct ikey o = svc_key(&w.v[j].svc);
-			wanted = key_cmp(&key, &o) == 0;
-		}
-		if (wanted)
-			continue;
-		char name[80];
-		svc_text(name, sizeof(name), &k.v[i]);
-		r = ipvs_del_service(d->ipvs, &k.v[i]);
-		if (r != 0 && r != -ENOENT) {
-			log_err("remove service %s: %s", name, strerror(-r));
-			d->kernel_errors++;
-			keyset_add(&rc.svcs, &rc.svcs_cap, &key);
-			keyset_sort(&rc.svcs);
-			continue;
-		}
-		d->dels++;
-		log_notice("removed service %s", name);
-	}
-	keyset_sort(&rc.dests);
-	keyset_free(&d->owned_svcs);
-	keyset_free(&d->owned_dests);
-	d->owned_svcs = rc.svcs;
-	d->owned_dests = rc.dests;
+	apply_actions(d, &w, &acts);
+	ipvs_actions_free(&acts);
 	want_free(&w);
-	free(k.v);
+	kernel_table_free(&k);
 }
 
 static void on_tick(struct loop *loop, struct loop_timer *timer)
@@ -1039,28 +899,28 @@ static void kick(struct lvsd *d)
 /* On stop: every service lvsd owns goes, with its dests (keepalived's default). */
 static void release_ipvs(struct lvsd *d)
 {
-	struct kdump k;
+	struct kernel_table k;
 	char name[80];
 
 	if (!d->owned_svcs.n || !ipvs_ready(d))
 		return;
 	memset(&k, 0, sizeof(k));
 	if (ipvs_dump_services(d->ipvs, collect_service, &k) != 0) {
-		free(k.v);
+		kernel_table_free(&k);
 		return;
 	}
 	for (size_t i = 0; i < k.n; i++) {
-		struct ikey key = svc_key(&k.v[i]);
-		if (!keyset_has(&d->owned_svcs, &key))
+		struct ipvs_key key = ipvs_svc_key(&k.v[i].svc);
+		if (!ipvs_keymap_has(&d->owned_svcs, &key))
 			continue;
-		svc_text(name, sizeof(name), &k.v[i]);
-		int r = ipvs_del_service(d->ipvs, &k.v[i]);
+		svc_text(name, sizeof(name), &k.v[i].svc);
+		int r = ipvs_del_service(d->ipvs, &k.v[i].svc);
 		if (r != 0)
 			log_err("remove service %s: %s", name, strerror(-r));
 		else
 			log_notice("removed service %s", name);
 	}
-	free(k.v);
+	kernel_table_free(&k);
 }
 
 /* ---- checkd's events ---- */
@@ -1810,8 +1670,8 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 	rc = run_daemon(d, args.foreground);
 	if (d->ipvs)
 		ipvs_close(d->ipvs);
-	keyset_free(&d->owned_svcs);
-	keyset_free(&d->owned_dests);
+	ipvs_keymap_free(&d->owned_svcs);
+	ipvs_keymap_free(&d->owned_dests);
 	model_free(d->vs, d->nvs);
 	if (d->conf)
 		conf_keepalived_free(d->conf);
