@@ -119,6 +119,7 @@ struct lvs {                     /* one virtual_server block */
 	bool quorum_up;
 	bool suspended;              /* ha_suspend and its address is not on this box */
 	bool sorry_in;
+	bool carried;                /* from the config before a reload, with its health */
 	int nservices, services_in;
 	struct ipvs_stats stats;
 	char error[96];
@@ -371,7 +372,7 @@ static const struct conf_vs_group *find_group(const struct conf_keepalived *conf
 
 /* The kernel services one virtual_server stands for: one, or one per
  * address (and fwmark) of its virtual_server_group. */
-static int vs_services(const struct lvsd *d, const struct lvs *vs, struct ipvs_service **out)
+static int vs_services(const struct conf_keepalived *conf, const struct lvs *vs, struct ipvs_service **out)
 {
 	const struct conf_virtual_server *cv = vs->conf;
 	struct ipvs_service base, *v = NULL;
@@ -395,7 +396,7 @@ static int vs_services(const struct lvsd *d, const struct lvs *vs, struct ipvs_s
 		*out = v;
 		return 1;
 	}
-	const struct conf_vs_group *g = find_group(d->conf, cv->group);
+	const struct conf_vs_group *g = find_group(conf, cv->group);
 	if (!g) {
 		*out = NULL;
 		return 0;
@@ -524,13 +525,13 @@ static void update_suspended(struct lvsd *d)
 	freeifaddrs(ifs);
 }
 
-static int build_want(struct lvsd *d, struct want *w)
+static int build_want(const struct conf_keepalived *conf, struct lvs *model, int nvs, struct want *w)
 {
 	memset(w, 0, sizeof(*w));
-	for (int v = 0; v < d->nvs; v++) {
-		struct lvs *vs = &d->vs[v];
+	for (int v = 0; v < nvs; v++) {
+		struct lvs *vs = &model[v];
 		struct ipvs_service *svcs = NULL;
-		int n = vs_services(d, vs, &svcs);
+		int n = vs_services(conf, vs, &svcs);
 		if (n < 0)
 			return -1;
 		vs->nservices = vs->suspended ? 0 : n;
@@ -862,7 +863,7 @@ static void reconcile(struct lvsd *d)
 		d->ipvs = NULL;
 		return;
 	}
-	if (build_want(d, &w) != 0 || dump_wanted_dests(d, &w, &k) != 0 ||
+	if (build_want(d->conf, d->vs, d->nvs, &w) != 0 || dump_wanted_dests(d, &w, &k) != 0 ||
 	    ipvs_diff(&w, &k, &d->owned_svcs, &d->owned_dests, &acts) != 0) {
 		log_err("out of memory computing the IPVS table");
 		want_free(&w);
@@ -1234,7 +1235,7 @@ static void model_free(struct lvs *vs, int nvs)
 }
 
 /* The model for conf; health and quorum carried over from old by name. */
-static int model_build(struct lvsd *d, const struct conf_keepalived *conf, struct lvs *old, int nold,
+static int model_build(const struct conf_keepalived *conf, struct lvs *old, int nold,
 		       struct lvs **out, int *nout)
 {
 	struct lvs *m = calloc((size_t)conf->nvirtual_servers + 1, sizeof(*m));
@@ -1276,19 +1277,32 @@ static int model_build(struct lvsd *d, const struct conf_keepalived *conf, struc
 				break;
 			}
 		}
+		vs->carried = ovs != NULL;
 		if (ovs) {
 			vs->quorum_up = ovs->quorum_up;
 			vs->suspended = ovs->suspended;
-			quorum_update(d, vs);
 		} else {
 			vs->quorum_up = live_weight(vs) >= (long)cv->quorum + (long)cv->hysteresis;
-			if (!vs->quorum_up)
-				log_notice("%s: starting with quorum down%s", vs->name,
-					   cv->sorry_server ? ", using the sorry server" : "");
 		}
 	}
 	*out = m;
 	*nout = conf->nvirtual_servers;
+	return 0;
+}
+
+/* The model for conf, with what a new or changed virtual server's quorum says. */
+static int model_load(struct lvsd *d, const struct conf_keepalived *conf, struct lvs **out, int *nout)
+{
+	if (model_build(conf, d->vs, d->nvs, out, nout) != 0)
+		return -1;
+	for (int v = 0; v < *nout; v++) {
+		struct lvs *vs = &(*out)[v];
+		if (vs->carried)
+			quorum_update(d, vs);
+		else if (!vs->quorum_up)
+			log_notice("%s: starting with quorum down%s", vs->name,
+				   vs->conf->sorry_server ? ", using the sorry server" : "");
+	}
 	return 0;
 }
 
@@ -1327,7 +1341,7 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 		d->reload_failures++;
 		return;
 	}
-	if (model_build(d, conf, d->vs, d->nvs, &m, &nm) != 0) {
+	if (model_load(d, conf, &m, &nm) != 0) {
 		log_err("reload: out of memory, keeping the running config");
 		d->reload_failures++;
 		conf_keepalived_free(conf);
@@ -1550,7 +1564,7 @@ static int run_daemon(struct lvsd *d, bool foreground)
 	if (daemon_start_loop(&d->loop, foreground, false) != 0)
 		return 1;
 	d->start_ms = loop_now_ms(&d->loop);
-	if (model_build(d, d->conf, NULL, 0, &d->vs, &d->nvs) != 0) {
+	if (model_load(d, d->conf, &d->vs, &d->nvs) != 0) {
 		log_err("out of memory");
 		return 1;
 	}
