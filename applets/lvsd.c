@@ -12,7 +12,6 @@
  * it. docs/lvsd.md describes the behaviour and the control socket.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <ifaddrs.h>
 #include <limits.h>
@@ -26,7 +25,6 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include "applets.h"
@@ -39,16 +37,13 @@
 #include "log.h"
 #include "loop.h"
 #include "lvs_model.h"
+#include "supervise.h"
 
 #define LVSD_DEFAULT_CONF "/etc/lvsbox/lvsbox.conf"
 #define LVSD_DEFAULT_SOCK CTL_DIR "/lvsd.sock"
 #define RECONCILE_INTERVAL_MS 2000   /* how soon out-of-band damage is repaired */
-#define CHILD_BACKOFF_MIN_MS 500
-#define CHILD_BACKOFF_MAX_MS 30000
-#define CHILD_STABLE_MS 60000        /* a child that ran this long restarts without backoff */
 #define STOP_WAIT_MS 3000            /* for the children to exit on SIGTERM */
 #define SCRIPT_TIMEOUT_MS 30000      /* quorum_up / quorum_down */
-#define EVENT_LINE_MAX 1024
 
 #define LVSD_OPTIONS \
 	"  -f FILE     config file (default " LVSD_DEFAULT_CONF ")\n" \
@@ -92,23 +87,6 @@ const char keepalived_usage[] =
 	"  -v          version\n"
 	"  -h          this help\n";
 
-struct lvsd;
-
-struct child {
-	struct lvsd *d;
-	const char *name;            /* "checkd", "vrrpd" */
-	bool wanted, events;         /* events: gets an -e FD socketpair */
-	pid_t pid;
-	int fd;                      /* our end of the socketpair, -1 */
-	struct loop_io io;
-	char buf[EVENT_LINE_MAX];
-	size_t len;
-	struct loop_timer restart;
-	unsigned backoff_ms;
-	uint64_t started_ms;
-	unsigned long starts;
-};
-
 struct script_run {
 	struct loop_child child;
 	char *argv[4];
@@ -118,8 +96,8 @@ struct lvsd {
 	struct loop loop;
 	const char *conf_path, *sock_path, *pid_path;
 	char self[PATH_MAX];
-	unsigned log_flags;
-	bool keep_ipvs, no_respawn, want_vrrp, want_check, stopping;
+	bool keep_ipvs, want_vrrp, want_check;
+	struct supervisor sv;        /* also holds -R, the log flags and "stopping" */
 	struct conf_keepalived *conf;
 	struct lvs *vs;
 	int nvs;
@@ -599,7 +577,7 @@ static void on_kick(struct loop *loop, struct loop_timer *timer)
 /* A change is applied at once, but every event read in one wake-up in one pass. */
 static void kick(struct lvsd *d)
 {
-	if (!loop_timer_armed(&d->kick) && !d->stopping)
+	if (!loop_timer_armed(&d->kick) && !d->sv.stopping)
 		loop_timer_arm(&d->loop, &d->kick, 0);
 }
 
@@ -711,192 +689,26 @@ static void apply_event(struct lvsd *d, char *line)
 	kick(d);
 }
 
-/* ---- children: checkd and vrrpd ---- */
-
-static void child_start(struct lvsd *d, struct child *c);
-
-static void child_close_fd(struct lvsd *d, struct child *c)
+static void on_event_line(char *line, void *arg)
 {
-	if (c->fd < 0)
-		return;
-	loop_io_stop(&d->loop, &c->io);
-	close(c->fd);
-	c->fd = -1;
-	c->len = 0;
-}
+	struct lvsd *d = arg;
 
-static void on_child_readable(struct loop *loop, struct loop_io *io, unsigned events)
-{
-	struct child *c = io->arg;
-	struct lvsd *d = c->d;
-	(void)loop;
-	(void)events;
-
-	/* Bounded: at most a few buffers per wake-up, so nothing starves. */
-	for (int round = 0; round < 16; round++) {
-		ssize_t n = read(c->fd, c->buf + c->len, sizeof(c->buf) - c->len);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
-		if (n <= 0) {
-			log_warn("%s's event channel closed", c->name);
-			child_close_fd(d, c);
-			return;
-		}
-		c->len += (size_t)n;
-		char *start = c->buf, *nl;
-		while ((nl = memchr(start, '\n', c->len - (size_t)(start - c->buf)))) {
-			*nl = '\0';
-			apply_event(d, start);
-			start = nl + 1;
-		}
-		c->len -= (size_t)(start - c->buf);
-		memmove(c->buf, start, c->len);
-		if (c->len == sizeof(c->buf)) {
-			d->bad_events++;
-			log_warn("%s: event line longer than %zu bytes dropped", c->name, sizeof(c->buf));
-			c->len = 0;
-		}
-	}
-}
-
-static void on_child_restart(struct loop *loop, struct loop_timer *timer)
-{
-	struct child *c = timer->arg;
-	(void)loop;
-
-	if (c->wanted && !c->pid && !c->d->stopping)
-		child_start(c->d, c);
-}
-
-/* In the forked child: never returns. */
-static void child_exec(const struct lvsd *d, const struct child *c, pid_t parent, int fd)
-{
-	char fdtext[16], *argv[12];
-	int n = 0;
-
-	/* vrrpd has no channel to notice us gone; the kernel tells it. */
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() != parent)
-		_exit(0);
-	for (int signo = 1; signo < LOOP_MAX_SIGNAL; signo++)
-		if (signo != SIGKILL && signo != SIGSTOP)
-			signal(signo, SIG_DFL);
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	/* Our netlink and control sockets are not the child's business. */
-	for (int i = STDERR_FILENO + 1; i < 1024; i++)
-		if (i != fd)
-			close(i);
-	argv[n++] = (char *)c->name;
-	argv[n++] = "-n";
-	argv[n++] = "-f";
-	argv[n++] = (char *)d->conf_path;
-	if (fd >= 0) {
-		fcntl(fd, F_SETFD, 0);
-		snprintf(fdtext, sizeof(fdtext), "%d", fd);
-		argv[n++] = "-e";
-		argv[n++] = fdtext;
-	}
-	if (d->log_flags & LOGF_CONSOLE)
-		argv[n++] = "-l";
-	if (d->log_flags & LOGF_DETAIL)
-		argv[n++] = "-D";
-	argv[n] = NULL;
-	execv(d->self, argv);
-	log_err("cannot run %s (%s): %s", c->name, d->self, strerror(errno));
-	_exit(127);
-}
-
-static void child_start(struct lvsd *d, struct child *c)
-{
-	int sv[2] = { -1, -1 };
-
-	if (c->events && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) != 0) {
-		log_err("%s: socketpair: %s", c->name, strerror(errno));
-		loop_timer_arm(&d->loop, &c->restart, CHILD_BACKOFF_MAX_MS);
-		return;
-	}
-	pid_t parent = getpid();
-	pid_t pid = fork();
-	if (pid < 0) {
-		log_err("%s: fork: %s", c->name, strerror(errno));
-		if (c->events) {
-			close(sv[0]);
-			close(sv[1]);
-		}
-		loop_timer_arm(&d->loop, &c->restart, CHILD_BACKOFF_MAX_MS);
-		return;
-	}
-	if (pid == 0) {
-		if (c->events) {
-			close(sv[0]);
-			/* checkd wants a blocking-agnostic fd; it sets O_NONBLOCK itself. */
-			int fl = fcntl(sv[1], F_GETFL);
-			fcntl(sv[1], F_SETFL, fl & ~O_NONBLOCK);
-		}
-		child_exec(d, c, parent, c->events ? sv[1] : -1);
-	}
-	c->pid = pid;
-	c->started_ms = now_ms(d);
-	c->starts++;
-	if (c->events) {
-		close(sv[1]);
-		c->fd = sv[0];
-		c->len = 0;
-		loop_io_init(&c->io, c->fd, on_child_readable, c);
-		loop_io_watch(&d->loop, &c->io, LOOP_READ);
-	}
-	log_notice("started %s (pid %d)", c->name, (int)pid);
-}
-
-static void child_stop(struct lvsd *d, struct child *c)
-{
-	c->wanted = false;
-	loop_timer_cancel(&d->loop, &c->restart);
-	child_close_fd(d, c);
-	if (c->pid)
-		kill(c->pid, SIGTERM);
-}
-
-static void child_reaped(struct lvsd *d, struct child *c, int status)
-{
-	if (WIFSIGNALED(status))
-		log_warn("%s (pid %d) killed by signal %d", c->name, (int)c->pid, WTERMSIG(status));
-	else if (c->wanted && !d->stopping)
-		log_warn("%s (pid %d) exited with status %d", c->name, (int)c->pid, WEXITSTATUS(status));
+	if (line)
+		apply_event(d, line);
 	else
-		log_info("%s (pid %d) exited with status %d", c->name, (int)c->pid, WEXITSTATUS(status));
-	c->pid = 0;
-	child_close_fd(d, c);
-	if (!c->wanted || d->stopping)
-		return;
-	if (d->no_respawn) {
-		log_warn("%s not restarted (-R)", c->name);
-		c->wanted = false;
-		return;
-	}
-	uint64_t ran = now_ms(d) - c->started_ms;
-	if (ran >= CHILD_STABLE_MS || c->backoff_ms == 0)
-		c->backoff_ms = CHILD_BACKOFF_MIN_MS;
-	else if ((c->backoff_ms *= 2) > CHILD_BACKOFF_MAX_MS)
-		c->backoff_ms = CHILD_BACKOFF_MAX_MS;
-	log_notice("restarting %s in %u ms", c->name, c->backoff_ms);
-	loop_timer_arm(&d->loop, &c->restart, c->backoff_ms);
+		d->bad_events++;
 }
+
+/* ---- children: checkd and vrrpd ---- */
 
 static void on_sigchld(struct loop *loop, int signo, void *arg)
 {
 	struct lvsd *d = arg;
-	struct child *kids[2] = { &d->checkd, &d->vrrpd };
 	(void)signo;
 
-	for (int i = 0; i < 2; i++) {
-		int status;
-		if (kids[i]->pid && waitpid(kids[i]->pid, &status, WNOHANG) == kids[i]->pid)
-			child_reaped(d, kids[i], status);
-	}
-	if (d->stopping && !d->checkd.pid && !d->vrrpd.pid)
+	child_reap(&d->checkd);
+	child_reap(&d->vrrpd);
+	if (d->sv.stopping && !d->checkd.pid && !d->vrrpd.pid)
 		loop_break(loop);
 }
 
@@ -918,13 +730,10 @@ static void children_follow(struct lvsd *d, bool reload)
 	for (int i = 0; i < 2; i++) {
 		struct child *c = kids[i];
 		if (need[i] && !c->wanted) {
-			c->wanted = true;
-			c->backoff_ms = 0;
-			if (!c->pid)
-				child_start(d, c);
+			child_want(c);
 		} else if (!need[i] && c->wanted) {
 			log_notice("the config has no work for %s any more, stopping it", c->name);
-			child_stop(d, c);
+			child_stop(c);
 		} else if (need[i] && reload && c->pid) {
 			kill(c->pid, SIGHUP);
 		}
@@ -976,7 +785,7 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 	(void)loop;
 	(void)signo;
 
-	if (d->stopping)
+	if (d->sv.stopping)
 		return;
 	d->reloads++;
 	struct conf_keepalived *conf = read_config(d->conf_path, true);
@@ -1011,16 +820,16 @@ static void on_stop(struct loop *loop, int signo, void *arg)
 	struct lvsd *d = arg;
 	(void)signo;
 
-	if (d->stopping) {
+	if (d->sv.stopping) {
 		loop_break(loop);
 		return;
 	}
-	d->stopping = true;
+	d->sv.stopping = true;
 	log_notice("stopping");
 	loop_timer_cancel(loop, &d->tick);
 	loop_timer_cancel(loop, &d->kick);
-	child_stop(d, &d->checkd);
-	child_stop(d, &d->vrrpd);
+	child_stop(&d->checkd);
+	child_stop(&d->vrrpd);
 	if (!d->checkd.pid && !d->vrrpd.pid) {
 		loop_break(loop);
 		return;
@@ -1217,15 +1026,13 @@ static int run_daemon(struct lvsd *d, bool foreground)
 	loop_timer_init(&d->tick, on_tick, d);
 	loop_timer_init(&d->kick, on_kick, d);
 	loop_timer_init(&d->stop_timer, on_stop_waited, d);
-	struct child *kids[2] = { &d->checkd, &d->vrrpd };
-	const char *names[2] = { "checkd", "vrrpd" };
-	for (int i = 0; i < 2; i++) {
-		kids[i]->d = d;
-		kids[i]->name = names[i];
-		kids[i]->fd = -1;
-		kids[i]->events = i == 0;
-		loop_timer_init(&kids[i]->restart, on_child_restart, kids[i]);
-	}
+	d->sv.loop = &d->loop;
+	d->sv.self = d->self;
+	d->sv.conf_path = d->conf_path;
+	d->sv.on_line = on_event_line;
+	d->sv.arg = d;
+	child_init(&d->checkd, &d->sv, "checkd", true);
+	child_init(&d->vrrpd, &d->sv, "vrrpd", false);
 
 	log_notice("lvsbox %s lvsd starting with %s: %d virtual servers", LVSBOX_VERSION, d->conf_path, d->nvs);
 	if (d->want_check)
@@ -1236,13 +1043,8 @@ static int run_daemon(struct lvsd *d, bool foreground)
 	children_follow(d, false);
 	int rc = loop_run(&d->loop);
 	loop_timer_cancel(&d->loop, &d->stop_timer);
-	struct child *left[2] = { &d->checkd, &d->vrrpd };
-	for (int i = 0; i < 2; i++)
-		if (left[i]->pid) {
-			log_warn("%s (pid %d) did not stop in time, killing it", left[i]->name, (int)left[i]->pid);
-			kill(left[i]->pid, SIGKILL);
-			waitpid(left[i]->pid, NULL, 0);
-		}
+	child_kill_left(&d->checkd);
+	child_kill_left(&d->vrrpd);
 	if (d->keep_ipvs)
 		log_notice("leaving the IPVS table as it is (-I)");
 	else
@@ -1319,9 +1121,9 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 	d->conf_path = args.conf_path;
 	d->sock_path = args.sock_path;
 	d->pid_path = args.pid_path;
-	d->log_flags = args.log_flags;
+	d->sv.log_flags = args.log_flags;
 	d->keep_ipvs = keep;
-	d->no_respawn = no_respawn;
+	d->sv.no_respawn = no_respawn;
 	d->want_check = !vrrp_only;
 	d->want_vrrp = !check_only;
 	rc = run_daemon(d, args.foreground);
