@@ -10,13 +10,15 @@
  * lvsd put into IPVS (or adopted because the config names it) is ever
  * changed or removed; a periodic dump notices out-of-band damage and repairs
  * it. docs/lvsd.md describes the behaviour and the control socket.
+ *
+ * The model and the wanted table are core/lvs/lvs_model.c, the comparison
+ * core/lvs/ipvs_diff.c, the pass that applies it core/lvs/ipvs_sync.c, the
+ * children core/daemon/supervise.c; this file wires them to the event loop,
+ * the signals, checkd's events and the control socket.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <ifaddrs.h>
 #include <limits.h>
-#include <stddef.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -26,7 +28,6 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include "applets.h"
@@ -35,18 +36,18 @@
 #include "ctl.h"
 #include "daemon.h"
 #include "ipvs.h"
+#include "ipvs_diff.h"
 #include "log.h"
 #include "loop.h"
+#include "lvs_model.h"
+#include "ipvs_sync.h"
+#include "supervise.h"
 
 #define LVSD_DEFAULT_CONF "/etc/lvsbox/lvsbox.conf"
 #define LVSD_DEFAULT_SOCK CTL_DIR "/lvsd.sock"
 #define RECONCILE_INTERVAL_MS 2000   /* how soon out-of-band damage is repaired */
-#define CHILD_BACKOFF_MIN_MS 500
-#define CHILD_BACKOFF_MAX_MS 30000
-#define CHILD_STABLE_MS 60000        /* a child that ran this long restarts without backoff */
 #define STOP_WAIT_MS 3000            /* for the children to exit on SIGTERM */
 #define SCRIPT_TIMEOUT_MS 30000      /* quorum_up / quorum_down */
-#define EVENT_LINE_MAX 1024
 
 #define LVSD_OPTIONS \
 	"  -f FILE     config file (default " LVSD_DEFAULT_CONF ")\n" \
@@ -90,83 +91,6 @@ const char keepalived_usage[] =
 	"  -v          version\n"
 	"  -h          this help\n";
 
-/* ---- the model: config x health ---- */
-
-struct lrs {                     /* one real_server of one virtual_server */
-	const struct conf_real_server *conf;
-	char name[64];               /* "192.0.2.1:80": checkd's spelling */
-	bool up;
-	int weight;                  /* as checkd last said; see rs_weight() */
-	int weight_conf_seen;        /* the configured weight when it said so */
-	bool have_weight;
-	unsigned long transitions;
-	uint64_t changed_ms;
-	bool changed_valid;
-	char reason[160];
-	/* From the last reconcile, summed over the virtual server's services. */
-	int services_in;             /* services it is in */
-	int kernel_weight;
-	uint64_t active, inactive, conns;
-	char error[96];              /* the last kernel error about it, logged once */
-};
-
-struct lvs {                     /* one virtual_server block */
-	const struct conf_virtual_server *conf;
-	char name[80];               /* "tcp/192.0.2.10:80", "fwm/5", "group/NAME" */
-	struct lrs *rs;
-	int nrs;
-	bool quorum_up;
-	bool suspended;              /* ha_suspend and its address is not on this box */
-	bool sorry_in;
-	int nservices, services_in;
-	struct ipvs_stats stats;
-	char error[96];
-};
-
-/* A service or dest identity as one comparable blob (memcmp, qsort). */
-struct ikey {
-	uint16_t svc_af, protocol;
-	uint32_t fwmark;
-	uint8_t svc_addr[16];
-	uint16_t svc_port, dest_af;
-	uint8_t dest_addr[16];
-	uint16_t dest_port, pad;
-};
-
-struct want_dest {
-	struct ipvs_dest dest;
-	int rs;                      /* index in its lvs; -1 for the sorry server */
-};
-
-struct want_svc {
-	struct ipvs_service svc;
-	int vs;
-	struct want_dest *dests;
-	int ndests;
-};
-
-struct keyset {
-	struct ikey *v;
-	size_t n;
-};
-
-struct lvsd;
-
-struct child {
-	struct lvsd *d;
-	const char *name;            /* "checkd", "vrrpd" */
-	bool wanted, events;         /* events: gets an -e FD socketpair */
-	pid_t pid;
-	int fd;                      /* our end of the socketpair, -1 */
-	struct loop_io io;
-	char buf[EVENT_LINE_MAX];
-	size_t len;
-	struct loop_timer restart;
-	unsigned backoff_ms;
-	uint64_t started_ms;
-	unsigned long starts;
-};
-
 struct script_run {
 	struct loop_child child;
 	char *argv[4];
@@ -176,19 +100,16 @@ struct lvsd {
 	struct loop loop;
 	const char *conf_path, *sock_path, *pid_path;
 	char self[PATH_MAX];
-	unsigned log_flags;
-	bool keep_ipvs, no_respawn, want_vrrp, want_check, stopping;
+	bool keep_ipvs, want_vrrp, want_check;
+	struct supervisor sv;        /* also holds -R, the log flags and "stopping" */
 	struct conf_keepalived *conf;
 	struct lvs *vs;
 	int nvs;
-	struct ipvs *ipvs;
-	bool ipvs_error_logged;
-	struct keyset owned_svcs, owned_dests;
+	struct ipvs_sync sync;       /* the kernel's table, what we own of it, the counters */
 	struct ctl_server ctl;
 	struct loop_timer tick, kick, stop_timer;
 	struct child checkd, vrrpd;
 	uint64_t start_ms;
-	unsigned long reconciles, adds, edits, dels, repairs, kernel_errors;
 	unsigned long events, bad_events, reloads, reload_failures;
 };
 
@@ -199,139 +120,7 @@ static uint64_t now_ms(const struct lvsd *d)
 	return loop_now_ms(&d->loop) - d->start_ms;
 }
 
-static size_t addr_len(int af)
-{
-	return af == AF_INET6 ? 16 : 4;
-}
-
-static uint16_t ipproto_of(int p)
-{
-	return p == CONF_PROTO_UDP ? IPPROTO_UDP : p == CONF_PROTO_SCTP ? IPPROTO_SCTP : IPPROTO_TCP;
-}
-
-static void addr_port(char *buf, size_t size, int af, const void *addr, unsigned port)
-{
-	char a[INET6_ADDRSTRLEN] = "?";
-
-	inet_ntop(af, addr, a, sizeof(a));
-	if (af == AF_INET6)
-		snprintf(buf, size, "[%s]:%u", a, port);
-	else
-		snprintf(buf, size, "%s:%u", a, port);
-}
-
-static void svc_text(char *buf, size_t size, const struct ipvs_service *s)
-{
-	char ap[64];
-
-	if (s->fwmark) {
-		snprintf(buf, size, "fwm/%u%s", s->fwmark, s->af == AF_INET6 ? " (IPv6)" : "");
-		return;
-	}
-	addr_port(ap, sizeof(ap), s->af, s->addr.raw, s->port);
-	snprintf(buf, size, "%s/%s", s->protocol == IPPROTO_UDP ? "udp" : s->protocol == IPPROTO_SCTP ? "sctp" : "tcp", ap);
-}
-
-static void dest_text(char *buf, size_t size, const struct ipvs_dest *dst)
-{
-	addr_port(buf, size, dst->af, dst->addr.raw, dst->port);
-}
-
-static struct ikey svc_key(const struct ipvs_service *s)
-{
-	struct ikey k;
-
-	memset(&k, 0, sizeof(k));
-	k.svc_af = s->af;
-	if (s->fwmark) {
-		k.fwmark = s->fwmark;
-	} else {
-		k.protocol = s->protocol;
-		memcpy(k.svc_addr, s->addr.raw, addr_len(s->af));
-		k.svc_port = s->port;
-	}
-	return k;
-}
-
-static struct ikey dest_key(const struct ipvs_service *s, const struct ipvs_dest *dst)
-{
-	struct ikey k = svc_key(s);
-
-	k.dest_af = dst->af;
-	memcpy(k.dest_addr, dst->addr.raw, addr_len(dst->af));
-	k.dest_port = dst->port;
-	return k;
-}
-
-static int key_cmp(const void *a, const void *b)
-{
-	return memcmp(a, b, sizeof(struct ikey));
-}
-
-static bool keyset_has(const struct keyset *s, const struct ikey *k)
-{
-	return s->n && bsearch(k, s->v, s->n, sizeof(*k), key_cmp) != NULL;
-}
-
-static int keyset_add(struct keyset *s, size_t *cap, const struct ikey *k)
-{
-	if (s->n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-		struct ikey *v = realloc(s->v, ncap * sizeof(*v));
-		if (!v)
-			return -1;
-		s->v = v;
-		*cap = ncap;
-	}
-	s->v[s->n++] = *k;
-	return 0;
-}
-
-static void keyset_sort(struct keyset *s)
-{
-	if (s->n)
-		qsort(s->v, s->n, sizeof(*s->v), key_cmp);
-}
-
-static void keyset_free(struct keyset *s)
-{
-	free(s->v);
-	s->v = NULL;
-	s->n = 0;
-}
-
-/* ---- health: what a real server contributes ---- */
-
-static bool rs_inhibit(const struct lvs *vs, const struct lrs *rs)
-{
-	return rs->conf->inhibit_on_failure || vs->conf->inhibit_on_failure;
-}
-
-/* The weight an up server gets: checkd's (misc_dynamic) unless the config
- * changed the server's weight since checkd said it. */
-static int rs_weight(const struct lrs *rs)
-{
-	if (rs->have_weight && rs->weight_conf_seen == rs->conf->weight)
-		return rs->weight;
-	return rs->conf->weight;
-}
-
-/* keepalived's starting state: up, unless alpha and there is a checker. */
-static void rs_initial(const struct lvs *vs, struct lrs *rs)
-{
-	rs->up = !(vs->conf->alpha && rs->conf->ncheckers > 0);
-	rs->have_weight = false;
-}
-
-static long live_weight(const struct lvs *vs)
-{
-	long sum = 0;
-
-	for (int r = 0; r < vs->nrs; r++)
-		if (vs->rs[r].up)
-			sum += rs_weight(&vs->rs[r]);
-	return sum;
-}
+/* ---- quorum: its log and its scripts ---- */
 
 static void on_script_done(struct loop *loop, struct loop_child *child, int status)
 {
@@ -391,628 +180,15 @@ static void quorum_update(struct lvsd *d, struct lvs *vs)
 	}
 }
 
-/* ---- the wanted table ---- */
-
-static uint32_t fwd_of(int lb_kind)
-{
-	return lb_kind == CONF_LB_DR ? IP_VS_CONN_F_DROUTE :
-	       lb_kind == CONF_LB_TUN ? IP_VS_CONN_F_TUNNEL : IP_VS_CONN_F_MASQ;
-}
-
-static uint32_t v4_mask(unsigned bits)
-{
-	return htonl(bits >= 32 ? 0xffffffffu : bits == 0 ? 0 : ~((1u << (32 - bits)) - 1));
-}
-
-/* Scheduler, persistence and granularity: everything but the identity. */
-static void svc_attrs(struct ipvs_service *s, const struct conf_virtual_server *cv)
-{
-	snprintf(s->sched_name, sizeof(s->sched_name), "%s", cv->lb_algo ? cv->lb_algo : "wlc");
-	if (!cv->persistence_timeout)
-		return;
-	s->flags |= IP_VS_SVC_F_PERSISTENT;
-	s->timeout = cv->persistence_timeout;
-	s->netmask = s->af == AF_INET6 ? 128 : 0xffffffffu;
-	const char *g = cv->persistence_granularity;
-	if (!g)
-		return;
-	struct in_addr m4;
-	char *end;
-	long bits = strtol(g, &end, 10);
-	if (s->af == AF_INET && inet_pton(AF_INET, g, &m4) == 1)
-		s->netmask = m4.s_addr;
-	else if (*end == '\0' && bits >= 0 && bits <= 128)
-		s->netmask = s->af == AF_INET6 ? (uint32_t)bits : v4_mask((unsigned)bits);
-}
-
-static int family_of_fwmark(const struct conf_virtual_server *cv)
-{
-	return cv->nreal_servers && cv->real_servers[0].addr.family == AF_INET6 ? AF_INET6 : AF_INET;
-}
-
-/* Only NAT rewrites the port: a DR or TUN dest is reached on the service's
- * own port (none for a fwmark service), whatever the real_server line says,
- * as keepalived and ipvsadm install it. A NAT server without a port takes
- * the service's. */
-static void dest_from_conf(struct ipvs_dest *dst, const struct ipvs_service *svc,
-			   const struct conf_virtual_server *cv, const struct conf_real_server *cr, int weight)
-{
-	memset(dst, 0, sizeof(*dst));
-	dst->af = (uint16_t)cr->addr.family;
-	memcpy(dst->addr.raw, cr->addr.addr, addr_len(cr->addr.family));
-	dst->conn_flags = fwd_of(cr->lb_kind >= 0 ? cr->lb_kind : cv->lb_kind);
-	if ((dst->conn_flags & IP_VS_CONN_F_FWD_MASK) != IP_VS_CONN_F_MASQ)
-		dst->port = svc->fwmark ? 0 : svc->port;
-	else
-		dst->port = cr->port ? (uint16_t)cr->port : svc->port;
-	dst->weight = weight;
-	dst->u_threshold = cr->uthreshold;
-	dst->l_threshold = cr->lthreshold;
-}
-
-static const struct conf_vs_group *find_group(const struct conf_keepalived *conf, const char *name)
-{
-	for (int i = 0; i < conf->nvs_groups; i++)
-		if (strcmp(conf->vs_groups[i].name, name) == 0)
-			return &conf->vs_groups[i];
-	return NULL;
-}
-
-struct want {
-	struct want_svc *v;
-	int n, cap;
-};
-
-static struct want_svc *want_add(struct want *w, const struct ipvs_service *s, int vs)
-{
-	if (w->n == w->cap) {
-		int ncap = w->cap ? w->cap * 2 : 16;
-		struct want_svc *v = realloc(w->v, (size_t)ncap * sizeof(*v));
-		if (!v)
-			return NULL;
-		w->v = v;
-		w->cap = ncap;
-	}
-	struct want_svc *ws = &w->v[w->n++];
-	memset(ws, 0, sizeof(*ws));
-	ws->svc = *s;
-	ws->vs = vs;
-	return ws;
-}
-
-static void want_free(struct want *w)
-{
-	for (int i = 0; i < w->n; i++)
-		free(w->v[i].dests);
-	free(w->v);
-	memset(w, 0, sizeof(*w));
-}
-
-/* The kernel services one virtual_server stands for: one, or one per
- * address (and fwmark) of its virtual_server_group. */
-static int vs_services(const struct lvsd *d, const struct lvs *vs, struct ipvs_service **out)
-{
-	const struct conf_virtual_server *cv = vs->conf;
-	struct ipvs_service base, *v = NULL;
-	int n = 0;
-
-	memset(&base, 0, sizeof(base));
-	if (cv->kind == CONF_VS_ADDR) {
-		base.af = (uint16_t)cv->addr.family;
-		base.protocol = ipproto_of(cv->protocol);
-		memcpy(base.addr.raw, cv->addr.addr, addr_len(cv->addr.family));
-		base.port = (uint16_t)cv->port;
-	} else if (cv->kind == CONF_VS_FWMARK) {
-		base.af = (uint16_t)family_of_fwmark(cv);
-		base.fwmark = cv->fwmark;
-	}
-	if (cv->kind != CONF_VS_GROUP) {
-		if (!(v = malloc(sizeof(*v))))
-			return -1;
-		svc_attrs(&base, cv);
-		v[0] = base;
-		*out = v;
-		return 1;
-	}
-	const struct conf_vs_group *g = find_group(d->conf, cv->group);
-	if (!g) {
-		*out = NULL;
-		return 0;
-	}
-	for (int e = 0; e < g->nentries; e++) {
-		const struct conf_vsg_entry *en = &g->entries[e];
-		unsigned first = 0, last = 0;
-		if (!en->fwmark && en->range_last) {
-			first = en->addr.family == AF_INET6 ?
-				(unsigned)en->addr.addr[14] << 8 | en->addr.addr[15] : en->addr.addr[3];
-			last = en->range_last;
-		}
-		for (unsigned i = first; i <= last; i++) {
-			struct ipvs_service *nv = realloc(v, (size_t)(n + 1) * sizeof(*v));
-			if (!nv) {
-				free(v);
-				return -1;
-			}
-			v = nv;
-			struct ipvs_service s;
-			memset(&s, 0, sizeof(s));
-			if (en->fwmark) {
-				s.af = (uint16_t)family_of_fwmark(cv);
-				s.fwmark = en->fwmark;
-			} else {
-				s.af = (uint16_t)en->addr.family;
-				s.protocol = ipproto_of(cv->protocol);
-				memcpy(s.addr.raw, en->addr.addr, addr_len(en->addr.family));
-				if (en->range_last && s.af == AF_INET6) {
-					s.addr.raw[14] = (uint8_t)(i >> 8);
-					s.addr.raw[15] = (uint8_t)i;
-				} else if (en->range_last) {
-					s.addr.raw[3] = (uint8_t)i;
-				}
-				s.port = (uint16_t)en->port;
-			}
-			svc_attrs(&s, cv);
-			v[n++] = s;
-		}
-	}
-	*out = v;
-	return n;
-}
-
-/* What a virtual server's dests should be now (keepalived's rules):
- * an up server with its weight, a down one only with inhibit_on_failure
- * (weight 0); when quorum is lost and there is a sorry server, the sorry
- * server instead of the up ones. */
-static int vs_dests(const struct lvs *vs, struct want_svc *ws)
-{
-	const struct conf_virtual_server *cv = vs->conf;
-	bool sorry = !vs->quorum_up && cv->sorry_server;
-	struct want_dest *v = calloc((size_t)vs->nrs + 1, sizeof(*v));
-
-	if (!v)
-		return -1;
-	ws->dests = v;
-	ws->ndests = 0;
-	for (int pass = 0; pass < 2; pass++) {
-		/* The sorry server first, so a real server with its address yields. */
-		for (int r = pass ? 0 : -1; r < (pass ? vs->nrs : 0); r++) {
-			struct ipvs_dest dst;
-			if (r < 0) {
-				if (!sorry)
-					continue;
-				dest_from_conf(&dst, &ws->svc, cv, cv->sorry_server, cv->sorry_server->weight);
-			} else {
-				const struct lrs *rs = &vs->rs[r];
-				if (rs->up && !sorry)
-					dest_from_conf(&dst, &ws->svc, cv, rs->conf, rs_weight(rs));
-				else if (!rs->up && rs_inhibit(vs, rs))
-					dest_from_conf(&dst, &ws->svc, cv, rs->conf, 0);
-				else
-					continue;
-			}
-			struct ikey k = dest_key(&ws->svc, &dst);
-			bool dup = false;
-			for (int i = 0; i < ws->ndests && !dup; i++) {
-				struct ikey o = dest_key(&ws->svc, &v[i].dest);
-				dup = key_cmp(&k, &o) == 0;
-			}
-			if (dup)
-				continue;
-			v[ws->ndests].dest = dst;
-			v[ws->ndests].rs = r;
-			ws->ndests++;
-		}
-	}
-	return 0;
-}
-
-static bool addr_is_local(const struct ifaddrs *ifs, int af, const void *addr)
-{
-	for (const struct ifaddrs *i = ifs; i; i = i->ifa_next) {
-		if (!i->ifa_addr || i->ifa_addr->sa_family != af)
-			continue;
-		const void *a = af == AF_INET6 ? (const void *)&((const struct sockaddr_in6 *)i->ifa_addr)->sin6_addr
-					       : (const void *)&((const struct sockaddr_in *)i->ifa_addr)->sin_addr;
-		if (memcmp(a, addr, addr_len(af)) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* ha_suspend: a virtual server is in IPVS only while its address is on
- * this box (VRRP made it master); fwmark services have no address. */
-static void update_suspended(struct lvsd *d)
-{
-	struct ifaddrs *ifs = NULL;
-	bool any = false;
-
-	for (int v = 0; v < d->nvs; v++)
-		any |= d->vs[v].conf->ha_suspend && d->vs[v].conf->kind == CONF_VS_ADDR;
-	if (!any || getifaddrs(&ifs) != 0)
-		return;
-	for (int v = 0; v < d->nvs; v++) {
-		struct lvs *vs = &d->vs[v];
-		if (!vs->conf->ha_suspend || vs->conf->kind != CONF_VS_ADDR)
-			continue;
-		bool s = !addr_is_local(ifs, vs->conf->addr.family, vs->conf->addr.addr);
-		if (s != vs->suspended)
-			log_notice("%s: %s (ha_suspend)", vs->name,
-				   s ? "its address left this box, suspended" : "its address is here, active");
-		vs->suspended = s;
-	}
-	freeifaddrs(ifs);
-}
-
-static int build_want(struct lvsd *d, struct want *w)
-{
-	memset(w, 0, sizeof(*w));
-	for (int v = 0; v < d->nvs; v++) {
-		struct lvs *vs = &d->vs[v];
-		struct ipvs_service *svcs = NULL;
-		int n = vs_services(d, vs, &svcs);
-		if (n < 0)
-			return -1;
-		vs->nservices = vs->suspended ? 0 : n;
-		for (int i = 0; i < vs->nservices; i++) {
-			struct want_svc *ws = want_add(w, &svcs[i], v);
-			if (!ws || vs_dests(vs, ws) != 0) {
-				free(svcs);
-				return -1;
-			}
-		}
-		free(svcs);
-	}
-	return 0;
-}
-
-/* ---- the reconciler ---- */
-
-struct kdump {
-	struct ipvs_service *v;
-	size_t n, cap;
-	struct ipvs_dest *dv;
-	size_t dn, dcap;
-};
-
-static int collect_service(const struct ipvs_service *svc, void *arg)
-{
-	struct kdump *k = arg;
-
-	if (k->n == k->cap) {
-		size_t cap = k->cap ? k->cap * 2 : 16;
-		struct ipvs_service *v = realloc(k->v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		k->v = v;
-		k->cap = cap;
-	}
-	k->v[k->n++] = *svc;
-	return 0;
-}
-
-static int collect_dest(const struct ipvs_dest *dst, void *arg)
-{
-	struct kdump *k = arg;
-
-	if (k->dn == k->dcap) {
-		size_t cap = k->dcap ? k->dcap * 2 : 16;
-		struct ipvs_dest *v = realloc(k->dv, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		k->dv = v;
-		k->dcap = cap;
-	}
-	k->dv[k->dn++] = *dst;
-	return 0;
-}
-
-static const struct ipvs_service *kernel_service(const struct kdump *k, const struct ipvs_service *s)
-{
-	struct ikey want = svc_key(s);
-
-	for (size_t i = 0; i < k->n; i++) {
-		struct ikey have = svc_key(&k->v[i]);
-		if (key_cmp(&want, &have) == 0)
-			return &k->v[i];
-	}
-	return NULL;
-}
-
-#define SVC_FLAGS_COMPARED (IP_VS_SVC_F_PERSISTENT | IP_VS_SVC_F_ONEPACKET)
-
-static bool svc_differs(const struct ipvs_service *want, const struct ipvs_service *have)
-{
-	if (strcmp(want->sched_name, have->sched_name) != 0 ||
-	    (want->flags & SVC_FLAGS_COMPARED) != (have->flags & SVC_FLAGS_COMPARED))
-		return true;
-	if (want->flags & IP_VS_SVC_F_PERSISTENT)
-		return want->timeout != have->timeout || want->netmask != have->netmask;
-	return false;
-}
-
-static bool dest_differs(const struct ipvs_dest *want, const struct ipvs_dest *have)
-{
-	return want->weight != have->weight ||
-	       (want->conn_flags & IP_VS_CONN_F_FWD_MASK) != (have->conn_flags & IP_VS_CONN_F_FWD_MASK) ||
-	       want->u_threshold != have->u_threshold || want->l_threshold != have->l_threshold;
-}
-
-static const char *fwd_name(uint32_t flags)
-{
-	switch (flags & IP_VS_CONN_F_FWD_MASK) {
-	case IP_VS_CONN_F_DROUTE: return "route";
-	case IP_VS_CONN_F_TUNNEL: return "tunnel";
-	case IP_VS_CONN_F_MASQ: return "masq";
-	default: return "local";
-	}
-}
-
-/* Logs a kernel error once per object until it changes or clears. */
-static void kernel_error(struct lvsd *d, char *slot, size_t size, const char *what, int rc)
-{
-	char text[96];
-
-	d->kernel_errors++;
-	snprintf(text, sizeof(text), "%s: %s", what, strerror(-rc));
-	if (strcmp(text, slot) != 0)
-		log_err("%s", text);
-	snprintf(slot, size, "%s", text);
-}
-
-struct reconcile {
-	struct lvsd *d;
-	struct keyset svcs, dests;   /* what we own after this pass */
-	size_t svcs_cap, dests_cap;
-};
-
-static void reconcile_dests(struct reconcile *rc, struct want_svc *ws, const struct kdump *kd,
-			    const char *svcname)
-{
-	struct lvsd *d = rc->d;
-	struct lvs *vs = &d->vs[ws->vs];
-	char text[200], dn[64];
-
-	for (int i = 0; i < ws->ndests; i++) {
-		struct want_dest *wd = &ws->dests[i];
-		struct lrs *rs = wd->rs >= 0 ? &vs->rs[wd->rs] : NULL;
-		char *err = rs ? rs->error : vs->error;
-		size_t errsize = rs ? sizeof(rs->error) : sizeof(vs->error);
-		struct ikey k = dest_key(&ws->svc, &wd->dest);
-		const struct ipvs_dest *have = NULL;
-		for (size_t j = 0; j < kd->dn && !have; j++) {
-			struct ikey o = dest_key(&ws->svc, &kd->dv[j]);
-			if (key_cmp(&k, &o) == 0)
-				have = &kd->dv[j];
-		}
-		dest_text(dn, sizeof(dn), &wd->dest);
-		int r = 0;
-		if (!have) {
-			r = ipvs_add_dest(d->ipvs, &ws->svc, &wd->dest);
-			snprintf(text, sizeof(text), "add %s to %s", dn, svcname);
-			if (r == 0) {
-				d->adds++;
-				if (keyset_has(&d->owned_dests, &k)) {
-					d->repairs++;
-					log_warn("repaired: %s (%s) was missing from IPVS, added it again", dn, svcname);
-				} else {
-					log_notice("%s: added %s %s weight %d", svcname, rs ? "real server" : "sorry server",
-						   dn, wd->dest.weight);
-				}
-			}
-		} else if (dest_differs(&wd->dest, have)) {
-			r = ipvs_edit_dest(d->ipvs, &ws->svc, &wd->dest);
-			snprintf(text, sizeof(text), "edit %s in %s", dn, svcname);
-			if (r == 0) {
-				d->edits++;
-				log_notice("%s: %s weight %d -> %d, %s -> %s", svcname, dn, have->weight,
-					   wd->dest.weight, fwd_name(have->conn_flags), fwd_name(wd->dest.conn_flags));
-			}
-		}
-		if (r != 0) {
-			kernel_error(d, err, errsize, text, r);
-			continue;
-		}
-		if (rs)
-			rs->error[0] = '\0';
-		keyset_add(&rc->dests, &rc->dests_cap, &k);
-		if (rs) {
-			rs->services_in++;
-			rs->kernel_weight = wd->dest.weight;
-			if (have) {
-				rs->active += have->activeconns;
-				rs->inactive += have->inactconns;
-				rs->conns += have->stats.conns;
-			}
-		} else {
-			vs->sorry_in = true;
-		}
-	}
-	/* Ours but no longer wanted: health or config took it away. */
-	for (size_t j = 0; j < kd->dn; j++) {
-		struct ikey o = dest_key(&ws->svc, &kd->dv[j]);
-		if (!keyset_has(&d->owned_dests, &o))
-			continue;
-		bool wanted = false;
-		for (int i = 0; i < ws->ndests && !wanted; i++) {
-			struct ikey k = dest_key(&ws->svc, &ws->dests[i].dest);
-			wanted = key_cmp(&k, &o) == 0;
-		}
-		if (wanted)
-			continue;
-		dest_text(dn, sizeof(dn), &kd->dv[j]);
-		int r = ipvs_del_dest(d->ipvs, &ws->svc, &kd->dv[j]);
-		if (r != 0 && r != -ENOENT) {
-			snprintf(text, sizeof(text), "remove %s from %s", dn, svcname);
-			kernel_error(d, vs->error, sizeof(vs->error), text, r);
-			keyset_add(&rc->dests, &rc->dests_cap, &o);
-			continue;
-		}
-		d->dels++;
-		log_notice("%s: removed %s", svcname, dn);
-	}
-}
-
-static void reconcile_service(struct reconcile *rc, struct want_svc *ws, const struct kdump *k)
-{
-	struct lvsd *d = rc->d;
-	struct lvs *vs = &d->vs[ws->vs];
-	const struct ipvs_service *have = kernel_service(k, &ws->svc);
-	struct ikey key = svc_key(&ws->svc);
-	struct kdump kd;
-	char name[80], text[128];
-	int r = 0;
-
-	memset(&kd, 0, sizeof(kd));
-	svc_text(name, sizeof(name), &ws->svc);
-	if (!have) {
-		r = ipvs_add_service(d->ipvs, &ws->svc);
-		if (r == 0) {
-			d->adds++;
-			if (keyset_has(&d->owned_svcs, &key)) {
-				d->repairs++;
-				log_warn("repaired: service %s was missing from IPVS, added it again", name);
-			} else {
-				log_notice("added service %s (%s, scheduler %s)", name, vs->name, ws->svc.sched_name);
-			}
-		}
-		snprintf(text, sizeof(text), "add service %s", name);
-	} else {
-		if (svc_differs(&ws->svc, have)) {
-			r = ipvs_edit_service(d->ipvs, &ws->svc);
-			if (r == 0) {
-				d->edits++;
-				log_notice("service %s: scheduler %s, persistence %u s", name, ws->svc.sched_name,
-					   ws->svc.flags & IP_VS_SVC_F_PERSISTENT ? ws->svc.timeout : 0);
-			}
-			snprintf(text, sizeof(text), "edit service %s", name);
-		}
-		if (r == 0)
-			r = ipvs_dump_dests(d->ipvs, &ws->svc, collect_dest, &kd);
-		if (r == 0) {
-			vs->stats.conns += have->stats.conns;
-			vs->stats.inpkts += have->stats.inpkts;
-			vs->stats.outpkts += have->stats.outpkts;
-			vs->stats.inbytes += have->stats.inbytes;
-			vs->stats.outbytes += have->stats.outbytes;
-		}
-		if (r != 0)
-			snprintf(text, sizeof(text), "service %s", name);
-	}
-	if (r != 0) {
-		kernel_error(d, vs->error, sizeof(vs->error), text, r);
-		/* Still ours if it was, with its dests: the next pass tries again. */
-		if (keyset_has(&d->owned_svcs, &key))
-			keyset_add(&rc->svcs, &rc->svcs_cap, &key);
-		for (size_t i = 0; i < d->owned_dests.n; i++)
-			if (memcmp(&d->owned_dests.v[i], &key, offsetof(struct ikey, dest_af)) == 0)
-				keyset_add(&rc->dests, &rc->dests_cap, &d->owned_dests.v[i]);
-		free(kd.dv);
-		return;
-	}
-	vs->error[0] = '\0';
-	keyset_add(&rc->svcs, &rc->svcs_cap, &key);
-	vs->services_in++;
-	reconcile_dests(rc, ws, &kd, name);
-	free(kd.dv);
-}
-
-static void reset_observed(struct lvsd *d)
-{
-	for (int v = 0; v < d->nvs; v++) {
-		struct lvs *vs = &d->vs[v];
-		vs->services_in = 0;
-		vs->sorry_in = false;
-		memset(&vs->stats, 0, sizeof(vs->stats));
-		for (int r = 0; r < vs->nrs; r++) {
-			struct lrs *rs = &vs->rs[r];
-			rs->services_in = 0;
-			rs->kernel_weight = 0;
-			rs->active = rs->inactive = rs->conns = 0;
-		}
-	}
-}
-
-static bool ipvs_ready(struct lvsd *d)
-{
-	if (d->ipvs)
-		return true;
-	int r = ipvs_open(&d->ipvs);
-	if (r != 0) {
-		if (!d->ipvs_error_logged)
-			log_err("cannot reach IPVS: %s (is ip_vs loaded?); retrying", strerror(-r));
-		d->ipvs_error_logged = true;
-		return false;
-	}
-	if (d->ipvs_error_logged)
-		log_notice("IPVS is reachable again");
-	d->ipvs_error_logged = false;
-	return true;
-}
-
-/* One pass: dump, compare, apply the differences. */
+/* One pass over the current model (a reload replaces it). */
 static void reconcile(struct lvsd *d)
 {
-	struct reconcile rc;
-	struct kdump k;
-	struct want w;
-
-	if (!d->want_check || !ipvs_ready(d))
+	if (!d->want_check)
 		return;
-	d->reconciles++;
-	update_suspended(d);
-	memset(&k, 0, sizeof(k));
-	int r = ipvs_dump_services(d->ipvs, collect_service, &k);
-	if (r != 0) {
-		log_err("IPVS dump: %s", strerror(-r));
-		free(k.v);
-		ipvs_close(d->ipvs);
-		d->ipvs = NULL;
-		return;
-	}
-	if (build_want(d, &w) != 0) {
-		log_err("out of memory computing the IPVS table");
-		want_free(&w);
-		free(k.v);
-		return;
-	}
-	memset(&rc, 0, sizeof(rc));
-	rc.d = d;
-	reset_observed(d);
-	for (int i = 0; i < w.n; i++)
-		reconcile_service(&rc, &w.v[i], &k);
-	/* Services we own that nothing wants any more. */
-	keyset_sort(&rc.svcs);
-	for (size_t i = 0; i < k.n; i++) {
-		struct ikey key = svc_key(&k.v[i]);
-		if (!keyset_has(&d->owned_svcs, &key) || keyset_has(&rc.svcs, &key))
-			continue;
-		bool wanted = false;
-		for (int j = 0; j < w.n && !wanted; j++) {
-			struct ikey o = svc_key(&w.v[j].svc);
-			wanted = key_cmp(&key, &o) == 0;
-		}
-		if (wanted)
-			continue;
-		char name[80];
-		svc_text(name, sizeof(name), &k.v[i]);
-		r = ipvs_del_service(d->ipvs, &k.v[i]);
-		if (r != 0 && r != -ENOENT) {
-			log_err("remove service %s: %s", name, strerror(-r));
-			d->kernel_errors++;
-			keyset_add(&rc.svcs, &rc.svcs_cap, &key);
-			keyset_sort(&rc.svcs);
-			continue;
-		}
-		d->dels++;
-		log_notice("removed service %s", name);
-	}
-	keyset_sort(&rc.dests);
-	keyset_free(&d->owned_svcs);
-	keyset_free(&d->owned_dests);
-	d->owned_svcs = rc.svcs;
-	d->owned_dests = rc.dests;
-	want_free(&w);
-	free(k.v);
+	d->sync.conf = d->conf;
+	d->sync.vs = d->vs;
+	d->sync.nvs = d->nvs;
+	ipvs_sync_pass(&d->sync);
 }
 
 static void on_tick(struct loop *loop, struct loop_timer *timer)
@@ -1032,35 +208,8 @@ static void on_kick(struct loop *loop, struct loop_timer *timer)
 /* A change is applied at once, but every event read in one wake-up in one pass. */
 static void kick(struct lvsd *d)
 {
-	if (!loop_timer_armed(&d->kick) && !d->stopping)
+	if (!loop_timer_armed(&d->kick) && !d->sv.stopping)
 		loop_timer_arm(&d->loop, &d->kick, 0);
-}
-
-/* On stop: every service lvsd owns goes, with its dests (keepalived's default). */
-static void release_ipvs(struct lvsd *d)
-{
-	struct kdump k;
-	char name[80];
-
-	if (!d->owned_svcs.n || !ipvs_ready(d))
-		return;
-	memset(&k, 0, sizeof(k));
-	if (ipvs_dump_services(d->ipvs, collect_service, &k) != 0) {
-		free(k.v);
-		return;
-	}
-	for (size_t i = 0; i < k.n; i++) {
-		struct ikey key = svc_key(&k.v[i]);
-		if (!keyset_has(&d->owned_svcs, &key))
-			continue;
-		svc_text(name, sizeof(name), &k.v[i]);
-		int r = ipvs_del_service(d->ipvs, &k.v[i]);
-		if (r != 0)
-			log_err("remove service %s: %s", name, strerror(-r));
-		else
-			log_notice("removed service %s", name);
-	}
-	free(k.v);
 }
 
 /* ---- checkd's events ---- */
@@ -1144,192 +293,26 @@ static void apply_event(struct lvsd *d, char *line)
 	kick(d);
 }
 
-/* ---- children: checkd and vrrpd ---- */
-
-static void child_start(struct lvsd *d, struct child *c);
-
-static void child_close_fd(struct lvsd *d, struct child *c)
+static void on_event_line(char *line, void *arg)
 {
-	if (c->fd < 0)
-		return;
-	loop_io_stop(&d->loop, &c->io);
-	close(c->fd);
-	c->fd = -1;
-	c->len = 0;
-}
+	struct lvsd *d = arg;
 
-static void on_child_readable(struct loop *loop, struct loop_io *io, unsigned events)
-{
-	struct child *c = io->arg;
-	struct lvsd *d = c->d;
-	(void)loop;
-	(void)events;
-
-	/* Bounded: at most a few buffers per wake-up, so nothing starves. */
-	for (int round = 0; round < 16; round++) {
-		ssize_t n = read(c->fd, c->buf + c->len, sizeof(c->buf) - c->len);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
-		if (n <= 0) {
-			log_warn("%s's event channel closed", c->name);
-			child_close_fd(d, c);
-			return;
-		}
-		c->len += (size_t)n;
-		char *start = c->buf, *nl;
-		while ((nl = memchr(start, '\n', c->len - (size_t)(start - c->buf)))) {
-			*nl = '\0';
-			apply_event(d, start);
-			start = nl + 1;
-		}
-		c->len -= (size_t)(start - c->buf);
-		memmove(c->buf, start, c->len);
-		if (c->len == sizeof(c->buf)) {
-			d->bad_events++;
-			log_warn("%s: event line longer than %zu bytes dropped", c->name, sizeof(c->buf));
-			c->len = 0;
-		}
-	}
-}
-
-static void on_child_restart(struct loop *loop, struct loop_timer *timer)
-{
-	struct child *c = timer->arg;
-	(void)loop;
-
-	if (c->wanted && !c->pid && !c->d->stopping)
-		child_start(c->d, c);
-}
-
-/* In the forked child: never returns. */
-static void child_exec(const struct lvsd *d, const struct child *c, pid_t parent, int fd)
-{
-	char fdtext[16], *argv[12];
-	int n = 0;
-
-	/* vrrpd has no channel to notice us gone; the kernel tells it. */
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() != parent)
-		_exit(0);
-	for (int signo = 1; signo < LOOP_MAX_SIGNAL; signo++)
-		if (signo != SIGKILL && signo != SIGSTOP)
-			signal(signo, SIG_DFL);
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	/* Our netlink and control sockets are not the child's business. */
-	for (int i = STDERR_FILENO + 1; i < 1024; i++)
-		if (i != fd)
-			close(i);
-	argv[n++] = (char *)c->name;
-	argv[n++] = "-n";
-	argv[n++] = "-f";
-	argv[n++] = (char *)d->conf_path;
-	if (fd >= 0) {
-		fcntl(fd, F_SETFD, 0);
-		snprintf(fdtext, sizeof(fdtext), "%d", fd);
-		argv[n++] = "-e";
-		argv[n++] = fdtext;
-	}
-	if (d->log_flags & LOGF_CONSOLE)
-		argv[n++] = "-l";
-	if (d->log_flags & LOGF_DETAIL)
-		argv[n++] = "-D";
-	argv[n] = NULL;
-	execv(d->self, argv);
-	log_err("cannot run %s (%s): %s", c->name, d->self, strerror(errno));
-	_exit(127);
-}
-
-static void child_start(struct lvsd *d, struct child *c)
-{
-	int sv[2] = { -1, -1 };
-
-	if (c->events && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) != 0) {
-		log_err("%s: socketpair: %s", c->name, strerror(errno));
-		loop_timer_arm(&d->loop, &c->restart, CHILD_BACKOFF_MAX_MS);
-		return;
-	}
-	pid_t parent = getpid();
-	pid_t pid = fork();
-	if (pid < 0) {
-		log_err("%s: fork: %s", c->name, strerror(errno));
-		if (c->events) {
-			close(sv[0]);
-			close(sv[1]);
-		}
-		loop_timer_arm(&d->loop, &c->restart, CHILD_BACKOFF_MAX_MS);
-		return;
-	}
-	if (pid == 0) {
-		if (c->events) {
-			close(sv[0]);
-			/* checkd wants a blocking-agnostic fd; it sets O_NONBLOCK itself. */
-			int fl = fcntl(sv[1], F_GETFL);
-			fcntl(sv[1], F_SETFL, fl & ~O_NONBLOCK);
-		}
-		child_exec(d, c, parent, c->events ? sv[1] : -1);
-	}
-	c->pid = pid;
-	c->started_ms = now_ms(d);
-	c->starts++;
-	if (c->events) {
-		close(sv[1]);
-		c->fd = sv[0];
-		c->len = 0;
-		loop_io_init(&c->io, c->fd, on_child_readable, c);
-		loop_io_watch(&d->loop, &c->io, LOOP_READ);
-	}
-	log_notice("started %s (pid %d)", c->name, (int)pid);
-}
-
-static void child_stop(struct lvsd *d, struct child *c)
-{
-	c->wanted = false;
-	loop_timer_cancel(&d->loop, &c->restart);
-	child_close_fd(d, c);
-	if (c->pid)
-		kill(c->pid, SIGTERM);
-}
-
-static void child_reaped(struct lvsd *d, struct child *c, int status)
-{
-	if (WIFSIGNALED(status))
-		log_warn("%s (pid %d) killed by signal %d", c->name, (int)c->pid, WTERMSIG(status));
-	else if (c->wanted && !d->stopping)
-		log_warn("%s (pid %d) exited with status %d", c->name, (int)c->pid, WEXITSTATUS(status));
+	if (line)
+		apply_event(d, line);
 	else
-		log_info("%s (pid %d) exited with status %d", c->name, (int)c->pid, WEXITSTATUS(status));
-	c->pid = 0;
-	child_close_fd(d, c);
-	if (!c->wanted || d->stopping)
-		return;
-	if (d->no_respawn) {
-		log_warn("%s not restarted (-R)", c->name);
-		c->wanted = false;
-		return;
-	}
-	uint64_t ran = now_ms(d) - c->started_ms;
-	if (ran >= CHILD_STABLE_MS || c->backoff_ms == 0)
-		c->backoff_ms = CHILD_BACKOFF_MIN_MS;
-	else if ((c->backoff_ms *= 2) > CHILD_BACKOFF_MAX_MS)
-		c->backoff_ms = CHILD_BACKOFF_MAX_MS;
-	log_notice("restarting %s in %u ms", c->name, c->backoff_ms);
-	loop_timer_arm(&d->loop, &c->restart, c->backoff_ms);
+		d->bad_events++;
 }
+
+/* ---- children: checkd and vrrpd ---- */
 
 static void on_sigchld(struct loop *loop, int signo, void *arg)
 {
 	struct lvsd *d = arg;
-	struct child *kids[2] = { &d->checkd, &d->vrrpd };
 	(void)signo;
 
-	for (int i = 0; i < 2; i++) {
-		int status;
-		if (kids[i]->pid && waitpid(kids[i]->pid, &status, WNOHANG) == kids[i]->pid)
-			child_reaped(d, kids[i], status);
-	}
-	if (d->stopping && !d->checkd.pid && !d->vrrpd.pid)
+	child_reap(&d->checkd);
+	child_reap(&d->vrrpd);
+	if (d->sv.stopping && !d->checkd.pid && !d->vrrpd.pid)
 		loop_break(loop);
 }
 
@@ -1351,13 +334,10 @@ static void children_follow(struct lvsd *d, bool reload)
 	for (int i = 0; i < 2; i++) {
 		struct child *c = kids[i];
 		if (need[i] && !c->wanted) {
-			c->wanted = true;
-			c->backoff_ms = 0;
-			if (!c->pid)
-				child_start(d, c);
+			child_want(c);
 		} else if (!need[i] && c->wanted) {
 			log_notice("the config has no work for %s any more, stopping it", c->name);
-			child_stop(d, c);
+			child_stop(c);
 		} else if (need[i] && reload && c->pid) {
 			kill(c->pid, SIGHUP);
 		}
@@ -1366,69 +346,19 @@ static void children_follow(struct lvsd *d, bool reload)
 
 /* ---- config: model building, reload ---- */
 
-static void model_free(struct lvs *vs, int nvs)
+/* The model for conf, with what a new or changed virtual server's quorum says. */
+static int model_load(struct lvsd *d, const struct conf_keepalived *conf, struct lvs **out, int *nout)
 {
-	for (int v = 0; v < nvs; v++)
-		free(vs[v].rs);
-	free(vs);
-}
-
-/* The model for conf; health and quorum carried over from old by name. */
-static int model_build(struct lvsd *d, const struct conf_keepalived *conf, struct lvs *old, int nold,
-		       struct lvs **out, int *nout)
-{
-	struct lvs *m = calloc((size_t)conf->nvirtual_servers + 1, sizeof(*m));
-
-	if (!m)
+	if (model_build(conf, d->vs, d->nvs, out, nout) != 0)
 		return -1;
-	for (int v = 0; v < conf->nvirtual_servers; v++) {
-		const struct conf_virtual_server *cv = &conf->virtual_servers[v];
-		struct lvs *vs = &m[v];
-		vs->conf = cv;
-		conf_vs_name(cv, vs->name, sizeof(vs->name));
-		vs->rs = calloc((size_t)cv->nreal_servers + 1, sizeof(*vs->rs));
-		if (!vs->rs) {
-			model_free(m, v + 1);
-			return -1;
-		}
-		vs->nrs = cv->nreal_servers;
-		struct lvs *ovs = NULL;
-		for (int o = 0; o < nold && !ovs; o++)
-			if (strcmp(old[o].name, vs->name) == 0)
-				ovs = &old[o];
-		for (int r = 0; r < cv->nreal_servers; r++) {
-			struct lrs *rs = &vs->rs[r];
-			rs->conf = &cv->real_servers[r];
-			conf_addr_port(&rs->conf->addr, rs->conf->port, rs->name, sizeof(rs->name));
-			rs_initial(vs, rs);
-			for (int o = 0; ovs && o < ovs->nrs; o++) {
-				const struct lrs *ors = &ovs->rs[o];
-				if (strcmp(ors->name, rs->name) != 0)
-					continue;
-				rs->up = ors->up;
-				rs->weight = ors->weight;
-				rs->weight_conf_seen = ors->weight_conf_seen;
-				rs->have_weight = ors->have_weight;
-				rs->transitions = ors->transitions;
-				rs->changed_ms = ors->changed_ms;
-				rs->changed_valid = ors->changed_valid;
-				memcpy(rs->reason, ors->reason, sizeof(rs->reason));
-				break;
-			}
-		}
-		if (ovs) {
-			vs->quorum_up = ovs->quorum_up;
-			vs->suspended = ovs->suspended;
+	for (int v = 0; v < *nout; v++) {
+		struct lvs *vs = &(*out)[v];
+		if (vs->carried)
 			quorum_update(d, vs);
-		} else {
-			vs->quorum_up = live_weight(vs) >= (long)cv->quorum + (long)cv->hysteresis;
-			if (!vs->quorum_up)
-				log_notice("%s: starting with quorum down%s", vs->name,
-					   cv->sorry_server ? ", using the sorry server" : "");
-		}
+		else if (!vs->quorum_up)
+			log_notice("%s: starting with quorum down%s", vs->name,
+				   vs->conf->sorry_server ? ", using the sorry server" : "");
 	}
-	*out = m;
-	*nout = conf->nvirtual_servers;
 	return 0;
 }
 
@@ -1459,7 +389,7 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 	(void)loop;
 	(void)signo;
 
-	if (d->stopping)
+	if (d->sv.stopping)
 		return;
 	d->reloads++;
 	struct conf_keepalived *conf = read_config(d->conf_path, true);
@@ -1467,7 +397,7 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 		d->reload_failures++;
 		return;
 	}
-	if (model_build(d, conf, d->vs, d->nvs, &m, &nm) != 0) {
+	if (model_load(d, conf, &m, &nm) != 0) {
 		log_err("reload: out of memory, keeping the running config");
 		d->reload_failures++;
 		conf_keepalived_free(conf);
@@ -1494,16 +424,16 @@ static void on_stop(struct loop *loop, int signo, void *arg)
 	struct lvsd *d = arg;
 	(void)signo;
 
-	if (d->stopping) {
+	if (d->sv.stopping) {
 		loop_break(loop);
 		return;
 	}
-	d->stopping = true;
+	d->sv.stopping = true;
 	log_notice("stopping");
 	loop_timer_cancel(loop, &d->tick);
 	loop_timer_cancel(loop, &d->kick);
-	child_stop(d, &d->checkd);
-	child_stop(d, &d->vrrpd);
+	child_stop(&d->checkd);
+	child_stop(&d->vrrpd);
 	if (!d->checkd.pid && !d->vrrpd.pid) {
 		loop_break(loop);
 		return;
@@ -1534,7 +464,7 @@ static void status_table(void *arg, struct ctl_buf *b)
 	ctl_printf(b, "lvsd %s: up %llus, config %s, %d virtual servers\n", LVSBOX_VERSION,
 		   (unsigned long long)(now_ms(d) / 1000), d->conf_path, d->nvs);
 	ctl_printf(b, "reconciles %lu, kernel adds %lu edits %lu removes %lu, repairs %lu, kernel errors %lu\n",
-		   d->reconciles, d->adds, d->edits, d->dels, d->repairs, d->kernel_errors);
+		   d->sync.reconciles, d->sync.adds, d->sync.edits, d->sync.dels, d->sync.repairs, d->sync.kernel_errors);
 	ctl_printf(b, "reloads %lu (failed %lu), checkd events %lu (bad %lu)\n", d->reloads, d->reload_failures,
 		   d->events, d->bad_events);
 	struct child *kids[2] = { &d->checkd, &d->vrrpd };
@@ -1585,7 +515,7 @@ static void status_json(void *arg, struct ctl_buf *b)
 	ctl_printf(b, ",\"reconciles\":%lu,\"kernel_adds\":%lu,\"kernel_edits\":%lu,\"kernel_removes\":%lu,"
 		   "\"repairs\":%lu,\"kernel_errors\":%lu,\"reloads\":%lu,\"reload_failures\":%lu,"
 		   "\"events\":%lu,\"bad_events\":%lu,\"children\":[",
-		   d->reconciles, d->adds, d->edits, d->dels, d->repairs, d->kernel_errors, d->reloads,
+		   d->sync.reconciles, d->sync.adds, d->sync.edits, d->sync.dels, d->sync.repairs, d->sync.kernel_errors, d->reloads,
 		   d->reload_failures, d->events, d->bad_events);
 	struct child *kids[2] = { &d->checkd, &d->vrrpd };
 	for (int i = 0; i < 2; i++) {
@@ -1690,7 +620,7 @@ static int run_daemon(struct lvsd *d, bool foreground)
 	if (daemon_start_loop(&d->loop, foreground, false) != 0)
 		return 1;
 	d->start_ms = loop_now_ms(&d->loop);
-	if (model_build(d, d->conf, NULL, 0, &d->vs, &d->nvs) != 0) {
+	if (model_load(d, d->conf, &d->vs, &d->nvs) != 0) {
 		log_err("out of memory");
 		return 1;
 	}
@@ -1700,15 +630,13 @@ static int run_daemon(struct lvsd *d, bool foreground)
 	loop_timer_init(&d->tick, on_tick, d);
 	loop_timer_init(&d->kick, on_kick, d);
 	loop_timer_init(&d->stop_timer, on_stop_waited, d);
-	struct child *kids[2] = { &d->checkd, &d->vrrpd };
-	const char *names[2] = { "checkd", "vrrpd" };
-	for (int i = 0; i < 2; i++) {
-		kids[i]->d = d;
-		kids[i]->name = names[i];
-		kids[i]->fd = -1;
-		kids[i]->events = i == 0;
-		loop_timer_init(&kids[i]->restart, on_child_restart, kids[i]);
-	}
+	d->sv.loop = &d->loop;
+	d->sv.self = d->self;
+	d->sv.conf_path = d->conf_path;
+	d->sv.on_line = on_event_line;
+	d->sv.arg = d;
+	child_init(&d->checkd, &d->sv, "checkd", true);
+	child_init(&d->vrrpd, &d->sv, "vrrpd", false);
 
 	log_notice("lvsbox %s lvsd starting with %s: %d virtual servers", LVSBOX_VERSION, d->conf_path, d->nvs);
 	if (d->want_check)
@@ -1719,17 +647,12 @@ static int run_daemon(struct lvsd *d, bool foreground)
 	children_follow(d, false);
 	int rc = loop_run(&d->loop);
 	loop_timer_cancel(&d->loop, &d->stop_timer);
-	struct child *left[2] = { &d->checkd, &d->vrrpd };
-	for (int i = 0; i < 2; i++)
-		if (left[i]->pid) {
-			log_warn("%s (pid %d) did not stop in time, killing it", left[i]->name, (int)left[i]->pid);
-			kill(left[i]->pid, SIGKILL);
-			waitpid(left[i]->pid, NULL, 0);
-		}
+	child_kill_left(&d->checkd);
+	child_kill_left(&d->vrrpd);
 	if (d->keep_ipvs)
 		log_notice("leaving the IPVS table as it is (-I)");
 	else
-		release_ipvs(d);
+		ipvs_sync_release(&d->sync);
 	daemon_unserve(&d->ctl, d->pid_path);
 	log_notice("stopped");
 	return rc == 0 ? 0 : 1;
@@ -1802,16 +725,13 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 	d->conf_path = args.conf_path;
 	d->sock_path = args.sock_path;
 	d->pid_path = args.pid_path;
-	d->log_flags = args.log_flags;
+	d->sv.log_flags = args.log_flags;
 	d->keep_ipvs = keep;
-	d->no_respawn = no_respawn;
+	d->sv.no_respawn = no_respawn;
 	d->want_check = !vrrp_only;
 	d->want_vrrp = !check_only;
 	rc = run_daemon(d, args.foreground);
-	if (d->ipvs)
-		ipvs_close(d->ipvs);
-	keyset_free(&d->owned_svcs);
-	keyset_free(&d->owned_dests);
+	ipvs_sync_free(&d->sync);
 	model_free(d->vs, d->nvs);
 	if (d->conf)
 		conf_keepalived_free(d->conf);

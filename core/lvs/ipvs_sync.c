@@ -1,0 +1,433 @@
+/*
+ * ipvs_sync.c - applies ipvs_diff's actions to the kernel for lvsd: the
+ * kernel calls, the log lines, the repairs counted and the ownership kept
+ * are here, the decision of what to change is not.
+ */
+#include <errno.h>
+#include <ifaddrs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include "ipvs_sync.h"
+#include "log.h"
+
+static void addr_port(char *buf, size_t size, int af, const void *addr, unsigned port)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	inet_ntop(af, addr, a, sizeof(a));
+	if (af == AF_INET6)
+		snprintf(buf, size, "[%s]:%u", a, port);
+	else
+		snprintf(buf, size, "%s:%u", a, port);
+}
+
+static void svc_text(char *buf, size_t size, const struct ipvs_service *s)
+{
+	char ap[64];
+
+	if (s->fwmark) {
+		snprintf(buf, size, "fwm/%u%s", s->fwmark, s->af == AF_INET6 ? " (IPv6)" : "");
+		return;
+	}
+	addr_port(ap, sizeof(ap), s->af, s->addr.raw, s->port);
+	snprintf(buf, size, "%s/%s", s->protocol == IPPROTO_UDP ? "udp" : s->protocol == IPPROTO_SCTP ? "sctp" : "tcp", ap);
+}
+
+static void dest_text(char *buf, size_t size, const struct ipvs_dest *dst)
+{
+	addr_port(buf, size, dst->af, dst->addr.raw, dst->port);
+}
+
+/* ha_suspend: a virtual server is in IPVS only while its address is on
+ * this box (VRRP made it master); fwmark services have no address. */
+static void update_suspended(struct ipvs_sync *d)
+{
+	struct ifaddrs *ifs = NULL;
+	bool any = false;
+
+	for (int v = 0; v < d->nvs; v++)
+		any |= d->vs[v].conf->ha_suspend && d->vs[v].conf->kind == CONF_VS_ADDR;
+	if (!any || getifaddrs(&ifs) != 0)
+		return;
+	for (int v = 0; v < d->nvs; v++) {
+		struct lvs *vs = &d->vs[v];
+		if (!vs->conf->ha_suspend || vs->conf->kind != CONF_VS_ADDR)
+			continue;
+		bool s = !addr_is_local(ifs, vs->conf->addr.family, vs->conf->addr.addr);
+		if (s != vs->suspended)
+			log_notice("%s: %s (ha_suspend)", vs->name,
+				   s ? "its address left this box, suspended" : "its address is here, active");
+		vs->suspended = s;
+	}
+	freeifaddrs(ifs);
+}
+
+/* ---- the reconciler ---- */
+
+static int collect_service(const struct ipvs_service *svc, void *arg)
+{
+	return kernel_table_add_svc(arg, svc) ? -ENOMEM : 0;
+}
+
+static int collect_dest(const struct ipvs_dest *dst, void *arg)
+{
+	return kernel_table_add_dest(arg, dst) ? -ENOMEM : 0;
+}
+
+/* The dests of the kernel's services that the wanted table has; nothing
+ * else of the others is compared. */
+static int dump_wanted_dests(struct ipvs_sync *d, const struct want *w, struct kernel_table *k)
+{
+	struct ipvs_keymap wanted;
+
+	memset(&wanted, 0, sizeof(wanted));
+	for (int i = 0; i < w->n; i++) {
+		struct ipvs_key key = ipvs_svc_key(&w->v[i].svc);
+		if (ipvs_keymap_put(&wanted, &key, 0) < 0) {
+			ipvs_keymap_free(&wanted);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < k->n; i++) {
+		struct ipvs_key key = ipvs_svc_key(&k->v[i].svc);
+		if (ipvs_keymap_has(&wanted, &key))
+			k->v[i].dests_err = ipvs_dump_dests(d->ipvs, &k->v[i].svc, collect_dest, &k->v[i]);
+	}
+	ipvs_keymap_free(&wanted);
+	return 0;
+}
+
+static const char *fwd_name(uint32_t flags)
+{
+	switch (flags & IP_VS_CONN_F_FWD_MASK) {
+	case IP_VS_CONN_F_DROUTE: return "route";
+	case IP_VS_CONN_F_TUNNEL: return "tunnel";
+	case IP_VS_CONN_F_MASQ: return "masq";
+	default: return "local";
+	}
+}
+
+/* Logs a kernel error once per object until it changes or clears. */
+static void kernel_error(struct ipvs_sync *d, char *slot, size_t size, const char *what, int rc)
+{
+	char text[96];
+
+	d->kernel_errors++;
+	snprintf(text, sizeof(text), "%s: %s", what, strerror(-rc));
+	if (strcmp(text, slot) != 0)
+		log_err("%s", text);
+	snprintf(slot, size, "%s", text);
+}
+
+/* What lvsd owns after this pass, and the services whose pass failed. */
+struct owned {
+	struct ipvs_keymap svcs, dests, failed;
+};
+
+static void own(struct ipvs_keymap *m, const struct ipvs_key *k)
+{
+	if (ipvs_keymap_put(m, k, 0) < 0)
+		log_err("out of memory noting what lvsd owns");
+}
+
+/* A wanted dest: its add or edit if it has one, then what the status shows. */
+static void apply_dest(struct ipvs_sync *d, struct owned *o, struct want_svc *ws, int j,
+		       const struct ipvs_action *a, const char *svcname)
+{
+	struct lvs *vs = &d->vs[ws->vs];
+	struct want_dest *wd = &ws->dests[j];
+	struct lrs *rs = wd->rs >= 0 ? &vs->rs[wd->rs] : NULL;
+	char text[200], dn[64];
+	int r = 0;
+
+	dest_text(dn, sizeof(dn), &wd->dest);
+	if (a && a->kind == IPVS_ADD_DEST) {
+		r = ipvs_add_dest(d->ipvs, &ws->svc, &wd->dest);
+		snprintf(text, sizeof(text), "add %s to %s", dn, svcname);
+		if (r == 0) {
+			d->adds++;
+			if (a->repair) {
+				d->repairs++;
+				log_warn("repaired: %s (%s) was missing from IPVS, added it again", dn, svcname);
+			} else {
+				log_notice("%s: added %s %s weight %d", svcname, rs ? "real server" : "sorry server",
+					   dn, wd->dest.weight);
+			}
+		}
+	} else if (a) {
+		r = ipvs_edit_dest(d->ipvs, &ws->svc, &wd->dest);
+		snprintf(text, sizeof(text), "edit %s in %s", dn, svcname);
+		if (r == 0) {
+			d->edits++;
+			log_notice("%s: %s weight %d -> %d, %s -> %s", svcname, dn, a->have->weight,
+				   wd->dest.weight, fwd_name(a->have->conn_flags), fwd_name(wd->dest.conn_flags));
+		}
+	}
+	if (r != 0) {
+		kernel_error(d, rs ? rs->error : vs->error, rs ? sizeof(rs->error) : sizeof(vs->error), text, r);
+		return;
+	}
+	struct ipvs_key k = ipvs_dest_key(&ws->svc, &wd->dest);
+	own(&o->dests, &k);
+	if (!rs) {
+		vs->sorry_in = true;
+		return;
+	}
+	rs->error[0] = '\0';
+	rs->services_in++;
+	rs->kernel_weight = wd->dest.weight;
+	if (wd->have) {
+		rs->active += wd->have->activeconns;
+		rs->inactive += wd->have->inactconns;
+		rs->conns += wd->have->stats.conns;
+	}
+}
+
+static void remove_dest(struct ipvs_sync *d, struct owned *o, struct want_svc *ws, const struct ipvs_action *a,
+			const char *svcname)
+{
+	struct lvs *vs = &d->vs[ws->vs];
+	char text[200], dn[64];
+
+	dest_text(dn, sizeof(dn), a->have);
+	int r = ipvs_del_dest(d->ipvs, &ws->svc, a->have);
+	if (r != 0 && r != -ENOENT) {
+		snprintf(text, sizeof(text), "remove %s from %s", dn, svcname);
+		kernel_error(d, vs->error, sizeof(vs->error), text, r);
+		struct ipvs_key k = ipvs_dest_key(&ws->svc, a->have);
+		own(&o->dests, &k);
+		return;
+	}
+	d->dels++;
+	log_notice("%s: removed %s", svcname, dn);
+}
+
+/* A wanted service's add or edit; text names it for an error. */
+static int apply_service(struct ipvs_sync *d, struct want_svc *ws, const struct ipvs_action *a, const char *name,
+			 char *text, size_t size)
+{
+	int r;
+
+	if (a->kind == IPVS_ADD_SVC) {
+		r = ipvs_add_service(d->ipvs, &ws->svc);
+		if (r == 0) {
+			d->adds++;
+			if (a->repair) {
+				d->repairs++;
+				log_warn("repaired: service %s was missing from IPVS, added it again", name);
+			} else {
+				log_notice("added service %s (%s, scheduler %s)", name, d->vs[ws->vs].name,
+					   ws->svc.sched_name);
+			}
+		}
+		snprintf(text, size, "add service %s", name);
+		return r;
+	}
+	r = ipvs_edit_service(d->ipvs, &ws->svc);
+	if (r == 0) {
+		d->edits++;
+		log_notice("service %s: scheduler %s, persistence %u s", name, ws->svc.sched_name,
+			   ws->svc.flags & IP_VS_SVC_F_PERSISTENT ? ws->svc.timeout : 0);
+	}
+	snprintf(text, size, "edit service %s", name);
+	return r;
+}
+
+/* The actions of wanted service i, from *next on; returns past them. */
+static size_t apply_wanted(struct ipvs_sync *d, struct owned *o, struct want *w, int i,
+			   const struct ipvs_actions *acts, size_t next)
+{
+	struct want_svc *ws = &w->v[i];
+	struct lvs *vs = &d->vs[ws->vs];
+	struct ipvs_key key = ipvs_svc_key(&ws->svc);
+	const struct ipvs_action *a = &acts->v[next];
+	char name[80], text[128];
+	int r = 0;
+
+	svc_text(name, sizeof(name), &ws->svc);
+	if (next < acts->n && a->want == i && (a->kind == IPVS_ADD_SVC || a->kind == IPVS_EDIT_SVC)) {
+		r = apply_service(d, ws, a, name, text, sizeof(text));
+		next++;
+	}
+	if (r == 0 && ws->have && ws->have->dests_err) {
+		r = ws->have->dests_err;
+		snprintf(text, sizeof(text), "service %s", name);
+	}
+	if (r != 0) {
+		kernel_error(d, vs->error, sizeof(vs->error), text, r);
+		/* Still ours if it was, with its dests: the next pass tries again. */
+		if (ipvs_keymap_has(&d->owned_svcs, &key))
+			own(&o->svcs, &key);
+		own(&o->failed, &key);
+		while (next < acts->n && acts->v[next].want == i)
+			next++;
+		return next;
+	}
+	if (ws->have) {
+		const struct ipvs_stats *s = &ws->have->svc.stats;
+		vs->stats.conns += s->conns;
+		vs->stats.inpkts += s->inpkts;
+		vs->stats.outpkts += s->outpkts;
+		vs->stats.inbytes += s->inbytes;
+		vs->stats.outbytes += s->outbytes;
+	}
+	vs->error[0] = '\0';
+	own(&o->svcs, &key);
+	vs->services_in++;
+	for (int j = 0; j < ws->ndests; j++) {
+		a = &acts->v[next];
+		bool mine = next < acts->n && a->want == i && a->dest == j;
+		apply_dest(d, o, ws, j, mine ? a : NULL, name);
+		next += mine;
+	}
+	for (; next < acts->n && acts->v[next].want == i; next++)
+		remove_dest(d, o, ws, &acts->v[next], name);
+	return next;
+}
+
+static void remove_service(struct ipvs_sync *d, struct owned *o, const struct ipvs_action *a)
+{
+	char name[80];
+
+	svc_text(name, sizeof(name), a->svc);
+	int r = ipvs_del_service(d->ipvs, a->svc);
+	if (r != 0 && r != -ENOENT) {
+		log_err("remove service %s: %s", name, strerror(-r));
+		d->kernel_errors++;
+		struct ipvs_key key = ipvs_svc_key(a->svc);
+		own(&o->svcs, &key);
+		return;
+	}
+	d->dels++;
+	log_notice("removed service %s", name);
+}
+
+static void reset_observed(struct ipvs_sync *d)
+{
+	for (int v = 0; v < d->nvs; v++) {
+		struct lvs *vs = &d->vs[v];
+		vs->services_in = 0;
+		vs->sorry_in = false;
+		memset(&vs->stats, 0, sizeof(vs->stats));
+		for (int r = 0; r < vs->nrs; r++) {
+			struct lrs *rs = &vs->rs[r];
+			rs->services_in = 0;
+			rs->kernel_weight = 0;
+			rs->active = rs->inactive = rs->conns = 0;
+		}
+	}
+}
+
+static bool ipvs_ready(struct ipvs_sync *d)
+{
+	if (d->ipvs)
+		return true;
+	int r = ipvs_open(&d->ipvs);
+	if (r != 0) {
+		if (!d->ipvs_error_logged)
+			log_err("cannot reach IPVS: %s (is ip_vs loaded?); retrying", strerror(-r));
+		d->ipvs_error_logged = true;
+		return false;
+	}
+	if (d->ipvs_error_logged)
+		log_notice("IPVS is reachable again");
+	d->ipvs_error_logged = false;
+	return true;
+}
+
+static void apply_actions(struct ipvs_sync *d, struct want *w, const struct ipvs_actions *acts)
+{
+	struct owned o;
+	size_t next = 0;
+
+	memset(&o, 0, sizeof(o));
+	reset_observed(d);
+	for (int i = 0; i < w->n; i++)
+		next = apply_wanted(d, &o, w, i, acts, next);
+	for (; next < acts->n; next++)
+		remove_service(d, &o, &acts->v[next]);
+	for (size_t i = 0; o.failed.n && i < d->owned_dests.n; i++) {
+		struct ipvs_key svc = ipvs_key_svc_part(&d->owned_dests.e[i].key);
+		if (ipvs_keymap_has(&o.failed, &svc))
+			own(&o.dests, &d->owned_dests.e[i].key);
+	}
+	ipvs_keymap_free(&o.failed);
+	ipvs_keymap_free(&d->owned_svcs);
+	ipvs_keymap_free(&d->owned_dests);
+	d->owned_svcs = o.svcs;
+	d->owned_dests = o.dests;
+}
+
+/* One pass: dump, compare, apply the differences. */
+void ipvs_sync_pass(struct ipvs_sync *d)
+{
+	struct kernel_table k;
+	struct ipvs_actions acts;
+	struct want w;
+
+	if (!ipvs_ready(d))
+		return;
+	d->reconciles++;
+	update_suspended(d);
+	memset(&k, 0, sizeof(k));
+	int r = ipvs_dump_services(d->ipvs, collect_service, &k);
+	if (r != 0) {
+		log_err("IPVS dump: %s", strerror(-r));
+		kernel_table_free(&k);
+		ipvs_close(d->ipvs);
+		d->ipvs = NULL;
+		return;
+	}
+	if (build_want(d->conf, d->vs, d->nvs, &w) != 0 || dump_wanted_dests(d, &w, &k) != 0 ||
+	    ipvs_diff(&w, &k, &d->owned_svcs, &d->owned_dests, &acts) != 0) {
+		log_err("out of memory computing the IPVS table");
+		want_free(&w);
+		kernel_table_free(&k);
+		return;
+	}
+	apply_actions(d, &w, &acts);
+	ipvs_actions_free(&acts);
+	want_free(&w);
+	kernel_table_free(&k);
+}
+
+/* On stop: every service lvsd owns goes, with its dests (keepalived's default). */
+void ipvs_sync_release(struct ipvs_sync *d)
+{
+	struct kernel_table k;
+	char name[80];
+
+	if (!d->owned_svcs.n || !ipvs_ready(d))
+		return;
+	memset(&k, 0, sizeof(k));
+	if (ipvs_dump_services(d->ipvs, collect_service, &k) != 0) {
+		kernel_table_free(&k);
+		return;
+	}
+	for (size_t i = 0; i < k.n; i++) {
+		struct ipvs_key key = ipvs_svc_key(&k.v[i].svc);
+		if (!ipvs_keymap_has(&d->owned_svcs, &key))
+			continue;
+		svc_text(name, sizeof(name), &k.v[i].svc);
+		int r = ipvs_del_service(d->ipvs, &k.v[i].svc);
+		if (r != 0)
+			log_err("remove service %s: %s", name, strerror(-r));
+		else
+			log_notice("removed service %s", name);
+	}
+	kernel_table_free(&k);
+}
+
+
+void ipvs_sync_free(struct ipvs_sync *d)
+{
+	if (d->ipvs)
+		ipvs_close(d->ipvs);
+	d->ipvs = NULL;
+	ipvs_keymap_free(&d->owned_svcs);
+	ipvs_keymap_free(&d->owned_dests);
+}

@@ -1,0 +1,34 @@
+/*
+ * ipvs_sync.h - one reconcile pass of lvsd: dump the kernel's IPVS table,
+ * compare it with the model's wanted table (ipvs_diff) and apply the actions
+ * through core/nl/ipvs.c, logging each change and keeping what lvsd owns.
+ * Only what lvsd added, or adopted because the config names it, is ever
+ * changed or removed; the next pass repairs damage done from outside.
+ */
+#ifndef LVSBOX_IPVS_SYNC_H
+#define LVSBOX_IPVS_SYNC_H
+
+#include <stdbool.h>
+#include "conf.h"
+#include "ipvs.h"
+#include "ipvs_diff.h"
+#include "lvs_model.h"
+
+struct ipvs_sync {
+	struct ipvs *ipvs;            /* opened on first use, reopened after a failed dump */
+	bool ipvs_error_logged;
+	struct ipvs_keymap owned_svcs, owned_dests;   /* what lvsd added or adopted */
+	/* The model, set by the caller before each pass. */
+	const struct conf_keepalived *conf;
+	struct lvs *vs;
+	int nvs;
+	unsigned long reconciles, adds, edits, dels, repairs, kernel_errors;
+};
+
+/* Also updates ha_suspend and what the status shows of each real server. */
+void ipvs_sync_pass(struct ipvs_sync *d);
+/* On stop: every service lvsd owns goes, with its dests. */
+void ipvs_sync_release(struct ipvs_sync *d);
+void ipvs_sync_free(struct ipvs_sync *d);
+
+#endif

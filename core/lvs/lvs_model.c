@@ -1,0 +1,333 @@
+/*
+ * lvs_model.c - the model lvsd keeps (config x health) and the wanted IPVS
+ * table built from it; apart from the daemon so it stays free of kernel
+ * calls and event-loop state.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include "lvs_model.h"
+
+static size_t addr_len(int af)
+{
+	return af == AF_INET6 ? 16 : 4;
+}
+
+static uint16_t ipproto_of(int p)
+{
+	return p == CONF_PROTO_UDP ? IPPROTO_UDP : p == CONF_PROTO_SCTP ? IPPROTO_SCTP : IPPROTO_TCP;
+}
+
+bool rs_inhibit(const struct lvs *vs, const struct lrs *rs)
+{
+	return rs->conf->inhibit_on_failure || vs->conf->inhibit_on_failure;
+}
+
+/* The weight an up server gets: checkd's (misc_dynamic) unless the config
+ * changed the server's weight since checkd said it. */
+int rs_weight(const struct lrs *rs)
+{
+	if (rs->have_weight && rs->weight_conf_seen == rs->conf->weight)
+		return rs->weight;
+	return rs->conf->weight;
+}
+
+/* keepalived's starting state: up, unless alpha and there is a checker. */
+void rs_initial(const struct lvs *vs, struct lrs *rs)
+{
+	rs->up = !(vs->conf->alpha && rs->conf->ncheckers > 0);
+	rs->have_weight = false;
+}
+
+long live_weight(const struct lvs *vs)
+{
+	long sum = 0;
+
+	for (int r = 0; r < vs->nrs; r++)
+		if (vs->rs[r].up)
+			sum += rs_weight(&vs->rs[r]);
+	return sum;
+}
+
+static uint32_t fwd_of(int lb_kind)
+{
+	return lb_kind == CONF_LB_DR ? IP_VS_CONN_F_DROUTE :
+	       lb_kind == CONF_LB_TUN ? IP_VS_CONN_F_TUNNEL : IP_VS_CONN_F_MASQ;
+}
+
+static uint32_t v4_mask(unsigned bits)
+{
+	return htonl(bits >= 32 ? 0xffffffffu : bits == 0 ? 0 : ~((1u << (32 - bits)) - 1));
+}
+
+/* Scheduler, persistence and granularity: everything but the identity. */
+static void svc_attrs(struct ipvs_service *s, const struct conf_virtual_server *cv)
+{
+	snprintf(s->sched_name, sizeof(s->sched_name), "%s", cv->lb_algo ? cv->lb_algo : "wlc");
+	if (!cv->persistence_timeout)
+		return;
+	s->flags |= IP_VS_SVC_F_PERSISTENT;
+	s->timeout = cv->persistence_timeout;
+	s->netmask = s->af == AF_INET6 ? 128 : 0xffffffffu;
+	const char *g = cv->persistence_granularity;
+	if (!g)
+		return;
+	struct in_addr m4;
+	char *end;
+	long bits = strtol(g, &end, 10);
+	if (s->af == AF_INET && inet_pton(AF_INET, g, &m4) == 1)
+		s->netmask = m4.s_addr;
+	else if (*end == '\0' && bits >= 0 && bits <= 128)
+		s->netmask = s->af == AF_INET6 ? (uint32_t)bits : v4_mask((unsigned)bits);
+}
+
+static int family_of_fwmark(const struct conf_virtual_server *cv)
+{
+	return cv->nreal_servers && cv->real_servers[0].addr.family == AF_INET6 ? AF_INET6 : AF_INET;
+}
+
+/* Only NAT rewrites the port: a DR or TUN dest is reached on the service's
+ * own port (none for a fwmark service), whatever the real_server line says,
+ * as keepalived and ipvsadm install it. A NAT server without a port takes
+ * the service's. */
+static void dest_from_conf(struct ipvs_dest *dst, const struct ipvs_service *svc,
+			   const struct conf_virtual_server *cv, const struct conf_real_server *cr, int weight)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->af = (uint16_t)cr->addr.family;
+	memcpy(dst->addr.raw, cr->addr.addr, addr_len(cr->addr.family));
+	dst->conn_flags = fwd_of(cr->lb_kind >= 0 ? cr->lb_kind : cv->lb_kind);
+	if ((dst->conn_flags & IP_VS_CONN_F_FWD_MASK) != IP_VS_CONN_F_MASQ)
+		dst->port = svc->fwmark ? 0 : svc->port;
+	else
+		dst->port = cr->port ? (uint16_t)cr->port : svc->port;
+	dst->weight = weight;
+	dst->u_threshold = cr->uthreshold;
+	dst->l_threshold = cr->lthreshold;
+}
+
+static const struct conf_vs_group *find_group(const struct conf_keepalived *conf, const char *name)
+{
+	for (int i = 0; i < conf->nvs_groups; i++)
+		if (strcmp(conf->vs_groups[i].name, name) == 0)
+			return &conf->vs_groups[i];
+	return NULL;
+}
+
+/* The kernel services one virtual_server stands for: one, or one per
+ * address (and fwmark) of its virtual_server_group. */
+static int vs_services(const struct conf_keepalived *conf, const struct lvs *vs, struct ipvs_service **out)
+{
+	const struct conf_virtual_server *cv = vs->conf;
+	struct ipvs_service base, *v = NULL;
+	int n = 0;
+
+	memset(&base, 0, sizeof(base));
+	if (cv->kind == CONF_VS_ADDR) {
+		base.af = (uint16_t)cv->addr.family;
+		base.protocol = ipproto_of(cv->protocol);
+		memcpy(base.addr.raw, cv->addr.addr, addr_len(cv->addr.family));
+		base.port = (uint16_t)cv->port;
+	} else if (cv->kind == CONF_VS_FWMARK) {
+		base.af = (uint16_t)family_of_fwmark(cv);
+		base.fwmark = cv->fwmark;
+	}
+	if (cv->kind != CONF_VS_GROUP) {
+		if (!(v = malloc(sizeof(*v))))
+			return -1;
+		svc_attrs(&base, cv);
+		v[0] = base;
+		*out = v;
+		return 1;
+	}
+	const struct conf_vs_group *g = find_group(conf, cv->group);
+	if (!g) {
+		*out = NULL;
+		return 0;
+	}
+	for (int e = 0; e < g->nentries; e++) {
+		const struct conf_vsg_entry *en = &g->entries[e];
+		unsigned first = 0, last = 0;
+		if (!en->fwmark && en->range_last) {
+			first = en->addr.family == AF_INET6 ?
+				(unsigned)en->addr.addr[14] << 8 | en->addr.addr[15] : en->addr.addr[3];
+			last = en->range_last;
+		}
+		for (unsigned i = first; i <= last; i++) {
+			struct ipvs_service *nv = realloc(v, (size_t)(n + 1) * sizeof(*v));
+			if (!nv) {
+				free(v);
+				return -1;
+			}
+			v = nv;
+			struct ipvs_service s;
+			memset(&s, 0, sizeof(s));
+			if (en->fwmark) {
+				s.af = (uint16_t)family_of_fwmark(cv);
+				s.fwmark = en->fwmark;
+			} else {
+				s.af = (uint16_t)en->addr.family;
+				s.protocol = ipproto_of(cv->protocol);
+				memcpy(s.addr.raw, en->addr.addr, addr_len(en->addr.family));
+				if (en->range_last && s.af == AF_INET6) {
+					s.addr.raw[14] = (uint8_t)(i >> 8);
+					s.addr.raw[15] = (uint8_t)i;
+				} else if (en->range_last) {
+					s.addr.raw[3] = (uint8_t)i;
+				}
+				s.port = (uint16_t)en->port;
+			}
+			svc_attrs(&s, cv);
+			v[n++] = s;
+		}
+	}
+	*out = v;
+	return n;
+}
+
+/* What a virtual server's dests should be now (keepalived's rules):
+ * an up server with its weight, a down one only with inhibit_on_failure
+ * (weight 0); when quorum is lost and there is a sorry server, the sorry
+ * server instead of the up ones. */
+static int vs_dests(const struct lvs *vs, struct want_svc *ws)
+{
+	const struct conf_virtual_server *cv = vs->conf;
+	bool sorry = !vs->quorum_up && cv->sorry_server;
+	struct want_dest *v = calloc((size_t)vs->nrs + 1, sizeof(*v));
+
+	if (!v)
+		return -1;
+	ws->dests = v;
+	ws->ndests = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		/* The sorry server first, so a real server with its address yields. */
+		for (int r = pass ? 0 : -1; r < (pass ? vs->nrs : 0); r++) {
+			struct ipvs_dest dst;
+			if (r < 0) {
+				if (!sorry)
+					continue;
+				dest_from_conf(&dst, &ws->svc, cv, cv->sorry_server, cv->sorry_server->weight);
+			} else {
+				const struct lrs *rs = &vs->rs[r];
+				if (rs->up && !sorry)
+					dest_from_conf(&dst, &ws->svc, cv, rs->conf, rs_weight(rs));
+				else if (!rs->up && rs_inhibit(vs, rs))
+					dest_from_conf(&dst, &ws->svc, cv, rs->conf, 0);
+				else
+					continue;
+			}
+			struct ipvs_key k = ipvs_dest_key(&ws->svc, &dst);
+			bool dup = false;
+			for (int i = 0; i < ws->ndests && !dup; i++) {
+				struct ipvs_key o = ipvs_dest_key(&ws->svc, &v[i].dest);
+				dup = memcmp(&k, &o, sizeof(k)) == 0;
+			}
+			if (dup)
+				continue;
+			v[ws->ndests].dest = dst;
+			v[ws->ndests].rs = r;
+			ws->ndests++;
+		}
+	}
+	return 0;
+}
+
+bool addr_is_local(const struct ifaddrs *ifs, int af, const void *addr)
+{
+	for (const struct ifaddrs *i = ifs; i; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != af)
+			continue;
+		const void *a = af == AF_INET6 ? (const void *)&((const struct sockaddr_in6 *)i->ifa_addr)->sin6_addr
+					       : (const void *)&((const struct sockaddr_in *)i->ifa_addr)->sin_addr;
+		if (memcmp(a, addr, addr_len(af)) == 0)
+			return true;
+	}
+	return false;
+}
+
+int build_want(const struct conf_keepalived *conf, struct lvs *model, int nvs, struct want *w)
+{
+	memset(w, 0, sizeof(*w));
+	for (int v = 0; v < nvs; v++) {
+		struct lvs *vs = &model[v];
+		struct ipvs_service *svcs = NULL;
+		int n = vs_services(conf, vs, &svcs);
+		if (n < 0)
+			return -1;
+		vs->nservices = vs->suspended ? 0 : n;
+		for (int i = 0; i < vs->nservices; i++) {
+			struct want_svc *ws = want_add(w, &svcs[i], v);
+			if (!ws || vs_dests(vs, ws) != 0) {
+				free(svcs);
+				return -1;
+			}
+		}
+		free(svcs);
+	}
+	return 0;
+}
+
+void model_free(struct lvs *vs, int nvs)
+{
+	for (int v = 0; v < nvs; v++)
+		free(vs[v].rs);
+	free(vs);
+}
+
+/* The model for conf; health and quorum carried over from old by name. */
+int model_build(const struct conf_keepalived *conf, struct lvs *old, int nold,
+		       struct lvs **out, int *nout)
+{
+	struct lvs *m = calloc((size_t)conf->nvirtual_servers + 1, sizeof(*m));
+
+	if (!m)
+		return -1;
+	for (int v = 0; v < conf->nvirtual_servers; v++) {
+		const struct conf_virtual_server *cv = &conf->virtual_servers[v];
+		struct lvs *vs = &m[v];
+		vs->conf = cv;
+		conf_vs_name(cv, vs->name, sizeof(vs->name));
+		vs->rs = calloc((size_t)cv->nreal_servers + 1, sizeof(*vs->rs));
+		if (!vs->rs) {
+			model_free(m, v + 1);
+			return -1;
+		}
+		vs->nrs = cv->nreal_servers;
+		struct lvs *ovs = NULL;
+		for (int o = 0; o < nold && !ovs; o++)
+			if (strcmp(old[o].name, vs->name) == 0)
+				ovs = &old[o];
+		for (int r = 0; r < cv->nreal_servers; r++) {
+			struct lrs *rs = &vs->rs[r];
+			rs->conf = &cv->real_servers[r];
+			conf_addr_port(&rs->conf->addr, rs->conf->port, rs->name, sizeof(rs->name));
+			rs_initial(vs, rs);
+			for (int o = 0; ovs && o < ovs->nrs; o++) {
+				const struct lrs *ors = &ovs->rs[o];
+				if (strcmp(ors->name, rs->name) != 0)
+					continue;
+				rs->up = ors->up;
+				rs->weight = ors->weight;
+				rs->weight_conf_seen = ors->weight_conf_seen;
+				rs->have_weight = ors->have_weight;
+				rs->transitions = ors->transitions;
+				rs->changed_ms = ors->changed_ms;
+				rs->changed_valid = ors->changed_valid;
+				memcpy(rs->reason, ors->reason, sizeof(rs->reason));
+				break;
+			}
+		}
+		vs->carried = ovs != NULL;
+		if (ovs) {
+			vs->quorum_up = ovs->quorum_up;
+			vs->suspended = ovs->suspended;
+		} else {
+			vs->quorum_up = live_weight(vs) >= (long)cv->quorum + (long)cv->hysteresis;
+		}
+	}
+	*out = m;
+	*nout = conf->nvirtual_servers;
+	return 0;
+}

@@ -1,0 +1,60 @@
+/*
+ * lvs_model.h - lvsd's model of its virtual servers: the config's
+ * virtual_server blocks with what checkd said of each real server, and the
+ * IPVS table that follows from the two (keepalived's rules for weights,
+ * inhibit_on_failure, quorum and the sorry server). No kernel calls, so a
+ * test can build the wanted table from a config and fake health.
+ */
+#ifndef LVSBOX_LVS_MODEL_H
+#define LVSBOX_LVS_MODEL_H
+
+#include <ifaddrs.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "conf.h"
+#include "ipvs.h"
+#include "ipvs_diff.h"
+
+struct lrs {                     /* one real_server of one virtual_server */
+	const struct conf_real_server *conf;
+	char name[64];               /* "192.0.2.1:80": checkd's spelling */
+	bool up;
+	int weight;                  /* as checkd last said; see rs_weight() */
+	int weight_conf_seen;        /* the configured weight when it said so */
+	bool have_weight;
+	unsigned long transitions;
+	uint64_t changed_ms;
+	bool changed_valid;
+	char reason[160];
+	/* From the last reconcile, summed over the virtual server's services. */
+	int services_in;             /* services it is in */
+	int kernel_weight;
+	uint64_t active, inactive, conns;
+	char error[96];              /* the last kernel error about it, logged once */
+};
+
+struct lvs {                     /* one virtual_server block */
+	const struct conf_virtual_server *conf;
+	char name[80];               /* "tcp/192.0.2.10:80", "fwm/5", "group/NAME" */
+	struct lrs *rs;
+	int nrs;
+	bool quorum_up;
+	bool suspended;              /* ha_suspend and its address is not on this box */
+	bool sorry_in;
+	bool carried;                /* from the config before a reload, with its health */
+	int nservices, services_in;
+	struct ipvs_stats stats;
+	char error[96];
+};
+
+bool rs_inhibit(const struct lvs *vs, const struct lrs *rs);
+int rs_weight(const struct lrs *rs);
+void rs_initial(const struct lvs *vs, struct lrs *rs);
+long live_weight(const struct lvs *vs);
+bool addr_is_local(const struct ifaddrs *ifs, int af, const void *addr);
+int build_want(const struct conf_keepalived *conf, struct lvs *model, int nvs, struct want *w);
+void model_free(struct lvs *vs, int nvs);
+int model_build(const struct conf_keepalived *conf, struct lvs *old, int nold,
+		       struct lvs **out, int *nout);
+
+#endif
