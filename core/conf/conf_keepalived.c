@@ -750,7 +750,7 @@ LOCATED(url_virtualhost, struct conf_check_url, KW_STR, U(virtualhost), 0, 0, vi
 LOCATED(url_regex_max_offset, struct conf_check_url, KW_UINT, U(regex_max_offset), 0, 2147483647, regex_max_offset_at)
 
 /* user, payload and require_reply: checkd reads their words */
-static void check_user(struct walk *w, const struct conf_node *n, void *obj)
+static void checker_user(struct walk *w, const struct conf_node *n, void *obj)
 {
 	struct conf_checker *c = obj;
 	(void)w;
@@ -921,7 +921,7 @@ static const struct kw misc_kws[] = {
 	{ "misc_path", KW_CUSTOM, 0, 0, 0, NULL, check_misc_path, NULL },
 	{ "misc_timeout", KW_TIMER | KW_FIRST, C(misc_timeout_ms), 1, 86400000, NULL, NULL, NULL },
 	{ "misc_dynamic", KW_FLAG | KW_FIRST, C(misc_dynamic), 0, 0, NULL, NULL, NULL },
-	{ "user", KW_CUSTOM, 0, 0, 0, NULL, check_user, NULL },
+	{ "user", KW_CUSTOM, 0, 0, 0, NULL, checker_user, NULL },
 	{ "warmup", KW_TIMER | KW_FIRST, C(opts.warmup_ms), 0, 86400000, NULL, NULL, NULL },
 	{ "delay_loop", KW_TIMER | KW_FIRST, C(opts.delay_loop_ms), 1, 86400000, NULL, NULL, NULL },
 	END_KW
