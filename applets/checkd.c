@@ -27,6 +27,7 @@
 #include <sys/wait.h>
 #include "applets.h"
 #include "check.h"
+#include "check_model.h"
 #include "check_sched.h"
 #include "conf.h"
 #include "ctl.h"
@@ -76,117 +77,6 @@ const char checkd_usage[] =
 	"Signals: TERM/INT stop (with omega, notify_down runs for servers that\n"
 	"are up), HUP reloads the config, keeping the state of unchanged checks.\n";
 
-struct checkd;
-struct rserver;
-
-/* A command line copied out of the config: the config is freed once the
- * model is built, so nothing may point into it. */
-struct cmd {
-	char **argv;                 /* NULL when not set */
-	int argc;
-};
-
-struct notify_verdict;
-
-struct rs_notify {
-	struct cmd up, down;
-	const struct notify_verdict *up_verdict, *down_verdict; /* NULL for a command not set */
-};
-
-/*
- * One probe and its schedule, shared by every real server whose checker
- * has the same wire identity and timing. Kept small: at 30,000 real servers
- * every byte here is 30 KB. The options (target, timing) live once, in the
- * probe's params; an attempt's buffers exist only while it runs.
- */
-struct check {
-	struct checkd *d;
-	struct check_probe *probe;
-	struct check *hash_next;
-	struct check *queue_next;    /* waiting for a start slot (see pump) */
-	struct loop_timer timer;
-	union { struct rserver *one; struct rserver **many; } users;
-	unsigned nusers;
-	uint32_t key_hash;
-	struct sched_state st;
-	int misc_status;             /* last MISC exit code kept for misc_dynamic; -1 none */
-	unsigned attempts, successes, failures, transitions;
-	uint32_t latency_us;
-	uint64_t last_ms, changed_ms;
-	char *error;                 /* the last failure's text, kept after a success; NULL before one */
-	bool tried, last_ok, queued;
-};
-
-/*
- * A MISC_CHECK script as one build judged it (check_misc_vet), once however
- * many real servers run it. Nodes never move: real servers point at the
- * ones that were left out.
- */
-struct script_verdict {
-	struct script_verdict *next;
-	uint32_t hash;
-	uid_t uid;
-	int verdict;                 /* CHECK_MISC_* */
-	char why[320];
-	char script[];
-};
-
-/*
- * A notify_up / notify_down script as one build judged it (notify_vet):
- * once for every real server naming the same program as the same user.
- */
-struct notify_verdict {
-	struct notify_verdict *next;
-	uint32_t hash;
-	size_t key_len;
-	uid_t uid;                   /* who runs it; (uid_t)-1: ourselves */
-	gid_t gid;
-	int verdict;                 /* CHECK_MISC_*: notify scripts are judged as MISC_CHECK's are */
-	char why[360];
-	char key[];                  /* "program\0user\0group\0", user and group as the line names them
-				      * (empty: the build's default); the program is the script shown */
-};
-
-struct vserver;
-
-struct rserver {
-	struct vserver *vs;
-	union { struct check *one; struct check **many; } checks;
-	struct rs_notify *notify;    /* NULL when neither notify_up nor notify_down is set */
-	const struct script_verdict *disabled; /* its first MISC_CHECK left out, or NULL */
-	struct conf_ip addr;
-	unsigned port;
-	int nchecks;
-	int conf_weight;
-	int weight;                  /* as last announced */
-	unsigned transitions;
-	uint64_t changed_ms;
-	bool up, confirmed, inhibit;
-};
-
-struct vserver {
-	char name[80];               /* "tcp/192.0.2.10:80", "fwm/5", "group/NAME" */
-	struct rserver *rs;
-	int nrs;
-	bool omega;
-};
-
-/* Everything built from one config; a reload builds a second beside it. */
-struct model {
-	struct vserver *vs;
-	int nvs;
-	struct check *checks;        /* one array: never moves, the loop holds their timers */
-	unsigned long nchecks, nrs;
-	struct check **hash;
-	size_t hash_size;
-	struct check *queue_head, *queue_tail;
-	unsigned long queued;
-	uint64_t pace_interval_us;   /* between two attempt starts, at the fastest */
-	char *script_user, *script_group;
-	struct script_verdict *verdicts;
-	struct notify_verdict *notify_verdicts;
-};
-
 struct notify_child {
 	struct loop_child child;
 	struct checkd *d;
@@ -234,126 +124,6 @@ static void release_conf(struct conf_keepalived *conf)
 static uint64_t now_ms(const struct checkd *d)
 {
 	return loop_now_ms(&d->loop) - d->start_ms;
-}
-
-static void sockaddr_text(char *buf, size_t size, const union check_addr *a)
-{
-	char s[INET6_ADDRSTRLEN] = "?";
-
-	if (a->sa.sa_family == AF_INET6) {
-		inet_ntop(AF_INET6, &a->sin6.sin6_addr, s, sizeof(s));
-		snprintf(buf, size, "[%s]:%u", s, ntohs(a->sin6.sin6_port));
-	} else if (a->sa.sa_family == AF_INET) {
-		inet_ntop(AF_INET, &a->sin.sin_addr, s, sizeof(s));
-		snprintf(buf, size, "%s:%u", s, ntohs(a->sin.sin_port));
-	} else {
-		snprintf(buf, size, "-");
-	}
-}
-
-static uint32_t fnv1a(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
-static char *strdup_or_null(const char *s, bool *failed)
-{
-	char *copy = s ? strdup(s) : NULL;
-
-	if (s && !copy)
-		*failed = true;
-	return copy;
-}
-
-static void cmd_free(struct cmd *cmd)
-{
-	for (int i = 0; i < cmd->argc; i++)
-		free(cmd->argv[i]);
-	free(cmd->argv);
-	cmd->argv = NULL;
-	cmd->argc = 0;
-}
-
-static int cmd_copy(struct cmd *dst, const struct conf_cmd *src)
-{
-	dst->argv = NULL;
-	dst->argc = 0;
-	if (!src->argv || src->argc < 1)
-		return 0;
-	if (!(dst->argv = calloc((size_t)src->argc + 1, sizeof(*dst->argv))))
-		return -1;
-	for (int i = 0; i < src->argc; i++, dst->argc++)
-		if (!(dst->argv[i] = strdup(src->argv[i]))) {
-			cmd_free(dst);
-			return -1;
-		}
-	return 0;
-}
-
-static const struct check_params *check_params_of(const struct check *c)
-{
-	return check_probe_params(c->probe);
-}
-
-static struct sched_timing check_timing(const struct check *c)
-{
-	const struct check_params *p = check_params_of(c);
-	struct sched_timing t = {
-		.delay_loop_ms = p->delay_loop_ms,
-		.delay_before_retry_ms = p->delay_before_retry_ms,
-		.retry = p->retry,
-		.warmup_ms = p->warmup_ms,
-		.alpha = p->alpha,
-	};
-	return t;
-}
-
-static int check_type(const struct check *c)
-{
-	return check_params_of(c)->type;
-}
-
-static bool check_misc_dynamic(const struct check *c)
-{
-	const struct check_params *p = check_params_of(c);
-	return p->type == CONF_CHECK_MISC && p->misc && p->misc->dynamic;
-}
-
-/* What the check probes, for people: "10.0.0.1:80", or the MISC script. */
-static const char *check_target(const struct check *c, char *buf, size_t size)
-{
-	const struct check_params *p = check_params_of(c);
-
-	if (p->type == CONF_CHECK_MISC && p->misc && p->misc->argv && p->misc->argv[0])
-		snprintf(buf, size, "%s", p->misc->argv[0]);
-	else
-		sockaddr_text(buf, size, &p->target);
-	return buf;
-}
-
-static const char *check_error(const struct check *c)
-{
-	return c->error ? c->error : "";
-}
-
-static struct rserver *check_user(const struct check *c, unsigned i)
-{
-	return c->nusers > 1 ? c->users.many[i] : c->users.one;
-}
-
-static struct check *rs_check(const struct rserver *rs, int i)
-{
-	return rs->nchecks > 1 ? rs->checks.many[i] : rs->checks.one;
-}
-
-static const char *rs_name(const struct rserver *rs, char *buf, size_t size)
-{
-	conf_addr_port(&rs->addr, rs->port, buf, size);
-	return buf;
 }
 
 /* ---- events: one line each, to stdout or lvsd's fd ---- */
@@ -533,35 +303,13 @@ static void rs_notify(struct checkd *d, const struct rserver *rs, bool up)
 
 /* ---- real-server state ---- */
 
-/* misc_dynamic: an exit code 2..255 sets the weight to code - 2 (keepalived:
- * each such checker adds code - 2 - the configured weight); 0 keeps it. */
-static int rs_weight(const struct rserver *rs)
-{
-	long w = rs->conf_weight;
-
-	for (int i = 0; i < rs->nchecks; i++) {
-		const struct check *c = rs_check(rs, i);
-		if (c->misc_status >= 2 && check_misc_dynamic(c))
-			w += c->misc_status - 2 - rs->conf_weight;
-	}
-	return w < 0 ? 0 : w > INT32_MAX ? INT32_MAX : (int)w;
-}
-
-static bool rs_all_up(const struct rserver *rs)
-{
-	for (int i = 0; i < rs->nchecks; i++)
-		if (!rs_check(rs, i)->st.up)
-			return false;
-	return true;
-}
-
 /* Called after check c (one of rs's) reported a verdict or a weight;
  * confirm_down: c's verdict is down and must be announced even if rs was
  * already assumed down (alpha), once. */
 static void rs_update(struct checkd *d, struct rserver *rs, const struct check *c, bool confirm_down)
 {
-	bool up = rs_all_up(rs);
-	int weight = rs_weight(rs);
+	bool up = check_rs_all_up(rs);
+	int weight = check_rs_weight(rs);
 	char reason[CHECK_ERROR_MAX + 80], target[64], name[64];
 
 	check_target(c, target, sizeof(target));
@@ -604,31 +352,6 @@ static void rs_update(struct checkd *d, struct rserver *rs, const struct check *
  * is never counted against the server.
  */
 static void pump(struct checkd *d);
-
-static void queue_push(struct model *m, struct check *c)
-{
-	c->queued = true;
-	c->queue_next = NULL;
-	if (m->queue_tail)
-		m->queue_tail->queue_next = c;
-	else
-		m->queue_head = c;
-	m->queue_tail = c;
-	m->queued++;
-}
-
-static struct check *queue_pop(struct model *m)
-{
-	struct check *c = m->queue_head;
-
-	m->queue_head = c->queue_next;
-	if (!m->queue_head)
-		m->queue_tail = NULL;
-	c->queue_next = NULL;
-	c->queued = false;
-	m->queued--;
-	return c;
-}
 
 static void set_error(struct check *c, const char *text)
 {
@@ -754,54 +477,6 @@ static void check_release(struct check *c)
 
 /* ---- config -> model ---- */
 
-/* Wire identity and timing: checks equal in both share one probe and one
- * schedule. In buf when it fits, else malloc'd; NULL when out of memory. */
-static char *check_key(const struct check_params *p, char *buf, size_t size)
-{
-	size_t n = check_params_key(p, NULL, 0) + 80;
-	char *key = n <= size ? buf : malloc(n);
-
-	if (!key)
-		return NULL;
-	size_t k = check_params_key(p, key, n);
-	snprintf(key + k, n - k, "|%u|%u|%u|%u|%d", p->delay_loop_ms, p->delay_before_retry_ms, p->retry,
-		 p->warmup_ms, p->alpha);
-	return key;
-}
-
-static int hash_init(struct model *m, size_t expected)
-{
-	size_t n = 64;
-
-	while (n < expected)
-		n *= 2;
-	m->hash = calloc(n, sizeof(*m->hash));
-	m->hash_size = m->hash ? n : 0;
-	return m->hash ? 0 : -1;
-}
-
-/* The check of m with this key (and its hash), or NULL; *failed when out of memory. */
-static struct check *check_find(const struct model *m, const char *key, uint32_t hash, bool *failed)
-{
-	char buf[256];
-
-	for (struct check *c = m->hash[hash & (m->hash_size - 1)]; c; c = c->hash_next) {
-		if (c->key_hash != hash)
-			continue;
-		char *ckey = check_key(check_params_of(c), buf, sizeof(buf));
-		if (!ckey) {
-			*failed = true;
-			return NULL;
-		}
-		bool same = strcmp(ckey, key) == 0;
-		if (ckey != buf)
-			free(ckey);
-		if (same)
-			return c;
-	}
-	return NULL;
-}
-
 /* The shared check for params p, created when new. NULL on error. */
 static struct check *check_get(struct checkd *d, struct model *m, const struct check_params *p,
 			       unsigned long capacity)
@@ -832,42 +507,6 @@ static struct check *check_get(struct checkd *d, struct model *m, const struct c
 	m->hash[hash & (m->hash_size - 1)] = c;
 	m->nchecks++;
 	return c;
-}
-
-static int check_add_user(struct check *c, struct rserver *rs)
-{
-	if (c->nusers == 0) {
-		c->users.one = rs;
-	} else {
-		struct rserver **u = c->nusers == 1 ? malloc(2 * sizeof(*u))
-			: realloc(c->users.many, (size_t)(c->nusers + 1) * sizeof(*u));
-		if (!u)
-			return -1;
-		if (c->nusers == 1)
-			u[0] = c->users.one;
-		u[c->nusers] = rs;
-		c->users.many = u;
-	}
-	c->nusers++;
-	return 0;
-}
-
-static int rs_add_check(struct rserver *rs, struct check *c)
-{
-	if (rs->nchecks == 0) {
-		rs->checks.one = c;
-	} else {
-		struct check **v = rs->nchecks == 1 ? malloc(2 * sizeof(*v))
-			: realloc(rs->checks.many, (size_t)(rs->nchecks + 1) * sizeof(*v));
-		if (!v)
-			return -1;
-		if (rs->nchecks == 1)
-			v[0] = rs->checks.one;
-		v[rs->nchecks] = c;
-		rs->checks.many = v;
-	}
-	rs->nchecks++;
-	return 0;
 }
 
 /* The program a notify line runs: its first word, as run_notify splits it. */
@@ -1015,45 +654,6 @@ static int rs_copy_notify(const struct notify_site *at, struct rserver *rs)
 	return 0;
 }
 
-/* keepalived's verdict on a MISC_CHECK's script, judged and logged once a
- * build (load and reload), never per run. NULL when out of memory. */
-static const struct script_verdict *misc_verdict(struct model *m, const struct check_misc *misc,
-						 bool script_security)
-{
-	const char *script = misc->argv[0];
-	uint32_t hash = fnv1a(script);
-	struct script_verdict *v;
-
-	for (v = m->verdicts; v; v = v->next)
-		if (v->hash == hash && v->uid == misc->uid && strcmp(v->script, script) == 0)
-			return v;
-	size_t len = strlen(script);
-	if (!(v = malloc(sizeof(*v) + len + 1)))
-		return NULL;
-	memcpy(v->script, script, len + 1);
-	v->hash = hash;
-	v->uid = misc->uid;
-	v->verdict = check_misc_vet(misc, script_security, v->why, sizeof(v->why));
-	v->next = m->verdicts;
-	m->verdicts = v;
-	if (v->verdict == CHECK_MISC_DROP)
-		log_err("MISC_CHECK %s disabled: %s", script, v->why);
-	else if (v->verdict == CHECK_MISC_RUN_UNSAFE)
-		log_warn("MISC_CHECK %s runs although %s; enable_script_security would refuse it", script, v->why);
-	return v;
-}
-
-/* The most attempts a second a check makes: when it keeps failing, retry
- * more of them a delay_before_retry apart, then a delay_loop. */
-static double attempts_per_second(const struct check_params *p)
-{
-	double healthy = 1000.0 / (p->delay_loop_ms ? p->delay_loop_ms : 1);
-	double failing = 1000.0 * (p->retry + 1) /
-		((double)p->delay_loop_ms + (double)p->retry * p->delay_before_retry_ms + 1);
-
-	return failing > healthy ? failing : healthy;
-}
-
 /*
  * Builds model m from conf, copying all it keeps: the caller frees conf
  * right after (at scale the parsed tree is bigger than the model). 0, or
@@ -1132,8 +732,8 @@ static int build(struct checkd *d, struct model *m, const struct conf_keepalived
 					return -1;
 			}
 			/* Starts as its checkers do: up, or down under alpha. */
-			rs->up = rs->nchecks ? rs_all_up(rs) : true;
-			rs->weight = rs->up ? rs_weight(rs) : rs->inhibit ? 0 : rs->conf_weight;
+			rs->up = rs->nchecks ? check_rs_all_up(rs) : true;
+			rs->weight = rs->up ? check_rs_weight(rs) : rs->inhibit ? 0 : rs->conf_weight;
 			m->nrs++;
 		}
 	}
@@ -1443,26 +1043,6 @@ static void ssl_reload(struct checkd *d, char *strings[4])
 	}
 }
 
-/* The real server of old that rs continues (same virtual server and
- * address:port), or NULL. Tried first at the same place: a reload seldom
- * reorders, and 30,000 servers must not be 30,000 searches. */
-static const struct rserver *rs_find_old(const struct model *old, int v, int r, const struct rserver *rs)
-{
-	for (int k = 0; k < old->nvs; k++) {
-		int ov = (v + k) % old->nvs;
-		const struct vserver *ovs = &old->vs[ov];
-		if (strcmp(ovs->name, rs->vs->name))
-			continue;
-		for (int j = 0; j < ovs->nrs; j++) {
-			const struct rserver *o = &ovs->rs[(r + j) % ovs->nrs];
-			if (o->port == rs->port && o->addr.family == rs->addr.family &&
-			    memcmp(o->addr.addr, rs->addr.addr, sizeof(rs->addr.addr)) == 0)
-				return o;
-		}
-	}
-	return NULL;
-}
-
 /* A reloaded check keeps the state of the old one with the same key; a real
  * server keeps its own when its virtual server and address:port stay. */
 static int carry_over(struct model *m, struct model *old)
@@ -1505,8 +1085,8 @@ static int carry_over(struct model *m, struct model *old)
 				rs->changed_ms = o->changed_ms;
 				rs->confirmed = o->confirmed;
 			}
-			rs->up = rs->nchecks ? rs_all_up(rs) : true;
-			rs->weight = rs->up ? rs_weight(rs) : rs->inhibit ? 0 : rs->conf_weight;
+			rs->up = rs->nchecks ? check_rs_all_up(rs) : true;
+			rs->weight = rs->up ? check_rs_weight(rs) : rs->inhibit ? 0 : rs->conf_weight;
 		}
 	return 0;
 }

@@ -493,7 +493,7 @@ static void status_table(void *arg, struct ctl_buf *b)
 				snprintf(kw, sizeof(kw), "-");
 			fmt_ago(ago, sizeof(ago), d, rs->changed_ms, rs->changed_valid);
 			ctl_printf(b, "  %-28s %-5s %6d %6s %8llu %8llu %10llu %6lu %6s  %s\n", rs->name,
-				   rs->up ? "up" : "down", rs->up ? rs_weight(rs) : rs_inhibit(vs, rs) ? 0 : rs->conf->weight,
+				   rs->up ? "up" : "down", rs->up ? lvs_rs_weight(rs) : rs_inhibit(vs, rs) ? 0 : rs->conf->weight,
 				   kw, (unsigned long long)rs->active, (unsigned long long)rs->inactive,
 				   (unsigned long long)rs->conns, rs->transitions, ago,
 				   rs->error[0] ? rs->error : rs->reason);
@@ -563,7 +563,7 @@ static void status_json(void *arg, struct ctl_buf *b)
 			ctl_json_str(b, rs->name);
 			ctl_printf(b, ",\"address\":\"%s\",\"port\":%u,\"health\":\"%s\",\"weight\":%d,"
 				   "\"configured_weight\":%d,\"inhibit_on_failure\":%s,\"in_ipvs\":%s,\"ipvs_weight\":",
-				   a, rs->conf->port, rs->up ? "up" : "down", rs_weight(rs), rs->conf->weight,
+				   a, rs->conf->port, rs->up ? "up" : "down", lvs_rs_weight(rs), rs->conf->weight,
 				   rs_inhibit(vs, rs) ? "true" : "false", rs->services_in ? "true" : "false");
 			if (rs->services_in)
 				ctl_printf(b, "%d", rs->kernel_weight);

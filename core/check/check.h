@@ -140,8 +140,8 @@ int check_params_from_conf(struct check_params *p, const struct conf_keepalived 
 	const struct conf_virtual_server *vs, const struct conf_real_server *rs,
 	const struct conf_checker *c, char *err, size_t errsize);
 void check_params_free(struct check_params *p);
-/* Call before conf_keepalived_free(conf) if check_params_from_conf was used
- * on it: forgets the lookup position kept inside that config. */
+/* Nothing of conf is kept by check_params_from_conf: a no-op, left for
+ * callers that say when they are done with a config. */
 void check_params_conf_done(const struct conf_keepalived *conf);
 /* Deep copy; 0, or -1 when out of memory. */
 int check_params_copy(struct check_params *dst, const struct check_params *src);

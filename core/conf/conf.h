@@ -207,13 +207,72 @@ enum conf_checker_type {
 	CONF_CHECK_UDP, CONF_CHECK_DNS, CONF_CHECK_SMTP, CONF_CHECK_PING,
 };
 
+/* Where a value was written: checkd judges some values' meaning later
+ * (users, address families, hex strings) and points there. line 0: not written. */
+struct conf_at { const char *file; int line; };
+
+#define CONF_UNSET ((unsigned)-1)           /* a number not written */
+
 /*
- * A checker keeps its options as the validated generic node: its children
- * are key/value lines (url { } blocks nested). The checker code interprets them.
+ * Checker options written at one level: a checker's own, or the defaults a
+ * real_server or virtual_server gives its checkers (keepalived.conf(5)).
+ * CONF_UNSET, -1 or NULL when not written there. Within a block the first
+ * line of a keyword counts, as it always has for checker options.
  */
+struct conf_check_opts {
+	unsigned connect_timeout_ms, delay_loop_ms, delay_before_retry_ms, warmup_ms;
+	unsigned retry, nb_get_retry;       /* nb_get_retry: retry's old spelling */
+	int alpha;
+	const char *virtualhost;
+};
+
+struct conf_status_range { unsigned lo, hi; struct conf_at at; };
+
+/* HTTP_GET / SSL_GET url { } block */
+struct conf_check_url {
+	const char *path; struct conf_at path_at;
+	const char *virtualhost; struct conf_at virtualhost_at; /* NULL: inherited */
+	const char *digest;                 /* 32 hex digits; NULL when none */
+	struct conf_status_range *status;   /* every status_code value, in order */
+	int nstatus;
+	const char *regex; struct conf_at regex_at;
+	int regex_no_match;
+	int regex_cflags;                   /* of every regex_options line */
+	unsigned regex_min_offset, regex_max_offset; /* CONF_UNSET when not written */
+	struct conf_at regex_max_offset_at;
+	struct conf_at at;
+};
+
+/* One checker block, validated and typed; fields of other types stay unset. */
 struct conf_checker {
 	int type;                           /* enum conf_checker_type */
-	const struct conf_node *node;
+	const struct conf_node *node;       /* the block as written */
+	struct conf_check_opts opts;
+	struct conf_ip connect_ip, bindto;  /* family 0 when not written */
+	struct conf_at bindto_at;
+	unsigned connect_port, bind_port;   /* 0 when not written */
+	const char *bind_if;
+	unsigned fwmark;
+	int log_all_failures;
+	/* HTTP_GET, SSL_GET */
+	struct conf_check_url *urls;
+	int nurls;
+	const char *http_protocol; struct conf_at http_protocol_at;
+	int enable_sni, fast_recovery;
+	/* MISC_CHECK */
+	struct conf_cmd misc_path; struct conf_at misc_path_at;
+	unsigned misc_timeout_ms;           /* CONF_UNSET: the delay_loop */
+	int misc_dynamic;
+	struct conf_cmd user; struct conf_at user_at; /* USER [GROUP] as written */
+	/* UDP_CHECK: hex strings as written */
+	struct conf_cmd payload, require_reply;
+	struct conf_at payload_at, require_reply_at;
+	unsigned min_reply_length, max_reply_length; /* CONF_UNSET when not written */
+	/* DNS_CHECK */
+	const char *dns_type;
+	const char *dns_name; struct conf_at dns_name_at;
+	/* SMTP_CHECK */
+	const char *helo_name; struct conf_at helo_name_at;
 };
 
 struct conf_real_server {
@@ -224,6 +283,7 @@ struct conf_real_server {
 	int inhibit_on_failure;
 	struct conf_cmd notify_up, notify_down;
 	unsigned uthreshold, lthreshold;    /* 0: none */
+	struct conf_check_opts check_opts;  /* its checkers' defaults */
 	struct conf_checker *checkers;
 	int ncheckers;
 	const char *file; int line;
@@ -249,6 +309,8 @@ struct conf_virtual_server {
 	unsigned hysteresis;
 	struct conf_cmd quorum_up, quorum_down;
 	int ha_suspend, alpha, omega, inhibit_on_failure;
+	/* its checkers' defaults beside delay_loop_ms, virtualhost and alpha */
+	struct conf_check_opts check_opts;
 	struct conf_real_server *real_servers;
 	int nreal_servers;
 	const char *file; int line;

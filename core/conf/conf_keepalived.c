@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 enum kw_kind {
 	KW_STR,        /* one word; choices restrict it */
@@ -33,6 +34,7 @@ enum kw_kind {
 	KW_OBSOLETE,   /* accepted with a warning, ignored */
 	KW_UNSUPPORTED,/* valid in keepalived, not in lvsbox: warning */
 	KW_CUSTOM,
+	KW_FIRST = 0x100, /* or'ed into a kind: the first line of the keyword in its block counts */
 };
 
 struct walk;
@@ -58,10 +60,15 @@ struct walk {
 	struct conf_keepalived *conf;
 	struct conf_tree *tree;
 	int oom;
+	/* Keywords of a block that draw "unknown keyword" and yet have always
+	 * been honoured there: stored quietly into honour_obj when valid. */
+	const struct kw *honour;
+	void *honour_obj;
+	int quiet;
 };
 
-#define warn_at(w, n, ...) conf_diag((w)->tree, 0, (n)->file, (n)->line, __VA_ARGS__)
-#define error_at(w, n, ...) conf_diag((w)->tree, 1, (n)->file, (n)->line, __VA_ARGS__)
+#define warn_at(w, n, ...) do { if (!(w)->quiet) conf_diag((w)->tree, 0, (n)->file, (n)->line, __VA_ARGS__); } while (0)
+#define error_at(w, n, ...) do { if (!(w)->quiet) conf_diag((w)->tree, 1, (n)->file, (n)->line, __VA_ARGS__); } while (0)
 
 static void walk_block(struct walk *w, const struct conf_node *block, const struct kw *table, void *obj, const char *label);
 
@@ -311,16 +318,36 @@ static void apply_kw(struct walk *w, const struct kw *kw, const struct conf_node
 	}
 }
 
+static const struct kw *find_kw(const struct kw *table, const char *keyword)
+{
+	while (table->name && strcmp(table->name, keyword))
+		table++;
+	return table->name ? table : NULL;
+}
+
 static void walk_block(struct walk *w, const struct conf_node *block, const struct kw *table, void *obj, const char *label)
 {
 	for (const struct conf_node *n = block->child; n; n = n->next) {
-		const struct kw *kw = table;
-		while (kw->name && strcmp(kw->name, n->keyword))
-			kw++;
-		if (kw->name)
+		const struct kw *kw = find_kw(table, n->keyword);
+		if (kw && (kw->kind & KW_FIRST)) {
+			/* a later line is validated, not stored */
+			struct kw first = *kw;
+			first.kind &= ~KW_FIRST;
+			apply_kw(w, &first, n, conf_child(block, n->keyword) == n ? obj : NULL);
+		} else if (kw) {
 			apply_kw(w, kw, n, obj);
-		else
+		} else {
 			warn_at(w, n, "unknown keyword '%s' in %s", n->keyword, label);
+			kw = w->honour ? find_kw(w->honour, n->keyword) : NULL;
+			if (kw && conf_child(block, n->keyword) == n) {
+				struct kw quiet = *kw;
+				quiet.kind &= ~KW_FIRST;
+				quiet.instead = NULL;
+				w->quiet = 1;
+				apply_kw(w, &quiet, n, w->honour_obj);
+				w->quiet = 0;
+			}
+		}
 	}
 }
 
@@ -666,32 +693,106 @@ static const struct kw sync_kws[] = {
 	END_KW
 };
 
-/* ---- checkers: validated, kept as nodes ---- */
+/* ---- checkers: validated into struct conf_checker ---- */
 
 static const char *const checker_names[] = {
 	"TCP_CHECK", "HTTP_GET", "SSL_GET", "MISC_CHECK", "UDP_CHECK", "DNS_CHECK", "SMTP_CHECK", "PING_CHECK", NULL
 };
 static const char *const dns_types[] = { "A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA", NULL };
 
+static void check_opts_init(struct conf_check_opts *o)
+{
+	o->connect_timeout_ms = o->delay_loop_ms = o->delay_before_retry_ms = o->warmup_ms = CONF_UNSET;
+	o->retry = o->nb_get_retry = CONF_UNSET;
+	o->alpha = -1;
+	o->virtualhost = NULL;
+}
+
+/* Validates n as kw; the first such line of a block (at not yet set) is
+ * stored into obj and its place kept in at. obj NULL: validate only. */
+static void store_first(struct walk *w, const struct conf_node *n, const struct kw *kw, void *obj, struct conf_at *at)
+{
+	int first = obj && at->line == 0;
+	apply_kw(w, kw, n, first ? obj : NULL);
+	if (first) {
+		at->file = n->file;
+		at->line = n->line;
+	}
+}
+
+/* Lines kept as written (no value check here): the first one counts. */
+static void keep_words(const struct conf_node *n, struct conf_cmd *cmd, struct conf_at *at)
+{
+	if (at->line)
+		return;
+	cmd->argv = n->args;
+	cmd->argc = n->nargs;
+	at->file = n->file;
+	at->line = n->line;
+}
+
+#define C(f) offsetof(struct conf_checker, f)
+#define U(f) offsetof(struct conf_check_url, f)
+#define LOCATED(fn, type, kind, off, min, max, at_field) \
+	static void fn(struct walk *w, const struct conf_node *n, void *obj) \
+	{ \
+		static const struct kw kw = { NULL, kind, off, min, max, NULL, NULL, NULL }; \
+		type *o = obj; \
+		store_first(w, n, &kw, o, o ? &o->at_field : NULL); \
+	}
+LOCATED(check_bindto, struct conf_checker, KW_IP, C(bindto), 0, 0, bindto_at)
+LOCATED(check_http_protocol, struct conf_checker, KW_STR, C(http_protocol), 0, 0, http_protocol_at)
+LOCATED(check_misc_path, struct conf_checker, KW_CMD, C(misc_path), 0, 0, misc_path_at)
+LOCATED(check_dns_name, struct conf_checker, KW_STR, C(dns_name), 0, 0, dns_name_at)
+LOCATED(check_helo_name, struct conf_checker, KW_STR, C(helo_name), 0, 0, helo_name_at)
+LOCATED(url_path, struct conf_check_url, KW_STR, U(path), 0, 0, path_at)
+LOCATED(url_virtualhost, struct conf_check_url, KW_STR, U(virtualhost), 0, 0, virtualhost_at)
+LOCATED(url_regex_max_offset, struct conf_check_url, KW_UINT, U(regex_max_offset), 0, 2147483647, regex_max_offset_at)
+
+/* user, payload and require_reply: checkd reads their words */
+static void checker_user(struct walk *w, const struct conf_node *n, void *obj)
+{
+	struct conf_checker *c = obj;
+	(void)w;
+	if (c)
+		keep_words(n, &c->user, &c->user_at);
+}
+
+static void check_payload(struct walk *w, const struct conf_node *n, void *obj)
+{
+	struct conf_checker *c = obj;
+	(void)w;
+	if (c)
+		keep_words(n, &c->payload, &c->payload_at);
+}
+
+static void check_require_reply(struct walk *w, const struct conf_node *n, void *obj)
+{
+	struct conf_checker *c = obj;
+	(void)w;
+	if (c)
+		keep_words(n, &c->require_reply, &c->require_reply_at);
+}
+
 #define CHECK_COMMON \
-	{ "connect_ip", KW_IP, NO_STORE, 0, 0, NULL, NULL, NULL }, \
-	{ "connect_port", KW_UINT, NO_STORE, 1, 65535, NULL, NULL, NULL }, \
-	{ "bindto", KW_IP, NO_STORE, 0, 0, NULL, NULL, NULL }, \
-	{ "bind_port", KW_UINT, NO_STORE, 1, 65535, NULL, NULL, NULL }, \
-	{ "bind_if", KW_STR, NO_STORE, 0, 0, NULL, NULL, NULL }, \
-	{ "connect_timeout", KW_TIMER, NO_STORE, 1, 3600000, NULL, NULL, NULL }, \
-	{ "retry", KW_UINT, NO_STORE, 0, 1000000, NULL, NULL, NULL }, \
-	{ "nb_get_retry", KW_UINT, NO_STORE, 0, 1000000, NULL, NULL, "retry" }, \
-	{ "delay_before_retry", KW_TIMER, NO_STORE, 0, 86400000, NULL, NULL, NULL }, \
-	{ "delay_loop", KW_TIMER, NO_STORE, 1, 86400000, NULL, NULL, NULL }, \
-	{ "warmup", KW_TIMER, NO_STORE, 0, 86400000, NULL, NULL, NULL }, \
-	{ "fwmark", KW_UINT, NO_STORE, 1, 4294967295, NULL, NULL, NULL }, \
-	{ "log_all_failures", KW_FLAG, NO_STORE, 0, 0, NULL, NULL, NULL }, \
-	{ "alpha", KW_FLAG, NO_STORE, 0, 0, NULL, NULL, NULL }
+	{ "connect_ip", KW_IP | KW_FIRST, C(connect_ip), 0, 0, NULL, NULL, NULL }, \
+	{ "connect_port", KW_UINT | KW_FIRST, C(connect_port), 1, 65535, NULL, NULL, NULL }, \
+	{ "bindto", KW_CUSTOM, 0, 0, 0, NULL, check_bindto, NULL }, \
+	{ "bind_port", KW_UINT | KW_FIRST, C(bind_port), 1, 65535, NULL, NULL, NULL }, \
+	{ "bind_if", KW_STR | KW_FIRST, C(bind_if), 0, 0, NULL, NULL, NULL }, \
+	{ "connect_timeout", KW_TIMER | KW_FIRST, C(opts.connect_timeout_ms), 1, 3600000, NULL, NULL, NULL }, \
+	{ "retry", KW_UINT | KW_FIRST, C(opts.retry), 0, 1000000, NULL, NULL, NULL }, \
+	{ "nb_get_retry", KW_UINT | KW_FIRST, C(opts.nb_get_retry), 0, 1000000, NULL, NULL, "retry" }, \
+	{ "delay_before_retry", KW_TIMER | KW_FIRST, C(opts.delay_before_retry_ms), 0, 86400000, NULL, NULL, NULL }, \
+	{ "delay_loop", KW_TIMER | KW_FIRST, C(opts.delay_loop_ms), 1, 86400000, NULL, NULL, NULL }, \
+	{ "warmup", KW_TIMER | KW_FIRST, C(opts.warmup_ms), 0, 86400000, NULL, NULL, NULL }, \
+	{ "fwmark", KW_UINT | KW_FIRST, C(fwmark), 1, 4294967295, NULL, NULL, NULL }, \
+	{ "log_all_failures", KW_FLAG | KW_FIRST, C(log_all_failures), 0, 0, NULL, NULL, NULL }, \
+	{ "alpha", KW_FLAG | KW_FIRST, C(opts.alpha), 0, 0, NULL, NULL, NULL }
 
 static void status_code(struct walk *w, const struct conf_node *n, void *obj)
 {
-	(void)obj;
+	struct conf_check_url *u = obj;
 	if (n->nargs == 0 || n->has_block)
 		error_at(w, n, "'status_code' needs one or more codes");
 	for (int i = 0; i < n->nargs; i++) {
@@ -704,21 +805,30 @@ static void status_code(struct walk *w, const struct conf_node *n, void *obj)
 			error_at(w, n, "'status_code' value '%s' is not an HTTP status 100..599 or a range of them", n->args[i]);
 			return;
 		}
+		struct conf_status_range *r = u ? grow(w, &u->status, &u->nstatus, sizeof(*r)) : NULL;
+		if (r) {
+			r->lo = (unsigned)lo;
+			r->hi = dash ? (unsigned)hi : (unsigned)lo;
+			r->at.file = n->file;
+			r->at.line = n->line;
+		}
 	}
 }
 
 static void digest(struct walk *w, const struct conf_node *n, void *obj)
 {
-	(void)obj;
+	struct conf_check_url *u = obj;
 	size_t len = n->nargs == 1 ? strlen(n->args[0]) : 0;
 	if (len != 32 || strspn(n->args[0], "0123456789abcdefABCDEF") != 32)
 		error_at(w, n, "'digest' expects 32 hex digits (an MD5 sum)");
+	else if (u && !u->digest)
+		u->digest = n->args[0];
 }
 
 /* url regex: a POSIX extended regular expression (core/check_regex.h) */
 static void url_regex(struct walk *w, const struct conf_node *n, void *obj)
 {
-	(void)obj;
+	struct conf_check_url *u = obj;
 	if (n->nargs != 1 || n->has_block) {
 		error_at(w, n, "'regex' needs one pattern (quote it when it has blanks)");
 		return;
@@ -730,15 +840,22 @@ static void url_regex(struct walk *w, const struct conf_node *n, void *obj)
 		return;
 	}
 	regfree(&re);
+	if (u && !u->regex_at.line) {
+		u->regex = n->args[0];
+		u->regex_at.file = n->file;
+		u->regex_at.line = n->line;
+	}
 }
 
 /* keepalived's options are PCRE2's; say which of them POSIX cannot honour. */
 static void url_regex_options(struct walk *w, const struct conf_node *n, void *obj)
 {
-	(void)obj;
+	struct conf_check_url *u = obj;
 	int cflags = 0;
 	bool dotall = false;
 	for (int i = 0; i < n->nargs; i++) {
+		if (u)
+			check_regex_option(n->args[i], &u->regex_cflags);
 		switch (check_regex_option(n->args[i], &cflags)) {
 		case CHECK_REGEX_OPT_UNKNOWN:
 			warn_at(w, n, "unknown regex option '%s' ignored", n->args[i]);
@@ -756,26 +873,33 @@ static void url_regex_options(struct walk *w, const struct conf_node *n, void *o
 }
 
 static const struct kw url_kws[] = {
-	{ "path", KW_STR, NO_STORE, 0, 0, NULL, NULL, NULL },
+	{ "path", KW_CUSTOM, 0, 0, 0, NULL, url_path, NULL },
 	{ "digest", KW_CUSTOM, 0, 0, 0, NULL, digest, NULL },
 	{ "status_code", KW_CUSTOM, 0, 0, 0, NULL, status_code, NULL },
-	{ "virtualhost", KW_STR, NO_STORE, 0, 0, NULL, NULL, NULL },
+	{ "virtualhost", KW_CUSTOM, 0, 0, 0, NULL, url_virtualhost, NULL },
 	{ "regex", KW_CUSTOM, 0, 0, 0, NULL, url_regex, NULL },
-	{ "regex_no_match", KW_FLAG, NO_STORE, 0, 0, NULL, NULL, NULL },
+	{ "regex_no_match", KW_FLAG | KW_FIRST, U(regex_no_match), 0, 0, NULL, NULL, NULL },
 	{ "regex_options", KW_CUSTOM, 0, 0, 0, NULL, url_regex_options, NULL },
-	{ "regex_min_offset", KW_UINT, NO_STORE, 0, 2147483647, NULL, NULL, NULL },
-	{ "regex_max_offset", KW_UINT, NO_STORE, 0, 2147483647, NULL, NULL, NULL },
+	{ "regex_min_offset", KW_UINT | KW_FIRST, U(regex_min_offset), 0, 2147483647, NULL, NULL, NULL },
+	{ "regex_max_offset", KW_CUSTOM, 0, 0, 0, NULL, url_regex_max_offset, NULL },
 	{ "regex_stack", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
 	END_KW
 };
 
 static void url_block(struct walk *w, const struct conf_node *n, void *obj)
 {
+	struct conf_checker *c = obj;
 	if (!n->has_block || n->nargs) {
 		error_at(w, n, "'url' needs a { } block");
 		return;
 	}
-	walk_block(w, n, url_kws, obj, "url");
+	struct conf_check_url *u = c ? grow(w, &c->urls, &c->nurls, sizeof(*u)) : NULL;
+	if (u) {
+		u->regex_min_offset = u->regex_max_offset = CONF_UNSET;
+		u->at.file = n->file;
+		u->at.line = n->line;
+	}
+	walk_block(w, n, url_kws, u, "url");
 	if (!conf_child(n, "path"))
 		error_at(w, n, "url without a path");
 }
@@ -785,53 +909,64 @@ static const struct kw ping_kws[] = { CHECK_COMMON, END_KW };
 static const struct kw http_kws[] = {
 	CHECK_COMMON,
 	{ "url", KW_CUSTOM, 0, 0, 0, NULL, url_block, NULL },
-	{ "virtualhost", KW_STR, NO_STORE, 0, 0, NULL, NULL, NULL },
-	{ "http_protocol", KW_STR, NO_STORE, 0, 0, NULL, NULL, NULL },
-	{ "enable_sni", KW_FLAG, NO_STORE, 0, 0, NULL, NULL, NULL },
-	{ "fast_recovery", KW_FLAG, NO_STORE, 0, 0, NULL, NULL, NULL },
+	{ "virtualhost", KW_STR | KW_FIRST, C(opts.virtualhost), 0, 0, NULL, NULL, NULL },
+	{ "http_protocol", KW_CUSTOM, 0, 0, 0, NULL, check_http_protocol, NULL },
+	{ "enable_sni", KW_FLAG | KW_FIRST, C(enable_sni), 0, 0, NULL, NULL, NULL },
+	{ "fast_recovery", KW_FLAG | KW_FIRST, C(fast_recovery), 0, 0, NULL, NULL, NULL },
 	END_KW
 };
+/* The connection options are not MISC_CHECK's: they draw "unknown keyword",
+ * yet checkd has always honoured the ones written (tcp_kws, via w->honour). */
 static const struct kw misc_kws[] = {
-	{ "misc_path", KW_CMD, NO_STORE, 0, 0, NULL, NULL, NULL },
-	{ "misc_timeout", KW_TIMER, NO_STORE, 1, 86400000, NULL, NULL, NULL },
-	{ "misc_dynamic", KW_FLAG, NO_STORE, 0, 0, NULL, NULL, NULL },
-	{ "user", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "warmup", KW_TIMER, NO_STORE, 0, 86400000, NULL, NULL, NULL },
-	{ "delay_loop", KW_TIMER, NO_STORE, 1, 86400000, NULL, NULL, NULL },
+	{ "misc_path", KW_CUSTOM, 0, 0, 0, NULL, check_misc_path, NULL },
+	{ "misc_timeout", KW_TIMER | KW_FIRST, C(misc_timeout_ms), 1, 86400000, NULL, NULL, NULL },
+	{ "misc_dynamic", KW_FLAG | KW_FIRST, C(misc_dynamic), 0, 0, NULL, NULL, NULL },
+	{ "user", KW_CUSTOM, 0, 0, 0, NULL, checker_user, NULL },
+	{ "warmup", KW_TIMER | KW_FIRST, C(opts.warmup_ms), 0, 86400000, NULL, NULL, NULL },
+	{ "delay_loop", KW_TIMER | KW_FIRST, C(opts.delay_loop_ms), 1, 86400000, NULL, NULL, NULL },
 	END_KW
 };
 static const struct kw udp_kws[] = {
 	CHECK_COMMON,
-	{ "payload", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },   /* hex words, read by check_config.c */
-	{ "require_reply", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "min_reply_length", KW_UINT, NO_STORE, 0, 65535, NULL, NULL, NULL },
-	{ "max_reply_length", KW_UINT, NO_STORE, 0, 65535, NULL, NULL, NULL },
+	{ "payload", KW_CUSTOM, 0, 0, 0, NULL, check_payload, NULL },   /* hex words, read by checkd */
+	{ "require_reply", KW_CUSTOM, 0, 0, 0, NULL, check_require_reply, NULL },
+	{ "min_reply_length", KW_UINT | KW_FIRST, C(min_reply_length), 0, 65535, NULL, NULL, NULL },
+	{ "max_reply_length", KW_UINT | KW_FIRST, C(max_reply_length), 0, 65535, NULL, NULL, NULL },
 	END_KW
 };
 static const struct kw dns_kws[] = {
 	CHECK_COMMON,
-	{ "type", KW_STR, NO_STORE, 0, 0, dns_types, NULL, NULL },
-	{ "name", KW_STR, NO_STORE, 0, 0, NULL, NULL, NULL },
+	{ "type", KW_STR | KW_FIRST, C(dns_type), 0, 0, dns_types, NULL, NULL },
+	{ "name", KW_CUSTOM, 0, 0, 0, NULL, check_dns_name, NULL },
 	END_KW
 };
 static void smtp_host(struct walk *w, const struct conf_node *n, void *obj);
 static const struct kw smtp_kws[] = {
 	CHECK_COMMON,
-	{ "helo_name", KW_STR, NO_STORE, 0, 0, NULL, NULL, NULL },
+	{ "helo_name", KW_CUSTOM, 0, 0, 0, NULL, check_helo_name, NULL },
 	{ "host", KW_CUSTOM, 0, 0, 0, NULL, smtp_host, NULL },
 	END_KW
 };
+/* checkd probes the checker's own address: a host block is validated only */
 static void smtp_host(struct walk *w, const struct conf_node *n, void *obj)
 {
+	(void)obj;
 	if (!n->has_block || n->nargs)
 		error_at(w, n, "'host' needs a { } block");
 	else
-		walk_block(w, n, tcp_kws, obj, "host");
+		walk_block(w, n, tcp_kws, NULL, "host");
 }
 
 static const struct kw *const checker_kws[] = {
 	tcp_kws, http_kws, http_kws, misc_kws, udp_kws, dns_kws, smtp_kws, ping_kws
 };
+
+static void free_checker(struct conf_checker *c)
+{
+	for (int i = 0; i < c->nurls; i++)
+		free(c->urls[i].status);
+	free(c->urls);
+}
 
 /* ---- real_server and virtual_server ---- */
 
@@ -844,14 +979,36 @@ static void checker(struct walk *w, const struct conf_node *n, void *obj)
 		error_at(w, n, "'%s' needs a { } block", n->keyword);
 		return;
 	}
-	walk_block(w, n, checker_kws[type], NULL, n->keyword);
+	struct conf_checker c = { .type = type, .node = n };
+	check_opts_init(&c.opts);
+	c.misc_timeout_ms = c.min_reply_length = c.max_reply_length = CONF_UNSET;
+	const struct kw *honour = w->honour;
+	void *honour_obj = w->honour_obj;
+	w->honour = type == CONF_CHECK_MISC ? tcp_kws : NULL;
+	w->honour_obj = &c;
+	walk_block(w, n, checker_kws[type], &c, n->keyword);
+	w->honour = honour;
+	w->honour_obj = honour_obj;
 	if (type == CONF_CHECK_MISC && !conf_child(n, "misc_path"))
 		error_at(w, n, "MISC_CHECK without misc_path");
-	struct conf_checker *c = grow(w, &rs->checkers, &rs->ncheckers, sizeof(*c));
-	if (c) {
-		c->type = type;
-		c->node = n;
-	}
+	struct conf_checker *slot = grow(w, &rs->checkers, &rs->ncheckers, sizeof(*slot));
+	if (slot)
+		*slot = c;
+	else
+		free_checker(&c);
+}
+
+/* alpha is the checkers' default here, read as it always was: no value,
+ * or on/true/yes/1 in any case, is on; anything else off. */
+static void rs_alpha(struct walk *w, const struct conf_node *n, void *obj)
+{
+	struct conf_real_server *rs = obj;
+	(void)w;
+	if (rs->check_opts.alpha >= 0)
+		return;
+	const char *v = n->nargs ? n->args[0] : NULL;
+	rs->check_opts.alpha = !v || strcasecmp(v, "on") == 0 || strcasecmp(v, "true") == 0 ||
+		strcasecmp(v, "yes") == 0 || strcmp(v, "1") == 0;
 }
 
 static const struct kw rs_kws[] = {
@@ -872,15 +1029,20 @@ static const struct kw rs_kws[] = {
 	{ "SMTP_CHECK", KW_CUSTOM, 0, 0, 0, NULL, checker, NULL },
 	{ "PING_CHECK", KW_CUSTOM, 0, 0, 0, NULL, checker, NULL },
 	{ "smtp_alert", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "alpha", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "delay_loop", KW_TIMER, NO_STORE, 1, 86400000, NULL, NULL, NULL },
-	{ "retry", KW_UINT, NO_STORE, 0, 1000000, NULL, NULL, NULL },
-	{ "delay_before_retry", KW_TIMER, NO_STORE, 0, 86400000, NULL, NULL, NULL },
-	{ "connect_timeout", KW_TIMER, NO_STORE, 1, 3600000, NULL, NULL, NULL },
-	{ "warmup", KW_TIMER, NO_STORE, 0, 86400000, NULL, NULL, NULL },
-	{ "virtualhost", KW_STR, NO_STORE, 0, 0, NULL, NULL, NULL },
+	{ "alpha", KW_CUSTOM, 0, 0, 0, NULL, rs_alpha, NULL },
+	{ "delay_loop", KW_TIMER | KW_FIRST, R(check_opts.delay_loop_ms), 1, 86400000, NULL, NULL, NULL },
+	{ "retry", KW_UINT | KW_FIRST, R(check_opts.retry), 0, 1000000, NULL, NULL, NULL },
+	{ "delay_before_retry", KW_TIMER | KW_FIRST, R(check_opts.delay_before_retry_ms), 0, 86400000, NULL, NULL, NULL },
+	{ "connect_timeout", KW_TIMER | KW_FIRST, R(check_opts.connect_timeout_ms), 1, 3600000, NULL, NULL, NULL },
+	{ "warmup", KW_TIMER | KW_FIRST, R(check_opts.warmup_ms), 0, 86400000, NULL, NULL, NULL },
+	{ "virtualhost", KW_STR | KW_FIRST, R(check_opts.virtualhost), 0, 0, NULL, NULL, NULL },
 	{ "BFD_CHECK", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
 	{ "FILE_CHECK", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
+	END_KW
+};
+/* not a real_server keyword, yet honoured there (see struct walk) */
+static const struct kw rs_honour[] = {
+	{ "nb_get_retry", KW_UINT, R(check_opts.nb_get_retry), 0, 1000000, NULL, NULL, NULL },
 	END_KW
 };
 
@@ -896,6 +1058,7 @@ static int rs_address(struct walk *w, const struct conf_node *n, struct conf_rea
 	rs->port = (unsigned)port;
 	rs->weight = 1;
 	rs->lb_kind = -1;
+	check_opts_init(&rs->check_opts);
 	rs->file = n->file;
 	rs->line = n->line;
 	return 0;
@@ -920,6 +1083,15 @@ static void warn_rs_port(struct walk *w, const struct conf_virtual_server *vs, c
 			  what, rs->port, want, kind == CONF_LB_DR ? "DR" : "TUN", want);
 }
 
+static void free_real_server(struct conf_real_server *rs)
+{
+	if (!rs)
+		return;
+	for (int i = 0; i < rs->ncheckers; i++)
+		free_checker(&rs->checkers[i]);
+	free(rs->checkers);
+}
+
 static void real_server(struct walk *w, const struct conf_node *n, void *obj)
 {
 	struct conf_virtual_server *vs = obj;
@@ -928,13 +1100,20 @@ static void real_server(struct walk *w, const struct conf_node *n, void *obj)
 		return;
 	if (!n->has_block)
 		error_at(w, n, "'real_server' needs a { } block");
-	else
+	else {
+		const struct kw *honour = w->honour;
+		void *honour_obj = w->honour_obj;
+		w->honour = rs_honour;
+		w->honour_obj = &rs;
 		walk_block(w, n, rs_kws, &rs, "real_server");
+		w->honour = honour;
+		w->honour_obj = honour_obj;
+	}
 	struct conf_real_server *slot = grow(w, &vs->real_servers, &vs->nreal_servers, sizeof(*slot));
 	if (slot)
 		*slot = rs;
 	else
-		free(rs.checkers);
+		free_real_server(&rs);
 }
 
 static void sorry_server(struct walk *w, const struct conf_node *n, void *obj)
@@ -987,8 +1166,34 @@ static void persistence_granularity(struct walk *w, const struct conf_node *n, v
 }
 
 #define VS(f) offsetof(struct conf_virtual_server, f)
+
+/* delay_loop and virtualhost: the virtual server's own value is the last
+ * line's, its checkers' default the first line's, as each was always read. */
+static void vs_delay_loop(struct walk *w, const struct conf_node *n, void *obj)
+{
+	static const struct kw own = { NULL, KW_TIMER, VS(delay_loop_ms), 1, 86400000, NULL, NULL, NULL };
+	struct conf_virtual_server *vs = obj;
+	apply_kw(w, &own, n, vs);
+	if (vs->check_opts.delay_loop_ms == CONF_UNSET)
+		vs->check_opts.delay_loop_ms = vs->delay_loop_ms;
+}
+
+static void vs_virtualhost(struct walk *w, const struct conf_node *n, void *obj)
+{
+	static const struct kw own = { NULL, KW_STR, VS(virtualhost), 0, 0, NULL, NULL, NULL };
+	struct conf_virtual_server *vs = obj;
+	apply_kw(w, &own, n, vs);
+	if (!vs->check_opts.virtualhost)
+		vs->check_opts.virtualhost = vs->virtualhost;
+}
+
+static const struct kw vs_honour[] = {
+	{ "nb_get_retry", KW_UINT, VS(check_opts.nb_get_retry), 0, 1000000, NULL, NULL, NULL },
+	END_KW
+};
+
 static const struct kw vs_kws[] = {
-	{ "delay_loop", KW_TIMER, VS(delay_loop_ms), 1, 86400000, NULL, NULL, NULL },
+	{ "delay_loop", KW_CUSTOM, 0, 0, 0, NULL, vs_delay_loop, NULL },
 	{ "lb_algo", KW_STR, VS(lb_algo), 0, 0, schedulers, NULL, NULL },
 	{ "lvs_sched", KW_STR, VS(lb_algo), 0, 0, schedulers, NULL, NULL },
 	{ "lb_kind", KW_ENUM, VS(lb_kind), 0, 0, lb_kinds, NULL, NULL },
@@ -996,7 +1201,7 @@ static const struct kw vs_kws[] = {
 	{ "persistence_timeout", KW_CUSTOM, 0, 0, 0, NULL, persistence_timeout, NULL },
 	{ "persistence_granularity", KW_CUSTOM, 0, 0, 0, NULL, persistence_granularity, NULL },
 	{ "protocol", KW_ENUM, VS(protocol), 0, 0, protocols, NULL, NULL },
-	{ "virtualhost", KW_STR, VS(virtualhost), 0, 0, NULL, NULL, NULL },
+	{ "virtualhost", KW_CUSTOM, 0, 0, 0, NULL, vs_virtualhost, NULL },
 	{ "sorry_server", KW_CUSTOM, 0, 0, 0, NULL, sorry_server, NULL },
 	{ "quorum", KW_UINT, VS(quorum), 1, 65535, NULL, NULL, NULL },
 	{ "hysteresis", KW_UINT, VS(hysteresis), 0, 65535, NULL, NULL, NULL },
@@ -1015,10 +1220,10 @@ static const struct kw vs_kws[] = {
 	{ "persistence_engine", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
 	{ "smtp_alert", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
 	{ "ip_family", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "retry", KW_UINT, NO_STORE, 0, 1000000, NULL, NULL, NULL },
-	{ "delay_before_retry", KW_TIMER, NO_STORE, 0, 86400000, NULL, NULL, NULL },
-	{ "connect_timeout", KW_TIMER, NO_STORE, 1, 3600000, NULL, NULL, NULL },
-	{ "warmup", KW_TIMER, NO_STORE, 0, 86400000, NULL, NULL, NULL },
+	{ "retry", KW_UINT | KW_FIRST, VS(check_opts.retry), 0, 1000000, NULL, NULL, NULL },
+	{ "delay_before_retry", KW_TIMER | KW_FIRST, VS(check_opts.delay_before_retry_ms), 0, 86400000, NULL, NULL, NULL },
+	{ "connect_timeout", KW_TIMER | KW_FIRST, VS(check_opts.connect_timeout_ms), 1, 3600000, NULL, NULL, NULL },
+	{ "warmup", KW_TIMER | KW_FIRST, VS(check_opts.warmup_ms), 0, 86400000, NULL, NULL, NULL },
 	END_KW
 };
 
@@ -1186,7 +1391,11 @@ static void load_virtual_server(struct walk *w, const struct conf_node *n)
 		error_at(w, n, "virtual_server needs a { } block");
 		return;
 	}
+	check_opts_init(&vs.check_opts);
+	w->honour = vs_honour;
+	w->honour_obj = &vs;
 	walk_block(w, n, vs_kws, &vs, "virtual_server");
+	w->honour = NULL;
 	if (!vs.nreal_servers)
 		warn_at(w, n, "virtual_server has no real_server");
 	for (int i = 0; i < vs.nreal_servers; i++)
@@ -1198,7 +1407,7 @@ static void load_virtual_server(struct walk *w, const struct conf_node *n)
 		*slot = vs;
 	} else {
 		for (int i = 0; i < vs.nreal_servers; i++)
-			free(vs.real_servers[i].checkers);
+			free_real_server(&vs.real_servers[i]);
 		free(vs.real_servers);
 		free(vs.sorry_server);
 	}
@@ -1290,7 +1499,7 @@ struct conf_keepalived *conf_keepalived_load(struct conf_tree *tree)
 	if (tree->nerrors)
 		return c;
 
-	struct walk w = { c, tree, 0 };
+	struct walk w = { .conf = c, .tree = tree };
 	/* global_defs first: instances read its vrrp_version */
 	for (const struct conf_node *n = tree->root.child; n; n = n->next)
 		if (strcmp(n->keyword, "global_defs") == 0)
@@ -1326,12 +1535,6 @@ struct conf_keepalived *conf_keepalived_read(const char *path)
 {
 	struct conf_tree *tree = conf_parse_file(path, 0);
 	return tree ? conf_keepalived_load(tree) : NULL;
-}
-
-static void free_real_server(struct conf_real_server *rs)
-{
-	if (rs)
-		free(rs->checkers);
 }
 
 void conf_keepalived_free(struct conf_keepalived *c)

@@ -27,7 +27,7 @@ bool rs_inhibit(const struct lvs *vs, const struct lrs *rs)
 
 /* The weight an up server gets: checkd's (misc_dynamic) unless the config
  * changed the server's weight since checkd said it. */
-int rs_weight(const struct lrs *rs)
+int lvs_rs_weight(const struct lrs *rs)
 {
 	if (rs->have_weight && rs->weight_conf_seen == rs->conf->weight)
 		return rs->weight;
@@ -47,7 +47,7 @@ long live_weight(const struct lvs *vs)
 
 	for (int r = 0; r < vs->nrs; r++)
 		if (vs->rs[r].up)
-			sum += rs_weight(&vs->rs[r]);
+			sum += lvs_rs_weight(&vs->rs[r]);
 	return sum;
 }
 
@@ -212,7 +212,7 @@ static int vs_dests(const struct lvs *vs, struct want_svc *ws)
 			} else {
 				const struct lrs *rs = &vs->rs[r];
 				if (rs->up && !sorry)
-					dest_from_conf(&dst, &ws->svc, cv, rs->conf, rs_weight(rs));
+					dest_from_conf(&dst, &ws->svc, cv, rs->conf, lvs_rs_weight(rs));
 				else if (!rs->up && rs_inhibit(vs, rs))
 					dest_from_conf(&dst, &ws->svc, cv, rs->conf, 0);
 				else

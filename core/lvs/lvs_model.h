@@ -19,7 +19,7 @@ struct lrs {                     /* one real_server of one virtual_server */
 	const struct conf_real_server *conf;
 	char name[64];               /* "192.0.2.1:80": checkd's spelling */
 	bool up;
-	int weight;                  /* as checkd last said; see rs_weight() */
+	int weight;                  /* as checkd last said; see lvs_rs_weight() */
 	int weight_conf_seen;        /* the configured weight when it said so */
 	bool have_weight;
 	unsigned long transitions;
@@ -48,7 +48,7 @@ struct lvs {                     /* one virtual_server block */
 };
 
 bool rs_inhibit(const struct lvs *vs, const struct lrs *rs);
-int rs_weight(const struct lrs *rs);
+int lvs_rs_weight(const struct lrs *rs);
 void rs_initial(const struct lvs *vs, struct lrs *rs);
 long live_weight(const struct lvs *vs);
 bool addr_is_local(const struct ifaddrs *ifs, int af, const void *addr);
