@@ -54,7 +54,7 @@
 
 const char checkd_usage[] =
 	"Usage: checkd [-n] [-l] [-D] [-f FILE] [-p PIDFILE] [-S SOCKET] [-e FD]\n"
-	"       checkd -t [-f FILE]\n"
+	"       checkd -t [-v] [-f FILE]\n"
 	"       checkd [-S SOCKET] -s | --json\n"
 	"       checkd --digest URL [-V VIRTUALHOST] [-P 1.0|1.0C|1.1]\n"
 	"Health checks of real servers (keepalived's checkers); prints one line per\n"
@@ -1423,7 +1423,7 @@ int checkd_main(int argc, char **argv)
 	int events_fd = -1, opt;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "f:nlDtp:S:se:V:P:h", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "f:nlDtvp:S:se:V:P:h", long_opts, NULL)) != -1) {
 		if (daemon_parse_opt(&args, opt, optarg))
 			continue;
 		switch (opt) {
@@ -1446,6 +1446,10 @@ int checkd_main(int argc, char **argv)
 	}
 	if (optind < argc)
 		return daemon_bad_operand("checkd", checkd_usage, argv[optind]);
+	if (args.verbose && !args.test) {
+		printf("checkd (lvsbox) %s\n", LVSBOX_VERSION);
+		return 0;
+	}
 	if (digest_url)
 		return digest_main(digest_url, vhost, protocol);
 	int rc = daemon_run_once("checkd", &args, DAEMON_TEST_CHECKERS);

@@ -61,7 +61,7 @@
 
 const char lvsd_usage[] =
 	"Usage: lvsd [-n] [-l] [-D] [-I] [-f FILE] [-p PIDFILE] [-S SOCKET]\n"
-	"       lvsd -t [-f FILE]\n"
+	"       lvsd -t [-v] [-f FILE]\n"
 	"       lvsd [-S SOCKET] -s | --json\n"
 	"The director: keeps the kernel's IPVS table equal to the virtual_server\n"
 	"blocks of a keepalived-style config and the health checkd reports, and\n"
@@ -78,7 +78,7 @@ const char lvsd_usage[] =
 
 const char keepalived_usage[] =
 	"Usage: keepalived [-n] [-l] [-D] [-I] [-f FILE] [-p PIDFILE] [-P|-C]\n"
-	"       keepalived -t [-f FILE]\n"
+	"       keepalived -t [-v] [-f FILE]\n"
 	"lvsbox's lvsd under keepalived's name: the director (IPVS from the\n"
 	"virtual_server blocks, health checks, VRRP) with keepalived's flags.\n"
 	"\n"
@@ -688,7 +688,7 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 
 	optind = 1;
 	while ((opt = as_keepalived ? getopt_long(argc, argv, "f:nlDS:tp:c:r:PCRIvh", keepalived_opts, NULL)
-				    : getopt_long(argc, argv, "f:nlDtp:S:sIh", lvsd_opts, NULL)) != -1) {
+				    : getopt_long(argc, argv, "f:nlDtvp:S:sIh", lvsd_opts, NULL)) != -1) {
 		/* keepalived's -S is its syslog facility, which we do not take */
 		if (opt == 'S' && as_keepalived)
 			continue;
@@ -700,15 +700,16 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 		case 'P': vrrp_only = true; break;
 		case 'C': check_only = true; break;
 		case 'R': no_respawn = true; break;
-		case 'v':
-			printf("keepalived (lvsbox) %s\n", LVSBOX_VERSION);
-			return 0;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
 		}
 	}
 	if (optind < argc)
 		return daemon_bad_operand(prog, usage, argv[optind]);
+	if (args.verbose && !args.test) {
+		printf("%s (lvsbox) %s\n", prog, LVSBOX_VERSION);
+		return 0;
+	}
 	if (vrrp_only && check_only) {
 		fprintf(stderr, "%s: -P and -C exclude each other\n", prog);
 		return 2;

@@ -48,7 +48,7 @@
 
 const char vrrpd_usage[] =
 	"Usage: vrrpd [-n] [-l] [-D] [-f FILE] [-p PIDFILE] [-S SOCKET]\n"
-	"       vrrpd -t [-f FILE]\n"
+	"       vrrpd -t [-v] [-f FILE]\n"
 	"       vrrpd [-S SOCKET] -s | --json\n"
 	"VRRP v2/v3 failover of virtual IP addresses (keepalived's vrrp_instance).\n"
 	"\n"
@@ -611,7 +611,7 @@ int vrrpd_main(int argc, char **argv)
 	int opt;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "f:nlDtp:S:sh", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "f:nlDtvp:S:sh", long_opts, NULL)) != -1) {
 		if (daemon_parse_opt(&args, opt, optarg))
 			continue;
 		switch (opt) {
@@ -621,6 +621,10 @@ int vrrpd_main(int argc, char **argv)
 	}
 	if (optind < argc)
 		return daemon_bad_operand("vrrpd", vrrpd_usage, argv[optind]);
+	if (args.verbose && !args.test) {
+		printf("vrrpd (lvsbox) %s\n", LVSBOX_VERSION);
+		return 0;
+	}
 	int rc = daemon_run_once("vrrpd", &args, DAEMON_TEST_VRRP_SCRIPTS);
 	if (rc >= 0)
 		return rc;

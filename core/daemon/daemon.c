@@ -11,8 +11,10 @@
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include "conf_printconf.h"
 #include "check.h"
 #include "ctl.h"
+#include "conf_printconf.h"
 #include "daemon.h"
 #include "log.h"
 
@@ -463,6 +465,7 @@ bool daemon_parse_opt(struct daemon_args *args, int opt, char *arg)
 	case 'l': args->log_flags |= LOGF_CONSOLE; return true;
 	case 'D': args->log_flags |= LOGF_DETAIL; return true;
 	case 't': args->test = true; return true;
+	case 'v': args->verbose = true; return true;
 	case 'p': args->pid_path = arg; return true;
 	case 'S': args->sock_path = arg; return true;
 	case 's': args->client_cmd = "status"; return true;
@@ -480,8 +483,17 @@ int daemon_bad_operand(const char *prog, const char *usage, const char *operand)
 
 int daemon_run_once(const char *prog, const struct daemon_args *args, unsigned tests)
 {
-	if (args->test)
-		return daemon_check_config(prog, args->conf_path, tests);
+	if (args->test) {
+		int rc = daemon_check_config(prog, args->conf_path, tests);
+		/* -t -v: the config as it was understood, in canonical form
+		 * (OpenBSD daemons' -nv); the diagnostics are already out. */
+		if (args->verbose && rc != EXIT_CONF_FATAL) {
+			int print_rc = conf_print_file(args->conf_path, stdout, NULL);
+			if (print_rc != 0)
+				rc = print_rc;
+		}
+		return rc;
+	}
 	if (args->client_cmd)
 		return daemon_ctl_client(prog, args->sock_path, args->client_cmd);
 	return daemon_claim(prog, args->sock_path, args->pid_path) == 0 ? -1 : 1;

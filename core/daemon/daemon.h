@@ -112,6 +112,7 @@ struct daemon_args {
 	const char *client_cmd;     /* -s "status", --json "json": ask the running daemon */
 	bool foreground;            /* -n */
 	bool test;                  /* -t */
+	bool verbose;               /* -v: with -t, print the config back; alone, the version */
 	unsigned log_flags;         /* -l -D */
 };
 

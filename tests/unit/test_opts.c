@@ -28,7 +28,7 @@ static const struct opts_row vrrpd_rows[] = {
 };
 static const struct opts_cmd vrrpd_cmd = {
 	.usage = "Usage: vrrpd [-n] [-l] [-D] [-f FILE] [-p PIDFILE] [-S SOCKET]\n"
-		 "       vrrpd -t [-f FILE]\n"
+		 "       vrrpd -t [-v] [-f FILE]\n"
 		 "       vrrpd [-S SOCKET] -s | --json\n"
 		 "VRRP v2/v3 failover of virtual IP addresses (keepalived's vrrp_instance).\n"
 		 "\n",
@@ -50,7 +50,7 @@ static const struct opts_row lvsd_rows[] = {
 };
 static const struct opts_cmd lvsd_cmd = {
 	.usage = "Usage: lvsd [-n] [-l] [-D] [-I] [-f FILE] [-p PIDFILE] [-S SOCKET]\n"
-		 "       lvsd -t [-f FILE]\n"
+		 "       lvsd -t [-v] [-f FILE]\n"
 		 "       lvsd [-S SOCKET] -s | --json\n"
 		 "The director: keeps the kernel's IPVS table equal to the virtual_server\n"
 		 "blocks of a keepalived-style config and the health checkd reports, and\n"
@@ -81,7 +81,7 @@ static const struct opts_row keepalived_rows[] = {
 };
 static const struct opts_cmd keepalived_cmd = {
 	.usage = "Usage: keepalived [-n] [-l] [-D] [-I] [-f FILE] [-p PIDFILE] [-P|-C]\n"
-		 "       keepalived -t [-f FILE]\n"
+		 "       keepalived -t [-v] [-f FILE]\n"
 		 "lvsbox's lvsd under keepalived's name: the director (IPVS from the\n"
 		 "virtual_server blocks, health checks, VRRP) with keepalived's flags.\n"
 		 "\n",
@@ -109,7 +109,7 @@ static const struct opts_row checkd_rows[] = {
 };
 static const struct opts_cmd checkd_cmd = {
 	.usage = "Usage: checkd [-n] [-l] [-D] [-f FILE] [-p PIDFILE] [-S SOCKET] [-e FD]\n"
-		 "       checkd -t [-f FILE]\n"
+		 "       checkd -t [-v] [-f FILE]\n"
 		 "       checkd [-S SOCKET] -s | --json\n"
 		 "       checkd --digest URL [-V VIRTUALHOST] [-P 1.0|1.0C|1.1]\n"
 		 "Health checks of real servers (keepalived's checkers); prints one line per\n"
