@@ -650,7 +650,7 @@ static int needs_quotes(const char *s, int is_keyword)
 	return 0;
 }
 
-static void print_word(FILE *out, const char *s, int is_keyword)
+void conf_print_word(FILE *out, const char *s, int is_keyword)
 {
 	if (!needs_quotes(s, is_keyword)) {
 		fputs(s, out);
@@ -676,10 +676,10 @@ static void print_nodes(FILE *out, const struct conf_node *n, int depth)
 {
 	for (; n; n = n->next) {
 		fprintf(out, "%*s", depth * 2, "");
-		print_word(out, n->keyword, 1);
+		conf_print_word(out, n->keyword, 1);
 		for (int i = 0; i < n->nargs; i++) {
 			fputc(' ', out);
-			print_word(out, n->args[i], 0);
+			conf_print_word(out, n->args[i], 0);
 		}
 		if (n->has_block) {
 			fputs(" {\n", out);

@@ -69,6 +69,10 @@ void conf_free(struct conf_tree *tree);
 
 /* Canonical form: one keyword per line, blocks indented by two spaces. */
 void conf_print(FILE *out, const struct conf_tree *tree);
+/* One word as the parser reads it back: bare, or in double quotes with
+ * backslash escapes when it holds what the parser would split, expand or
+ * cut (a keyword named "include" is quoted too, so it is not an include). */
+void conf_print_word(FILE *out, const char *s, int is_keyword);
 /* Writes every kept diagnostic, one per line. */
 void conf_print_diags(FILE *out, const struct conf_tree *tree);
 /* 1 when both trees hold the same keywords, args and blocks (files and lines ignored). */

@@ -22,37 +22,11 @@ static void indent(FILE *out, int depth)
 	fprintf(out, "%*s", depth * 2, "");
 }
 
-/* The parser's word rules (conf.c): what it would split, expand or cut must be quoted. */
-static int needs_quotes(const char *s)
-{
-	if (!*s || strcmp(s, "include") == 0)
-		return 1;
-	for (; *s; s++)
-		if (*s == ' ' || *s == '\t' || *s == '\r' || strchr("{}#!\"'$\\\n", *s))
-			return 1;
-	return 0;
-}
-
+/* Every word is quoted as a keyword would be: a value "include" standing
+ * first on a printed line must not read as an include. */
 static void word(FILE *out, const char *s)
 {
-	if (!needs_quotes(s)) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(out, "\\%c", *s);
-		else if (*s == '\n')
-			fputs("\\n", out);
-		else if (*s == '\r')
-			fputs("\\r", out);
-		else if (*s == '\t')
-			fputs("\\t", out);
-		else
-			fputc(*s, out);
-	}
-	fputc('"', out);
+	conf_print_word(out, s, 1);
 }
 
 static void words(FILE *out, char *const *argv, int argc)
