@@ -224,9 +224,53 @@ int daemon_claim(const char *prog, const char *sock_path, const char *pid_path)
 	return 0;
 }
 
+/* Writes len bytes of text to a new file beside path with mode, fsyncs it
+ * and renames it over path: a reader never sees half of it, and whatever is
+ * at path, a symlink planted there included, is replaced, never written
+ * through. written (when not NULL) gets the new file's identity.
+ * 0 or -1 with errno. The pid file and the signal dumps both go this way. */
+static int replace_file(const char *path, const char *text, size_t len, mode_t mode, struct stat *written)
+{
+	char tmp[PATH_MAX];
+	size_t done = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	/* O_EXCL underneath: never opens a name someone else made first. */
+	int fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	bool ok = fchmod(fd, mode) == 0;
+	while (ok && done < len) {
+		ssize_t n = write(fd, text + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			break;
+		}
+		done += (size_t)n;
+	}
+	if (ok && done == len && fsync(fd) == 0 && (!written || fstat(fd, written) == 0)) {
+		int rc = close(fd);
+		fd = -1;
+		if (rc == 0 && rename(tmp, path) == 0)
+			return 0;
+	}
+	int saved = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	errno = saved;
+	return -1;
+}
+
 int daemon_write_pidfile(const char *path)
 {
-	char why[PATH_MAX + 128], tmp[PATH_MAX], buf[24];
+	char why[PATH_MAX + 128], buf[24];
 	struct stat st;
 
 	/* A link or a file of someone else's at path is not ours to replace. */
@@ -234,26 +278,9 @@ int daemon_write_pidfile(const char *path)
 		errno = lstat(path, &st) == 0 && S_ISLNK(st.st_mode) ? ELOOP : EPERM;
 		return -1;
 	}
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	/* Written whole beside it, then renamed over it: a reader never sees a
-	 * half-written pid, and the rename replaces the name, never a file
-	 * that another name (a hard link) shares. */
-	int fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -1;
 	int n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-	if (fchmod(fd, 0644) != 0 || write(fd, buf, (size_t)n) != n || fsync(fd) != 0 || fstat(fd, &st) != 0 ||
-	    rename(tmp, path) != 0) {
-		int err = errno;
-		close(fd);
-		unlink(tmp);
-		errno = err;
+	if (replace_file(path, buf, (size_t)n, 0644, &st) != 0)
 		return -1;
-	}
-	close(fd);
 	instance.pid_written = true;
 	instance.pid_dev = st.st_dev;
 	instance.pid_ino = st.st_ino;
@@ -523,47 +550,6 @@ int daemon_start_loop(struct loop *loop, bool foreground, bool keep_stdout)
 	return 0;
 }
 
-/* Writes len bytes of text to a new file beside path (mode 0600), fsyncs
- * it and renames it over path: whatever is at path, a symlink planted
- * there included, is replaced, never written through. 0 or -1 with errno. */
-static int dump_write(const char *path, const char *text, size_t len)
-{
-	char tmp[PATH_MAX];
-	size_t done = 0;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	/* O_EXCL underneath: never opens a name someone else made first. */
-	int fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	while (done < len) {
-		ssize_t n = write(fd, text + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = EIO;
-			break;
-		}
-		done += (size_t)n;
-	}
-	if (done == len && fsync(fd) == 0) {
-		int rc = close(fd);
-		fd = -1;
-		if (rc == 0 && rename(tmp, path) == 0)
-			return 0;
-	}
-	int saved = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	errno = saved;
-	return -1;
-}
-
 /* SIGUSR1 or SIGUSR2: the daemon's answer to "status" or "json" in its
  * dump file. A failure is logged; the daemon runs on either way. */
 static void on_dump_signal(struct loop *loop, int signo, void *arg)
@@ -579,7 +565,7 @@ static void on_dump_signal(struct loop *loop, int signo, void *arg)
 	dump.answer(data ? "status" : "json", &text, dump.daemon);
 	if (text.oom)
 		log_warn("%s: out of memory building the dump; %s not written", signame, path);
-	else if (dump_write(path, text.data ? text.data : "", text.len) != 0)
+	else if (replace_file(path, text.data ? text.data : "", text.len, 0600, NULL) != 0)
 		log_warn("%s: cannot write %s: %s", signame, path, strerror(errno));
 	else
 		log_info("%s: %s written to %s", signame, data ? "state" : "statistics", path);
