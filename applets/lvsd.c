@@ -34,6 +34,8 @@
 #include "check.h"
 #include "conf.h"
 #include "ctl.h"
+#include "script.h"
+#include "conf_script.h"
 #include "daemon.h"
 #include "ipvs.h"
 #include "ipvs_diff.h"
@@ -93,7 +95,7 @@ const char keepalived_usage[] =
 
 struct script_run {
 	struct loop_child child;
-	char *argv[4];
+	char line[];
 };
 
 struct lvsd {
@@ -128,37 +130,62 @@ static void on_script_done(struct loop *loop, struct loop_child *child, int stat
 	(void)loop;
 
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		log_warn("script %s: %s %d", run->argv[2] ? run->argv[2] : run->argv[0],
-			 WIFSIGNALED(status) ? "killed by signal" : "exit status",
+		log_warn("script %s: %s %d", run->line, WIFSIGNALED(status) ? "killed by signal" : "exit status",
 			 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
 	free(run);
 }
 
-/* quorum_up / quorum_down: one string goes to the shell, as keepalived does. */
+/*
+ * quorum_up / quorum_down "LINE" [USER [GROUP]], as keepalived runs them:
+ * as USER, else the default script user; every program the line would run
+ * judged by keepalived's script security first. Under
+ * enable_script_security an unsafe line, or one with no user to run as,
+ * does not run; without it an unsafe one runs with a warning.
+ */
 static void run_script(struct lvsd *d, const struct conf_cmd *cmd)
 {
-	char line[CONF_MAX_LINE];
-	size_t len = 0;
+	const struct conf_global *g = &d->conf->global;
+	const char *user, *group = NULL;
+	uid_t uid;
+	gid_t gid;
+	char why[512];
 
 	if (!cmd->argv || cmd->argc == 0)
 		return;
-	line[0] = '\0';
-	for (int i = 0; i < cmd->argc && len < sizeof(line); i++)
-		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s", i ? " " : "", cmd->argv[i]);
+	const char *line = cmd->argv[0];
+	if (cmd->argc >= 2) {
+		user = cmd->argv[1];
+		group = cmd->argc >= 3 ? cmd->argv[2] : NULL;
+	} else {
+		user = conf_default_script_user(g, &group);
+	}
+	if (!user && g->enable_script_security && geteuid() == 0) {
+		log_err("script %s: not run: no script user to run it as under enable_script_security", line);
+		return;
+	}
+	if (script_ids(user, group, &uid, &gid) != 0)
+		return;
+	switch (script_line_secure(line, uid, why, sizeof(why))) {
+	case SCRIPT_OK:
+		break;
+	case SCRIPT_UNSAFE:
+		if (g->enable_script_security) {
+			log_err("script %s: not run: insecure: %s (enable_script_security)", line, why);
+			return;
+		}
+		log_warn("script %s: insecure: %s", line, why);
+		break;
+	default:
+		log_err("script %s: not run: %s", line, why);
+		return;
+	}
 	struct script_run *run = calloc(1, sizeof(*run) + strlen(line) + 1);
 	if (!run)
 		return;
-	char *copy = (char *)(run + 1);
-	strcpy(copy, line);
-	run->argv[0] = "/bin/sh";
-	run->argv[1] = "-c";
-	run->argv[2] = copy;
-	run->argv[3] = NULL;
-	if (loop_spawn(&d->loop, &run->child, run->argv, SCRIPT_TIMEOUT_MS, (uid_t)-1, (gid_t)-1,
-		       on_script_done, run) != 0) {
-		log_err("cannot run %s: %s", copy, strerror(errno));
+	strcpy(run->line, line);
+	if (script_spawn_line(&d->loop, &run->child, run->line, NULL, 0, uid, gid, SCRIPT_TIMEOUT_MS,
+			      on_script_done, run) < 0)
 		free(run);
-	}
 }
 
 /* keepalived's quorum with hysteresis: gained at quorum + hysteresis, lost
