@@ -164,71 +164,6 @@ static char *instance_fingerprint(const struct conf_keepalived *conf,
 /* ---- running commands (notify scripts, vrrp_script) ---- */
 
 /*
- * keepalived splits a command line at blanks, single quotes keeping blanks
- * inside a word, and execs it. A line written for a shell (pipes, &&,
- * redirections, variables, globs, [ tests ]) only works through /bin/sh,
- * so such a line, and only such a line, goes to /bin/sh -c.
- */
-static bool needs_shell(const char *line)
-{
-	return strpbrk(line, "|&;<>()$`\\\"*?[#~\n") != NULL;
-}
-
-/* Appends s single-quoted for /bin/sh. */
-static void shell_quote(struct ctl_buf *b, const char *s)
-{
-	ctl_puts(b, " '");
-	for (; *s; s++) {
-		if (*s == '\'')
-			ctl_puts(b, "'\\''");
-		else
-			ctl_printf(b, "%c", *s);
-	}
-	ctl_puts(b, "'");
-}
-
-/* Splits line into argv (words stored in words); extra appended. NULL on OOM. */
-static char **split_command(const char *line, const char *const *extra, int nextra, char **words)
-{
-	size_t len = strlen(line);
-	char *out = malloc(len + 1);
-	char **argv = calloc(len / 2 + 2 + (size_t)nextra, sizeof(*argv));
-	int argc = 0;
-	char *w = out;
-
-	if (!out || !argv) {
-		free(out);
-		free(argv);
-		return NULL;
-	}
-	for (const char *p = line; *p;) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p)
-			break;
-		argv[argc++] = w;
-		bool quoted = false;
-		for (; *p && (quoted || (*p != ' ' && *p != '\t')); p++) {
-			if (*p == '\'')
-				quoted = !quoted;
-			else
-				*w++ = *p;
-		}
-		*w++ = '\0';
-	}
-	for (int i = 0; i < nextra; i++)
-		argv[argc++] = (char *)extra[i];
-	argv[argc] = NULL;
-	*words = out;
-	if (argc == 0) {
-		free(out);
-		free(argv);
-		return NULL;
-	}
-	return argv;
-}
-
-/*
  * The user of a script whose line and block name none: global script_user,
  * else keepalived_script when that user exists, else ourselves (root). With
  * enable_script_security and neither user, keepalived 2.2.7 drops the
@@ -243,16 +178,15 @@ static bool script_user_default(const struct vrrpd *d, const struct conf_cmd *cm
 	return *user || !d->conf->global.enable_script_security;
 }
 
+/* The line through the one script runner (core/base/script.c): keepalived's
+ * splitting and exec, a line with shell syntax through /bin/sh -c, extra
+ * (notify's TYPE NAME STATE PRIORITY) appended as arguments. */
 static int spawn_command(struct vrrpd *d, const struct conf_cmd *cmd, const char *const *extra,
 			 int nextra, const char *script_user, const char *script_group,
 			 uint64_t timeout_ms, struct loop_child *child, loop_child_fn *done, void *arg)
 {
 	uid_t uid;
 	gid_t gid;
-	char **argv;
-	char *words = NULL;
-	struct ctl_buf line = { 0 };
-	int rc;
 
 	if (!cmd->argv || cmd->argc < 1)
 		return -1;
@@ -260,26 +194,8 @@ static int spawn_command(struct vrrpd *d, const struct conf_cmd *cmd, const char
 	if (!script_user_default(d, cmd, &script_user, &script_group) ||
 	    daemon_script_ids(cmd->argc, cmd->argv, script_user, script_group, &uid, &gid) != 0)
 		return -1;
-	if (needs_shell(cmd->argv[0])) {
-		ctl_puts(&line, cmd->argv[0]);
-		for (int i = 0; i < nextra; i++)
-			shell_quote(&line, extra[i]);
-		if (line.oom) {
-			ctl_buf_free(&line);
-			return -1;
-		}
-		char *shell_argv[] = { "/bin/sh", "-c", line.data, NULL };
-		rc = loop_spawn(&d->loop, child, shell_argv, timeout_ms, uid, gid, done, arg);
-		ctl_buf_free(&line);
-		return rc;
-	}
-	argv = split_command(cmd->argv[0], extra, nextra, &words);
-	if (!argv)
-		return -1;
-	rc = loop_spawn(&d->loop, child, argv, timeout_ms, uid, gid, done, arg);
-	free(words);
-	free(argv);
-	return rc;
+	return script_spawn_line(&d->loop, child, cmd->argv[0], extra, nextra, uid, gid, timeout_ms, done,
+				 arg) < 0 ? -1 : 0;
 }
 
 /*
@@ -292,8 +208,7 @@ static int spawn_command(struct vrrpd *d, const struct conf_cmd *cmd, const char
 static bool script_allowed(struct vrrpd *d, const struct conf_cmd *cmd, const char *user,
 			   const char *group, const char *what)
 {
-	char first[512], why[600];
-	size_t n = 0;
+	char why[600];
 	uid_t uid;
 	gid_t gid;
 
@@ -306,23 +221,15 @@ static bool script_allowed(struct vrrpd *d, const struct conf_cmd *cmd, const ch
 	}
 	if (daemon_script_ids(cmd->argc, cmd->argv, user, group, &uid, &gid) != 0)
 		return false;
-	/* the program is the line's first word; single quotes keep blanks in it */
-	const char *p = cmd->argv[0] + strspn(cmd->argv[0], " \t");
-	for (bool quoted = false; *p && (quoted || (*p != ' ' && *p != '\t')) && n + 1 < sizeof(first); p++) {
-		if (*p == '\'')
-			quoted = !quoted;
-		else
-			first[n++] = *p;
-	}
-	first[n] = '\0';
-	int rc = daemon_script_secure(first, uid, why, sizeof(why));
-	if (rc == DAEMON_SCRIPT_OK)
+	/* every program the line would run, not only its first word */
+	int rc = script_line_secure(cmd->argv[0], uid, why, sizeof(why));
+	if (rc == SCRIPT_OK)
 		return true;
-	if (rc == DAEMON_SCRIPT_UNSAFE && !d->conf->global.enable_script_security) {
+	if (rc == SCRIPT_UNSAFE && !d->conf->global.enable_script_security) {
 		log_warn("%s: unsafe: %s (runs anyway: enable_script_security is not set)", what, why);
 		return true;
 	}
-	log_err("%s disabled: %s%s", what, rc == DAEMON_SCRIPT_UNSAFE ? "insecure: " : "", why);
+	log_err("%s disabled: %s%s", what, rc == SCRIPT_UNSAFE ? "insecure: " : "", why);
 	return false;
 }
 

@@ -4,7 +4,8 @@
 # to is refused, with a log line naming the file. A refused vrrp_script is
 # dropped from tracking (its weight never counts: the master keeps its
 # priority); a refused notify script never runs. Scripts in a safe place
-# (the control) do run. IMPL=keepalived runs the same against keepalived.
+# (the control) do run. An unsafe script hidden behind shell syntax after a
+# safe first word is refused too. IMPL=keepalived runs the same against keepalived.
 cd "$(dirname "$0")/../.." || exit 2
 . tests/lib.sh
 . tests/net/netns.sh
@@ -22,6 +23,7 @@ script() {
 script open check 1
 script open notify_open 0
 script safe notify_safe 0
+script open hidden 0
 {
 	echo "global_defs {"
 	echo "    enable_script_security"
@@ -33,7 +35,8 @@ script safe notify_safe 0
 	echo "    weight -60"
 	echo "}"
 	nb_instance VI_1 51 150 "$VIP/24" "track_script {" "    chk" "}" \
-		"notify_master \"$NB_WORK/open/notify_open.sh\"" "notify_backup \"$NB_WORK/safe/notify_safe.sh\""
+		"notify_master \"$NB_WORK/open/notify_open.sh\"" "notify_backup \"$NB_WORK/safe/notify_safe.sh\"" \
+		"notify \"/bin/true ; $NB_WORK/open/hidden.sh\""
 } >"$NB_WORK/r1.conf"
 nb_instance VI_1 51 100 "$VIP/24" >"$NB_WORK/r2.conf"
 nb_daemon r2 "$IMPL" "$NB_WORK/r2.conf"
@@ -43,6 +46,10 @@ sleep 3
 check_eq "$IMPL: r1 still master 3 s later" r1 "$(nb_holders "$VIP")"
 if [ -e "$NB_WORK/ran.check" ]; then fail "$IMPL: the insecure vrrp_script never ran"; else ok "$IMPL: the insecure vrrp_script never ran"; fi
 if [ -e "$NB_WORK/ran.notify_open" ]; then fail "$IMPL: the insecure notify_master never ran"; else ok "$IMPL: the insecure notify_master never ran"; fi
+# The line's first program is safe; the one after the ';' is not. Every
+# program a line would run is judged, so the unsafe one never runs as root.
+if [ -e "$NB_WORK/ran.hidden" ]; then fail "$IMPL: an insecure script behind shell syntax (/bin/true ; ...) never ran"
+else ok "$IMPL: an insecure script behind shell syntax (/bin/true ; ...) never ran"; fi
 if [ -e "$NB_WORK/ran.notify_safe" ]; then ok "$IMPL: control: notify_backup from a safe directory ran"
 else fail "$IMPL: control: notify_backup from a safe directory ran"; fi
 if grep -q "$NB_WORK/open.*\(writable\|disabling\)" "$NB_WORK/r1.d.log" ||
