@@ -232,11 +232,6 @@ static void rs_event(struct checkd *d, const struct rserver *rs, const char *eve
 /* ---- notify scripts ---- */
 
 /* A line with shell syntax in it goes to /bin/sh -c; a plain one is split on blanks. */
-static bool wants_shell(const char *line)
-{
-	return strpbrk(line, "|&;<>()$`\\\"'*?[#~\n") != NULL;
-}
-
 static void on_notify_done(struct loop *loop, struct loop_child *child, int status)
 {
 	struct notify_child *nc = (struct notify_child *)child;
@@ -264,27 +259,14 @@ static void run_notify(struct checkd *d, const struct cmd *cmd, const struct not
 		return;
 	}
 	struct notify_child *nc = calloc(1, sizeof(*nc));
-	char *copy = strdup(cmd->argv[0]);
-	char **argv = calloc(strlen(cmd->argv[0]) / 2 + 4, sizeof(*argv));
 	int rc = -1;
 
-	if (nc && copy && argv) {
+	if (nc) {
 		nc->d = d;
-		if (wants_shell(copy)) {
-			argv[0] = "/bin/sh";
-			argv[1] = "-c";
-			argv[2] = copy;
-		} else {
-			int argc = 0;
-			for (char *w = strtok(copy, " \t"); w; w = strtok(NULL, " \t"))
-				argv[argc++] = w;
-		}
-		if (argv[0])
-			rc = loop_spawn(&d->loop, &nc->child, argv, NOTIFY_TIMEOUT_MS, verdict->uid, verdict->gid,
-					on_notify_done, nc);
+		/* the one runner: keepalived's splitting, shell syntax through /bin/sh -c */
+		rc = script_spawn_line(&d->loop, &nc->child, cmd->argv[0], NULL, 0, verdict->uid, verdict->gid,
+				       NOTIFY_TIMEOUT_MS, on_notify_done, nc) < 0 ? -1 : 0;
 	}
-	free(copy);
-	free(argv);
 	if (rc != 0) {
 		log_err("cannot run notify script '%s'", cmd->argv[0]);
 		free(nc);
@@ -509,7 +491,7 @@ static struct check *check_get(struct checkd *d, struct model *m, const struct c
 	return c;
 }
 
-/* The program a notify line runs: its first word, as run_notify splits it. */
+/* A notify line's first word: the program named in its log lines and --json. */
 static size_t notify_program(const char *line, char *buf, size_t size)
 {
 	line += strspn(line, " \t");
@@ -550,7 +532,7 @@ static void notify_vet(const struct model *m, const struct conf_cmd *cmd, bool s
 			snprintf(v->why, sizeof(v->why), "no such script user or group");
 		return;
 	}
-	v->verdict = check_script_vet(v->key, v->uid, script_security, v->why, sizeof(v->why));
+	v->verdict = check_script_line_vet(cmd->argv[0], v->uid, script_security, v->why, sizeof(v->why));
 }
 
 /* Where a real server's notify line is, for the log: the node whose
@@ -599,8 +581,11 @@ static int notify_verdict(const struct notify_site *at, const struct conf_cmd *c
 	if (!cmd->argv || cmd->argc < 1)
 		return 0;
 	size_t len = notify_program(cmd->argv[0], key, sizeof(key) - 2) + 1;
-	int n = snprintf(key + len, sizeof(key) - len, "%s%c%s", cmd->argc >= 2 ? cmd->argv[1] : "", '\0',
-			 cmd->argc >= 3 ? cmd->argv[2] : "");
+	/* A plain line runs its first word only, so its arguments do not change
+	 * the verdict; a shell line is judged whole, so it is keyed whole. */
+	const char *judged = script_line_wants_shell(cmd->argv[0]) ? cmd->argv[0] : "";
+	int n = snprintf(key + len, sizeof(key) - len, "%s%c%s%c%s", cmd->argc >= 2 ? cmd->argv[1] : "", '\0',
+			 cmd->argc >= 3 ? cmd->argv[2] : "", '\0', judged);
 	if (n < 0 || (size_t)n >= sizeof(key) - len)
 		n = (int)(sizeof(key) - len - 1);
 	len += (size_t)n + 1;

@@ -173,8 +173,11 @@ size_t check_params_key(const struct check_params *p, char *buf, size_t size);
 #define CHECK_MISC_DROP 2
 int check_misc_vet(const struct check_misc *m, bool script_security, char *why, size_t n);
 /* The part of that rule that judges the program itself (missing, not
- * executable, unsafe as uid), shared with the notify scripts. */
+ * executable, unsafe as uid). */
 int check_script_vet(const char *program, uid_t uid, bool script_security, char *why, size_t n);
+/* The same for a whole notify line: every program it would run is judged
+ * (script_line_secure), so a safe first word cannot carry an unsafe one. */
+int check_script_line_vet(const char *line, uid_t uid, bool script_security, char *why, size_t n);
 
 /* The global SSL { } block. Files are read by check_ctx_init. */
 struct check_ssl_conf {

@@ -101,12 +101,11 @@ int check_misc_vet(const struct check_misc *m, bool script_security, char *why, 
 	return check_script_vet(m->argv[0], m->uid, script_security, why, n);
 }
 
-int check_script_vet(const char *program, uid_t uid, bool script_security, char *why, size_t n)
+/* secure_rc and reason from script_secure or script_line_secure. */
+static int script_verdict(int secure_rc, const char *reason, bool script_security, char *why, size_t n)
 {
-	char reason[300];
-
 	why[0] = '\0';
-	switch (script_secure(program, uid, reason, sizeof(reason))) {
+	switch (secure_rc) {
 	case SCRIPT_OK:
 		return CHECK_MISC_RUN;
 	case SCRIPT_UNSAFE:
@@ -116,6 +115,20 @@ int check_script_vet(const char *program, uid_t uid, bool script_security, char 
 		snprintf(why, n, "%s", reason);
 		return CHECK_MISC_DROP;
 	}
+}
+
+int check_script_vet(const char *program, uid_t uid, bool script_security, char *why, size_t n)
+{
+	char reason[300];
+	int rc = script_secure(program, uid, reason, sizeof(reason));
+	return script_verdict(rc, reason, script_security, why, n);
+}
+
+int check_script_line_vet(const char *line, uid_t uid, bool script_security, char *why, size_t n)
+{
+	char reason[300];
+	int rc = script_line_secure(line, uid, reason, sizeof(reason));
+	return script_verdict(rc, reason, script_security, why, n);
 }
 
 const struct check_ops check_misc_ops = {

@@ -83,8 +83,9 @@ struct notify_verdict {
 	gid_t gid;
 	int verdict;                 /* CHECK_MISC_*: notify scripts are judged as MISC_CHECK's are */
 	char why[360];
-	char key[];                  /* "program\0user\0group\0", user and group as the line names them
-				      * (empty: the build's default); the program is the script shown */
+	char key[];                  /* "program\0user\0group\0line\0", user and group as the line names
+				      * them (empty: the build's default); the program is the script
+				      * shown, a shell line also keyed whole */
 };
 
 struct vserver;

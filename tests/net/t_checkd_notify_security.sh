@@ -150,3 +150,36 @@ case $(ck_get "$VS" "$S:9201" disabled_notify.notify_down.error) in *"no script 
 	ok "no script user: --json says so" ;;
 *) fail "no script user: --json says so" ;; esac
 ck_stop
+
+# ---- a shell line whose first program is safe and whose second is not:
+# every program the line would run is judged, so under
+# enable_script_security the unsafe one never runs as root. Before, only the
+# first word was judged and /bin/sh ran the rest.
+cat >"$W/hidden.conf" <<EOF2
+global_defs {
+    enable_script_security
+    script_user root
+}
+virtual_server 10.77.0.120 80 {
+    delay_loop 1
+    protocol TCP
+    real_server $S 9205 {
+        notify_down "/bin/true ; $W/ww/insecure.sh hidden"
+        TCP_CHECK {
+            connect_timeout 1
+            retry 0
+            warmup 0
+        }
+    }
+}
+EOF2
+rm -f "$W/out/"*.runs
+ck_start "$W/hidden.conf"
+if ck_wait_count " down $VS $S:9205 weight=1 reason=" 1 5; then ok "shell line: its server goes down"; else
+	fail "shell line: its server goes down"; ck_log_tail; fi
+sleep 0.5
+check_eq "shell line: the unsafe script after '/bin/true ;' does not run" 0 "$(runs insecure)"
+case $(ck_get "$VS" "$S:9205" disabled_notify.notify_down.error) in *"$W/ww is writable by others"*)
+	ok "shell line: --json names the unsafe script's directory" ;;
+*) fail "shell line: --json names the unsafe script's directory" ;; esac
+ck_stop
