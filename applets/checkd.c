@@ -1084,17 +1084,9 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 	(void)loop;
 	(void)signo;
 
-	struct conf_keepalived *conf = conf_keepalived_read(d->conf_path);
-	if (!conf) {
-		log_err("reload: out of memory, keeping the running config");
+	struct conf_keepalived *conf = daemon_reload_read(d->conf_path);
+	if (!conf)
 		return;
-	}
-	daemon_log_diags(conf->tree);
-	if (conf->tree->nerrors) {
-		log_err("reload: %s has %d error(s), keeping the running config", d->conf_path, conf->tree->nerrors);
-		release_conf(conf);
-		return;
-	}
 	char *ssl_strings[4], err[256];
 	if (ssl_copy(conf, ssl_strings, err, sizeof(err)) != 0) {
 		log_err("reload: %s, keeping the running config", err);

@@ -391,8 +391,10 @@ static int model_load(struct lvsd *d, const struct conf_keepalived *conf, struct
 
 static struct conf_keepalived *read_config(const char *path, bool reload)
 {
-	struct conf_keepalived *conf = conf_keepalived_read(path);
+	struct conf_keepalived *conf = reload ? daemon_reload_read(path) : conf_keepalived_read(path);
 
+	if (!conf && reload)
+		return NULL;
 	if (!conf) {
 		log_err("out of memory reading %s", path);
 		return NULL;

@@ -404,18 +404,9 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 	(void)signo;
 
 	log_notice("reloading %s", d->conf_path);
-	struct conf_keepalived *conf = conf_keepalived_read(d->conf_path);
-	if (!conf) {
-		log_err("reload: out of memory, keeping the running config");
+	struct conf_keepalived *conf = daemon_reload_read(d->conf_path);
+	if (!conf)
 		return;
-	}
-	daemon_log_diags(conf->tree);
-	if (conf->tree->nerrors) {
-		log_err("reload: %s has %d error(s), keeping the running config", d->conf_path,
-			conf->tree->nerrors);
-		conf_keepalived_free(conf);
-		return;
-	}
 	if (strict_refusals(conf)) {
 		log_err("reload: %s is refused by vrrp_strict, keeping the running config", d->conf_path);
 		conf_keepalived_free(conf);
@@ -424,6 +415,7 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 	struct conf_keepalived *old = d->conf;
 	d->conf = conf;
 	apply_config(d, old);
+	log_notice("reloaded %s: %d vrrp_instance(s)", d->conf_path, conf->ninstances);
 }
 
 static void on_stop(struct loop *loop, int signo, void *arg)

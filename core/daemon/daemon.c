@@ -317,6 +317,39 @@ void daemon_log_diags(const struct conf_tree *tree)
 			tree->nerrors + tree->nwarnings - tree->ndiags);
 }
 
+struct conf_keepalived *daemon_reload_read(const char *path)
+{
+	struct stat st;
+
+	/* A config being rewritten can be caught empty, and an empty config
+	 * means "no instances, no servers": taken as such it would remove every
+	 * VIP and IPVS entry. So an empty file on reload is a mistake. */
+	if (stat(path, &st) != 0) {
+		log_err("reload: cannot read %s: %s, keeping the running config", path, strerror(errno));
+		return NULL;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		log_err("reload: %s is a directory, keeping the running config", path);
+		return NULL;
+	}
+	if (S_ISREG(st.st_mode) && st.st_size == 0) {
+		log_err("reload: %s is empty (a write in progress?), keeping the running config", path);
+		return NULL;
+	}
+	struct conf_keepalived *conf = conf_keepalived_read(path);
+	if (!conf) {
+		log_err("reload: out of memory, keeping the running config");
+		return NULL;
+	}
+	daemon_log_diags(conf->tree);
+	if (conf->tree->nerrors) {
+		log_err("reload: %s has %d error(s), keeping the running config", path, conf->tree->nerrors);
+		conf_keepalived_free(conf);
+		return NULL;
+	}
+	return conf;
+}
+
 int daemon_script_ids(int argc, char *const *argv, const char *default_user, const char *default_group,
 		      uid_t *uid, gid_t *gid)
 {

@@ -50,6 +50,11 @@ int daemon_detach(bool keep_stdout);
 /* Each parser diagnostic as a log line, errors at LOG_ERR, the rest as warnings. */
 void daemon_log_diags(const struct conf_tree *tree);
 
+/* The config for a SIGHUP: NULL, with the reason logged, when path is
+ * missing, a directory, empty (a truncated write must not tear down every
+ * VIP and server) or has errors; the running config then stays. */
+struct conf_keepalived *daemon_reload_read(const char *path);
+
 /*
  * The script helpers under the names vrrpd and checkd call them by, until
  * they run their lines through script.h (script_ids, script_secure,
