@@ -4,7 +4,8 @@
  * earlier lines stay applied) but changes go to the kernel in batches; a
  * change the kernel refuses is reported with its line, and the lines after
  * it still apply. Every error message is followed by a line naming the
- * input line.
+ * input line. The input is read a line at a time: what is held is the
+ * lines of one batch, whatever the size of the file.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -21,7 +22,8 @@
 struct pending {
 	struct lvsctl_cmd cmd;
 	long line;
-	const char *text;       /* the line as read, for messages */
+	char *words;            /* the line split into the words cmd points into */
+	char *text;             /* the line as read, for messages */
 };
 
 struct restore {
@@ -76,12 +78,19 @@ static void restore_flush(struct restore *r)
 		restore_refused(0, rc, r);
 	}
 	ipvs_batch_on_failure(r->h, NULL, NULL);
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->p[i].words);
+		free(r->p[i].text);
+	}
 	r->n = 0;
 }
 
-/* line: split into words in place; text: the same line left intact. */
-static int restore_line(struct restore *r, const struct ipvs_info *info, char *line, const char *text,
-			long lineno)
+#define RESTORE_QUEUED (-2)
+
+/* Parses one line and runs it, or queues it (RESTORE_QUEUED: the queue
+ * now holds line and text). */
+static int restore_parse_run(struct restore *r, const struct ipvs_info *info, char *line, char *text,
+			     long lineno)
 {
 	char *argv[256 + 1];
 	int argc = 0;
@@ -121,10 +130,11 @@ static int restore_line(struct restore *r, const struct ipvs_info *info, char *l
 	if (r->batching && lvsctl_batchable(cmd.cmd)) {
 		r->p[r->n].cmd = cmd;
 		r->p[r->n].line = lineno;
+		r->p[r->n].words = line;
 		r->p[r->n].text = text;
 		if (++r->n == RESTORE_BATCH)
 			restore_flush(r);
-		return 0;
+		return RESTORE_QUEUED;
 	}
 	restore_flush(r);
 	int rc = lvsctl_run_command(r->h, info, &cmd, r->prog);
@@ -136,65 +146,64 @@ static int restore_line(struct restore *r, const struct ipvs_info *info, char *l
 	return 0;
 }
 
+/* line: split into words in place; text: the same line left intact. Both
+ * are the caller's malloc'd copies and ours from here: a queued change keeps
+ * them until its batch is sent, anything else frees them before returning. */
+static int restore_line(struct restore *r, const struct ipvs_info *info, char *line, char *text, long lineno)
+{
+	int rc = restore_parse_run(r, info, line, text, lineno);
+
+	if (rc != RESTORE_QUEUED) {
+		free(line);
+		free(text);
+		return rc;
+	}
+	return 0;
+}
+
 int lvsctl_restore_table(struct ipvs *h, const struct ipvs_info *info, const char *prog)
 {
 	struct restore r = { .h = h, .prog = prog };
-	size_t cap = 1 << 16, len = 0;
-	char *buf = malloc(cap);
+	char *buf = NULL;
+	size_t cap = 0;
 	int rc = 0;
 
 	r.p = calloc(RESTORE_BATCH, sizeof(*r.p));
-	if (!buf || !r.p) {
-		free(buf);
-		free(r.p);
+	if (!r.p) {
 		fprintf(stderr, "%s\n", ipvs_error_text(CALL_OTHER, ENOMEM));
 		return RUN_EXIT + 1;
 	}
-	for (;;) {
-		if (len + 1 >= cap) {
-			char *nb = realloc(buf, cap * 2);
-			if (!nb)
-				break;
-			buf = nb;
-			cap *= 2;
-		}
-		size_t got = fread(buf + len, 1, cap - len - 1, stdin);
-		if (got == 0)
-			break;
-		len += got;
-	}
-	buf[len] = '\0';
-	/* Messages quote lines as read; the words are split in buf. */
-	char *copy = malloc(len + 1);
-	if (!copy) {
-		free(buf);
-		free(r.p);
-		fprintf(stderr, "%s\n", ipvs_error_text(CALL_OTHER, ENOMEM));
-		return RUN_EXIT + 1;
-	}
-	memcpy(copy, buf, len + 1);
-
 	/* Batching is an optimisation: without it every line goes on its own. */
 	if (ipvs_batch_begin(h) == 0) {
 		long ignored;
 		r.batching = ipvs_batch_end(h, &ignored) == 0;
 	}
 	long lineno = 0;
-	for (char *line = buf; *line && rc == 0;) {
-		char *nl = strchr(line, '\n');
-		char *text = copy + (line - buf);
-		if (nl) {
-			*nl = '\0';
-			text[nl - line] = '\0';
+	ssize_t got;
+	while (rc == 0 && (got = getline(&buf, &cap, stdin)) > 0) {
+		size_t len = strlen(buf);
+		/* a NUL byte ends the input, as it ended the text read before */
+		bool nul = len < (size_t)got;
+		if (len > 0 && buf[len - 1] == '\n')
+			buf[--len] = '\0';
+		if (nul && len == 0)
+			break;
+		char *words = strdup(buf), *text = strdup(buf);
+		if (!words || !text) {
+			free(words);
+			free(text);
+			fprintf(stderr, "%s\n", ipvs_error_text(CALL_OTHER, ENOMEM));
+			rc = RUN_EXIT + 1;
+			break;
 		}
 		lineno++;
-		rc = restore_line(&r, info, line, text, lineno);
-		line = nl ? nl + 1 : line + strlen(line);
+		rc = restore_line(&r, info, words, text, lineno);
+		if (nul)
+			break;
 	}
 	if (rc == 0)
 		restore_flush(&r);
 	free(r.p);
-	free(copy);
 	free(buf);
 	return rc ? rc : r.last;
 }

@@ -92,3 +92,19 @@ done <<'EOF_R'
 ipvsadm -A -t 10.0.0.1:80 -s rr\n
 -h\n
 EOF_R
+
+# -R streams its input: a save file larger than the memory it may use is
+# read to its end (64 MiB of blank lines, then a line it refuses, under a
+# 32 MiB address space limit) and answers as the short input does; a reader
+# that loads the whole file first runs out of memory instead.
+stream_run() {
+	( cd "$work" && { [ "$2" = big ] && head -c $((64 << 20)) /dev/zero | tr '\0' '\n'; echo "-A -t 10.0.0.1:80 --bogus"; } |
+		unshare -n env PATH="$fake:/usr/sbin:/usr/bin:/sbin:/bin" prlimit --as=$((32 << 20)) ipvsadm -R \
+		2>&1 >/dev/null | grep -v ': restore line [0-9]*: ' >"err.$1"; echo "${PIPESTATUS[1]}" >"rc.$1" )
+}
+stream_run small small
+stream_run big big
+check_eq "restore: 64 MiB of input under a 32 MiB limit is streamed: the same exit status as a short input" \
+	"$(cat "$work/rc.small")" "$(cat "$work/rc.big")"
+check_eq "restore: 64 MiB of input under a 32 MiB limit is streamed: the same message as a short input" \
+	"$(cat "$work/err.small")" "$(head -c 300 "$work/err.big")"
