@@ -32,6 +32,7 @@
 #include "conf.h"
 #include "ctl.h"
 #include "daemon.h"
+#include "json.h"
 #include "log.h"
 #include "loop.h"
 
@@ -858,96 +859,113 @@ static void status_table(void *arg, struct ctl_buf *b)
 		   d->notifies_dropped);
 }
 
-static void check_json(struct ctl_buf *b, const struct check *c)
+static void check_json(struct json *j, const struct check *c)
 {
 	const struct check_params *p = check_params_of(c);
 	char target[64];
 
-	ctl_printf(b, "{\"type\":\"%s\",\"target\":", conf_checker_name(p->type));
-	ctl_json_str(b, check_target(c, target, sizeof(target)));
-	ctl_printf(b, ",\"up\":%s,\"last_result\":%s,\"error\":", c->st.up ? "true" : "false",
-		   !c->tried ? "null" : c->last_ok ? "\"ok\"" : "\"fail\"");
-	if (c->error)
-		ctl_json_str(b, c->error);
-	else
-		ctl_puts(b, "null");
-	ctl_printf(b, ",\"latency_us\":%u,\"attempts\":%u,\"successes\":%u,\"failures\":%u"
-		   ",\"transitions\":%u,\"retry_count\":%u,\"retry\":%u,\"delay_loop_ms\":%u"
-		   ",\"delay_before_retry_ms\":%u,\"last_attempt_ms\":%llu,\"shared_by\":%u",
-		   c->latency_us, c->attempts, c->successes, c->failures, c->transitions, c->st.retry_it,
-		   p->retry, p->delay_loop_ms, p->delay_before_retry_ms, (unsigned long long)c->last_ms, c->nusers);
+	json_object_begin(j);
+	json_key_string(j, "type", conf_checker_name(p->type));
+	json_key_string(j, "target", check_target(c, target, sizeof(target)));
+	json_key_bool(j, "up", c->st.up);
+	json_key_string(j, "last_result", !c->tried ? NULL : c->last_ok ? "ok" : "fail");
+	json_key_string(j, "error", c->error);
+	json_key_uint(j, "latency_us", c->latency_us);
+	json_key_uint(j, "attempts", c->attempts);
+	json_key_uint(j, "successes", c->successes);
+	json_key_uint(j, "failures", c->failures);
+	json_key_uint(j, "transitions", c->transitions);
+	json_key_uint(j, "retry_count", c->st.retry_it);
+	json_key_uint(j, "retry", p->retry);
+	json_key_uint(j, "delay_loop_ms", p->delay_loop_ms);
+	json_key_uint(j, "delay_before_retry_ms", p->delay_before_retry_ms);
+	json_key_uint(j, "last_attempt_ms", c->last_ms);
+	json_key_uint(j, "shared_by", c->nusers);
 	if (check_misc_dynamic(c))
-		ctl_printf(b, ",\"misc_status\":%d", c->misc_status);
-	ctl_puts(b, "}");
+		json_key_int(j, "misc_status", c->misc_status);
+	json_object_end(j);
 }
 
-/* "NAME":{"target":PROGRAM,"error":WHY}, after a comma unless first. */
-static void verdict_json(struct ctl_buf *b, bool first, const char *name, const struct notify_verdict *v)
+/* "NAME":{"target":PROGRAM,"error":WHY} */
+static void verdict_json(struct json *j, const char *name, const struct notify_verdict *v)
 {
-	ctl_printf(b, "%s\"%s\":{\"target\":", first ? "" : ",", name);
-	ctl_json_str(b, v->key);
-	ctl_puts(b, ",\"error\":");
-	ctl_json_str(b, v->why);
-	ctl_puts(b, "}");
+	json_key_object(j, name);
+	json_key_string(j, "target", v->key);
+	json_key_string(j, "error", v->why);
+	json_object_end(j);
+}
+
+static void rs_json(struct json *j, const struct rserver *rs)
+{
+	char name[64], addr[INET6_ADDRSTRLEN];
+
+	json_object_begin(j);
+	json_key_string(j, "name", rs_name(rs, name, sizeof(name)));
+	json_key_string(j, "address", conf_ip_str(&rs->addr, addr, sizeof(addr)));
+	json_key_uint(j, "port", rs->port);
+	json_key_string(j, "state", rs->up ? "up" : "down");
+	json_key_int(j, "weight", rs->weight);
+	json_key_int(j, "configured_weight", rs->conf_weight);
+	json_key_bool(j, "inhibit_on_failure", rs->inhibit);
+	json_key_uint(j, "transitions", rs->transitions);
+	if (rs->transitions)
+		json_key_uint(j, "last_change_ms", rs->changed_ms);
+	else
+		json_key_null(j, "last_change_ms");
+	json_key_array(j, "checkers");
+	for (int i = 0; i < rs->nchecks; i++)
+		check_json(j, rs_check(rs, i));
+	json_array_end(j);
+	if (rs->disabled) {
+		json_key_object(j, "disabled_checker");
+		json_key_string(j, "type", "MISC_CHECK");
+		json_key_string(j, "target", rs->disabled->script);
+		json_key_string(j, "error", rs->disabled->why);
+		json_object_end(j);
+	}
+	const struct notify_verdict *up, *down;
+	if (rs_notify_disabled(rs, &up, &down)) {
+		json_key_object(j, "disabled_notify");
+		if (up)
+			verdict_json(j, "notify_up", up);
+		if (down)
+			verdict_json(j, "notify_down", down);
+		json_object_end(j);
+	}
+	json_object_end(j);
 }
 
 static void status_json(void *arg, struct ctl_buf *b)
 {
 	struct checkd *d = arg;
 	const struct model *m = &d->m;
-	char name[64], addr[INET6_ADDRSTRLEN];
+	struct json j;
 
-	ctl_printf(b, "{\"uptime_ms\":%llu,\"real_servers\":%lu,\"checks\":%lu,\"running\":%u,"
-		   "\"max_running\":%u,\"waiting\":%lu,\"waiting_max\":%lu,\"deferred\":%lu,"
-		   "\"events\":%lu,\"notifies_dropped\":%lu,\"virtual_servers\":[",
-		   (unsigned long long)now_ms(d), m->nrs, m->nchecks, d->ctx.running, d->max_in_flight,
-		   m->queued, d->queued_max, d->deferred, d->events_sent, d->notifies_dropped);
+	json_init(&j, b);
+	json_object_begin(&j);
+	json_key_uint(&j, "uptime_ms", now_ms(d));
+	json_key_uint(&j, "real_servers", m->nrs);
+	json_key_uint(&j, "checks", m->nchecks);
+	json_key_uint(&j, "running", d->ctx.running);
+	json_key_uint(&j, "max_running", d->max_in_flight);
+	json_key_uint(&j, "waiting", m->queued);
+	json_key_uint(&j, "waiting_max", d->queued_max);
+	json_key_uint(&j, "deferred", d->deferred);
+	json_key_uint(&j, "events", d->events_sent);
+	json_key_uint(&j, "notifies_dropped", d->notifies_dropped);
+	json_key_array(&j, "virtual_servers");
 	for (int v = 0; v < m->nvs; v++) {
-		ctl_printf(b, "%s{\"name\":", v ? "," : "");
-		ctl_json_str(b, m->vs[v].name);
-		ctl_puts(b, ",\"real_servers\":[");
-		for (int r = 0; r < m->vs[v].nrs; r++) {
-			const struct rserver *rs = &m->vs[v].rs[r];
-			ctl_printf(b, "%s{\"name\":", r ? "," : "");
-			ctl_json_str(b, rs_name(rs, name, sizeof(name)));
-			ctl_puts(b, ",\"address\":");
-			ctl_json_str(b, conf_ip_str(&rs->addr, addr, sizeof(addr)));
-			ctl_printf(b, ",\"port\":%u,\"state\":\"%s\",\"weight\":%d,\"configured_weight\":%d"
-				   ",\"inhibit_on_failure\":%s,\"transitions\":%u,\"last_change_ms\":",
-				   rs->port, rs->up ? "up" : "down", rs->weight, rs->conf_weight,
-				   rs->inhibit ? "true" : "false", rs->transitions);
-			if (rs->transitions)
-				ctl_printf(b, "%llu", (unsigned long long)rs->changed_ms);
-			else
-				ctl_puts(b, "null");
-			ctl_puts(b, ",\"checkers\":[");
-			for (int i = 0; i < rs->nchecks; i++) {
-				if (i)
-					ctl_puts(b, ",");
-				check_json(b, rs_check(rs, i));
-			}
-			ctl_puts(b, "]");
-			if (rs->disabled) {
-				ctl_puts(b, ",\"disabled_checker\":{\"type\":\"MISC_CHECK\",\"target\":");
-				ctl_json_str(b, rs->disabled->script);
-				ctl_puts(b, ",\"error\":");
-				ctl_json_str(b, rs->disabled->why);
-				ctl_puts(b, "}");
-			}
-			const struct notify_verdict *up, *down;
-			if (rs_notify_disabled(rs, &up, &down)) {
-				ctl_puts(b, ",\"disabled_notify\":{");
-				if (up)
-					verdict_json(b, true, "notify_up", up);
-				if (down)
-					verdict_json(b, !up, "notify_down", down);
-				ctl_puts(b, "}");
-			}
-			ctl_puts(b, "}");
-		}
-		ctl_puts(b, "]}");
+		json_object_begin(&j);
+		json_key_string(&j, "name", m->vs[v].name);
+		json_key_array(&j, "real_servers");
+		for (int r = 0; r < m->vs[v].nrs; r++)
+			rs_json(&j, &m->vs[v].rs[r]);
+		json_array_end(&j);
+		json_object_end(&j);
 	}
-	ctl_puts(b, "]}\n");
+	json_array_end(&j);
+	json_object_end(&j);
+	ctl_puts(b, "\n");
 }
 
 static void on_ctl_request(const char *command, struct ctl_buf *reply, void *arg)
