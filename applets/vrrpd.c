@@ -24,6 +24,7 @@
 #include "conf.h"
 #include "ctl.h"
 #include "daemon.h"
+#include "json.h"
 #include "garp.h"
 #include "log.h"
 #include "loop.h"
@@ -316,78 +317,98 @@ static void status_table(void *arg, struct ctl_buf *b)
 	}
 }
 
+static void tracker_json(struct json *j, const struct tracker *t)
+{
+	json_object_begin(j);
+	json_key_string(j, "type", track_kind_names[t->kind]);
+	json_key_string(j, "name", t->name);
+	if (t->kind == TRACK_FILE) {
+		json_key_int(j, "value", t->value);
+	} else {
+		int up = t->kind == TRACK_INTERFACE ? t->up : t->script->result;
+		if (up < 0)
+			json_key_null(j, "up");
+		else
+			json_key_bool(j, "up", up);
+	}
+	json_key_int(j, "weight", t->weight);
+	json_object_end(j);
+}
+
+static void inst_json(struct json *j, const struct inst *in)
+{
+	const uint8_t *m = inst_master(in);
+	char addr[INET6_ADDRSTRLEN];
+
+	json_object_begin(j);
+	json_key_string(j, "name", in->name);
+	json_key_string(j, "state", vrrp_state_names[in->fsm.state]);
+	json_key_string(j, "interface", in->ifname);
+	json_key_uint(j, "vrid", in->conf->vrid);
+	json_key_int(j, "version", in->version);
+	json_key_string(j, "family", in->family == AF_INET6 ? "inet6" : "inet");
+	json_key_uint(j, "priority", in->fsm.priority);
+	json_key_int(j, "base_priority", in->base_priority);
+	json_key_uint(j, "effective_priority", in->fsm.priority);
+	json_key_string(j, "master", m ? addr_str(in->family, m, addr, sizeof(addr)) : NULL);
+	json_key_uint(j, "master_priority",
+		      in->fsm.state == VRRP_STATE_MASTER ? in->fsm.priority : in->fsm.master_priority);
+	json_key_uint(j, "advert_int_ms", in->conf->advert_int_ms);
+	json_key_uint(j, "master_advert_int_ms", in->fsm.master_adver_int_cs * 10);
+	json_key_bool(j, "fault", in->fault_level);
+	json_key_bool(j, "unicast", in->unicast);
+	json_key_string(j, "vmac", in->vmac_ifindex ? in->vmac_name : NULL);
+	json_key_array(j, "vips");
+	for (int i = 0; i < in->nvips; i++)
+		json_string(j, in->vips[i].text);
+	json_array_end(j);
+	json_key_array(j, "trackers");
+	for (int i = 0; i < in->ntrackers; i++)
+		tracker_json(j, &in->trackers[i]);
+	json_array_end(j);
+	json_key_object(j, "counters");
+	json_key_uint(j, "adverts_sent", in->adverts_sent);
+	json_key_uint(j, "adverts_received", in->adverts_received);
+	json_key_uint(j, "prio0_sent", in->fsm.prio0_sent);
+	json_key_uint(j, "prio0_received", in->fsm.prio0_received);
+	json_key_uint(j, "transitions", in->fsm.transitions);
+	json_key_uint(j, "became_master", in->fsm.became_master);
+	json_key_uint(j, "released_master", in->fsm.released_master);
+	json_key_uint(j, "master_changes", in->master_changes);
+	json_key_uint(j, "dropped", inst_drops_total(in));
+	json_object_end(j);
+	json_key_object(j, "drops");
+	for (int r = 1; r < VRRP_DROP_NREASONS; r++)
+		json_key_uint(j, vrrp_drop_name(r), in->drops[r]);
+	json_object_end(j);
+	json_object_end(j);
+}
+
 static void status_json(void *arg, struct ctl_buf *b)
 {
 	struct vrrpd *d = arg;
-	char addr[INET6_ADDRSTRLEN];
+	struct json j;
 
-	ctl_puts(b, "{\"instances\":[");
-	for (struct inst *in = d->insts; in; in = in->next) {
-		const uint8_t *m = inst_master(in);
-		ctl_puts(b, "{\"name\":");
-		ctl_json_str(b, in->name);
-		ctl_printf(b, ",\"state\":\"%s\",\"interface\":", vrrp_state_names[in->fsm.state]);
-		ctl_json_str(b, in->ifname);
-		ctl_printf(b, ",\"vrid\":%u,\"version\":%d,\"family\":\"%s\"", in->conf->vrid, in->version,
-			   in->family == AF_INET6 ? "inet6" : "inet");
-		ctl_printf(b, ",\"priority\":%u,\"base_priority\":%d,\"effective_priority\":%u",
-			   in->fsm.priority, in->base_priority, in->fsm.priority);
-		ctl_printf(b, ",\"master\":%s%s%s,\"master_priority\":%u",
-			   m ? "\"" : "", m ? addr_str(in->family, m, addr, sizeof(addr)) : "null", m ? "\"" : "",
-			   in->fsm.state == VRRP_STATE_MASTER ? in->fsm.priority : in->fsm.master_priority);
-		ctl_printf(b, ",\"advert_int_ms\":%u,\"master_advert_int_ms\":%u,\"fault\":%s",
-			   in->conf->advert_int_ms, in->fsm.master_adver_int_cs * 10,
-			   in->fault_level ? "true" : "false");
-		ctl_printf(b, ",\"unicast\":%s,\"vmac\":", in->unicast ? "true" : "false");
-		if (in->vmac_ifindex)
-			ctl_json_str(b, in->vmac_name);
-		else
-			ctl_puts(b, "null");
-		ctl_puts(b, ",\"vips\":[");
-		for (int i = 0; i < in->nvips; i++) {
-			if (i)
-				ctl_puts(b, ",");
-			ctl_json_str(b, in->vips[i].text);
-		}
-		ctl_puts(b, "],\"trackers\":[");
-		for (int i = 0; i < in->ntrackers; i++) {
-			const struct tracker *t = &in->trackers[i];
-			if (i)
-				ctl_puts(b, ",");
-			ctl_printf(b, "{\"type\":\"%s\",\"name\":", track_kind_names[t->kind]);
-			ctl_json_str(b, t->name);
-			if (t->kind == TRACK_FILE) {
-				ctl_printf(b, ",\"value\":%ld", t->value);
-			} else {
-				int up = t->kind == TRACK_INTERFACE ? t->up : t->script->result;
-				ctl_printf(b, ",\"up\":%s", up < 0 ? "null" : up ? "true" : "false");
-			}
-			ctl_printf(b, ",\"weight\":%d}", t->weight);
-		}
-		ctl_printf(b, "],\"counters\":{\"adverts_sent\":%lu,\"adverts_received\":%lu,"
-			   "\"prio0_sent\":%lu,\"prio0_received\":%lu,\"transitions\":%lu,"
-			   "\"became_master\":%lu,\"released_master\":%lu,\"master_changes\":%lu,\"dropped\":%lu}",
-			   in->adverts_sent, in->adverts_received, in->fsm.prio0_sent, in->fsm.prio0_received,
-			   in->fsm.transitions, in->fsm.became_master, in->fsm.released_master,
-			   in->master_changes, inst_drops_total(in));
-		ctl_puts(b, ",\"drops\":{");
-		for (int r = 1; r < VRRP_DROP_NREASONS; r++)
-			ctl_printf(b, "%s\"%s\":%lu", r > 1 ? "," : "", vrrp_drop_name(r), in->drops[r]);
-		ctl_printf(b, "}}%s", in->next ? "," : "");
-	}
-	ctl_puts(b, "],\"sync_groups\":[");
+	json_init(&j, b);
+	json_object_begin(&j);
+	json_key_array(&j, "instances");
+	for (struct inst *in = d->insts; in; in = in->next)
+		inst_json(&j, in);
+	json_array_end(&j);
+	json_key_array(&j, "sync_groups");
 	for (struct sgroup *g = d->groups; g; g = g->next) {
-		ctl_puts(b, "{\"name\":");
-		ctl_json_str(b, g->name);
-		ctl_printf(b, ",\"state\":\"%s\",\"instances\":[", vrrp_state_names[g->reported_state]);
-		for (int i = 0; i < g->nmembers; i++) {
-			if (i)
-				ctl_puts(b, ",");
-			ctl_json_str(b, g->members[i]->name);
-		}
-		ctl_printf(b, "]}%s", g->next ? "," : "");
+		json_object_begin(&j);
+		json_key_string(&j, "name", g->name);
+		json_key_string(&j, "state", vrrp_state_names[g->reported_state]);
+		json_key_array(&j, "instances");
+		for (int i = 0; i < g->nmembers; i++)
+			json_string(&j, g->members[i]->name);
+		json_array_end(&j);
+		json_object_end(&j);
 	}
-	ctl_puts(b, "]}\n");
+	json_array_end(&j);
+	json_object_end(&j);
+	ctl_puts(b, "\n");
 }
 
 static void on_ctl_request(const char *command, struct ctl_buf *reply, void *arg)
