@@ -37,6 +37,7 @@
 #include "script.h"
 #include "conf_script.h"
 #include "daemon.h"
+#include "json.h"
 #include "ipvs.h"
 #include "ipvs_diff.h"
 #include "log.h"
@@ -535,91 +536,120 @@ static void status_table(void *arg, struct ctl_buf *b)
 	}
 }
 
+/* The text s, or null when it is empty. */
+static void json_key_text_or_null(struct json *j, const char *key, const char *s)
+{
+	json_key_string(j, key, s[0] ? s : NULL);
+}
+
+static void lrs_json(struct json *j, const struct lvs *vs, const struct lrs *rs)
+{
+	char a[INET6_ADDRSTRLEN] = "";
+
+	inet_ntop(rs->conf->addr.family, rs->conf->addr.addr, a, sizeof(a));
+	json_object_begin(j);
+	json_key_string(j, "name", rs->name);
+	json_key_string(j, "address", a);
+	json_key_uint(j, "port", rs->conf->port);
+	json_key_string(j, "health", rs->up ? "up" : "down");
+	json_key_int(j, "weight", lvs_rs_weight(rs));
+	json_key_int(j, "configured_weight", rs->conf->weight);
+	json_key_bool(j, "inhibit_on_failure", rs_inhibit(vs, rs));
+	json_key_bool(j, "in_ipvs", rs->services_in);
+	if (rs->services_in)
+		json_key_int(j, "ipvs_weight", rs->kernel_weight);
+	else
+		json_key_null(j, "ipvs_weight");
+	json_key_uint(j, "active_conns", rs->active);
+	json_key_uint(j, "inactive_conns", rs->inactive);
+	json_key_uint(j, "conns", rs->conns);
+	json_key_uint(j, "transitions", rs->transitions);
+	if (rs->changed_valid)
+		json_key_uint(j, "last_change_ms", rs->changed_ms);
+	else
+		json_key_null(j, "last_change_ms");
+	json_key_text_or_null(j, "reason", rs->reason);
+	json_key_text_or_null(j, "error", rs->error);
+	json_object_end(j);
+}
+
+static void lvs_json(struct json *j, const struct lvs *vs)
+{
+	const struct conf_virtual_server *cv = vs->conf;
+
+	json_object_begin(j);
+	json_key_string(j, "name", vs->name);
+	json_key_string(j, "lb_algo", cv->lb_algo ? cv->lb_algo : "");
+	json_key_string(j, "lb_kind", kind_name(cv->lb_kind));
+	json_key_uint(j, "persistence_timeout", cv->persistence_timeout);
+	json_key_int(j, "services", vs->nservices);
+	json_key_int(j, "services_in_ipvs", vs->services_in);
+	json_key_uint(j, "quorum", cv->quorum);
+	json_key_uint(j, "hysteresis", cv->hysteresis);
+	json_key_bool(j, "quorum_up", vs->quorum_up);
+	json_key_int(j, "live_weight", live_weight(vs));
+	json_key_bool(j, "suspended", vs->suspended);
+	json_key_uint(j, "conns", vs->stats.conns);
+	json_key_uint(j, "inpkts", vs->stats.inpkts);
+	json_key_uint(j, "outpkts", vs->stats.outpkts);
+	json_key_uint(j, "inbytes", vs->stats.inbytes);
+	json_key_uint(j, "outbytes", vs->stats.outbytes);
+	if (cv->sorry_server) {
+		char sn[64];
+		conf_addr_port(&cv->sorry_server->addr, cv->sorry_server->port, sn, sizeof(sn));
+		json_key_object(j, "sorry_server");
+		json_key_string(j, "name", sn);
+		json_key_bool(j, "in_ipvs", vs->sorry_in);
+		json_object_end(j);
+	} else {
+		json_key_null(j, "sorry_server");
+	}
+	json_key_array(j, "real_servers");
+	for (int r = 0; r < vs->nrs; r++)
+		lrs_json(j, vs, &vs->rs[r]);
+	json_array_end(j);
+	json_object_end(j);
+}
+
 static void status_json(void *arg, struct ctl_buf *b)
 {
 	struct lvsd *d = arg;
+	struct json j;
 
-	ctl_printf(b, "{\"uptime_ms\":%llu,\"config\":", (unsigned long long)now_ms(d));
-	ctl_json_str(b, d->conf_path);
-	ctl_printf(b, ",\"reconciles\":%lu,\"kernel_adds\":%lu,\"kernel_edits\":%lu,\"kernel_removes\":%lu,"
-		   "\"repairs\":%lu,\"kernel_errors\":%lu,\"reloads\":%lu,\"reload_failures\":%lu,"
-		   "\"events\":%lu,\"bad_events\":%lu,\"children\":[",
-		   d->sync.reconciles, d->sync.adds, d->sync.edits, d->sync.dels, d->sync.repairs, d->sync.kernel_errors, d->reloads,
-		   d->reload_failures, d->events, d->bad_events);
-	struct child *kids[2] = { &d->checkd, &d->vrrpd };
+	json_init(&j, b);
+	json_object_begin(&j);
+	json_key_uint(&j, "uptime_ms", now_ms(d));
+	json_key_string(&j, "config", d->conf_path ? d->conf_path : "");
+	json_key_uint(&j, "reconciles", d->sync.reconciles);
+	json_key_uint(&j, "kernel_adds", d->sync.adds);
+	json_key_uint(&j, "kernel_edits", d->sync.edits);
+	json_key_uint(&j, "kernel_removes", d->sync.dels);
+	json_key_uint(&j, "repairs", d->sync.repairs);
+	json_key_uint(&j, "kernel_errors", d->sync.kernel_errors);
+	json_key_uint(&j, "reloads", d->reloads);
+	json_key_uint(&j, "reload_failures", d->reload_failures);
+	json_key_uint(&j, "events", d->events);
+	json_key_uint(&j, "bad_events", d->bad_events);
+	json_key_array(&j, "children");
+	const struct child *kids[2] = { &d->checkd, &d->vrrpd };
 	for (int i = 0; i < 2; i++) {
-		ctl_printf(b, "%s{\"name\":\"%s\",\"wanted\":%s,\"pid\":", i ? "," : "", kids[i]->name,
-			   kids[i]->wanted ? "true" : "false");
+		json_object_begin(&j);
+		json_key_string(&j, "name", kids[i]->name);
+		json_key_bool(&j, "wanted", kids[i]->wanted);
 		if (kids[i]->pid)
-			ctl_printf(b, "%d", (int)kids[i]->pid);
+			json_key_int(&j, "pid", kids[i]->pid);
 		else
-			ctl_puts(b, "null");
-		ctl_printf(b, ",\"starts\":%lu}", kids[i]->starts);
+			json_key_null(&j, "pid");
+		json_key_uint(&j, "starts", kids[i]->starts);
+		json_object_end(&j);
 	}
-	ctl_puts(b, "],\"virtual_servers\":[");
-	for (int v = 0; v < d->nvs; v++) {
-		const struct lvs *vs = &d->vs[v];
-		const struct conf_virtual_server *cv = vs->conf;
-		ctl_puts(b, v ? "," : "");
-		ctl_puts(b, "{\"name\":");
-		ctl_json_str(b, vs->name);
-		ctl_puts(b, ",\"lb_algo\":");
-		ctl_json_str(b, cv->lb_algo);
-		ctl_printf(b, ",\"lb_kind\":\"%s\",\"persistence_timeout\":%u,\"services\":%d,\"services_in_ipvs\":%d,"
-			   "\"quorum\":%u,\"hysteresis\":%u,\"quorum_up\":%s,\"live_weight\":%ld,\"suspended\":%s,"
-			   "\"conns\":%llu,\"inpkts\":%llu,\"outpkts\":%llu,\"inbytes\":%llu,\"outbytes\":%llu,"
-			   "\"sorry_server\":",
-			   kind_name(cv->lb_kind), cv->persistence_timeout, vs->nservices, vs->services_in, cv->quorum,
-			   cv->hysteresis, vs->quorum_up ? "true" : "false", live_weight(vs),
-			   vs->suspended ? "true" : "false", (unsigned long long)vs->stats.conns,
-			   (unsigned long long)vs->stats.inpkts, (unsigned long long)vs->stats.outpkts,
-			   (unsigned long long)vs->stats.inbytes, (unsigned long long)vs->stats.outbytes);
-		if (cv->sorry_server) {
-			char sn[64];
-			conf_addr_port(&cv->sorry_server->addr, cv->sorry_server->port, sn, sizeof(sn));
-			ctl_puts(b, "{\"name\":");
-			ctl_json_str(b, sn);
-			ctl_printf(b, ",\"in_ipvs\":%s}", vs->sorry_in ? "true" : "false");
-		} else {
-			ctl_puts(b, "null");
-		}
-		ctl_puts(b, ",\"real_servers\":[");
-		for (int r = 0; r < vs->nrs; r++) {
-			const struct lrs *rs = &vs->rs[r];
-			char a[INET6_ADDRSTRLEN] = "";
-			inet_ntop(rs->conf->addr.family, rs->conf->addr.addr, a, sizeof(a));
-			ctl_puts(b, r ? ",{\"name\":" : "{\"name\":");
-			ctl_json_str(b, rs->name);
-			ctl_printf(b, ",\"address\":\"%s\",\"port\":%u,\"health\":\"%s\",\"weight\":%d,"
-				   "\"configured_weight\":%d,\"inhibit_on_failure\":%s,\"in_ipvs\":%s,\"ipvs_weight\":",
-				   a, rs->conf->port, rs->up ? "up" : "down", lvs_rs_weight(rs), rs->conf->weight,
-				   rs_inhibit(vs, rs) ? "true" : "false", rs->services_in ? "true" : "false");
-			if (rs->services_in)
-				ctl_printf(b, "%d", rs->kernel_weight);
-			else
-				ctl_puts(b, "null");
-			ctl_printf(b, ",\"active_conns\":%llu,\"inactive_conns\":%llu,\"conns\":%llu,\"transitions\":%lu,"
-				   "\"last_change_ms\":", (unsigned long long)rs->active,
-				   (unsigned long long)rs->inactive, (unsigned long long)rs->conns, rs->transitions);
-			if (rs->changed_valid)
-				ctl_printf(b, "%llu", (unsigned long long)rs->changed_ms);
-			else
-				ctl_puts(b, "null");
-			ctl_puts(b, ",\"reason\":");
-			if (rs->reason[0])
-				ctl_json_str(b, rs->reason);
-			else
-				ctl_puts(b, "null");
-			ctl_puts(b, ",\"error\":");
-			if (rs->error[0])
-				ctl_json_str(b, rs->error);
-			else
-				ctl_puts(b, "null");
-			ctl_puts(b, "}");
-		}
-		ctl_puts(b, "]}");
-	}
-	ctl_puts(b, "]}\n");
+	json_array_end(&j);
+	json_key_array(&j, "virtual_servers");
+	for (int v = 0; v < d->nvs; v++)
+		lvs_json(&j, &d->vs[v]);
+	json_array_end(&j);
+	json_object_end(&j);
+	ctl_puts(b, "\n");
 }
 
 static void on_ctl_request(const char *command, struct ctl_buf *reply, void *arg)
