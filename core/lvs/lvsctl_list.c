@@ -142,8 +142,9 @@ static const void **ordered(const void *base, size_t n, size_t elem, bool sort, 
 /* ---------------------------------------------------------------------
  * Listing.
  */
-/* dests_buf: reused from service to service, freed by the caller. */
-static int print_one_service(struct ipvs *h, const struct ipvs_service *se, unsigned format, bool first,
+/* dests_buf: reused from service to service, freed by the caller. j: the
+ * JSON being written, NULL for the text listing. */
+static int print_one_service(struct ipvs *h, const struct ipvs_service *se, unsigned format, struct json *j,
 			     struct dest_vec *dests_buf)
 {
 	struct dest_vec dv = *dests_buf;
@@ -153,6 +154,8 @@ static int print_one_service(struct ipvs *h, const struct ipvs_service *se, unsi
 	*dests_buf = dv;
 
 	if (err) {
+		if (j)
+			lvsctl_json_flush(j->out);
 		fflush(stdout);
 		fprintf(stderr, "%s\n", ipvs_error_text(CALL_GET_DESTS, -err));
 		return 1;
@@ -160,39 +163,46 @@ static int print_one_service(struct ipvs *h, const struct ipvs_service *se, unsi
 	const void **order = ordered(dv.v, dv.n, sizeof(*dv.v), !(format & LVS_FMT_NOSORT), cmp_dests);
 	if (!order)
 		return 1;
-	if (format & LVS_FMT_JSON) {
-		printf("%s", first ? "" : ",");
-		lvsctl_json_service_open(se);
-		for (size_t i = 0; i < dv.n; i++) {
-			printf("%s", i ? "," : "");
-			lvsctl_json_dest(order[i]);
-		}
-		printf("]}");
+	if (j) {
+		lvsctl_json_service_open(j, se);
+		for (size_t i = 0; i < dv.n; i++)
+			lvsctl_json_dest(j, order[i]);
+		json_array_end(j);
+		json_object_end(j);
 	} else {
 		lvsctl_print_service_head(se, format, svc_name);
 		for (size_t i = 0; i < dv.n; i++)
 			lvsctl_print_dest_line(se, order[i], svc_name, format);
 	}
 	free(order);
-	return 0;
+	return j && j->out->len >= LVSCTL_JSON_CHUNK ? lvsctl_json_flush(j->out) : 0;
 }
 
 int lvsctl_list_all(struct ipvs *h, const struct ipvs_info *info, unsigned format)
 {
 	struct svc_vec sv = { 0 };
+	struct strbuf out = { 0 };
+	struct json j;
 	int rc = 0;
 	bool json = format & LVS_FMT_JSON;
 
-	if (json)
-		printf("{\"version\":\"%u.%u.%u\",\"conn_tab_size\":%u,\"services\":[",
-		       (info->version >> 16) & 0xff, (info->version >> 8) & 0xff, info->version & 0xff,
-		       info->conn_tab_size);
-	else if (!(format & LVS_FMT_RULE))
+	if (json) {
+		char version[32];
+		snprintf(version, sizeof(version), "%u.%u.%u",
+			 (info->version >> 16) & 0xff, (info->version >> 8) & 0xff, info->version & 0xff);
+		json_init(&j, &out);
+		json_object_begin(&j);
+		json_key_string(&j, "version", version);
+		json_key_uint(&j, "conn_tab_size", info->conn_tab_size);
+		json_key_array(&j, "services");
+	} else if (!(format & LVS_FMT_RULE))
 		printf("IP Virtual Server version %u.%u.%u (size=%u)\n",
 		       (info->version >> 16) & 0xff, (info->version >> 8) & 0xff, info->version & 0xff,
 		       info->conn_tab_size);
 	int err = ipvs_dump_services(h, collect_service, &sv);
 	if (err) {
+		lvsctl_json_flush(&out);
+		strbuf_free(&out);
 		fflush(stdout);
 		fprintf(stderr, "%s\n", ipvs_error_text(CALL_OTHER, -err));
 		free(sv.v);
@@ -200,6 +210,7 @@ int lvsctl_list_all(struct ipvs *h, const struct ipvs_info *info, unsigned forma
 	}
 	const void **order = ordered(sv.v, sv.n, sizeof(*sv.v), !(format & LVS_FMT_NOSORT), cmp_services);
 	if (!order) {
+		strbuf_free(&out);
 		free(sv.v);
 		return 1;
 	}
@@ -207,9 +218,18 @@ int lvsctl_list_all(struct ipvs *h, const struct ipvs_info *info, unsigned forma
 		lvsctl_print_title(format);
 	struct dest_vec dests = { 0 };
 	for (size_t i = 0; i < sv.n && !rc; i++)
-		rc = print_one_service(h, order[i], format, i == 0, &dests);
-	if (json && !rc)
-		printf("]}\n");
+		rc = print_one_service(h, order[i], format, json ? &j : NULL, &dests);
+	if (json) {
+		if (!rc) {
+			json_array_end(&j);
+			json_object_end(&j);
+			strbuf_putc(&out, '\n');
+		}
+		/* after a failure, what was listed before it still goes out */
+		int flush_rc = lvsctl_json_flush(&out);
+		rc = rc ? rc : flush_rc;
+	}
+	strbuf_free(&out);
 	free(dests.v);
 	free(order);
 	free(sv.v);
@@ -227,13 +247,22 @@ int lvsctl_list_service(struct ipvs *h, const struct ipvs_service *want, unsigne
 	struct dest_vec dests = { 0 };
 	int rc;
 	if (format & LVS_FMT_JSON) {
-		printf("{\"services\":[");
-		rc = print_one_service(h, &se, format, true, &dests);
-		if (!rc)
-			printf("]}\n");
+		struct strbuf out = { 0 };
+		struct json j;
+		json_init(&j, &out);
+		json_object_begin(&j);
+		json_key_array(&j, "services");
+		rc = print_one_service(h, &se, format, &j, &dests);
+		if (!rc) {
+			json_array_end(&j);
+			json_object_end(&j);
+			strbuf_putc(&out, '\n');
+			rc = lvsctl_json_flush(&out);
+		}
+		strbuf_free(&out);
 	} else {
 		lvsctl_print_title(format);
-		rc = print_one_service(h, &se, format, true, &dests);
+		rc = print_one_service(h, &se, format, NULL, &dests);
 	}
 	free(dests.v);
 	return rc;
@@ -244,24 +273,41 @@ int lvsctl_list_timeout(struct ipvs *h, unsigned format)
 	struct ipvs_timeouts t;
 	if (ipvs_get_timeouts(h, &t))
 		return 1;
-	if (format & LVS_FMT_JSON)
-		printf("{\"tcp\":%u,\"tcp_fin\":%u,\"udp\":%u}\n", t.tcp, t.tcp_fin, t.udp);
-	else
+	if (format & LVS_FMT_JSON) {
+		struct strbuf out = { 0 };
+		struct json j;
+		json_init(&j, &out);
+		json_object_begin(&j);
+		json_key_uint(&j, "tcp", t.tcp);
+		json_key_uint(&j, "tcp_fin", t.tcp_fin);
+		json_key_uint(&j, "udp", t.udp);
+		json_object_end(&j);
+		strbuf_putc(&out, '\n');
+		int rc = lvsctl_json_flush(&out);
+		strbuf_free(&out);
+		return rc;
+	} else {
 		printf("Timeout (tcp tcpfin udp): %d %d %d\n", (int)t.tcp, (int)t.tcp_fin, (int)t.udp);
+	}
 	return 0;
 }
 
 int lvsctl_list_daemon(struct ipvs *h, unsigned format)
 {
 	struct ipvs_daemon d[2];
-	int n = 0, printed = 0;
+	struct strbuf out = { 0 };
+	struct json j;
+	int n = 0;
 	bool json = format & LVS_FMT_JSON;
 
 	memset(d, 0, sizeof(d));
 	if (ipvs_get_daemons(h, d, &n))
 		return 1;
-	if (json)
-		printf("{\"daemons\":[");
+	if (json) {
+		json_init(&j, &out);
+		json_object_begin(&j);
+		json_key_array(&j, "daemons");
+	}
 	for (int i = 0; i < n && i < 2; i++) {
 		const char *type = d[i].state & IP_VS_STATE_MASTER ? "master" :
 				   d[i].state & IP_VS_STATE_BACKUP ? "backup" : NULL;
@@ -273,10 +319,15 @@ int lvsctl_list_daemon(struct ipvs *h, unsigned format)
 		else if (d[i].mcast_af == AF_INET)
 			lvsctl_format_addr(AF_INET, &d[i].mcast_group, group, sizeof(group));
 		if (json) {
-			printf("%s{\"state\":\"%s\",\"mcast_interface\":", printed++ ? "," : "", type);
-			lvsctl_json_string(d[i].mcast_ifn);
-			printf(",\"syncid\":%u,\"sync_maxlen\":%u,\"mcast_group\":\"%s\",\"mcast_port\":%u,\"mcast_ttl\":%u}",
-			       d[i].syncid, d[i].sync_maxlen, group, d[i].mcast_port, d[i].mcast_ttl);
+			json_object_begin(&j);
+			json_key_string(&j, "state", type);
+			json_key_string(&j, "mcast_interface", d[i].mcast_ifn);
+			json_key_uint(&j, "syncid", d[i].syncid);
+			json_key_uint(&j, "sync_maxlen", d[i].sync_maxlen);
+			json_key_string(&j, "mcast_group", group);
+			json_key_uint(&j, "mcast_port", d[i].mcast_port);
+			json_key_uint(&j, "mcast_ttl", d[i].mcast_ttl);
+			json_object_end(&j);
 			continue;
 		}
 		printf("%s sync daemon (mcast=%s, syncid=%d", type, d[i].mcast_ifn, (int)d[i].syncid);
@@ -290,8 +341,14 @@ int lvsctl_list_daemon(struct ipvs *h, unsigned format)
 			printf(", ttl=%u", d[i].mcast_ttl);
 		printf(")\n");
 	}
-	if (json)
-		printf("]}\n");
+	if (json) {
+		json_array_end(&j);
+		json_object_end(&j);
+		strbuf_putc(&out, '\n');
+		int rc = lvsctl_json_flush(&out);
+		strbuf_free(&out);
+		return rc;
+	}
 	return 0;
 }
 
@@ -309,7 +366,8 @@ static int conn_addr(const char *text, union ipvs_addr *a, int *af)
 	return 0;
 }
 
-static int print_conn(const char *line, unsigned format, bool *first)
+/* j: the JSON being written, NULL for the text listing. */
+static int print_conn(const char *line, unsigned format, struct json *j)
 {
 	char proto_s[256], c_s[256], v_s[256], d_s[256], state[256], pe_name[256], pe_data[256];
 	unsigned short cport = 0, vport = 0, dport = 0;
@@ -336,23 +394,25 @@ static int print_conn(const char *line, unsigned format, bool *first)
 		va.v4.s_addr = htonl((uint32_t)strtoul(v_s, NULL, 16));
 	conn_addr(d_s, &da, &daf);
 
-	if (format & LVS_FMT_JSON) {
+	if (j) {
 		char a1[64], a2[64], a3[64];
 		lvsctl_format_addr(caf, &ca, a1, sizeof(a1));
 		lvsctl_format_addr(vaf, &va, a2, sizeof(a2));
 		lvsctl_format_addr(daf, &da, a3, sizeof(a3));
-		printf("%s{\"protocol\":", *first ? "" : ",");
-		lvsctl_json_string(proto_s);
-		printf(",\"client_address\":\"%s\",\"client_port\":%u,\"virtual_address\":\"%s\",\"virtual_port\":%u,"
-		       "\"dest_address\":\"%s\",\"dest_port\":%u,\"state\":", a1, cport, a2, vport, a3, dport);
-		lvsctl_json_string(state);
-		printf(",\"expires\":%d,\"pe_name\":", expires);
-		lvsctl_json_string(n == 11 ? pe_name : "");
-		printf(",\"pe_data\":");
-		lvsctl_json_string(n == 11 ? pe_data : "");
-		putchar('}');
-		*first = false;
-		return 0;
+		json_object_begin(j);
+		json_key_string(j, "protocol", proto_s);
+		json_key_string(j, "client_address", a1);
+		json_key_uint(j, "client_port", cport);
+		json_key_string(j, "virtual_address", a2);
+		json_key_uint(j, "virtual_port", vport);
+		json_key_string(j, "dest_address", a3);
+		json_key_uint(j, "dest_port", dport);
+		json_key_string(j, "state", state);
+		json_key_int(j, "expires", expires);
+		json_key_string(j, "pe_name", n == 11 ? pe_name : "");
+		json_key_string(j, "pe_data", n == 11 ? pe_data : "");
+		json_object_end(j);
+		return j->out->len >= LVSCTL_JSON_CHUNK ? lvsctl_json_flush(j->out) : 0;
 	}
 
 	char cname[60], vname[60], dname[60], expire_str[32];
@@ -371,7 +431,9 @@ static int print_conn(const char *line, unsigned format, bool *first)
 int lvsctl_list_conn(unsigned format)
 {
 	char buf[256];
-	bool first = true, json = format & LVS_FMT_JSON;
+	struct strbuf out = { 0 };
+	struct json j;
+	bool json = format & LVS_FMT_JSON;
 	FILE *f = fopen(CONN_PROC_FILE, "r");
 
 	if (!f) {
@@ -383,21 +445,29 @@ int lvsctl_list_conn(unsigned format)
 		fclose(f);
 		return 1;
 	}
-	if (json)
-		printf("{\"connections\":[");
-	else if (format & LVS_FMT_PERSISTENTCONN)
+	if (json) {
+		json_init(&j, &out);
+		json_object_begin(&j);
+		json_key_array(&j, "connections");
+	} else if (format & LVS_FMT_PERSISTENTCONN)
 		printf("IPVS connection entries\npro expire %-11s %-18s %-18s %-18s %-16s %s\n",
 		       "state", "source", "virtual", "destination", "pe name", "pe_data");
 	else
 		printf("IPVS connection entries\npro expire %-11s %-18s %-18s %s\n",
 		       "state", "source", "virtual", "destination");
-	while (fgets(buf, sizeof(buf), f))
-		if (print_conn(buf, format, &first)) {
-			fclose(f);
-			return 1;
+	int rc = 0;
+	while (!rc && fgets(buf, sizeof(buf), f))
+		rc = print_conn(buf, format, json ? &j : NULL);
+	if (json) {
+		if (!rc) {
+			json_array_end(&j);
+			json_object_end(&j);
+			strbuf_putc(&out, '\n');
 		}
-	if (json)
-		printf("]}\n");
+		int flush_rc = lvsctl_json_flush(&out);
+		rc = rc ? rc : flush_rc;
+		strbuf_free(&out);
+	}
 	fclose(f);
-	return 0;
+	return rc;
 }
