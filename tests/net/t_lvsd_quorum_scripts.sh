@@ -4,7 +4,7 @@
 # script_user), with every program the line would run judged by keepalived's
 # script security first. A line that hides a user-writable script behind
 # shell syntax ("/bin/true ; /path/evil.sh") must not run it as root under
-# enable_script_security. lvsd runs here without IPVS (it retries), which is
+# enable_script_security, and lvsd -t counts these scripts. lvsd runs here without IPVS (it retries), which is
 # enough: its quorum follows checkd's reports all the same. Quorum is gained
 # when the real server's TCP_CHECK first succeeds (alpha starts it down).
 cd "$(dirname "$0")/../.." || exit 2
@@ -93,3 +93,19 @@ check_eq "without enable_script_security the same line runs, as keepalived runs 
 	"$(cat "$W/out/evil" 2>/dev/null)"
 check_cmd "without enable_script_security: the log warns that it is insecure" \
 	grep -q "insecure: .*$W/ww" "$W/hidden_open.log"
+
+# -t counts quorum scripts among the config's scripts, as keepalived -t does:
+# without enable_script_security it exits 6 and says why.
+conf test_only "  script_user nobody" "\"$W/ok/whoami.sh\""
+"$LVSD" -t -f "$W/test_only.conf" >"$W/t.out" 2>&1
+check_eq "lvsd -t: quorum_up without enable_script_security exits 6" 6 "$?"
+check_cmd "lvsd -t: and says scripts are configured without enable_script_security" \
+	grep -q "scripts are configured but enable_script_security is not set" "$W/t.out"
+conf test_secure "  script_user nobody
+  enable_script_security" "\"$W/ok/whoami.sh\""
+"$LVSD" -t -f "$W/test_secure.conf" >"$W/t.out" 2>&1
+rc=$?
+# 5: the DR port mismatch of this config is still warned about
+check_eq "lvsd -t: the same config with enable_script_security exits 5 (warnings), not 6" 5 "$rc"
+check_cmd "lvsd -t: and no longer complains about script security" \
+	sh -c '! grep -q enable_script_security "$1"' - "$W/t.out"
