@@ -43,6 +43,8 @@
 #include "log.h"
 #include "loop.h"
 #include "lvs_model.h"
+#include "lvs_event.h"
+#include "lvs_status.h"
 #include "ipvs_sync.h"
 #include "supervise.h"
 
@@ -189,30 +191,6 @@ static void run_script(struct lvsd *d, const struct conf_cmd *cmd)
 		free(run);
 }
 
-/*
- * keepalived's quorum with hysteresis: gained at quorum + hysteresis, lost
- * below quorum - hysteresis (or when no weight is left). The script the
- * change calls for (quorum_up or quorum_down); NULL when quorum stays.
- */
-static const struct conf_cmd *lvs_quorum_update(struct lvs *vs)
-{
-	long sum = live_weight(vs);
-	long q = vs->conf->quorum, h = vs->conf->hysteresis;
-
-	if (!vs->quorum_up && sum >= q + h) {
-		vs->quorum_up = true;
-		log_notice("%s: gained quorum (live weight %ld >= %ld+%ld)", vs->name, sum, q, h);
-		return &vs->conf->quorum_up;
-	}
-	if (vs->quorum_up && (sum == 0 || sum < q - h)) {
-		vs->quorum_up = false;
-		log_notice("%s: lost quorum (live weight %ld < %ld-%ld)%s", vs->name, sum, q, h,
-			   vs->conf->sorry_server ? ", using the sorry server" : "");
-		return &vs->conf->quorum_down;
-	}
-	return NULL;
-}
-
 static void quorum_update(struct lvsd *d, struct lvs *vs)
 {
 	const struct conf_cmd *script = lvs_quorum_update(vs);
@@ -254,177 +232,6 @@ static void kick(struct lvsd *d)
 }
 
 /* ---- checkd's events ---- */
-
-enum lvs_event_kind { LVS_EVENT_UP, LVS_EVENT_DOWN, LVS_EVENT_WEIGHT };
-
-#define LVS_EVENT_MALFORMED (-1)   /* fewer than five fields, or an empty one */
-#define LVS_EVENT_UNKNOWN (-2)     /* not up, down or weight, or no valid weight=N */
-
-/*
- * One of checkd's event lines (docs/checkd.md). The texts point into the
- * line it was parsed from and are not NUL-terminated.
- */
-struct lvs_event {
-	enum lvs_event_kind kind;
-	const char *word;            /* the EVENT field, also when not understood */
-	size_t word_len;
-	const char *vs, *rs;         /* checkd's names of the virtual and real server */
-	size_t vs_len, rs_len;
-	int weight;                  /* weight=N: 0..INT32_MAX */
-	bool initial;
-	const char *reason;          /* after reason= to the end of the line; NULL without one */
-	size_t reason_len;
-};
-
-/* Like strsep() on line[*pos, len) with *done as its NULL: false when nothing is left. */
-static bool event_field(const char *line, size_t len, size_t *pos, bool *done, const char **f, size_t *flen)
-{
-	if (*done)
-		return false;
-	const char *start = line + *pos;
-	const char *sp = memchr(start, ' ', len - *pos);
-	if (sp) {
-		*flen = (size_t)(sp - start);
-		*pos += *flen + 1;
-	} else {
-		*flen = len - *pos;
-		*pos = len;
-		*done = true;
-	}
-	*f = start;
-	return true;
-}
-
-static bool event_word_is(const char *f, size_t n, const char *word)
-{
-	return n == strlen(word) && memcmp(f, word, n) == 0;
-}
-
-/*
- * weight=N's number as strtol() reads it: decimal, after optional white
- * space and a sign. -1 unless that is all of the text and 0..INT32_MAX;
- * no text at all reads as 0.
- */
-static long event_weight(const char *s, size_t n)
-{
-	size_t i = 0;
-	bool negative = false;
-	uint64_t v = 0;
-
-	while (i < n && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r')))   /* isspace() in the C locale */
-		i++;
-	if (i < n && (s[i] == '+' || s[i] == '-'))
-		negative = s[i++] == '-';
-	size_t digits = i;
-	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
-		if (v <= INT32_MAX)
-			v = v * 10 + (uint64_t)(s[i] - '0');
-	if (i == digits)
-		return n == 0 ? 0 : -1;
-	if (i != n || (negative && v != 0) || v > INT32_MAX)
-		return -1;
-	return (long)v;
-}
-
-/*
- * "SECONDS up|down|weight VS RS weight=N [inhibit] [initial] [reason=TEXT]":
- * 0 and *out filled, or LVS_EVENT_MALFORMED, or LVS_EVENT_UNKNOWN with
- * out->word set. SECONDS is not read; words other than initial before
- * reason= are ignored. Reads only line[0, len).
- */
-static int lvs_event_parse(const char *line, size_t len, struct lvs_event *out)
-{
-	const char *field[5];
-	size_t flen[5], pos = 0;
-	bool done = false;
-	long weight = -1;
-
-	memset(out, 0, sizeof(*out));
-	for (int i = 0; i < 5; i++)
-		if (!event_field(line, len, &pos, &done, &field[i], &flen[i]) || flen[i] == 0)
-			return LVS_EVENT_MALFORMED;
-	if (flen[4] >= 7 && memcmp(field[4], "weight=", 7) == 0)
-		weight = event_weight(field[4] + 7, flen[4] - 7);
-	while (!done && pos < len) {
-		if (len - pos >= 7 && memcmp(line + pos, "reason=", 7) == 0) {
-			out->reason = line + pos + 7;
-			out->reason_len = len - pos - 7;
-			break;
-		}
-		const char *word;
-		size_t n;
-		event_field(line, len, &pos, &done, &word, &n);
-		if (event_word_is(word, n, "initial"))
-			out->initial = true;
-	}
-	out->word = field[1];
-	out->word_len = flen[1];
-	if (event_word_is(field[1], flen[1], "up"))
-		out->kind = LVS_EVENT_UP;
-	else if (event_word_is(field[1], flen[1], "down"))
-		out->kind = LVS_EVENT_DOWN;
-	else if (event_word_is(field[1], flen[1], "weight"))
-		out->kind = LVS_EVENT_WEIGHT;
-	else
-		return LVS_EVENT_UNKNOWN;
-	if (weight < 0)
-		return LVS_EVENT_UNKNOWN;
-	out->weight = (int)weight;
-	out->vs = field[2];
-	out->vs_len = flen[2];
-	out->rs = field[3];
-	out->rs_len = flen[3];
-	return 0;
-}
-
-static struct lrs *find_rs(struct lvs *vs, int nvs, const struct lvs_event *ev, struct lvs **vsp)
-{
-	for (int v = 0; v < nvs; v++) {
-		if (!event_word_is(ev->vs, ev->vs_len, vs[v].name))
-			continue;
-		for (int r = 0; r < vs[v].nrs; r++)
-			if (event_word_is(ev->rs, ev->rs_len, vs[v].rs[r].name)) {
-				*vsp = &vs[v];
-				return &vs[v].rs[r];
-			}
-	}
-	return NULL;
-}
-
-/*
- * The event applied to the model: the real server's health, weight and
- * reason, and a log line when its health changes (none for initial ones).
- * The real server, its virtual server in *vsp; NULL when the running config
- * has no such real server.
- */
-static struct lrs *lvs_event_apply(struct lvs *model, int nvs, const struct lvs_event *ev, uint64_t now,
-				   struct lvs **vsp)
-{
-	struct lvs *vs = NULL;
-	struct lrs *rs = find_rs(model, nvs, ev, &vs);
-	if (!rs)
-		return NULL;
-	*vsp = vs;
-	bool up = ev->kind == LVS_EVENT_DOWN ? false : ev->kind == LVS_EVENT_UP ? true : rs->up;
-	int reason_len = ev->reason_len < INT_MAX ? (int)ev->reason_len : INT_MAX;
-	if (up != rs->up) {
-		rs->transitions++;
-		rs->changed_ms = now;
-		rs->changed_valid = true;
-		if (!ev->initial)
-			log_notice("%s %s is %s%s%.*s", vs->name, rs->name, up ? "up" : "down",
-				   ev->reason ? ": " : "", ev->reason ? reason_len : 0, ev->reason ? ev->reason : "");
-	}
-	rs->up = up;
-	if (up) {
-		rs->weight = ev->weight;
-		rs->weight_conf_seen = rs->conf->weight;
-		rs->have_weight = true;
-	}
-	if (ev->reason)
-		snprintf(rs->reason, sizeof(rs->reason), "%.*s", reason_len, ev->reason);
-	return rs;
-}
 
 static void apply_event(struct lvsd *d, char *line)
 {
@@ -604,53 +411,6 @@ static void on_stop(struct loop *loop, int signo, void *arg)
 
 /* ---- control socket ---- */
 
-static void fmt_ago(char *buf, size_t size, uint64_t now, uint64_t at, bool valid)
-{
-	if (!valid)
-		snprintf(buf, size, "-");
-	else
-		snprintf(buf, size, "%llus", (unsigned long long)((now - at) / 1000));
-}
-
-static const char *kind_name(int k)
-{
-	return k == CONF_LB_DR ? "DR" : k == CONF_LB_TUN ? "TUN" : "NAT";
-}
-
-/* One virtual server and its real servers in the status table; now: ms since the start. */
-static void lvs_table(struct strbuf *b, const struct lvs *vs, uint64_t now)
-{
-	const struct conf_virtual_server *cv = vs->conf;
-	char ago[32];
-
-	strbuf_printf(b, "\n%s  %s %s", vs->name, cv->lb_algo, kind_name(cv->lb_kind));
-	if (cv->persistence_timeout)
-		strbuf_printf(b, " persistent %u", cv->persistence_timeout);
-	strbuf_printf(b, "  services %d/%d in IPVS, quorum %s%s\n", vs->services_in, vs->nservices,
-		      vs->quorum_up ? "up" : "down", vs->suspended ? ", suspended (ha_suspend)" : "");
-	strbuf_printf(b, "  %-28s %-5s %6s %6s %8s %8s %10s %6s %6s  %s\n", "REAL SERVER", "STATE", "WEIGHT",
-		      "IPVS", "ACTIVE", "INACTIVE", "CONNS", "FLAPS", "SINCE", "REASON");
-	for (int r = 0; r < vs->nrs; r++) {
-		const struct lrs *rs = &vs->rs[r];
-		char kw[16];
-		if (rs->services_in)
-			snprintf(kw, sizeof(kw), "%d", rs->kernel_weight);
-		else
-			snprintf(kw, sizeof(kw), "-");
-		fmt_ago(ago, sizeof(ago), now, rs->changed_ms, rs->changed_valid);
-		strbuf_printf(b, "  %-28s %-5s %6d %6s %8llu %8llu %10llu %6lu %6s  %s\n", rs->name,
-			      rs->up ? "up" : "down", rs->up ? lvs_rs_weight(rs) : rs_inhibit(vs, rs) ? 0 : rs->conf->weight,
-			      kw, (unsigned long long)rs->active, (unsigned long long)rs->inactive,
-			      (unsigned long long)rs->conns, rs->transitions, ago,
-			      rs->error[0] ? rs->error : rs->reason);
-	}
-	if (cv->sorry_server) {
-		char sn[64];
-		conf_addr_port(&cv->sorry_server->addr, cv->sorry_server->port, sn, sizeof(sn));
-		strbuf_printf(b, "  sorry server %s: %s\n", sn, vs->sorry_in ? "in IPVS" : "standing by");
-	}
-}
-
 static void status_table(void *arg, struct ctl_buf *b)
 {
 	struct lvsd *d = arg;
@@ -670,81 +430,6 @@ static void status_table(void *arg, struct ctl_buf *b)
 	}
 	for (int v = 0; v < d->nvs; v++)
 		lvs_table(b, &d->vs[v], now_ms(d));
-}
-
-/* The text s, or null when it is empty. */
-static void json_key_text_or_null(struct json *j, const char *key, const char *s)
-{
-	json_key_string(j, key, s[0] ? s : NULL);
-}
-
-static void lrs_json(struct json *j, const struct lvs *vs, const struct lrs *rs)
-{
-	char a[INET6_ADDRSTRLEN] = "";
-
-	inet_ntop(rs->conf->addr.family, rs->conf->addr.addr, a, sizeof(a));
-	json_object_begin(j);
-	json_key_string(j, "name", rs->name);
-	json_key_string(j, "address", a);
-	json_key_uint(j, "port", rs->conf->port);
-	json_key_string(j, "health", rs->up ? "up" : "down");
-	json_key_int(j, "weight", lvs_rs_weight(rs));
-	json_key_int(j, "configured_weight", rs->conf->weight);
-	json_key_bool(j, "inhibit_on_failure", rs_inhibit(vs, rs));
-	json_key_bool(j, "in_ipvs", rs->services_in);
-	if (rs->services_in)
-		json_key_int(j, "ipvs_weight", rs->kernel_weight);
-	else
-		json_key_null(j, "ipvs_weight");
-	json_key_uint(j, "active_conns", rs->active);
-	json_key_uint(j, "inactive_conns", rs->inactive);
-	json_key_uint(j, "conns", rs->conns);
-	json_key_uint(j, "transitions", rs->transitions);
-	if (rs->changed_valid)
-		json_key_uint(j, "last_change_ms", rs->changed_ms);
-	else
-		json_key_null(j, "last_change_ms");
-	json_key_text_or_null(j, "reason", rs->reason);
-	json_key_text_or_null(j, "error", rs->error);
-	json_object_end(j);
-}
-
-static void lvs_json(struct json *j, const struct lvs *vs)
-{
-	const struct conf_virtual_server *cv = vs->conf;
-
-	json_object_begin(j);
-	json_key_string(j, "name", vs->name);
-	json_key_string(j, "lb_algo", cv->lb_algo ? cv->lb_algo : "");
-	json_key_string(j, "lb_kind", kind_name(cv->lb_kind));
-	json_key_uint(j, "persistence_timeout", cv->persistence_timeout);
-	json_key_int(j, "services", vs->nservices);
-	json_key_int(j, "services_in_ipvs", vs->services_in);
-	json_key_uint(j, "quorum", cv->quorum);
-	json_key_uint(j, "hysteresis", cv->hysteresis);
-	json_key_bool(j, "quorum_up", vs->quorum_up);
-	json_key_int(j, "live_weight", live_weight(vs));
-	json_key_bool(j, "suspended", vs->suspended);
-	json_key_uint(j, "conns", vs->stats.conns);
-	json_key_uint(j, "inpkts", vs->stats.inpkts);
-	json_key_uint(j, "outpkts", vs->stats.outpkts);
-	json_key_uint(j, "inbytes", vs->stats.inbytes);
-	json_key_uint(j, "outbytes", vs->stats.outbytes);
-	if (cv->sorry_server) {
-		char sn[64];
-		conf_addr_port(&cv->sorry_server->addr, cv->sorry_server->port, sn, sizeof(sn));
-		json_key_object(j, "sorry_server");
-		json_key_string(j, "name", sn);
-		json_key_bool(j, "in_ipvs", vs->sorry_in);
-		json_object_end(j);
-	} else {
-		json_key_null(j, "sorry_server");
-	}
-	json_key_array(j, "real_servers");
-	for (int r = 0; r < vs->nrs; r++)
-		lrs_json(j, vs, &vs->rs[r]);
-	json_array_end(j);
-	json_object_end(j);
 }
 
 static void status_json(void *arg, struct ctl_buf *b)
