@@ -12,9 +12,11 @@
  * it. docs/lvsd.md describes the behaviour and the control socket.
  *
  * The model and the wanted table are core/lvs/lvs_model.c, the comparison
- * core/lvs/ipvs_diff.c, the pass that applies it core/lvs/ipvs_sync.c, the
- * children core/daemon/supervise.c; this file wires them to the event loop,
- * the signals, checkd's events and the control socket.
+ * core/lvs/ipvs_diff.c, the pass that applies it core/lvs/ipvs_sync.c,
+ * checkd's event lines and quorum core/lvs/lvs_event.c, the virtual servers'
+ * status core/lvs/lvs_status.c, the children core/daemon/supervise.c; this
+ * file wires them to the event loop, the signals, the quorum scripts and the
+ * control socket.
  */
 #include <errno.h>
 #include <getopt.h>
