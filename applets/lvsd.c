@@ -12,9 +12,11 @@
  * it. docs/lvsd.md describes the behaviour and the control socket.
  *
  * The model and the wanted table are core/lvs/lvs_model.c, the comparison
- * core/lvs/ipvs_diff.c, the pass that applies it core/lvs/ipvs_sync.c, the
- * children core/daemon/supervise.c; this file wires them to the event loop,
- * the signals, checkd's events and the control socket.
+ * core/lvs/ipvs_diff.c, the pass that applies it core/lvs/ipvs_sync.c,
+ * checkd's event lines and quorum core/lvs/lvs_event.c, the virtual servers'
+ * status core/lvs/lvs_status.c, the children core/daemon/supervise.c; this
+ * file wires them to the event loop, the signals, the quorum scripts and the
+ * control socket.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -26,7 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -43,6 +44,8 @@
 #include "log.h"
 #include "loop.h"
 #include "lvs_model.h"
+#include "lvs_event.h"
+#include "lvs_status.h"
 #include "ipvs_sync.h"
 #include "supervise.h"
 
@@ -189,23 +192,12 @@ static void run_script(struct lvsd *d, const struct conf_cmd *cmd)
 		free(run);
 }
 
-/* keepalived's quorum with hysteresis: gained at quorum + hysteresis, lost
- * below quorum - hysteresis (or when no weight is left). */
 static void quorum_update(struct lvsd *d, struct lvs *vs)
 {
-	long sum = live_weight(vs);
-	long q = vs->conf->quorum, h = vs->conf->hysteresis;
+	const struct conf_cmd *script = lvs_quorum_update(vs);
 
-	if (!vs->quorum_up && sum >= q + h) {
-		vs->quorum_up = true;
-		log_notice("%s: gained quorum (live weight %ld >= %ld+%ld)", vs->name, sum, q, h);
-		run_script(d, &vs->conf->quorum_up);
-	} else if (vs->quorum_up && (sum == 0 || sum < q - h)) {
-		vs->quorum_up = false;
-		log_notice("%s: lost quorum (live weight %ld < %ld-%ld)%s", vs->name, sum, q, h,
-			   vs->conf->sorry_server ? ", using the sorry server" : "");
-		run_script(d, &vs->conf->quorum_down);
-	}
+	if (script)
+		run_script(d, script);
 }
 
 /* One pass over the current model (a reload replaces it). */
@@ -242,81 +234,28 @@ static void kick(struct lvsd *d)
 
 /* ---- checkd's events ---- */
 
-static struct lrs *find_rs(struct lvsd *d, const char *vsname, const char *rsname, struct lvs **vsp)
-{
-	for (int v = 0; v < d->nvs; v++) {
-		if (strcmp(d->vs[v].name, vsname) != 0)
-			continue;
-		for (int r = 0; r < d->vs[v].nrs; r++)
-			if (strcmp(d->vs[v].rs[r].name, rsname) == 0) {
-				*vsp = &d->vs[v];
-				return &d->vs[v].rs[r];
-			}
-	}
-	return NULL;
-}
-
-/* "SECONDS up|down|weight VS RS weight=N [inhibit] [initial] [reason=TEXT]" */
 static void apply_event(struct lvsd *d, char *line)
 {
-	char *field[5], *rest = line, *reason = NULL;
-	bool initial = false;
-	long weight = -1;
+	struct lvs_event ev;
+	struct lvs *vs;
+	int rc = lvs_event_parse(line, strlen(line), &ev);
 
-	for (int i = 0; i < 5; i++) {
-		field[i] = strsep(&rest, " ");
-		if (!field[i] || !*field[i]) {
-			d->bad_events++;
-			log_warn("checkd: malformed event line");
-			return;
-		}
-	}
-	if (strncmp(field[4], "weight=", 7) == 0) {
-		char *end;
-		weight = strtol(field[4] + 7, &end, 10);
-		if (*end || weight < 0 || weight > INT32_MAX)
-			weight = -1;
-	}
-	while (rest && *rest) {
-		if (strncmp(rest, "reason=", 7) == 0) {
-			reason = rest + 7;
-			break;
-		}
-		char *word = strsep(&rest, " ");
-		if (strcmp(word, "initial") == 0)
-			initial = true;
-	}
-	const char *ev = field[1];
-	bool is_up = strcmp(ev, "up") == 0, is_down = strcmp(ev, "down") == 0;
-	if ((!is_up && !is_down && strcmp(ev, "weight") != 0) || weight < 0) {
+	if (rc == LVS_EVENT_MALFORMED) {
 		d->bad_events++;
-		log_warn("checkd: event '%s' not understood", ev);
+		log_warn("checkd: malformed event line");
+		return;
+	}
+	if (rc != 0) {
+		d->bad_events++;
+		log_warn("checkd: event '%.*s' not understood", (int)ev.word_len, ev.word);
 		return;
 	}
 	d->events++;
-	struct lvs *vs = NULL;
-	struct lrs *rs = find_rs(d, field[2], field[3], &vs);
-	if (!rs) {
-		log_debug("checkd: %s %s is not in the running config", field[2], field[3]);
+	if (!lvs_event_apply(d->vs, d->nvs, &ev, now_ms(d), &vs)) {
+		log_debug("checkd: %.*s %.*s is not in the running config", (int)ev.vs_len, ev.vs,
+			  (int)ev.rs_len, ev.rs);
 		return;
 	}
-	bool up = is_down ? false : is_up ? true : rs->up;
-	if (up != rs->up) {
-		rs->transitions++;
-		rs->changed_ms = now_ms(d);
-		rs->changed_valid = true;
-		if (!initial)
-			log_notice("%s %s is %s%s%s", vs->name, rs->name, up ? "up" : "down",
-				   reason ? ": " : "", reason ? reason : "");
-	}
-	rs->up = up;
-	if (up) {
-		rs->weight = (int)weight;
-		rs->weight_conf_seen = rs->conf->weight;
-		rs->have_weight = true;
-	}
-	if (reason)
-		snprintf(rs->reason, sizeof(rs->reason), "%s", reason);
 	quorum_update(d, vs);
 	kick(d);
 }
@@ -473,23 +412,9 @@ static void on_stop(struct loop *loop, int signo, void *arg)
 
 /* ---- control socket ---- */
 
-static void fmt_ago(char *buf, size_t size, const struct lvsd *d, uint64_t at, bool valid)
-{
-	if (!valid)
-		snprintf(buf, size, "-");
-	else
-		snprintf(buf, size, "%llus", (unsigned long long)((now_ms(d) - at) / 1000));
-}
-
-static const char *kind_name(int k)
-{
-	return k == CONF_LB_DR ? "DR" : k == CONF_LB_TUN ? "TUN" : "NAT";
-}
-
 static void status_table(void *arg, struct ctl_buf *b)
 {
 	struct lvsd *d = arg;
-	char ago[32];
 
 	ctl_printf(b, "lvsd %s: up %llus, config %s, %d virtual servers\n", LVSBOX_VERSION,
 		   (unsigned long long)(now_ms(d) / 1000), d->conf_path, d->nvs);
@@ -504,111 +429,8 @@ static void status_table(void *arg, struct ctl_buf *b)
 		else
 			ctl_printf(b, "%s: %s\n", kids[i]->name, kids[i]->wanted ? "restarting" : "not needed");
 	}
-	for (int v = 0; v < d->nvs; v++) {
-		const struct lvs *vs = &d->vs[v];
-		const struct conf_virtual_server *cv = vs->conf;
-		ctl_printf(b, "\n%s  %s %s", vs->name, cv->lb_algo, kind_name(cv->lb_kind));
-		if (cv->persistence_timeout)
-			ctl_printf(b, " persistent %u", cv->persistence_timeout);
-		ctl_printf(b, "  services %d/%d in IPVS, quorum %s%s\n", vs->services_in, vs->nservices,
-			   vs->quorum_up ? "up" : "down", vs->suspended ? ", suspended (ha_suspend)" : "");
-		ctl_printf(b, "  %-28s %-5s %6s %6s %8s %8s %10s %6s %6s  %s\n", "REAL SERVER", "STATE", "WEIGHT",
-			   "IPVS", "ACTIVE", "INACTIVE", "CONNS", "FLAPS", "SINCE", "REASON");
-		for (int r = 0; r < vs->nrs; r++) {
-			const struct lrs *rs = &vs->rs[r];
-			char kw[16];
-			if (rs->services_in)
-				snprintf(kw, sizeof(kw), "%d", rs->kernel_weight);
-			else
-				snprintf(kw, sizeof(kw), "-");
-			fmt_ago(ago, sizeof(ago), d, rs->changed_ms, rs->changed_valid);
-			ctl_printf(b, "  %-28s %-5s %6d %6s %8llu %8llu %10llu %6lu %6s  %s\n", rs->name,
-				   rs->up ? "up" : "down", rs->up ? lvs_rs_weight(rs) : rs_inhibit(vs, rs) ? 0 : rs->conf->weight,
-				   kw, (unsigned long long)rs->active, (unsigned long long)rs->inactive,
-				   (unsigned long long)rs->conns, rs->transitions, ago,
-				   rs->error[0] ? rs->error : rs->reason);
-		}
-		if (cv->sorry_server) {
-			char sn[64];
-			conf_addr_port(&cv->sorry_server->addr, cv->sorry_server->port, sn, sizeof(sn));
-			ctl_printf(b, "  sorry server %s: %s\n", sn, vs->sorry_in ? "in IPVS" : "standing by");
-		}
-	}
-}
-
-/* The text s, or null when it is empty. */
-static void json_key_text_or_null(struct json *j, const char *key, const char *s)
-{
-	json_key_string(j, key, s[0] ? s : NULL);
-}
-
-static void lrs_json(struct json *j, const struct lvs *vs, const struct lrs *rs)
-{
-	char a[INET6_ADDRSTRLEN] = "";
-
-	inet_ntop(rs->conf->addr.family, rs->conf->addr.addr, a, sizeof(a));
-	json_object_begin(j);
-	json_key_string(j, "name", rs->name);
-	json_key_string(j, "address", a);
-	json_key_uint(j, "port", rs->conf->port);
-	json_key_string(j, "health", rs->up ? "up" : "down");
-	json_key_int(j, "weight", lvs_rs_weight(rs));
-	json_key_int(j, "configured_weight", rs->conf->weight);
-	json_key_bool(j, "inhibit_on_failure", rs_inhibit(vs, rs));
-	json_key_bool(j, "in_ipvs", rs->services_in);
-	if (rs->services_in)
-		json_key_int(j, "ipvs_weight", rs->kernel_weight);
-	else
-		json_key_null(j, "ipvs_weight");
-	json_key_uint(j, "active_conns", rs->active);
-	json_key_uint(j, "inactive_conns", rs->inactive);
-	json_key_uint(j, "conns", rs->conns);
-	json_key_uint(j, "transitions", rs->transitions);
-	if (rs->changed_valid)
-		json_key_uint(j, "last_change_ms", rs->changed_ms);
-	else
-		json_key_null(j, "last_change_ms");
-	json_key_text_or_null(j, "reason", rs->reason);
-	json_key_text_or_null(j, "error", rs->error);
-	json_object_end(j);
-}
-
-static void lvs_json(struct json *j, const struct lvs *vs)
-{
-	const struct conf_virtual_server *cv = vs->conf;
-
-	json_object_begin(j);
-	json_key_string(j, "name", vs->name);
-	json_key_string(j, "lb_algo", cv->lb_algo ? cv->lb_algo : "");
-	json_key_string(j, "lb_kind", kind_name(cv->lb_kind));
-	json_key_uint(j, "persistence_timeout", cv->persistence_timeout);
-	json_key_int(j, "services", vs->nservices);
-	json_key_int(j, "services_in_ipvs", vs->services_in);
-	json_key_uint(j, "quorum", cv->quorum);
-	json_key_uint(j, "hysteresis", cv->hysteresis);
-	json_key_bool(j, "quorum_up", vs->quorum_up);
-	json_key_int(j, "live_weight", live_weight(vs));
-	json_key_bool(j, "suspended", vs->suspended);
-	json_key_uint(j, "conns", vs->stats.conns);
-	json_key_uint(j, "inpkts", vs->stats.inpkts);
-	json_key_uint(j, "outpkts", vs->stats.outpkts);
-	json_key_uint(j, "inbytes", vs->stats.inbytes);
-	json_key_uint(j, "outbytes", vs->stats.outbytes);
-	if (cv->sorry_server) {
-		char sn[64];
-		conf_addr_port(&cv->sorry_server->addr, cv->sorry_server->port, sn, sizeof(sn));
-		json_key_object(j, "sorry_server");
-		json_key_string(j, "name", sn);
-		json_key_bool(j, "in_ipvs", vs->sorry_in);
-		json_object_end(j);
-	} else {
-		json_key_null(j, "sorry_server");
-	}
-	json_key_array(j, "real_servers");
-	for (int r = 0; r < vs->nrs; r++)
-		lrs_json(j, vs, &vs->rs[r]);
-	json_array_end(j);
-	json_object_end(j);
+	for (int v = 0; v < d->nvs; v++)
+		lvs_table(b, &d->vs[v], now_ms(d));
 }
 
 static void status_json(void *arg, struct ctl_buf *b)
