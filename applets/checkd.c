@@ -30,11 +30,14 @@
 #include "check_model.h"
 #include "check_sched.h"
 #include "conf.h"
+#include "conf_script.h"
 #include "ctl.h"
 #include "daemon.h"
 #include "json.h"
 #include "log.h"
 #include "loop.h"
+#include "script.h"
+#include "strbuf.h"
 
 #define CHECKD_DEFAULT_CONF "/etc/lvsbox/lvsbox.conf"
 #define CHECKD_DEFAULT_SOCK CTL_DIR "/checkd.sock"
@@ -507,7 +510,7 @@ static size_t notify_program(const char *line, char *buf, size_t size)
 /*
  * keepalived 2.2.7's verdict on a real server's notify script, as its
  * checker was seen to judge them (docs/checkd.md): the user is the line's own, else the model's
- * default (daemon_default_script_user); under enable_script_security a
+ * default (conf_default_script_user); under enable_script_security a
  * script with neither is dropped, never run as root. Then, as for
  * MISC_CHECK, a program that is missing or not executable is dropped, and
  * one others could change while root runs it is dropped under
@@ -526,7 +529,10 @@ static void notify_vet(const struct model *m, const struct conf_cmd *cmd, bool s
 			 "command, script_user or a keepalived_script account");
 		return;
 	}
-	if (daemon_script_ids(cmd->argc, cmd->argv, m->script_user, m->script_group, &v->uid, &v->gid) != 0) {
+	/* "script [user [group]]": the line's own user and group win over the defaults. */
+	const char *user = cmd->argc >= 2 ? cmd->argv[1] : m->script_user;
+	const char *group = cmd->argc >= 3 ? cmd->argv[2] : cmd->argc >= 2 ? NULL : m->script_group;
+	if (script_ids(user, group, &v->uid, &v->gid) != 0) {
 		if (cmd->argc >= 2 && !getpwnam(cmd->argv[1]))
 			snprintf(v->why, sizeof(v->why), "no such user '%s'", cmd->argv[1]);
 		else
@@ -654,7 +660,7 @@ static int build(struct checkd *d, struct model *m, const struct conf_keepalived
 
 	*errors = 0;
 	memset(m, 0, sizeof(*m));
-	const char *group, *user = daemon_default_script_user(&conf->global, &group);
+	const char *group, *user = conf_default_script_user(&conf->global, &group);
 	m->script_user = strdup_or_null(user, &failed);
 	m->script_group = strdup_or_null(group, &failed);
 	for (int v = 0; v < conf->nvirtual_servers; v++)
@@ -809,13 +815,13 @@ static bool rs_notify_disabled(const struct rserver *rs, const struct notify_ver
 	return *up || *down;
 }
 
-static void status_table(void *arg, struct ctl_buf *b)
+static void status_table(void *arg, struct strbuf *b)
 {
 	struct checkd *d = arg;
 	const struct model *m = &d->m;
 	char ago[24], name[64], target[64];
 
-	ctl_printf(b, "%-26s %-24s %-5s %6s %6s %9s  %s\n", "VIRTUAL", "REAL", "STATE", "WEIGHT", "TRANS",
+	strbuf_printf(b, "%-26s %-24s %-5s %6s %6s %9s  %s\n", "VIRTUAL", "REAL", "STATE", "WEIGHT", "TRANS",
 		   "CHANGED", "LAST ERROR");
 	for (int v = 0; v < m->nvs; v++) {
 		for (int r = 0; r < m->vs[v].nrs; r++) {
@@ -831,21 +837,21 @@ static void status_table(void *arg, struct ctl_buf *b)
 			if (strcmp(error, "-") == 0 && rs->disabled)
 				error = rs->disabled->why;
 			fmt_ago(ago, sizeof(ago), d, rs->changed_ms, rs->transitions > 0);
-			ctl_printf(b, "%-26s %-24s %-5s %6d %6u %9s  %s\n", m->vs[v].name, rs_name(rs, name, sizeof(name)),
+			strbuf_printf(b, "%-26s %-24s %-5s %6d %6u %9s  %s\n", m->vs[v].name, rs_name(rs, name, sizeof(name)),
 				   rs->up ? "up" : "down", rs->weight, rs->transitions, ago, error);
 			if (rs->disabled)
-				ctl_printf(b, "  %-10s %-22s disabled: %s\n", "MISC_CHECK", rs->disabled->script,
+				strbuf_printf(b, "  %-10s %-22s disabled: %s\n", "MISC_CHECK", rs->disabled->script,
 					   rs->disabled->why);
 			const struct notify_verdict *up, *down;
 			if (rs_notify_disabled(rs, &up, &down)) {
 				if (up)
-					ctl_printf(b, "  %-10s %-22s disabled: %s\n", "notify_up", up->key, up->why);
+					strbuf_printf(b, "  %-10s %-22s disabled: %s\n", "notify_up", up->key, up->why);
 				if (down)
-					ctl_printf(b, "  %-10s %-22s disabled: %s\n", "notify_down", down->key, down->why);
+					strbuf_printf(b, "  %-10s %-22s disabled: %s\n", "notify_down", down->key, down->why);
 			}
 			for (int i = 0; i < rs->nchecks; i++) {
 				const struct check *c = rs_check(rs, i);
-				ctl_printf(b, "  %-10s %-22s %-5s attempts %u failures %u retry %u/%u latency %.3fms%s%s\n",
+				strbuf_printf(b, "  %-10s %-22s %-5s attempts %u failures %u retry %u/%u latency %.3fms%s%s\n",
 					   conf_checker_name(check_type(c)), check_target(c, target, sizeof(target)),
 					   c->st.up ? "up" : "down", c->attempts, c->failures, c->st.retry_it,
 					   check_params_of(c)->retry, (double)c->latency_us / 1000.0,
@@ -853,7 +859,7 @@ static void status_table(void *arg, struct ctl_buf *b)
 			}
 		}
 	}
-	ctl_printf(b, "%lu real servers, %lu checks, %u attempts in flight (at most %u), %lu waiting to start,"
+	strbuf_printf(b, "%lu real servers, %lu checks, %u attempts in flight (at most %u), %lu waiting to start,"
 		   " %lu events, %lu notify scripts dropped\n",
 		   m->nrs, m->nchecks, d->ctx.running, d->max_in_flight, m->queued, d->events_sent,
 		   d->notifies_dropped);
@@ -935,7 +941,7 @@ static void rs_json(struct json *j, const struct rserver *rs)
 	json_object_end(j);
 }
 
-static void status_json(void *arg, struct ctl_buf *b)
+static void status_json(void *arg, struct strbuf *b)
 {
 	struct checkd *d = arg;
 	const struct model *m = &d->m;
@@ -965,7 +971,7 @@ static void status_json(void *arg, struct ctl_buf *b)
 	}
 	json_array_end(&j);
 	json_object_end(&j);
-	ctl_puts(b, "\n");
+	strbuf_puts(b, "\n");
 }
 
 static void on_ctl_request(const char *command, struct ctl_buf *reply, void *arg)
