@@ -81,18 +81,16 @@ const char checkd_usage[] =
 	"Signals: TERM/INT stop (with omega, notify_down runs for servers that\n"
 	"are up), HUP reloads the config, keeping the state of unchanged checks.\n";
 
-struct notify_child {
-	struct loop_child child;
-	struct checkd *d;
-};
-
-struct checkd {
-	struct loop loop;
-	const char *conf_path, *sock_path, *pid_path;
+/*
+ * The running checks of one config on an event loop: attempts and their
+ * pacing, real-server verdicts turned into event lines and notify
+ * scripts, and a reload that keeps the state of unchanged checks.
+ */
+struct check_runner {
+	struct loop *loop;
 	struct model m;
 	struct check_ctx ctx;
 	char *ssl_strings[4];        /* ca, certificate, key, password: copies for ctx.ssl */
-	struct ctl_server ctl;
 	uint64_t start_ms;
 
 	/* Starting attempts: at most max_in_flight at once, one per
@@ -103,14 +101,31 @@ struct checkd {
 	bool pumping;
 	unsigned long queued_max, deferred;
 
+	int notifies_running;
+	unsigned long notifies_dropped, events_sent;
+	bool stopping;
+
+	/* Where each real-server event line goes (docs/checkd.md), newline included. */
+	void (*emit)(void *arg, const char *line, size_t len);
+	void *emit_arg;
+};
+
+struct notify_child {
+	struct loop_child child;
+	struct check_runner *run;
+};
+
+struct checkd {
+	struct loop loop;
+	const char *conf_path, *sock_path, *pid_path;
+	struct check_runner run;
+	struct ctl_server ctl;
+
 	int events_fd;               /* -1: stdout */
 	struct loop_io events_io;
 	char *outq;
 	size_t outq_len, outq_cap;
 
-	int notifies_running;
-	unsigned long notifies_dropped, events_sent;
-	bool stopping;
 	struct loop_timer stop_timer;
 };
 
@@ -119,15 +134,15 @@ struct checkd {
 
 /* The checker parameters remember a position inside the config they were
  * read from; it must be forgotten before that config is freed. */
-static void release_conf(struct conf_keepalived *conf)
+static void check_conf_free(struct conf_keepalived *conf)
 {
 	check_params_conf_done(conf);
 	conf_keepalived_free(conf);
 }
 
-static uint64_t now_ms(const struct checkd *d)
+static uint64_t now_ms(const struct check_runner *run)
 {
-	return loop_now_ms(&d->loop) - d->start_ms;
+	return loop_now_ms(run->loop) - run->start_ms;
 }
 
 /* ---- events: one line each, to stdout or lvsd's fd ---- */
@@ -180,9 +195,10 @@ static void on_events_io(struct loop *loop, struct loop_io *io, unsigned events)
 	}
 }
 
-static void emit(struct checkd *d, const char *line, size_t len)
+static void emit(void *arg, const char *line, size_t len)
 {
-	d->events_sent++;
+	struct checkd *d = arg;
+
 	if (d->events_fd < 0) {
 		fwrite(line, 1, len, stdout);
 		fflush(stdout);
@@ -210,11 +226,11 @@ static void emit(struct checkd *d, const char *line, size_t len)
 }
 
 /* "T EVENT VS RS weight=W [inhibit] [initial] [reason=TEXT]" (docs/checkd.md) */
-static void rs_event(struct checkd *d, const struct rserver *rs, const char *event, bool initial,
+static void rs_event(struct check_runner *run, const struct rserver *rs, const char *event, bool initial,
 		     const char *reason)
 {
 	char line[512], esc[256], name[64];
-	uint64_t t = now_ms(d);
+	uint64_t t = now_ms(run);
 	int n;
 
 	n = snprintf(line, sizeof(line), "%llu.%03llu %s %s %s weight=%d%s%s",
@@ -230,7 +246,8 @@ static void rs_event(struct checkd *d, const struct rserver *rs, const char *eve
 	if ((size_t)n >= sizeof(line) - 1)
 		n = (int)sizeof(line) - 2;
 	line[n++] = '\n';
-	emit(d, line, (size_t)n);
+	run->events_sent++;
+	run->emit(run->emit_arg, line, (size_t)n);
 }
 
 /* ---- notify scripts ---- */
@@ -239,36 +256,36 @@ static void rs_event(struct checkd *d, const struct rserver *rs, const char *eve
 static void on_notify_done(struct loop *loop, struct loop_child *child, int status)
 {
 	struct notify_child *nc = (struct notify_child *)child;
-	struct checkd *d = nc->d;
+	struct check_runner *run = nc->run;
 
 	if (child->timed_out)
 		log_warn("a notify script overran %d s and was killed", NOTIFY_TIMEOUT_MS / 1000);
 	else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
 		log_info("a notify script exited %d", WEXITSTATUS(status));
-	d->notifies_running--;
-	if (d->stopping && d->notifies_running == 0)
+	run->notifies_running--;
+	if (run->stopping && run->notifies_running == 0)
 		loop_break(loop);
 	free(nc);
 }
 
 /* verdict: the build's judgement of cmd (notify_vet); a disabled script was
  * reported then, so it is skipped here without a word. */
-static void run_notify(struct checkd *d, const struct cmd *cmd, const struct notify_verdict *verdict)
+static void run_notify(struct check_runner *run, const struct cmd *cmd, const struct notify_verdict *verdict)
 {
 	if (!cmd->argv || cmd->argc < 1 || !verdict || verdict->verdict == CHECK_MISC_DROP)
 		return;
-	if (d->notifies_running >= MAX_NOTIFIES) {
-		d->notifies_dropped++;
-		log_warn("%d notify scripts still running, not starting '%s'", d->notifies_running, cmd->argv[0]);
+	if (run->notifies_running >= MAX_NOTIFIES) {
+		run->notifies_dropped++;
+		log_warn("%d notify scripts still running, not starting '%s'", run->notifies_running, cmd->argv[0]);
 		return;
 	}
 	struct notify_child *nc = calloc(1, sizeof(*nc));
 	int rc = -1;
 
 	if (nc) {
-		nc->d = d;
+		nc->run = run;
 		/* the one runner: keepalived's splitting, shell syntax through /bin/sh -c */
-		rc = script_spawn_line(&d->loop, &nc->child, cmd->argv[0], NULL, 0, verdict->uid, verdict->gid,
+		rc = script_spawn_line(run->loop, &nc->child, cmd->argv[0], NULL, 0, verdict->uid, verdict->gid,
 				       NOTIFY_TIMEOUT_MS, on_notify_done, nc) < 0 ? -1 : 0;
 	}
 	if (rc != 0) {
@@ -276,15 +293,15 @@ static void run_notify(struct checkd *d, const struct cmd *cmd, const struct not
 		free(nc);
 		return;
 	}
-	d->notifies_running++;
+	run->notifies_running++;
 }
 
-static void rs_notify(struct checkd *d, const struct rserver *rs, bool up)
+static void rs_notify(struct check_runner *run, const struct rserver *rs, bool up)
 {
 	if (rs->notify && up)
-		run_notify(d, &rs->notify->up, rs->notify->up_verdict);
+		run_notify(run, &rs->notify->up, rs->notify->up_verdict);
 	else if (rs->notify)
-		run_notify(d, &rs->notify->down, rs->notify->down_verdict);
+		run_notify(run, &rs->notify->down, rs->notify->down_verdict);
 }
 
 /* ---- real-server state ---- */
@@ -292,7 +309,7 @@ static void rs_notify(struct checkd *d, const struct rserver *rs, bool up)
 /* Called after check c (one of rs's) reported a verdict or a weight;
  * confirm_down: c's verdict is down and must be announced even if rs was
  * already assumed down (alpha), once. */
-static void rs_update(struct checkd *d, struct rserver *rs, const struct check *c, bool confirm_down)
+static void rs_update(struct check_runner *run, struct rserver *rs, const struct check *c, bool confirm_down)
 {
 	bool up = check_rs_all_up(rs);
 	int weight = check_rs_weight(rs);
@@ -304,13 +321,13 @@ static void rs_update(struct checkd *d, struct rserver *rs, const struct check *
 			rs->weight = weight;
 			snprintf(reason, sizeof(reason), "%s %s exit status %d", conf_checker_name(check_type(c)),
 				 target, c->misc_status);
-			rs_event(d, rs, "weight", false, reason);
+			rs_event(run, rs, "weight", false, reason);
 		}
 		return;
 	}
 	if (up != rs->up) {
 		rs->transitions++;
-		rs->changed_ms = now_ms(d);
+		rs->changed_ms = now_ms(run);
 	}
 	rs->up = up;
 	rs->confirmed = true;
@@ -321,8 +338,8 @@ static void rs_update(struct checkd *d, struct rserver *rs, const struct check *
 		snprintf(reason, sizeof(reason), "%s %s: %s", conf_checker_name(check_type(c)), target,
 			 check_error(c));
 	log_notice("%s %s %s: %s", rs->vs->name, rs_name(rs, name, sizeof(name)), up ? "up" : "down", reason);
-	rs_event(d, rs, up ? "up" : "down", false, reason);
-	rs_notify(d, rs, up);
+	rs_event(run, rs, up ? "up" : "down", false, reason);
+	rs_notify(run, rs, up);
 }
 
 /* ---- checks: attempts on the loop ---- */
@@ -337,7 +354,7 @@ static void rs_update(struct checkd *d, struct rserver *rs, const struct check *
  * and its connect_timeout, begins when it leaves the queue: waiting there
  * is never counted against the server.
  */
-static void pump(struct checkd *d);
+static void pump(struct check_runner *run);
 
 static void set_error(struct check *c, const char *text)
 {
@@ -353,7 +370,7 @@ static void set_error(struct check *c, const char *text)
 static void on_check_done(struct check_probe *probe, const struct check_result *r, void *arg)
 {
 	struct check *c = arg;
-	struct checkd *d = c->d;
+	struct check_runner *run = c->run;
 	struct sched_timing timing = check_timing(c);
 	(void)probe;
 
@@ -361,7 +378,7 @@ static void on_check_done(struct check_probe *probe, const struct check_result *
 	c->tried = true;
 	c->last_ok = r->ok;
 	c->latency_us = r->latency_us;
-	c->last_ms = now_ms(d);
+	c->last_ms = now_ms(run);
 	if (r->ok) {
 		c->successes++;
 	} else {
@@ -384,10 +401,10 @@ static void on_check_done(struct check_probe *probe, const struct check_result *
 	}
 	if (step.report || c->misc_status != old_status)
 		for (unsigned i = 0; i < c->nusers; i++)
-			rs_update(d, check_user(c, i), c, step.report && !c->st.up);
-	if (!d->stopping) {
-		loop_timer_arm(&d->loop, &c->timer, step.next_in_ms);
-		pump(d);         /* a slot is free */
+			rs_update(run, check_user(c, i), c, step.report && !c->st.up);
+	if (!run->stopping) {
+		loop_timer_arm(run->loop, &c->timer, step.next_in_ms);
+		pump(run);       /* a slot is free */
 	}
 }
 
@@ -400,26 +417,26 @@ static void attempt_start(struct check *c)
 	}
 }
 
-static void pump(struct checkd *d)
+static void pump(struct check_runner *run)
 {
-	struct model *m = &d->m;
+	struct model *m = &run->m;
 
-	if (d->pumping)
+	if (run->pumping)
 		return;          /* an attempt that failed at once came back here */
-	d->pumping = true;
-	while (m->queue_head && !d->stopping && d->ctx.running < d->max_in_flight) {
-		uint64_t now_us = loop_now_ms(&d->loop) * 1000;
-		if (d->next_start_us > now_us) {
-			loop_timer_arm(&d->loop, &d->pace_timer, (d->next_start_us - now_us + 999) / 1000);
+	run->pumping = true;
+	while (m->queue_head && !run->stopping && run->ctx.running < run->max_in_flight) {
+		uint64_t now_us = loop_now_ms(run->loop) * 1000;
+		if (run->next_start_us > now_us) {
+			loop_timer_arm(run->loop, &run->pace_timer, (run->next_start_us - now_us + 999) / 1000);
 			break;
 		}
 		/* A loop that fell behind may make up a little at once, not all. */
-		if (d->next_start_us + PACE_CATCH_UP_US < now_us)
-			d->next_start_us = now_us - PACE_CATCH_UP_US;
-		d->next_start_us += m->pace_interval_us;
+		if (run->next_start_us + PACE_CATCH_UP_US < now_us)
+			run->next_start_us = now_us - PACE_CATCH_UP_US;
+		run->next_start_us += m->pace_interval_us;
 		attempt_start(queue_pop(m));
 	}
-	d->pumping = false;
+	run->pumping = false;
 }
 
 static void on_pace_timer(struct loop *loop, struct loop_timer *timer)
@@ -431,7 +448,7 @@ static void on_pace_timer(struct loop *loop, struct loop_timer *timer)
 static void on_check_due(struct loop *loop, struct loop_timer *timer)
 {
 	struct check *c = timer->arg;
-	struct checkd *d = c->d;
+	struct check_runner *run = c->run;
 
 	if (c->queued)
 		return;
@@ -440,18 +457,18 @@ static void on_check_due(struct loop *loop, struct loop_timer *timer)
 		loop_timer_arm(loop, timer, check_params_of(c)->delay_loop_ms);
 		return;
 	}
-	queue_push(&d->m, c);
-	if (d->m.queued > d->queued_max)
-		d->queued_max = d->m.queued;
-	pump(d);
+	queue_push(&run->m, c);
+	if (run->m.queued > run->queued_max)
+		run->queued_max = run->m.queued;
+	pump(run);
 	if (c->queued)
-		d->deferred++;
+		run->deferred++;
 }
 
-/* Through c->d, never a copy of the daemon: the loop owns the armed timers. */
+/* Through c->run, never a copy of the runner: the loop owns the armed timers. */
 static void check_release(struct check *c)
 {
-	loop_timer_cancel(&c->d->loop, &c->timer);
+	loop_timer_cancel(c->run->loop, &c->timer);
 	if (c->probe)
 		check_probe_free(c->probe);
 	if (c->nusers > 1)
@@ -464,7 +481,7 @@ static void check_release(struct check *c)
 /* ---- config -> model ---- */
 
 /* The shared check for params p, created when new. NULL on error. */
-static struct check *check_get(struct checkd *d, struct model *m, const struct check_params *p,
+static struct check *check_get(struct check_runner *run, struct model *m, const struct check_params *p,
 			       unsigned long capacity)
 {
 	char buf[256];
@@ -481,10 +498,10 @@ static struct check *check_get(struct checkd *d, struct model *m, const struct c
 		return c;
 	c = &m->checks[m->nchecks];
 	memset(c, 0, sizeof(*c));
-	c->d = d;
+	c->run = run;
 	c->key_hash = hash;
 	c->misc_status = -1;
-	if (!(c->probe = check_probe_new(&d->ctx, p)))
+	if (!(c->probe = check_probe_new(&run->ctx, p)))
 		return NULL;
 	struct sched_timing timing = check_timing(c);
 	sched_init(&c->st, &timing);
@@ -651,7 +668,7 @@ static int rs_copy_notify(const struct notify_site *at, struct rserver *rs)
  * right after (at scale the parsed tree is bigger than the model). 0, or
  * -1 when out of memory; *errors counts checker blocks that were refused.
  */
-static int build(struct checkd *d, struct model *m, const struct conf_keepalived *conf, int *errors)
+static int build(struct check_runner *run, struct model *m, const struct conf_keepalived *conf, int *errors)
 {
 	unsigned long ncheckers = 0;
 	double per_second = 0;
@@ -716,7 +733,7 @@ static int build(struct checkd *d, struct model *m, const struct conf_keepalived
 					}
 				}
 				unsigned long before = m->nchecks;
-				struct check *c = check_get(d, m, &p, ncheckers);
+				struct check *c = check_get(run, m, &p, ncheckers);
 				if (c && m->nchecks > before)
 					per_second += attempts_per_second(&p);
 				check_params_free(&p);
@@ -775,30 +792,30 @@ static void model_free(struct model *m)
 
 /* Every real server's starting state as an "initial" event, then the
  * first attempts staggered over each check's warmup. */
-static void start_all(struct checkd *d)
+static void start_all(struct check_runner *run)
 {
-	struct model *m = &d->m;
+	struct model *m = &run->m;
 
 	for (int v = 0; v < m->nvs; v++)
 		for (int r = 0; r < m->vs[v].nrs; r++) {
 			struct rserver *rs = &m->vs[v].rs[r];
-			rs_event(d, rs, rs->up ? "up" : "down", true, NULL);
+			rs_event(run, rs, rs->up ? "up" : "down", true, NULL);
 		}
 	for (unsigned long i = 0; i < m->nchecks; i++) {
 		struct check *c = &m->checks[i];
 		struct sched_timing timing = check_timing(c);
-		loop_timer_arm(&d->loop, &c->timer, sched_first_delay(&timing, i));
+		loop_timer_arm(run->loop, &c->timer, sched_first_delay(&timing, i));
 	}
 }
 
 /* ---- control socket ---- */
 
-static void fmt_ago(char *buf, size_t size, const struct checkd *d, uint64_t at, bool valid)
+static void fmt_ago(char *buf, size_t size, const struct check_runner *run, uint64_t at, bool valid)
 {
 	if (!valid)
 		snprintf(buf, size, "-");
 	else
-		snprintf(buf, size, "%.1fs", (double)(now_ms(d) - at) / 1000.0);
+		snprintf(buf, size, "%.1fs", (double)(now_ms(run) - at) / 1000.0);
 }
 
 /* rs's notify scripts this build disabled, each NULL when it was not. */
@@ -815,10 +832,10 @@ static bool rs_notify_disabled(const struct rserver *rs, const struct notify_ver
 	return *up || *down;
 }
 
-static void status_table(void *arg, struct strbuf *b)
+static void check_status_table(void *arg, struct strbuf *b)
 {
-	struct checkd *d = arg;
-	const struct model *m = &d->m;
+	struct check_runner *run = arg;
+	const struct model *m = &run->m;
 	char ago[24], name[64], target[64];
 
 	strbuf_printf(b, "%-26s %-24s %-5s %6s %6s %9s  %s\n", "VIRTUAL", "REAL", "STATE", "WEIGHT", "TRANS",
@@ -836,7 +853,7 @@ static void status_table(void *arg, struct strbuf *b)
 			}
 			if (strcmp(error, "-") == 0 && rs->disabled)
 				error = rs->disabled->why;
-			fmt_ago(ago, sizeof(ago), d, rs->changed_ms, rs->transitions > 0);
+			fmt_ago(ago, sizeof(ago), run, rs->changed_ms, rs->transitions > 0);
 			strbuf_printf(b, "%-26s %-24s %-5s %6d %6u %9s  %s\n", m->vs[v].name, rs_name(rs, name, sizeof(name)),
 				   rs->up ? "up" : "down", rs->weight, rs->transitions, ago, error);
 			if (rs->disabled)
@@ -861,8 +878,8 @@ static void status_table(void *arg, struct strbuf *b)
 	}
 	strbuf_printf(b, "%lu real servers, %lu checks, %u attempts in flight (at most %u), %lu waiting to start,"
 		   " %lu events, %lu notify scripts dropped\n",
-		   m->nrs, m->nchecks, d->ctx.running, d->max_in_flight, m->queued, d->events_sent,
-		   d->notifies_dropped);
+		   m->nrs, m->nchecks, run->ctx.running, run->max_in_flight, m->queued, run->events_sent,
+		   run->notifies_dropped);
 }
 
 static void check_json(struct json *j, const struct check *c)
@@ -941,24 +958,24 @@ static void rs_json(struct json *j, const struct rserver *rs)
 	json_object_end(j);
 }
 
-static void status_json(void *arg, struct strbuf *b)
+static void check_status_json(void *arg, struct strbuf *b)
 {
-	struct checkd *d = arg;
-	const struct model *m = &d->m;
+	struct check_runner *run = arg;
+	const struct model *m = &run->m;
 	struct json j;
 
 	json_init(&j, b);
 	json_object_begin(&j);
-	json_key_uint(&j, "uptime_ms", now_ms(d));
+	json_key_uint(&j, "uptime_ms", now_ms(run));
 	json_key_uint(&j, "real_servers", m->nrs);
 	json_key_uint(&j, "checks", m->nchecks);
-	json_key_uint(&j, "running", d->ctx.running);
-	json_key_uint(&j, "max_running", d->max_in_flight);
+	json_key_uint(&j, "running", run->ctx.running);
+	json_key_uint(&j, "max_running", run->max_in_flight);
 	json_key_uint(&j, "waiting", m->queued);
-	json_key_uint(&j, "waiting_max", d->queued_max);
-	json_key_uint(&j, "deferred", d->deferred);
-	json_key_uint(&j, "events", d->events_sent);
-	json_key_uint(&j, "notifies_dropped", d->notifies_dropped);
+	json_key_uint(&j, "waiting_max", run->queued_max);
+	json_key_uint(&j, "deferred", run->deferred);
+	json_key_uint(&j, "events", run->events_sent);
+	json_key_uint(&j, "notifies_dropped", run->notifies_dropped);
 	json_key_array(&j, "virtual_servers");
 	for (int v = 0; v < m->nvs; v++) {
 		json_object_begin(&j);
@@ -976,14 +993,15 @@ static void status_json(void *arg, struct strbuf *b)
 
 static void on_ctl_request(const char *command, struct ctl_buf *reply, void *arg)
 {
-	daemon_ctl_answer(command, reply, arg, status_table, status_json);
+	struct checkd *d = arg;
+	daemon_ctl_answer(command, reply, &d->run, check_status_table, check_status_json);
 }
 
 /* ---- start, reload, stop ---- */
 
 /* The TLS side is set up by the first SSL_GET attempt, long after the
  * config is freed: ctx keeps copies of the SSL block's strings. */
-static int ctx_setup(struct checkd *d, const struct conf_keepalived *conf)
+static int ctx_setup(struct check_runner *run, const struct conf_keepalived *conf)
 {
 	struct check_ssl_conf ssl;
 	bool failed = false;
@@ -993,19 +1011,19 @@ static int ctx_setup(struct checkd *d, const struct conf_keepalived *conf)
 		log_err("%s", err);
 		return -1;
 	}
-	d->ssl_strings[0] = strdup_or_null(ssl.ca, &failed);
-	d->ssl_strings[1] = strdup_or_null(ssl.certificate, &failed);
-	d->ssl_strings[2] = strdup_or_null(ssl.key, &failed);
-	d->ssl_strings[3] = strdup_or_null(ssl.password, &failed);
-	ssl.ca = d->ssl_strings[0];
-	ssl.certificate = d->ssl_strings[1];
-	ssl.key = d->ssl_strings[2];
-	ssl.password = d->ssl_strings[3];
+	run->ssl_strings[0] = strdup_or_null(ssl.ca, &failed);
+	run->ssl_strings[1] = strdup_or_null(ssl.certificate, &failed);
+	run->ssl_strings[2] = strdup_or_null(ssl.key, &failed);
+	run->ssl_strings[3] = strdup_or_null(ssl.password, &failed);
+	ssl.ca = run->ssl_strings[0];
+	ssl.certificate = run->ssl_strings[1];
+	ssl.key = run->ssl_strings[2];
+	ssl.password = run->ssl_strings[3];
 	if (failed) {
 		log_err("out of memory");
 		return -1;
 	}
-	if (check_ctx_init(&d->ctx, &d->loop, &ssl, err, sizeof(err)) != 0) {
+	if (check_ctx_init(&run->ctx, run->loop, &ssl, err, sizeof(err)) != 0) {
 		log_err("%s", err);
 		return -1;
 	}
@@ -1036,19 +1054,19 @@ static int ssl_copy(const struct conf_keepalived *conf, char *strings[4], char *
 /* A reload re-reads the SSL block's files (a renewed CA or client
  * certificate takes effect); a block that does not load keeps the running
  * one. Either way the strings end up owned by d or freed. */
-static void ssl_reload(struct checkd *d, char *strings[4])
+static void ssl_reload(struct check_runner *run, char *strings[4])
 {
 	struct check_ssl_conf ssl = { strings[0], strings[1], strings[2], strings[3] };
 	char err[256];
-	if (check_ctx_set_ssl(&d->ctx, &ssl, err, sizeof(err)) != 0) {
+	if (check_ctx_set_ssl(&run->ctx, &ssl, err, sizeof(err)) != 0) {
 		log_err("reload: SSL block: %s; keeping the running one", err);
 		for (int i = 0; i < 4; i++)
 			free(strings[i]);
 		return;
 	}
 	for (int i = 0; i < 4; i++) {
-		free(d->ssl_strings[i]);
-		d->ssl_strings[i] = strings[i];
+		free(run->ssl_strings[i]);
+		run->ssl_strings[i] = strings[i];
 	}
 }
 
@@ -1100,64 +1118,78 @@ static int carry_over(struct model *m, struct model *old)
 	return 0;
 }
 
-static void on_reload(struct loop *loop, int signo, void *arg)
+/* Ready to build from conf: the loop the checks run on, the SSL block
+ * (ctx_setup) and the lines' way out. -1 (logged) when the SSL block is
+ * unusable. */
+static int check_runner_init(struct check_runner *run, struct loop *loop, const struct conf_keepalived *conf,
+			     void (*emit)(void *arg, const char *line, size_t len), void *emit_arg)
 {
-	struct checkd *d = arg;
+	run->loop = loop;
+	run->emit = emit;
+	run->emit_arg = emit_arg;
+	loop_timer_init(&run->pace_timer, on_pace_timer, run);
+	return ctx_setup(run, conf);
+}
+
+/* The running model from conf (build): 0, or -1 when out of memory;
+ * *errors counts checker blocks that were refused. */
+static int check_runner_build(struct check_runner *run, const struct conf_keepalived *conf, int *errors)
+{
+	return build(run, &run->m, conf, errors);
+}
+
+/* Uptime counts from here; the initial events and the first attempts. */
+static void check_runner_start(struct check_runner *run)
+{
+	run->start_ms = loop_now_ms(run->loop);
+	start_all(run);
+}
+
+/* Builds conf (which it frees) beside the running model and swaps them,
+ * state carried over; a config that cannot be used keeps the running one.
+ * conf_path names it in the log. */
+static void check_runner_reload(struct check_runner *run, struct conf_keepalived *conf, const char *conf_path)
+{
 	struct model old;
 	int errors;
-	(void)loop;
-	(void)signo;
 
-	struct conf_keepalived *conf = daemon_reload_read(d->conf_path);
-	if (!conf)
-		return;
 	char *ssl_strings[4], err[256];
 	if (ssl_copy(conf, ssl_strings, err, sizeof(err)) != 0) {
 		log_err("reload: %s, keeping the running config", err);
-		release_conf(conf);
+		check_conf_free(conf);
 		return;
 	}
 	/* Build the new model beside the old one, then swap. */
-	old = d->m;
-	int rc = build(d, &d->m, conf, &errors);
-	release_conf(conf);
-	if (rc != 0 || errors || carry_over(&d->m, &old) != 0) {
-		log_err("reload: cannot use %s, keeping the running config", d->conf_path);
-		model_free(&d->m);
-		d->m = old;
+	old = run->m;
+	int rc = build(run, &run->m, conf, &errors);
+	check_conf_free(conf);
+	if (rc != 0 || errors || carry_over(&run->m, &old) != 0) {
+		log_err("reload: cannot use %s, keeping the running config", conf_path);
+		model_free(&run->m);
+		run->m = old;
 		for (int i = 0; i < 4; i++)
 			free(ssl_strings[i]);
 		return;
 	}
 	model_free(&old);
-	ssl_reload(d, ssl_strings);
-	log_notice("reloaded %s: %lu real servers, %lu checks", d->conf_path, d->m.nrs, d->m.nchecks);
-	start_all(d);
+	ssl_reload(run, ssl_strings);
+	log_notice("reloaded %s: %lu real servers, %lu checks", conf_path, run->m.nrs, run->m.nchecks);
+	start_all(run);
 }
 
-static void on_stop_waited(struct loop *loop, struct loop_timer *timer)
+/* No attempt runs or starts any more; under omega the servers that are up
+ * go down. True while notify scripts still run: the loop is broken when
+ * the last one ends. */
+static bool check_runner_stop(struct check_runner *run)
 {
-	(void)timer;
-	loop_break(loop);
-}
+	struct model *m = &run->m;
 
-static void on_stop(struct loop *loop, int signo, void *arg)
-{
-	struct checkd *d = arg;
-	struct model *m = &d->m;
-	(void)signo;
-
-	if (d->stopping) {
-		loop_break(loop);
-		return;
-	}
-	d->stopping = true;
-	log_notice("stopping");
-	loop_timer_cancel(loop, &d->pace_timer);
+	run->stopping = true;
+	loop_timer_cancel(run->loop, &run->pace_timer);
 	while (m->queue_head)
 		queue_pop(m);
 	for (unsigned long i = 0; i < m->nchecks; i++) {
-		loop_timer_cancel(loop, &m->checks[i].timer);
+		loop_timer_cancel(run->loop, &m->checks[i].timer);
 		check_probe_cancel(m->checks[i].probe);
 	}
 	/* omega: the servers that are up go down as checkd leaves. */
@@ -1170,11 +1202,51 @@ static void on_stop(struct loop *loop, int signo, void *arg)
 				continue;
 			rs->up = false;
 			rs->weight = rs->inhibit ? 0 : rs->weight;
-			rs_event(d, rs, "down", false, "checkd stopping (omega)");
-			rs_notify(d, rs, false);
+			rs_event(run, rs, "down", false, "checkd stopping (omega)");
+			rs_notify(run, rs, false);
 		}
 	}
-	if (d->notifies_running == 0) {
+	return run->notifies_running > 0;
+}
+
+/* Everything the runner holds; the loop must still be there. */
+static void check_runner_free(struct check_runner *run)
+{
+	loop_timer_cancel(run->loop, &run->pace_timer);
+	model_free(&run->m);
+	check_ctx_done(&run->ctx);
+	for (int i = 0; i < 4; i++)
+		free(run->ssl_strings[i]);
+}
+
+static void on_reload(struct loop *loop, int signo, void *arg)
+{
+	struct checkd *d = arg;
+	(void)loop;
+	(void)signo;
+
+	struct conf_keepalived *conf = daemon_reload_read(d->conf_path);
+	if (conf)
+		check_runner_reload(&d->run, conf, d->conf_path);
+}
+
+static void on_stop_waited(struct loop *loop, struct loop_timer *timer)
+{
+	(void)timer;
+	loop_break(loop);
+}
+
+static void on_stop(struct loop *loop, int signo, void *arg)
+{
+	struct checkd *d = arg;
+	(void)signo;
+
+	if (d->run.stopping) {
+		loop_break(loop);
+		return;
+	}
+	log_notice("stopping");
+	if (!check_runner_stop(&d->run)) {
 		loop_break(loop);
 		return;
 	}
@@ -1357,32 +1429,31 @@ static int run_daemon(struct checkd *d, bool foreground)
 	daemon_log_diags(conf->tree);
 	if (conf->tree->nerrors) {
 		log_err("%s: %d error(s), not starting", d->conf_path, conf->tree->nerrors);
-		release_conf(conf);
+		check_conf_free(conf);
 		return EXIT_CONF_FATAL;
 	}
 	if (daemon_start_loop(&d->loop, foreground, true) != 0) {
-		release_conf(conf);
+		check_conf_free(conf);
 		return 1;
 	}
 	d->loop.timer_slack_ms = TIMER_SLACK_MS;
-	if (ctx_setup(d, conf) != 0) {
-		release_conf(conf);
+	if (check_runner_init(&d->run, &d->loop, conf, emit, d) != 0) {
+		check_conf_free(conf);
 		return EXIT_CONF_FATAL;
 	}
-	rc = build(d, &d->m, conf, &errors);
+	rc = check_runner_build(&d->run, conf, &errors);
 	/* Everything needed is in the model now; at 30,000 real servers the
 	 * parsed config is the larger of the two. */
-	release_conf(conf);
+	check_conf_free(conf);
 	if (rc != 0) {
-		log_err("out of memory building %lu checks", d->m.nchecks);
+		log_err("out of memory building %lu checks", d->run.m.nchecks);
 		return 1;
 	}
 	if (errors) {
 		log_err("%s: %d checker error(s), not starting", d->conf_path, errors);
 		return EXIT_CONF_FATAL;
 	}
-	d->max_in_flight = in_flight_limit();
-	loop_timer_init(&d->pace_timer, on_pace_timer, d);
+	d->run.max_in_flight = in_flight_limit();
 	if (d->events_fd >= 0) {
 		int fl = fcntl(d->events_fd, F_GETFL);
 		if (fl < 0 || fcntl(d->events_fd, F_SETFL, fl | O_NONBLOCK) < 0) {
@@ -1397,13 +1468,11 @@ static int run_daemon(struct checkd *d, bool foreground)
 	daemon_serve(&d->loop, &d->ctl, d->sock_path, d->pid_path, &hooks, d);
 	loop_timer_init(&d->stop_timer, on_stop_waited, d);
 
-	d->start_ms = loop_now_ms(&d->loop);
 	log_notice("lvsbox %s checkd starting with %s: %lu real servers, %lu checks, at most %u at once",
-		   LVSBOX_VERSION, d->conf_path, d->m.nrs, d->m.nchecks, d->max_in_flight);
-	start_all(d);
+		   LVSBOX_VERSION, d->conf_path, d->run.m.nrs, d->run.m.nchecks, d->run.max_in_flight);
+	check_runner_start(&d->run);
 	rc = loop_run(&d->loop);
 	loop_timer_cancel(&d->loop, &d->stop_timer);
-	loop_timer_cancel(&d->loop, &d->pace_timer);
 	daemon_unserve(&d->ctl, d->pid_path);
 	log_notice("stopped");
 	return rc == 0 ? 0 : 1;
@@ -1466,10 +1535,7 @@ int checkd_main(int argc, char **argv)
 	d->pid_path = args.pid_path;
 	d->events_fd = events_fd;
 	rc = run_daemon(d, args.foreground);
-	model_free(&d->m);
-	check_ctx_done(&d->ctx);
-	for (int i = 0; i < 4; i++)
-		free(d->ssl_strings[i]);
+	check_runner_free(&d->run);
 	if (d->loop.epoll_fd > 0)
 		loop_done(&d->loop);
 	free(d->outq);
