@@ -140,7 +140,7 @@ static void check_conf_free(struct conf_keepalived *conf)
 	conf_keepalived_free(conf);
 }
 
-static uint64_t now_ms(const struct check_runner *run)
+static uint64_t check_runner_now_ms(const struct check_runner *run)
 {
 	return loop_now_ms(run->loop) - run->start_ms;
 }
@@ -230,7 +230,7 @@ static void rs_event(struct check_runner *run, const struct rserver *rs, const c
 		     const char *reason)
 {
 	char line[512], esc[256], name[64];
-	uint64_t t = now_ms(run);
+	uint64_t t = check_runner_now_ms(run);
 	int n;
 
 	n = snprintf(line, sizeof(line), "%llu.%03llu %s %s %s weight=%d%s%s",
@@ -327,7 +327,7 @@ static void rs_update(struct check_runner *run, struct rserver *rs, const struct
 	}
 	if (up != rs->up) {
 		rs->transitions++;
-		rs->changed_ms = now_ms(run);
+		rs->changed_ms = check_runner_now_ms(run);
 	}
 	rs->up = up;
 	rs->confirmed = true;
@@ -378,7 +378,7 @@ static void on_check_done(struct check_probe *probe, const struct check_result *
 	c->tried = true;
 	c->last_ok = r->ok;
 	c->latency_us = r->latency_us;
-	c->last_ms = now_ms(run);
+	c->last_ms = check_runner_now_ms(run);
 	if (r->ok) {
 		c->successes++;
 	} else {
@@ -445,7 +445,7 @@ static void on_pace_timer(struct loop *loop, struct loop_timer *timer)
 	pump(timer->arg);
 }
 
-static void on_check_due(struct loop *loop, struct loop_timer *timer)
+static void check_on_due(struct loop *loop, struct loop_timer *timer)
 {
 	struct check *c = timer->arg;
 	struct check_runner *run = c->run;
@@ -505,7 +505,7 @@ static struct check *check_get(struct check_runner *run, struct model *m, const 
 		return NULL;
 	struct sched_timing timing = check_timing(c);
 	sched_init(&c->st, &timing);
-	loop_timer_init(&c->timer, on_check_due, c);
+	loop_timer_init(&c->timer, check_on_due, c);
 	c->hash_next = m->hash[hash & (m->hash_size - 1)];
 	m->hash[hash & (m->hash_size - 1)] = c;
 	m->nchecks++;
@@ -668,7 +668,8 @@ static int rs_copy_notify(const struct notify_site *at, struct rserver *rs)
  * right after (at scale the parsed tree is bigger than the model). 0, or
  * -1 when out of memory; *errors counts checker blocks that were refused.
  */
-static int build(struct check_runner *run, struct model *m, const struct conf_keepalived *conf, int *errors)
+static int check_model_build(struct check_runner *run, struct model *m, const struct conf_keepalived *conf,
+			     int *errors)
 {
 	unsigned long ncheckers = 0;
 	double per_second = 0;
@@ -755,7 +756,7 @@ static int build(struct check_runner *run, struct model *m, const struct conf_ke
 	return 0;
 }
 
-static void model_free(struct model *m)
+static void check_model_free(struct model *m)
 {
 	for (unsigned long i = 0; i < m->nchecks; i++)
 		check_release(&m->checks[i]);
@@ -815,7 +816,7 @@ static void fmt_ago(char *buf, size_t size, const struct check_runner *run, uint
 	if (!valid)
 		snprintf(buf, size, "-");
 	else
-		snprintf(buf, size, "%.1fs", (double)(now_ms(run) - at) / 1000.0);
+		snprintf(buf, size, "%.1fs", (double)(check_runner_now_ms(run) - at) / 1000.0);
 }
 
 /* rs's notify scripts this build disabled, each NULL when it was not. */
@@ -966,7 +967,7 @@ static void check_status_json(void *arg, struct strbuf *b)
 
 	json_init(&j, b);
 	json_object_begin(&j);
-	json_key_uint(&j, "uptime_ms", now_ms(run));
+	json_key_uint(&j, "uptime_ms", check_runner_now_ms(run));
 	json_key_uint(&j, "real_servers", m->nrs);
 	json_key_uint(&j, "checks", m->nchecks);
 	json_key_uint(&j, "running", run->ctx.running);
@@ -1072,7 +1073,7 @@ static void ssl_reload(struct check_runner *run, char *strings[4])
 
 /* A reloaded check keeps the state of the old one with the same key; a real
  * server keeps its own when its virtual server and address:port stay. */
-static int carry_over(struct model *m, struct model *old)
+static int check_model_carry_over(struct model *m, struct model *old)
 {
 	char buf[256];
 	bool failed = false;
@@ -1135,7 +1136,7 @@ static int check_runner_init(struct check_runner *run, struct loop *loop, const 
  * *errors counts checker blocks that were refused. */
 static int check_runner_build(struct check_runner *run, const struct conf_keepalived *conf, int *errors)
 {
-	return build(run, &run->m, conf, errors);
+	return check_model_build(run, &run->m, conf, errors);
 }
 
 /* Uptime counts from here; the initial events and the first attempts. */
@@ -1161,17 +1162,17 @@ static void check_runner_reload(struct check_runner *run, struct conf_keepalived
 	}
 	/* Build the new model beside the old one, then swap. */
 	old = run->m;
-	int rc = build(run, &run->m, conf, &errors);
+	int rc = check_model_build(run, &run->m, conf, &errors);
 	check_conf_free(conf);
-	if (rc != 0 || errors || carry_over(&run->m, &old) != 0) {
+	if (rc != 0 || errors || check_model_carry_over(&run->m, &old) != 0) {
 		log_err("reload: cannot use %s, keeping the running config", conf_path);
-		model_free(&run->m);
+		check_model_free(&run->m);
 		run->m = old;
 		for (int i = 0; i < 4; i++)
 			free(ssl_strings[i]);
 		return;
 	}
-	model_free(&old);
+	check_model_free(&old);
 	ssl_reload(run, ssl_strings);
 	log_notice("reloaded %s: %lu real servers, %lu checks", conf_path, run->m.nrs, run->m.nchecks);
 	start_all(run);
@@ -1213,7 +1214,7 @@ static bool check_runner_stop(struct check_runner *run)
 static void check_runner_free(struct check_runner *run)
 {
 	loop_timer_cancel(run->loop, &run->pace_timer);
-	model_free(&run->m);
+	check_model_free(&run->m);
 	check_ctx_done(&run->ctx);
 	for (int i = 0; i < 4; i++)
 		free(run->ssl_strings[i]);
