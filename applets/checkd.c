@@ -2,12 +2,12 @@
  * checkd.c - the health-check daemon: decides which real servers get
  * traffic, from the checker blocks of a keepalived-style config.
  *
- * The probes themselves live in core/check*.c (one non-blocking attempt
- * each) and the retry arithmetic in core/check_sched.c. This file maps the
- * config onto shared checks and real servers, schedules attempts on the
- * event loop, turns verdicts into real-server events (one line each, on
- * stdout or on the fd lvsd gave it; docs/checkd.md), runs notify scripts,
- * answers the control socket, and implements genhash's --digest.
+ * The engine lives in core/check: the probes (one non-blocking attempt
+ * each), the model built from the config, and the runner that schedules
+ * attempts, turns verdicts into real-server events and runs notify scripts
+ * (check_runner.h). This file reads the config, sends the event lines (on
+ * stdout or on the fd lvsd gave it; docs/checkd.md), answers the control
+ * socket, handles the signals, and implements genhash's --digest.
  */
 #include <errno.h>
 #include <fcntl.h>
