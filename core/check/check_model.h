@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-struct checkd;
+struct check_runner;
 struct rserver;
 
 /* A command line copied out of the config: the config is freed once the
@@ -40,7 +40,7 @@ struct rs_notify {
  * probe's params; an attempt's buffers exist only while it runs.
  */
 struct check {
-	struct checkd *d;
+	struct check_runner *run;
 	struct check_probe *probe;
 	struct check *hash_next;
 	struct check *queue_next;    /* waiting for a start slot (see pump) */
