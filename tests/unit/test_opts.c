@@ -7,16 +7,106 @@
  * faults are refused with a reason.
  *
  * The tables here are the ones the applets will carry when they switch to
- * opts; until then the help is compared with the applets' usage strings.
+ * opts. What they must give is written out below as the daemons printed and
+ * parsed it before: that text is the oracle, not whatever the applets say.
  */
 #include <stdlib.h>
 #include <string.h>
-#include "applets.h"
 #include "daemon.h"
 #include "opts.h"
 #include "unit.h"
 
 #define CONF "/etc/lvsbox/lvsbox.conf"
+
+/* The daemons' --help, byte for byte. */
+static const char vrrpd_help[] =
+	"Usage: vrrpd [-n] [-l] [-D] [-f FILE] [-p PIDFILE] [-S SOCKET]\n"
+	"       vrrpd -t [-v] [-f FILE]\n"
+	"       vrrpd [-S SOCKET] -s | --json\n"
+	"VRRP v2/v3 failover of virtual IP addresses (keepalived's vrrp_instance).\n"
+	"\n"
+	"  -f FILE     config file (default /etc/lvsbox/lvsbox.conf)\n"
+	"  -n          stay in the foreground\n"
+	"  -l          log to the console instead of syslog\n"
+	"  -D          detailed log\n"
+	"  -t          check the config and exit: 0 clean, 5 warnings, 6 scripts\n"
+	"              without enable_script_security, 3 errors (cannot run)\n"
+	"  -p PIDFILE  write the daemon's pid there\n"
+	"  -S SOCKET   control socket (default /run/lvsbox/vrrpd.sock)\n"
+	"  -s          print the running daemon's instances as a table\n"
+	"  --json      the same as JSON\n"
+	"\n"
+	"Signals: HUP reloads the config (unchanged instances are not touched;\n"
+	"a config with errors keeps the running one), TERM/INT stop gracefully\n"
+	"(masters send priority 0 so a backup takes over at once).\n";
+static const char lvsd_help[] =
+	"Usage: lvsd [-n] [-l] [-D] [-I] [-f FILE] [-p PIDFILE] [-S SOCKET]\n"
+	"       lvsd -t [-v] [-f FILE]\n"
+	"       lvsd [-S SOCKET] -s | --json\n"
+	"The director: keeps the kernel's IPVS table equal to the virtual_server\n"
+	"blocks of a keepalived-style config and the health checkd reports, and\n"
+	"runs checkd and vrrpd as its children (docs/lvsd.md).\n"
+	"\n"
+	"  -f FILE     config file (default /etc/lvsbox/lvsbox.conf)\n"
+	"  -n          stay in the foreground\n"
+	"  -l          log to the console instead of syslog\n"
+	"  -D          detailed log\n"
+	"  -t          check the config and exit: 0 clean, 5 warnings, 6 scripts\n"
+	"              without enable_script_security, 3 errors (cannot run)\n"
+	"  -p PIDFILE  write the daemon's pid there\n"
+	"  -I          leave the IPVS table as it is on stop (--dont-release-ipvs)\n"
+	"  -S SOCKET   control socket (default /run/lvsbox/lvsd.sock)\n"
+	"  -s          print the running daemon's virtual servers as a table\n"
+	"  --json      the same as JSON\n"
+	"\n"
+	"Signals: HUP reloads the config (only the differences reach IPVS; a\n"
+	"config with errors keeps the running one), TERM/INT stop and remove\n"
+	"from IPVS what lvsd added.\n";
+static const char keepalived_help[] =
+	"Usage: keepalived [-n] [-l] [-D] [-I] [-f FILE] [-p PIDFILE] [-P|-C]\n"
+	"       keepalived -t [-v] [-f FILE]\n"
+	"lvsbox's lvsd under keepalived's name: the director (IPVS from the\n"
+	"virtual_server blocks, health checks, VRRP) with keepalived's flags.\n"
+	"\n"
+	"  -f FILE     config file (default /etc/lvsbox/lvsbox.conf)\n"
+	"  -n          stay in the foreground\n"
+	"  -l          log to the console instead of syslog\n"
+	"  -D          detailed log\n"
+	"  -t          check the config and exit: 0 clean, 5 warnings, 6 scripts\n"
+	"              without enable_script_security, 3 errors (cannot run)\n"
+	"  -p PIDFILE  write the daemon's pid there\n"
+	"  -I          leave the IPVS table as it is on stop (--dont-release-ipvs)\n"
+	"  -P          VRRP only (vrrp_instance blocks; no IPVS, no checks)\n"
+	"  -C          checks and IPVS only (no VRRP)\n"
+	"  -S FACILITY syslog facility; accepted, lvsbox logs to daemon\n"
+	"  -c, -r FILE pid files of the checker and VRRP children; accepted\n"
+	"  -R          do not restart children that die\n"
+	"  -v          version\n"
+	"  -h          this help\n";
+static const char checkd_help[] =
+	"Usage: checkd [-n] [-l] [-D] [-f FILE] [-p PIDFILE] [-S SOCKET] [-e FD]\n"
+	"       checkd -t [-v] [-f FILE]\n"
+	"       checkd [-S SOCKET] -s | --json\n"
+	"       checkd --digest URL [-V VIRTUALHOST] [-P 1.0|1.0C|1.1]\n"
+	"Health checks of real servers (keepalived's checkers); prints one line per\n"
+	"real server going up or down (docs/checkd.md) and runs notify scripts.\n"
+	"\n"
+	"  -f FILE     config file (default /etc/lvsbox/lvsbox.conf)\n"
+	"  -n          stay in the foreground\n"
+	"  -l          log to the console instead of syslog\n"
+	"  -D          detailed log (every failed attempt)\n"
+	"  -t          check the config and exit: 0 clean, 5 warnings, 3 errors\n"
+	"  -p PIDFILE  write the daemon's pid there\n"
+	"  -S SOCKET   control socket (default /run/lvsbox/checkd.sock)\n"
+	"  -e FD       write the events to FD (lvsd's socketpair) instead of stdout;\n"
+	"              checkd exits when the other end closes\n"
+	"  -s          print the running daemon's real servers as a table\n"
+	"  --json      the same as JSON\n"
+	"  --digest URL  fetch http[s]://HOST[:PORT]/PATH and print the MD5 of the\n"
+	"              body as keepalived's genhash does (for url { digest })\n"
+	"\n"
+	"Signals: TERM/INT stop (with omega, notify_down runs for servers that\n"
+	"are up), HUP reloads the config, keeping the state of unchanged checks.\n";
 
 static const struct opts_row vrrpd_rows[] = {
 	OPTS_SHOW_SHORT('f', "config file (default " CONF ")"),
@@ -24,6 +114,7 @@ static const struct opts_row vrrpd_rows[] = {
 	OPTS_SHOW_SHORT('S', "control socket (default " CTL_DIR "/vrrpd.sock)"),
 	OPTS_SHOW_SHORT('s', "print the running daemon's instances as a table"),
 	OPTS_INCLUDE(daemon_control_opts),
+	OPT('v', NULL, NULL, NULL),
 	OPTS_END,
 };
 static const struct opts_cmd vrrpd_cmd = {
@@ -46,6 +137,7 @@ static const struct opts_row lvsd_rows[] = {
 	OPTS_SHOW_SHORT('S', "control socket (default " CTL_DIR "/lvsd.sock)"),
 	OPTS_SHOW_SHORT('s', "print the running daemon's virtual servers as a table"),
 	OPTS_INCLUDE(daemon_control_opts),
+	OPT('v', NULL, NULL, NULL),
 	OPTS_END,
 };
 static const struct opts_cmd lvsd_cmd = {
@@ -105,6 +197,7 @@ static const struct opts_row checkd_rows[] = {
 				       "body as keepalived's genhash does (for url { digest })"),
 	OPT('V', NULL, "VIRTUALHOST", NULL),
 	OPT('P', NULL, "1.0|1.0C|1.1", NULL),
+	OPT('v', NULL, NULL, NULL),
 	OPTS_END,
 };
 static const struct opts_cmd checkd_cmd = {
@@ -121,17 +214,29 @@ static const struct opts_cmd checkd_cmd = {
 		  "are up), HUP reloads the config, keeping the state of unchanged checks.\n",
 };
 
-/* Today's getopt_long arguments of each daemon (in the applets). */
+/* The getopt_long arguments the daemons took, written out. */
+#define KEEPALIVED_LONGS \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "use-file", required_argument, NULL, 'f' }, \
+	{ "dont-fork", no_argument, NULL, 'n' }, \
+	{ "log-console", no_argument, NULL, 'l' }, \
+	{ "log-detail", no_argument, NULL, 'D' }, \
+	{ "config-test", no_argument, NULL, 't' }, \
+	{ "pid", required_argument, NULL, 'p' }
+#define CONTROL_LONGS \
+	{ "json", no_argument, NULL, 'J' }, \
+	{ "socket", required_argument, NULL, 'S' }, \
+	{ "status", no_argument, NULL, 's' }
 static const struct option shared_longs[] = {
-	DAEMON_KEEPALIVED_LONG_OPTIONS,
-	DAEMON_CONTROL_LONG_OPTIONS,
+	KEEPALIVED_LONGS,
+	CONTROL_LONGS,
 	{ "dont-release-ipvs", no_argument, NULL, 'I' },   /* lvsd */
 	{ "digest", required_argument, NULL, 'G' },        /* checkd */
 	{ "events-fd", required_argument, NULL, 'e' },
 	{ NULL, 0, NULL, 0 },
 };
 static const struct option keepalived_longs[] = {
-	DAEMON_KEEPALIVED_LONG_OPTIONS,
+	KEEPALIVED_LONGS,
 	{ "version", no_argument, NULL, 'v' },
 	{ "log-facility", required_argument, NULL, 'S' },
 	{ "checkers_pid", required_argument, NULL, 'c' },
@@ -202,13 +307,13 @@ static void check_parse(const struct opts_row *rows, const char *today_shorts, c
 
 static void test_daemons(void)
 {
-	check_help(&vrrpd_cmd, vrrpd_usage, "vrrpd");
-	check_help(&lvsd_cmd, lvsd_usage, "lvsd");
-	check_help(&keepalived_cmd, keepalived_usage, "keepalived");
-	check_help(&checkd_cmd, checkd_usage, "checkd");
-	check_parse(vrrpd_rows, "f:nlDtp:S:sh", shared_longs, 10, "vrrpd");
-	check_parse(lvsd_rows, "f:nlDtp:S:sIh", shared_longs, 11, "lvsd");
-	check_parse(checkd_rows, "f:nlDtp:S:se:V:P:h", shared_longs, 12, "checkd");
+	check_help(&vrrpd_cmd, vrrpd_help, "vrrpd");
+	check_help(&lvsd_cmd, lvsd_help, "lvsd");
+	check_help(&keepalived_cmd, keepalived_help, "keepalived");
+	check_help(&checkd_cmd, checkd_help, "checkd");
+	check_parse(vrrpd_rows, "f:nlDtvp:S:sh", shared_longs, 10, "vrrpd");
+	check_parse(lvsd_rows, "f:nlDtvp:S:sIh", shared_longs, 11, "lvsd");
+	check_parse(checkd_rows, "f:nlDtvp:S:se:V:P:h", shared_longs, 12, "checkd");
 	check_parse(keepalived_rows, "f:nlDS:tp:c:r:PCRIvh", keepalived_longs, 15, "keepalived");
 }
 
