@@ -44,30 +44,40 @@
  * more than the checks. Checks start and time out up to this much late. */
 #define TIMER_SLACK_MS 20
 
-const char checkd_usage[] =
-	"Usage: checkd [-n] [-l] [-D] [-f FILE] [-p PIDFILE] [-S SOCKET] [-e FD]\n"
-	"       checkd -t [-v] [-f FILE]\n"
-	"       checkd [-S SOCKET] -s | --json\n"
-	"       checkd --digest URL [-V VIRTUALHOST] [-P 1.0|1.0C|1.1]\n"
-	"Health checks of real servers (keepalived's checkers); prints one line per\n"
-	"real server going up or down (docs/checkd.md) and runs notify scripts.\n"
-	"\n"
-	"  -f FILE     config file (default " CHECKD_DEFAULT_CONF ")\n"
-	"  -n          stay in the foreground\n"
-	"  -l          log to the console instead of syslog\n"
-	"  -D          detailed log (every failed attempt)\n"
-	"  -t          check the config and exit: 0 clean, 5 warnings, 3 errors\n"
-	"  -p PIDFILE  write the daemon's pid there\n"
-	"  -S SOCKET   control socket (default " CHECKD_DEFAULT_SOCK ")\n"
-	"  -e FD       write the events to FD (lvsd's socketpair) instead of stdout;\n"
-	"              checkd exits when the other end closes\n"
-	"  -s          print the running daemon's real servers as a table\n"
-	"  --json      the same as JSON\n"
-	"  --digest URL  fetch http[s]://HOST[:PORT]/PATH and print the MD5 of the\n"
-	"              body as keepalived's genhash does (for url { digest })\n"
-	"\n"
-	"Signals: TERM/INT stop (with omega, notify_down runs for servers that\n"
-	"are up), HUP reloads the config, keeping the state of unchanged checks.\n";
+/* checkd: no script tests in -t, its own -D, and -e between -S and -s. */
+static const struct opts_row checkd_rows[] = {
+	OPTS_SHOW_SHORT('f', "config file (default " CHECKD_DEFAULT_CONF ")"),
+	OPTS_SHOW_SHORT('n', NULL),
+	OPTS_SHOW_SHORT('l', NULL),
+	OPTS_SHOW_SHORT('D', "detailed log (every failed attempt)"),
+	OPTS_SHOW_SHORT('t', "check the config and exit: 0 clean, 5 warnings, 3 errors"),
+	OPTS_INCLUDE(daemon_keepalived_opts),
+	OPTS_SHOW_SHORT('S', "control socket (default " CHECKD_DEFAULT_SOCK ")"),
+	OPT('e', "events-fd", "FD", "write the events to FD (lvsd's socketpair) instead of stdout;\n"
+				    "checkd exits when the other end closes"),
+	OPTS_SHOW_SHORT('s', "print the running daemon's real servers as a table"),
+	OPTS_INCLUDE(daemon_control_opts),
+	OPT_LONG("digest", 'G', "URL", "fetch http[s]://HOST[:PORT]/PATH and print the MD5 of the\n"
+				       "body as keepalived's genhash does (for url { digest })"),
+	OPT('V', NULL, "VIRTUALHOST", NULL),
+	OPT('P', NULL, "1.0|1.0C|1.1", NULL),
+	OPT('v', NULL, NULL, NULL),    /* with -t the config printed back, alone the version */
+	OPTS_END,
+};
+
+const struct opts_cmd checkd_cmd = {
+	.usage = "Usage: checkd [-n] [-l] [-D] [-f FILE] [-p PIDFILE] [-S SOCKET] [-e FD]\n"
+		 "       checkd -t [-v] [-f FILE]\n"
+		 "       checkd [-S SOCKET] -s | --json\n"
+		 "       checkd --digest URL [-V VIRTUALHOST] [-P 1.0|1.0C|1.1]\n"
+		 "Health checks of real servers (keepalived's checkers); prints one line per\n"
+		 "real server going up or down (docs/checkd.md) and runs notify scripts.\n"
+		 "\n",
+	.rows = checkd_rows,
+	.footer = "\n"
+		  "Signals: TERM/INT stop (with omega, notify_down runs for servers that\n"
+		  "are up), HUP reloads the config, keeping the state of unchanged checks.\n",
+};
 
 struct checkd {
 	struct loop loop;
@@ -430,42 +440,38 @@ static int run_daemon(struct checkd *d, bool foreground)
 
 int checkd_main(int argc, char **argv)
 {
-	static const struct option long_opts[] = {
-		DAEMON_KEEPALIVED_LONG_OPTIONS,
-		DAEMON_CONTROL_LONG_OPTIONS,
-		{ "digest", required_argument, NULL, 'G' },
-		{ "events-fd", required_argument, NULL, 'e' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct checkd *d;
 	struct daemon_args args = { .conf_path = CHECKD_DEFAULT_CONF, .sock_path = CHECKD_DEFAULT_SOCK };
 	const char *digest_url = NULL, *vhost = NULL, *protocol = NULL;
 	int events_fd = -1, opt;
+	struct opts o;
+	char *arg;
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "f:nlDtvp:S:se:V:P:h", long_opts, NULL)) != -1) {
-		if (daemon_parse_opt(&args, opt, optarg))
+	if (opts_start(&o, &checkd_cmd, "checkd") != 0)
+		return 1;
+	while ((opt = opts_next(&o, argc, argv, &arg)) != -1) {
+		if (daemon_parse_opt(&args, opt, arg))
 			continue;
 		switch (opt) {
-		case 'G': digest_url = optarg; break;
-		case 'V': vhost = optarg; break;
-		case 'P': protocol = optarg; break;
+		case 'G': digest_url = arg; break;
+		case 'V': vhost = arg; break;
+		case 'P': protocol = arg; break;
 		case 'e': {
 			char *end;
-			long v = strtol(optarg, &end, 10);
+			long v = strtol(arg, &end, 10);
 			if (*end || v < 0 || v > 65535 || fcntl((int)v, F_GETFD) < 0) {
-				fprintf(stderr, "checkd: -e wants an open file descriptor, not '%s'\n", optarg);
+				fprintf(stderr, "checkd: -e wants an open file descriptor, not '%s'\n", arg);
 				return 2;
 			}
 			events_fd = (int)v;
 			break;
 		}
-		case 'h': fputs(checkd_usage, stdout); return 0;
-		default: fputs(checkd_usage, stderr); return 2;
+		case 'h': return opts_print_help(stdout, &checkd_cmd) == 0 ? 0 : 1;
+		default: opts_print_help(stderr, &checkd_cmd); return 2;
 		}
 	}
 	if (optind < argc)
-		return daemon_bad_operand("checkd", checkd_usage, argv[optind]);
+		return daemon_bad_operand("checkd", &checkd_cmd, argv[optind]);
 	if (args.verbose && !args.test) {
 		printf("checkd (lvsbox) %s\n", LVSBOX_VERSION);
 		return 0;

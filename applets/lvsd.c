@@ -55,47 +55,73 @@
 #define STOP_WAIT_MS 3000            /* for the children to exit on SIGTERM */
 #define SCRIPT_TIMEOUT_MS 30000      /* quorum_up / quorum_down */
 
-#define LVSD_OPTIONS \
-	"  -f FILE     config file (default " LVSD_DEFAULT_CONF ")\n" \
-	"  -n          stay in the foreground\n" \
-	"  -l          log to the console instead of syslog\n" \
-	"  -D          detailed log\n" \
-	"  -t          check the config and exit: 0 clean, 5 warnings, 6 scripts\n" \
-	"              without enable_script_security, 3 errors (cannot run)\n" \
-	"  -p PIDFILE  write the daemon's pid there\n" \
-	"  -I          leave the IPVS table as it is on stop (--dont-release-ipvs)\n"
+/* -I: lvsd's and keepalived's alike */
+static const struct opts_row release_opts[] = {
+	OPT('I', "dont-release-ipvs", NULL, "leave the IPVS table as it is on stop (--dont-release-ipvs)"),
+	OPTS_END,
+};
 
-const char lvsd_usage[] =
-	"Usage: lvsd [-n] [-l] [-D] [-I] [-f FILE] [-p PIDFILE] [-S SOCKET]\n"
-	"       lvsd -t [-v] [-f FILE]\n"
-	"       lvsd [-S SOCKET] -s | --json\n"
-	"The director: keeps the kernel's IPVS table equal to the virtual_server\n"
-	"blocks of a keepalived-style config and the health checkd reports, and\n"
-	"runs checkd and vrrpd as its children (docs/lvsd.md).\n"
-	"\n"
-	LVSD_OPTIONS
-	"  -S SOCKET   control socket (default " LVSD_DEFAULT_SOCK ")\n"
-	"  -s          print the running daemon's virtual servers as a table\n"
-	"  --json      the same as JSON\n"
-	"\n"
-	"Signals: HUP reloads the config (only the differences reach IPVS; a\n"
-	"config with errors keeps the running one), TERM/INT stop and remove\n"
-	"from IPVS what lvsd added.\n";
+static const struct opts_row lvsd_rows[] = {
+	OPTS_SHOW_SHORT('f', "config file (default " LVSD_DEFAULT_CONF ")"),
+	OPTS_INCLUDE(daemon_keepalived_opts),
+	OPTS_INCLUDE(release_opts),
+	OPTS_SHOW_SHORT('S', "control socket (default " LVSD_DEFAULT_SOCK ")"),
+	OPTS_SHOW_SHORT('s', "print the running daemon's virtual servers as a table"),
+	OPTS_INCLUDE(daemon_control_opts),
+	OPT('v', NULL, NULL, NULL),    /* with -t the config printed back, alone the version */
+	OPTS_END,
+};
 
-const char keepalived_usage[] =
-	"Usage: keepalived [-n] [-l] [-D] [-I] [-f FILE] [-p PIDFILE] [-P|-C]\n"
-	"       keepalived -t [-v] [-f FILE]\n"
-	"lvsbox's lvsd under keepalived's name: the director (IPVS from the\n"
-	"virtual_server blocks, health checks, VRRP) with keepalived's flags.\n"
-	"\n"
-	LVSD_OPTIONS
-	"  -P          VRRP only (vrrp_instance blocks; no IPVS, no checks)\n"
-	"  -C          checks and IPVS only (no VRRP)\n"
-	"  -S FACILITY syslog facility; accepted, lvsbox logs to daemon\n"
-	"  -c, -r FILE pid files of the checker and VRRP children; accepted\n"
-	"  -R          do not restart children that die\n"
-	"  -v          version\n"
-	"  -h          this help\n";
+const struct opts_cmd lvsd_cmd = {
+	.usage = "Usage: lvsd [-n] [-l] [-D] [-I] [-f FILE] [-p PIDFILE] [-S SOCKET]\n"
+		 "       lvsd -t [-v] [-f FILE]\n"
+		 "       lvsd [-S SOCKET] -s | --json\n"
+		 "The director: keeps the kernel's IPVS table equal to the virtual_server\n"
+		 "blocks of a keepalived-style config and the health checkd reports, and\n"
+		 "runs checkd and vrrpd as its children (docs/lvsd.md).\n"
+		 "\n",
+	.rows = lvsd_rows,
+	.footer = "\n"
+		  "Signals: HUP reloads the config (only the differences reach IPVS; a\n"
+		  "config with errors keeps the running one), TERM/INT stop and remove\n"
+		  "from IPVS what lvsd added.\n",
+};
+
+/* keepalived's -S is its syslog facility: the control options are not
+ * included. The options are listed by the first rows and defined after
+ * them in keepalived's long-option order, the order in which glibc names
+ * the candidates of an ambiguous abbreviation (--v, --c, --dont-re). */
+static const struct opts_row keepalived_rows[] = {
+	OPTS_SHOW_SHORT('f', "config file (default " LVSD_DEFAULT_CONF ")"),
+	OPTS_INCLUDE(daemon_keepalived_opts),
+	OPTS_SHOW_SHORT('I', NULL),
+	OPTS_SHOW_SHORT('P', NULL),
+	OPTS_SHOW_SHORT('C', NULL),
+	OPTS_SHOW_SHORT('S', NULL),
+	OPTS_SHOW_SHORT('c', NULL),
+	OPTS_SHOW_SHORT('R', NULL),
+	OPTS_SHOW_SHORT('v', NULL),
+	OPTS_SHOW_SHORT('h', "this help"),
+	OPT('v', "version", NULL, "version"),
+	OPT('S', "log-facility", "FACILITY", "syslog facility; accepted, lvsbox logs to daemon"),
+	{ .letter = 'c', .name = "checkers_pid", .arg = "FILE", .label = "-c, -r FILE",
+	  .help = "pid files of the checker and VRRP children; accepted" },
+	OPT('r', "vrrp_pid", "FILE", NULL),
+	OPT('P', "vrrp", NULL, "VRRP only (vrrp_instance blocks; no IPVS, no checks)"),
+	OPT('C', "check", NULL, "checks and IPVS only (no VRRP)"),
+	OPT('R', "dont-respawn", NULL, "do not restart children that die"),
+	OPTS_INCLUDE(release_opts),
+	OPTS_END,
+};
+
+const struct opts_cmd keepalived_cmd = {
+	.usage = "Usage: keepalived [-n] [-l] [-D] [-I] [-f FILE] [-p PIDFILE] [-P|-C]\n"
+		 "       keepalived -t [-v] [-f FILE]\n"
+		 "lvsbox's lvsd under keepalived's name: the director (IPVS from the\n"
+		 "virtual_server blocks, health checks, VRRP) with keepalived's flags.\n"
+		 "\n",
+	.rows = keepalived_rows,
+};
 
 struct script_run {
 	struct loop_child child;
@@ -542,38 +568,22 @@ static int run_daemon(struct lvsd *d, bool foreground)
 /* as_keepalived: keepalived's own meaning of -S -P -C -c -r -R -v -h. */
 static int director_main(int argc, char **argv, bool as_keepalived)
 {
-	static const struct option lvsd_opts[] = {
-		DAEMON_KEEPALIVED_LONG_OPTIONS,
-		DAEMON_CONTROL_LONG_OPTIONS,
-		{ "dont-release-ipvs", no_argument, NULL, 'I' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static const struct option keepalived_opts[] = {
-		DAEMON_KEEPALIVED_LONG_OPTIONS,
-		{ "version", no_argument, NULL, 'v' },
-		{ "log-facility", required_argument, NULL, 'S' },
-		{ "checkers_pid", required_argument, NULL, 'c' },
-		{ "vrrp_pid", required_argument, NULL, 'r' },
-		{ "vrrp", no_argument, NULL, 'P' },
-		{ "check", no_argument, NULL, 'C' },
-		{ "dont-respawn", no_argument, NULL, 'R' },
-		{ "dont-release-ipvs", no_argument, NULL, 'I' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *prog = as_keepalived ? "keepalived" : "lvsd";
-	const char *usage = as_keepalived ? keepalived_usage : lvsd_usage;
+	const struct opts_cmd *cmd = as_keepalived ? &keepalived_cmd : &lvsd_cmd;
 	struct daemon_args args = { .conf_path = LVSD_DEFAULT_CONF, .sock_path = LVSD_DEFAULT_SOCK };
 	bool keep = false, no_respawn = false;
 	bool vrrp_only = false, check_only = false;
+	struct opts o;
+	char *arg;
 	int opt;
 
-	optind = 1;
-	while ((opt = as_keepalived ? getopt_long(argc, argv, "f:nlDS:tp:c:r:PCRIvh", keepalived_opts, NULL)
-				    : getopt_long(argc, argv, "f:nlDtvp:S:sIh", lvsd_opts, NULL)) != -1) {
+	if (opts_start(&o, cmd, prog) != 0)
+		return 1;
+	while ((opt = opts_next(&o, argc, argv, &arg)) != -1) {
 		/* keepalived's -S is its syslog facility, which we do not take */
 		if (opt == 'S' && as_keepalived)
 			continue;
-		if (daemon_parse_opt(&args, opt, optarg))
+		if (daemon_parse_opt(&args, opt, arg))
 			continue;
 		switch (opt) {
 		case 'I': keep = true; break;
@@ -581,12 +591,12 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 		case 'P': vrrp_only = true; break;
 		case 'C': check_only = true; break;
 		case 'R': no_respawn = true; break;
-		case 'h': fputs(usage, stdout); return 0;
-		default: fputs(usage, stderr); return 2;
+		case 'h': return opts_print_help(stdout, cmd) == 0 ? 0 : 1;
+		default: opts_print_help(stderr, cmd); return 2;
 		}
 	}
 	if (optind < argc)
-		return daemon_bad_operand(prog, usage, argv[optind]);
+		return daemon_bad_operand(prog, cmd, argv[optind]);
 	if (args.verbose && !args.test) {
 		printf("%s (lvsbox) %s\n", prog, LVSBOX_VERSION);
 		return 0;

@@ -9,11 +9,17 @@
 #include <string.h>
 #include <unistd.h>
 #include "applets.h"
+#include "opts.h"
 
 const struct applet applets[] = {
-#define APPLET(name, entry, usage, flags, summary) { #name, entry, summary, usage, flags },
+#define USAGE(text) .usage = text
+#define OPTS(table) .opts = &table
+#define APPLET(applet_name, entry, help, applet_flags, applet_summary) \
+	{ .name = #applet_name, .main = entry, .summary = applet_summary, help, .flags = applet_flags },
 #include "applets.def"
 #undef APPLET
+#undef OPTS
+#undef USAGE
 	{ 0 }
 };
 
@@ -78,8 +84,11 @@ static int run_applet(const struct applet *a, int argc, char **argv)
 {
 	if (!(a->flags & APPLET_OWN_HELP) && argc > 1) {
 		if (strcmp(argv[1], "--help") == 0) {
-			fputs(a->usage, stdout);
-			return 0;
+			if (!a->opts) {
+				fputs(a->usage, stdout);
+				return 0;
+			}
+			return opts_print_help(stdout, a->opts) == 0 ? 0 : 1;
 		}
 		if (strcmp(argv[1], "--version") == 0) {
 			printf("%s (lvsbox) %s\n", a->name, LVSBOX_VERSION);

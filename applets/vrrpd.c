@@ -47,26 +47,28 @@
 #define MAX_NOTIFIES 64             /* running at once; more are refused, with a log */
 #define STOP_WAIT_MS 2000          /* for notify_stop scripts before exiting */
 
-const char vrrpd_usage[] =
-	"Usage: vrrpd [-n] [-l] [-D] [-f FILE] [-p PIDFILE] [-S SOCKET]\n"
-	"       vrrpd -t [-v] [-f FILE]\n"
-	"       vrrpd [-S SOCKET] -s | --json\n"
-	"VRRP v2/v3 failover of virtual IP addresses (keepalived's vrrp_instance).\n"
-	"\n"
-	"  -f FILE     config file (default " VRRPD_DEFAULT_CONF ")\n"
-	"  -n          stay in the foreground\n"
-	"  -l          log to the console instead of syslog\n"
-	"  -D          detailed log\n"
-	"  -t          check the config and exit: 0 clean, 5 warnings, 6 scripts\n"
-	"              without enable_script_security, 3 errors (cannot run)\n"
-	"  -p PIDFILE  write the daemon's pid there\n"
-	"  -S SOCKET   control socket (default " VRRPD_DEFAULT_SOCK ")\n"
-	"  -s          print the running daemon's instances as a table\n"
-	"  --json      the same as JSON\n"
-	"\n"
-	"Signals: HUP reloads the config (unchanged instances are not touched;\n"
-	"a config with errors keeps the running one), TERM/INT stop gracefully\n"
-	"(masters send priority 0 so a backup takes over at once).\n";
+static const struct opts_row vrrpd_rows[] = {
+	OPTS_SHOW_SHORT('f', "config file (default " VRRPD_DEFAULT_CONF ")"),
+	OPTS_INCLUDE(daemon_keepalived_opts),
+	OPTS_SHOW_SHORT('S', "control socket (default " VRRPD_DEFAULT_SOCK ")"),
+	OPTS_SHOW_SHORT('s', "print the running daemon's instances as a table"),
+	OPTS_INCLUDE(daemon_control_opts),
+	OPT('v', NULL, NULL, NULL),    /* with -t the config printed back, alone the version */
+	OPTS_END,
+};
+
+const struct opts_cmd vrrpd_cmd = {
+	.usage = "Usage: vrrpd [-n] [-l] [-D] [-f FILE] [-p PIDFILE] [-S SOCKET]\n"
+		 "       vrrpd -t [-v] [-f FILE]\n"
+		 "       vrrpd [-S SOCKET] -s | --json\n"
+		 "VRRP v2/v3 failover of virtual IP addresses (keepalived's vrrp_instance).\n"
+		 "\n",
+	.rows = vrrpd_rows,
+	.footer = "\n"
+		  "Signals: HUP reloads the config (unchanged instances are not touched;\n"
+		  "a config with errors keeps the running one), TERM/INT stop gracefully\n"
+		  "(masters send priority 0 so a backup takes over at once).\n",
+};
 
 static const char *const track_kind_names[] = { "interface", "script", "file" };
 
@@ -516,11 +518,6 @@ static void shutdown_all(struct vrrpd *d, struct ctl_server *ctl)
 
 int vrrpd_main(int argc, char **argv)
 {
-	static const struct option long_opts[] = {
-		DAEMON_KEEPALIVED_LONG_OPTIONS,
-		DAEMON_CONTROL_LONG_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
 	static const struct vrrpd_ops ops = {
 		spawn_command, run_notify, script_allowed, script_fingerprint, instance_fingerprint,
 	};
@@ -528,19 +525,22 @@ int vrrpd_main(int argc, char **argv)
 	struct ctl_server ctl = { 0 };
 	struct daemon_args args = { .conf_path = VRRPD_DEFAULT_CONF, .sock_path = VRRPD_DEFAULT_SOCK };
 	const char *conf_path, *pid_path;
+	struct opts o;
+	char *arg;
 	int opt;
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "f:nlDtvp:S:sh", long_opts, NULL)) != -1) {
-		if (daemon_parse_opt(&args, opt, optarg))
+	if (opts_start(&o, &vrrpd_cmd, "vrrpd") != 0)
+		return 1;
+	while ((opt = opts_next(&o, argc, argv, &arg)) != -1) {
+		if (daemon_parse_opt(&args, opt, arg))
 			continue;
 		switch (opt) {
-		case 'h': fputs(vrrpd_usage, stdout); return 0;
-		default: fputs(vrrpd_usage, stderr); return 2;
+		case 'h': return opts_print_help(stdout, &vrrpd_cmd) == 0 ? 0 : 1;
+		default: opts_print_help(stderr, &vrrpd_cmd); return 2;
 		}
 	}
 	if (optind < argc)
-		return daemon_bad_operand("vrrpd", vrrpd_usage, argv[optind]);
+		return daemon_bad_operand("vrrpd", &vrrpd_cmd, argv[optind]);
 	if (args.verbose && !args.test) {
 		printf("vrrpd (lvsbox) %s\n", LVSBOX_VERSION);
 		return 0;

@@ -534,10 +534,10 @@ bool daemon_parse_opt(struct daemon_args *args, int opt, char *arg)
 	}
 }
 
-int daemon_bad_operand(const char *prog, const char *usage, const char *operand)
+int daemon_bad_operand(const char *prog, const struct opts_cmd *cmd, const char *operand)
 {
 	fprintf(stderr, "%s: unexpected argument '%s'\n", prog, operand);
-	fputs(usage, stderr);
+	opts_print_help(stderr, cmd);
 	return 2;
 }
 

@@ -10,7 +10,6 @@
 
 #include <stdbool.h>
 #include <stdio.h>
-#include <getopt.h>
 #include <sys/types.h>
 #include "conf.h"
 #include "conf_script.h"
@@ -87,25 +86,12 @@ int daemon_ctl_client(const char *prog, const char *sock_path, const char *comma
 
 /* ---- command line and start-up every daemon shares ---- */
 
-/* keepalived's own long options that every daemon takes alike, then the
- * control-socket ones ours add; each opens a daemon's option table. */
-#define DAEMON_KEEPALIVED_LONG_OPTIONS \
-	{ "help", no_argument, NULL, 'h' }, \
-	{ "use-file", required_argument, NULL, 'f' }, \
-	{ "dont-fork", no_argument, NULL, 'n' }, \
-	{ "log-console", no_argument, NULL, 'l' }, \
-	{ "log-detail", no_argument, NULL, 'D' }, \
-	{ "config-test", no_argument, NULL, 't' }, \
-	{ "pid", required_argument, NULL, 'p' }
-#define DAEMON_CONTROL_LONG_OPTIONS \
-	{ "json", no_argument, NULL, 'J' }, \
-	{ "socket", required_argument, NULL, 'S' }, \
-	{ "status", no_argument, NULL, 's' }
-
-/* The same options as opts tables (opts.h), for a daemon's table to
- * OPTS_INCLUDE; their ids are what daemon_parse_opt takes. Each text is the
- * one most daemons print; a daemon words its own with OPTS_SHOW_SHORT/LONG
- * (its defaults, what -s lists). -h/--help is parsed but not listed. */
+/* keepalived's own options that every daemon takes alike, then the
+ * control-socket ones ours add: opts tables (opts.h) for a daemon's table
+ * to OPTS_INCLUDE; their ids are what daemon_parse_opt takes. Each text is
+ * the one most daemons print; a daemon words its own with
+ * OPTS_SHOW_SHORT/LONG (its defaults, what -s lists). -h/--help is parsed
+ * but not listed. */
 extern const struct opts_row daemon_keepalived_opts[];
 extern const struct opts_row daemon_control_opts[];
 
@@ -125,8 +111,8 @@ struct daemon_args {
  * (f n l D t p S s J); false leaves opt to the caller. */
 bool daemon_parse_opt(struct daemon_args *args, int opt, char *arg);
 
-/* An operand after the options: says so with the usage on stderr; exit code 2. */
-int daemon_bad_operand(const char *prog, const char *usage, const char *operand);
+/* An operand after the options: says so with cmd's --help on stderr; exit code 2. */
+int daemon_bad_operand(const char *prog, const struct opts_cmd *cmd, const char *operand);
 
 /* -t checks the config (daemon_check_config with tests), -s/--json asks the
  * running daemon (daemon_ctl_client): their exit code. Otherwise

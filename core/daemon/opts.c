@@ -128,6 +128,16 @@ int opts_build(struct opts *o, const struct opts_row *rows)
 	return 0;
 }
 
+int opts_start(struct opts *o, const struct opts_cmd *cmd, const char *prog)
+{
+	if (opts_build(o, cmd->rows) != 0) {
+		fprintf(stderr, "%s: bad option table: %s\n", prog, o->error);
+		return -1;
+	}
+	optind = 1;
+	return 0;
+}
+
 int opts_next(struct opts *o, int argc, char **argv, char **arg)
 {
 	int c = getopt_long(argc, argv, o->shorts, o->longs, NULL);

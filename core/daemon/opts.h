@@ -78,6 +78,10 @@ struct opts {
  * a shown option that is not defined or shown twice, includes too deep). */
 int opts_build(struct opts *o, const struct opts_row *rows);
 
+/* opts_build of cmd's rows for parsing a command line from its start
+ * (optind 1): 0, or -1 with "prog: bad option table: why" on stderr. */
+int opts_start(struct opts *o, const struct opts_cmd *cmd, const char *prog);
+
 /* The next option as getopt_long finds it (optind, opterr and its
  * messages are getopt's): the option's id with *arg its argument (or
  * NULL), '?' for an unknown option or a missing argument, -1 when the

@@ -1,13 +1,14 @@
 /*
  * test_opts.c - core/daemon/opts: the daemons' options as tables (the
  * shared keepalived and control sub-tables of daemon.c included) give
- * exactly today's --help texts of vrrpd, lvsd, keepalived and checkd, and
- * the same getopt_long short options and long options they parse today;
- * opts_next returns ids and arguments as getopt_long would; tables with
- * faults are refused with a reason.
+ * exactly the --help texts vrrpd, lvsd, keepalived and checkd printed, and
+ * the getopt_long short options and long options they parsed, before they
+ * had tables; opts_next returns ids and arguments as getopt_long would;
+ * tables with faults are refused with a reason.
  *
- * The tables here are the ones the applets will carry when they switch to
- * opts; until then the help is compared with the applets' usage strings.
+ * The tables are the applets' own (applets.def's OPTS). What they must give
+ * is written out below as the daemons printed and parsed it before they
+ * had tables: that text is the oracle.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,122 +17,119 @@
 #include "opts.h"
 #include "unit.h"
 
-#define CONF "/etc/lvsbox/lvsbox.conf"
+/* The daemons' --help, byte for byte. */
+static const char vrrpd_help[] =
+	"Usage: vrrpd [-n] [-l] [-D] [-f FILE] [-p PIDFILE] [-S SOCKET]\n"
+	"       vrrpd -t [-v] [-f FILE]\n"
+	"       vrrpd [-S SOCKET] -s | --json\n"
+	"VRRP v2/v3 failover of virtual IP addresses (keepalived's vrrp_instance).\n"
+	"\n"
+	"  -f FILE     config file (default /etc/lvsbox/lvsbox.conf)\n"
+	"  -n          stay in the foreground\n"
+	"  -l          log to the console instead of syslog\n"
+	"  -D          detailed log\n"
+	"  -t          check the config and exit: 0 clean, 5 warnings, 6 scripts\n"
+	"              without enable_script_security, 3 errors (cannot run)\n"
+	"  -p PIDFILE  write the daemon's pid there\n"
+	"  -S SOCKET   control socket (default /run/lvsbox/vrrpd.sock)\n"
+	"  -s          print the running daemon's instances as a table\n"
+	"  --json      the same as JSON\n"
+	"\n"
+	"Signals: HUP reloads the config (unchanged instances are not touched;\n"
+	"a config with errors keeps the running one), TERM/INT stop gracefully\n"
+	"(masters send priority 0 so a backup takes over at once).\n";
+static const char lvsd_help[] =
+	"Usage: lvsd [-n] [-l] [-D] [-I] [-f FILE] [-p PIDFILE] [-S SOCKET]\n"
+	"       lvsd -t [-v] [-f FILE]\n"
+	"       lvsd [-S SOCKET] -s | --json\n"
+	"The director: keeps the kernel's IPVS table equal to the virtual_server\n"
+	"blocks of a keepalived-style config and the health checkd reports, and\n"
+	"runs checkd and vrrpd as its children (docs/lvsd.md).\n"
+	"\n"
+	"  -f FILE     config file (default /etc/lvsbox/lvsbox.conf)\n"
+	"  -n          stay in the foreground\n"
+	"  -l          log to the console instead of syslog\n"
+	"  -D          detailed log\n"
+	"  -t          check the config and exit: 0 clean, 5 warnings, 6 scripts\n"
+	"              without enable_script_security, 3 errors (cannot run)\n"
+	"  -p PIDFILE  write the daemon's pid there\n"
+	"  -I          leave the IPVS table as it is on stop (--dont-release-ipvs)\n"
+	"  -S SOCKET   control socket (default /run/lvsbox/lvsd.sock)\n"
+	"  -s          print the running daemon's virtual servers as a table\n"
+	"  --json      the same as JSON\n"
+	"\n"
+	"Signals: HUP reloads the config (only the differences reach IPVS; a\n"
+	"config with errors keeps the running one), TERM/INT stop and remove\n"
+	"from IPVS what lvsd added.\n";
+static const char keepalived_help[] =
+	"Usage: keepalived [-n] [-l] [-D] [-I] [-f FILE] [-p PIDFILE] [-P|-C]\n"
+	"       keepalived -t [-v] [-f FILE]\n"
+	"lvsbox's lvsd under keepalived's name: the director (IPVS from the\n"
+	"virtual_server blocks, health checks, VRRP) with keepalived's flags.\n"
+	"\n"
+	"  -f FILE     config file (default /etc/lvsbox/lvsbox.conf)\n"
+	"  -n          stay in the foreground\n"
+	"  -l          log to the console instead of syslog\n"
+	"  -D          detailed log\n"
+	"  -t          check the config and exit: 0 clean, 5 warnings, 6 scripts\n"
+	"              without enable_script_security, 3 errors (cannot run)\n"
+	"  -p PIDFILE  write the daemon's pid there\n"
+	"  -I          leave the IPVS table as it is on stop (--dont-release-ipvs)\n"
+	"  -P          VRRP only (vrrp_instance blocks; no IPVS, no checks)\n"
+	"  -C          checks and IPVS only (no VRRP)\n"
+	"  -S FACILITY syslog facility; accepted, lvsbox logs to daemon\n"
+	"  -c, -r FILE pid files of the checker and VRRP children; accepted\n"
+	"  -R          do not restart children that die\n"
+	"  -v          version\n"
+	"  -h          this help\n";
+static const char checkd_help[] =
+	"Usage: checkd [-n] [-l] [-D] [-f FILE] [-p PIDFILE] [-S SOCKET] [-e FD]\n"
+	"       checkd -t [-v] [-f FILE]\n"
+	"       checkd [-S SOCKET] -s | --json\n"
+	"       checkd --digest URL [-V VIRTUALHOST] [-P 1.0|1.0C|1.1]\n"
+	"Health checks of real servers (keepalived's checkers); prints one line per\n"
+	"real server going up or down (docs/checkd.md) and runs notify scripts.\n"
+	"\n"
+	"  -f FILE     config file (default /etc/lvsbox/lvsbox.conf)\n"
+	"  -n          stay in the foreground\n"
+	"  -l          log to the console instead of syslog\n"
+	"  -D          detailed log (every failed attempt)\n"
+	"  -t          check the config and exit: 0 clean, 5 warnings, 3 errors\n"
+	"  -p PIDFILE  write the daemon's pid there\n"
+	"  -S SOCKET   control socket (default /run/lvsbox/checkd.sock)\n"
+	"  -e FD       write the events to FD (lvsd's socketpair) instead of stdout;\n"
+	"              checkd exits when the other end closes\n"
+	"  -s          print the running daemon's real servers as a table\n"
+	"  --json      the same as JSON\n"
+	"  --digest URL  fetch http[s]://HOST[:PORT]/PATH and print the MD5 of the\n"
+	"              body as keepalived's genhash does (for url { digest })\n"
+	"\n"
+	"Signals: TERM/INT stop (with omega, notify_down runs for servers that\n"
+	"are up), HUP reloads the config, keeping the state of unchanged checks.\n";
 
-static const struct opts_row vrrpd_rows[] = {
-	OPTS_SHOW_SHORT('f', "config file (default " CONF ")"),
-	OPTS_INCLUDE(daemon_keepalived_opts),
-	OPTS_SHOW_SHORT('S', "control socket (default " CTL_DIR "/vrrpd.sock)"),
-	OPTS_SHOW_SHORT('s', "print the running daemon's instances as a table"),
-	OPTS_INCLUDE(daemon_control_opts),
-	OPTS_END,
-};
-static const struct opts_cmd vrrpd_cmd = {
-	.usage = "Usage: vrrpd [-n] [-l] [-D] [-f FILE] [-p PIDFILE] [-S SOCKET]\n"
-		 "       vrrpd -t [-v] [-f FILE]\n"
-		 "       vrrpd [-S SOCKET] -s | --json\n"
-		 "VRRP v2/v3 failover of virtual IP addresses (keepalived's vrrp_instance).\n"
-		 "\n",
-	.rows = vrrpd_rows,
-	.footer = "\n"
-		  "Signals: HUP reloads the config (unchanged instances are not touched;\n"
-		  "a config with errors keeps the running one), TERM/INT stop gracefully\n"
-		  "(masters send priority 0 so a backup takes over at once).\n",
-};
-
-static const struct opts_row lvsd_rows[] = {
-	OPTS_SHOW_SHORT('f', "config file (default " CONF ")"),
-	OPTS_INCLUDE(daemon_keepalived_opts),
-	OPT('I', "dont-release-ipvs", NULL, "leave the IPVS table as it is on stop (--dont-release-ipvs)"),
-	OPTS_SHOW_SHORT('S', "control socket (default " CTL_DIR "/lvsd.sock)"),
-	OPTS_SHOW_SHORT('s', "print the running daemon's virtual servers as a table"),
-	OPTS_INCLUDE(daemon_control_opts),
-	OPTS_END,
-};
-static const struct opts_cmd lvsd_cmd = {
-	.usage = "Usage: lvsd [-n] [-l] [-D] [-I] [-f FILE] [-p PIDFILE] [-S SOCKET]\n"
-		 "       lvsd -t [-v] [-f FILE]\n"
-		 "       lvsd [-S SOCKET] -s | --json\n"
-		 "The director: keeps the kernel's IPVS table equal to the virtual_server\n"
-		 "blocks of a keepalived-style config and the health checkd reports, and\n"
-		 "runs checkd and vrrpd as its children (docs/lvsd.md).\n"
-		 "\n",
-	.rows = lvsd_rows,
-	.footer = "\n"
-		  "Signals: HUP reloads the config (only the differences reach IPVS; a\n"
-		  "config with errors keeps the running one), TERM/INT stop and remove\n"
-		  "from IPVS what lvsd added.\n",
-};
-
-/* keepalived's -S is its syslog facility: the control options are not included. */
-static const struct opts_row keepalived_rows[] = {
-	OPTS_SHOW_SHORT('f', "config file (default " CONF ")"),
-	OPTS_INCLUDE(daemon_keepalived_opts),
-	OPT('I', "dont-release-ipvs", NULL, "leave the IPVS table as it is on stop (--dont-release-ipvs)"),
-	OPT('P', "vrrp", NULL, "VRRP only (vrrp_instance blocks; no IPVS, no checks)"),
-	OPT('C', "check", NULL, "checks and IPVS only (no VRRP)"),
-	OPT('S', "log-facility", "FACILITY", "syslog facility; accepted, lvsbox logs to daemon"),
-	{ .letter = 'c', .name = "checkers_pid", .arg = "FILE", .label = "-c, -r FILE",
-	  .help = "pid files of the checker and VRRP children; accepted" },
-	OPT('r', "vrrp_pid", "FILE", NULL),
-	OPT('R', "dont-respawn", NULL, "do not restart children that die"),
-	OPT('v', "version", NULL, "version"),
-	OPTS_SHOW_SHORT('h', "this help"),
-	OPTS_END,
-};
-static const struct opts_cmd keepalived_cmd = {
-	.usage = "Usage: keepalived [-n] [-l] [-D] [-I] [-f FILE] [-p PIDFILE] [-P|-C]\n"
-		 "       keepalived -t [-v] [-f FILE]\n"
-		 "lvsbox's lvsd under keepalived's name: the director (IPVS from the\n"
-		 "virtual_server blocks, health checks, VRRP) with keepalived's flags.\n"
-		 "\n",
-	.rows = keepalived_rows,
-};
-
-/* checkd: no script tests in -t, its own -D, and -e between -S and -s. */
-static const struct opts_row checkd_rows[] = {
-	OPTS_SHOW_SHORT('f', "config file (default " CONF ")"),
-	OPTS_SHOW_SHORT('n', NULL),
-	OPTS_SHOW_SHORT('l', NULL),
-	OPTS_SHOW_SHORT('D', "detailed log (every failed attempt)"),
-	OPTS_SHOW_SHORT('t', "check the config and exit: 0 clean, 5 warnings, 3 errors"),
-	OPTS_INCLUDE(daemon_keepalived_opts),
-	OPTS_SHOW_SHORT('S', "control socket (default " CTL_DIR "/checkd.sock)"),
-	OPT('e', "events-fd", "FD", "write the events to FD (lvsd's socketpair) instead of stdout;\n"
-				    "checkd exits when the other end closes"),
-	OPTS_SHOW_SHORT('s', "print the running daemon's real servers as a table"),
-	OPTS_INCLUDE(daemon_control_opts),
-	OPT_LONG("digest", 'G', "URL", "fetch http[s]://HOST[:PORT]/PATH and print the MD5 of the\n"
-				       "body as keepalived's genhash does (for url { digest })"),
-	OPT('V', NULL, "VIRTUALHOST", NULL),
-	OPT('P', NULL, "1.0|1.0C|1.1", NULL),
-	OPTS_END,
-};
-static const struct opts_cmd checkd_cmd = {
-	.usage = "Usage: checkd [-n] [-l] [-D] [-f FILE] [-p PIDFILE] [-S SOCKET] [-e FD]\n"
-		 "       checkd -t [-v] [-f FILE]\n"
-		 "       checkd [-S SOCKET] -s | --json\n"
-		 "       checkd --digest URL [-V VIRTUALHOST] [-P 1.0|1.0C|1.1]\n"
-		 "Health checks of real servers (keepalived's checkers); prints one line per\n"
-		 "real server going up or down (docs/checkd.md) and runs notify scripts.\n"
-		 "\n",
-	.rows = checkd_rows,
-	.footer = "\n"
-		  "Signals: TERM/INT stop (with omega, notify_down runs for servers that\n"
-		  "are up), HUP reloads the config, keeping the state of unchanged checks.\n",
-};
-
-/* Today's getopt_long arguments of each daemon (in the applets). */
+/* The getopt_long arguments the daemons took, written out. */
+#define KEEPALIVED_LONGS \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "use-file", required_argument, NULL, 'f' }, \
+	{ "dont-fork", no_argument, NULL, 'n' }, \
+	{ "log-console", no_argument, NULL, 'l' }, \
+	{ "log-detail", no_argument, NULL, 'D' }, \
+	{ "config-test", no_argument, NULL, 't' }, \
+	{ "pid", required_argument, NULL, 'p' }
+#define CONTROL_LONGS \
+	{ "json", no_argument, NULL, 'J' }, \
+	{ "socket", required_argument, NULL, 'S' }, \
+	{ "status", no_argument, NULL, 's' }
 static const struct option shared_longs[] = {
-	DAEMON_KEEPALIVED_LONG_OPTIONS,
-	DAEMON_CONTROL_LONG_OPTIONS,
+	KEEPALIVED_LONGS,
+	CONTROL_LONGS,
 	{ "dont-release-ipvs", no_argument, NULL, 'I' },   /* lvsd */
 	{ "digest", required_argument, NULL, 'G' },        /* checkd */
 	{ "events-fd", required_argument, NULL, 'e' },
 	{ NULL, 0, NULL, 0 },
 };
 static const struct option keepalived_longs[] = {
-	DAEMON_KEEPALIVED_LONG_OPTIONS,
+	KEEPALIVED_LONGS,
 	{ "version", no_argument, NULL, 'v' },
 	{ "log-facility", required_argument, NULL, 'S' },
 	{ "checkers_pid", required_argument, NULL, 'c' },
@@ -189,6 +187,16 @@ static bool same_longs(const struct option *table, const struct option *today, i
 	return n == today_count;
 }
 
+/* The same names in the same order: glibc names the candidates of an
+ * ambiguous abbreviation in the table's order. */
+static bool same_order(const struct option *table, const struct option *today)
+{
+	for (; table->name && today->name; table++, today++)
+		if (strcmp(table->name, today->name) != 0)
+			return false;
+	return !table->name && !today->name;
+}
+
 static void check_parse(const struct opts_row *rows, const char *today_shorts, const struct option *today,
 			int today_count, const char *who)
 {
@@ -202,14 +210,17 @@ static void check_parse(const struct opts_row *rows, const char *today_shorts, c
 
 static void test_daemons(void)
 {
-	check_help(&vrrpd_cmd, vrrpd_usage, "vrrpd");
-	check_help(&lvsd_cmd, lvsd_usage, "lvsd");
-	check_help(&keepalived_cmd, keepalived_usage, "keepalived");
-	check_help(&checkd_cmd, checkd_usage, "checkd");
-	check_parse(vrrpd_rows, "f:nlDtp:S:sh", shared_longs, 10, "vrrpd");
-	check_parse(lvsd_rows, "f:nlDtp:S:sIh", shared_longs, 11, "lvsd");
-	check_parse(checkd_rows, "f:nlDtp:S:se:V:P:h", shared_longs, 12, "checkd");
-	check_parse(keepalived_rows, "f:nlDS:tp:c:r:PCRIvh", keepalived_longs, 15, "keepalived");
+	check_help(&vrrpd_cmd, vrrpd_help, "vrrpd");
+	check_help(&lvsd_cmd, lvsd_help, "lvsd");
+	check_help(&keepalived_cmd, keepalived_help, "keepalived");
+	check_help(&checkd_cmd, checkd_help, "checkd");
+	check_parse(vrrpd_cmd.rows, "f:nlDtvp:S:sh", shared_longs, 10, "vrrpd");
+	check_parse(lvsd_cmd.rows, "f:nlDtvp:S:sIh", shared_longs, 11, "lvsd");
+	check_parse(checkd_cmd.rows, "f:nlDtvp:S:se:V:P:h", shared_longs, 12, "checkd");
+	check_parse(keepalived_cmd.rows, "f:nlDS:tp:c:r:PCRIvh", keepalived_longs, 15, "keepalived");
+	struct opts o;
+	CHECK(opts_build(&o, keepalived_cmd.rows) == 0 && same_order(o.longs, keepalived_longs),
+	      "keepalived: long options in their old order");
 }
 
 static void test_next(void)
@@ -221,7 +232,7 @@ static void test_next(void)
 	int argc = 9, ids[16], n = 0, id;
 	char *args[16], *arg;
 
-	CHECK(opts_build(&o, checkd_rows) == 0, "checkd table builds");
+	CHECK(opts_build(&o, checkd_cmd.rows) == 0, "checkd table builds");
 	optind = 1;
 	opterr = 0;
 	while (n < 16 && (id = opts_next(&o, argc, argv, &arg)) != -1) {
