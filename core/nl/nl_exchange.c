@@ -9,12 +9,6 @@
 #include <sys/uio.h>
 #include "nl_exchange.h"
 
-struct progress {
-	uint32_t first_seq, last_seq;
-	int data_err;       /* the data callback's first failure */
-	int kernel_err;     /* the kernel's first refusal */
-};
-
 /* Reads one datagram into x->rx_buf; the length, or -1 with errno set. */
 static ssize_t receive(struct nl_exchange *x)
 {
@@ -73,7 +67,7 @@ static int done_code(const struct nlmsghdr *nlh)
 	return code < 0 ? code : 0;
 }
 
-static void hand_over(struct nl_exchange *x, struct progress *p, const struct nlmsghdr *nlh)
+static void hand_over(struct nl_exchange *x, struct nl_progress *p, const struct nlmsghdr *nlh)
 {
 	int rc;
 
@@ -86,9 +80,7 @@ static void hand_over(struct nl_exchange *x, struct progress *p, const struct nl
 		p->data_err = rc < 0 ? rc : -EBADMSG;
 }
 
-/* Walks one datagram of replies: 1 when the answer to the last request was
- * in it, 0 to read on, or a negative errno when the stream is out of step. */
-static int walk_replies(struct nl_exchange *x, struct progress *p, const void *buf, size_t n)
+int nl_replies_walk(struct nl_exchange *x, struct nl_progress *p, const void *buf, size_t n)
 {
 	const struct nlmsghdr *nlh = buf;
 	int len = (int)n;
@@ -132,7 +124,7 @@ static int walk_replies(struct nl_exchange *x, struct progress *p, const void *b
 
 int nl_exchange_run(struct nl_exchange *x)
 {
-	struct progress p = { x->first_seq, x->last_seq, 0, 0 };
+	struct nl_progress p = { x->first_seq, x->last_seq, 0, 0 };
 	bool own_buffer = !x->rx_buf;
 	int rc = 0;
 
@@ -162,7 +154,7 @@ int nl_exchange_run(struct nl_exchange *x)
 				rc = (x->flags & NL_RECV_QUEUED) ? -EPROTO : -ETIMEDOUT;
 			break;
 		}
-		rc = walk_replies(x, &p, x->rx_buf, (size_t)n);
+		rc = nl_replies_walk(x, &p, x->rx_buf, (size_t)n);
 	}
 	if (rc < 0)
 		x->stream_err = rc;

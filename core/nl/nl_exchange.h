@@ -71,6 +71,19 @@ struct nl_exchange {
  * interrupted). */
 int nl_exchange_run(struct nl_exchange *x);
 
+/* How far the answers of an exchange have come, from one datagram to the next. */
+struct nl_progress {
+	uint32_t first_seq, last_seq;   /* as in struct nl_exchange, never both 0 */
+	int data_err;       /* the data callback's first failure */
+	int kernel_err;     /* the kernel's first refusal */
+};
+
+/* Walks one datagram of replies as nl_exchange_run does (x's fd and buffer
+ * are not used), so the rules for trusting a reply can be tried on bytes
+ * alone: 1 when the answer to p->last_seq was in it, 0 to read on, or a
+ * negative errno when the stream is out of step. */
+int nl_replies_walk(struct nl_exchange *x, struct nl_progress *p, const void *buf, size_t n);
+
 /* Walks one datagram of multicast events (no request, so no sequence or
  * port to check): each data message goes to on_data, control messages are
  * skipped. Returns on_data's first failure or 0. */
