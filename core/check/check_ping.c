@@ -9,6 +9,7 @@
  * matched by identifier and sequence; IPv4 raw reads include the IP header.
  */
 #include "check_int.h"
+#include "check_reply.h"
 #include "inet_csum.h"
 
 #include <errno.h>
@@ -43,25 +44,9 @@ static void on_readable(struct loop *loop, struct loop_io *io, unsigned events)
 				check_finish(a, false, "ping: %s", strerror(errno));
 			return;
 		}
-		const unsigned char *icmp = buf;
-		size_t len = (size_t)n;
-		if (pa->raw && !v6) {
-			size_t ihl = len ? (size_t)(buf[0] & 0x0f) * 4 : 0;
-			if (ihl < 20 || ihl > len) {
-				len = 0;
-			} else {
-				icmp += ihl;
-				len -= ihl;
-			}
-		}
-		unsigned reply_type = v6 ? ICMP6_ECHO_REPLY : ICMP_ECHOREPLY;
-		if (len >= 8 && icmp[0] == reply_type) {
-			uint16_t ident = (uint16_t)(icmp[4] << 8 | icmp[5]), seq = (uint16_t)(icmp[6] << 8 | icmp[7]);
-			/* a datagram socket rewrites the identifier: only the sequence is ours to match */
-			if (seq == pa->seq && (!pa->raw || ident == pa->ident)) {
-				check_succeed(a);
-				return;
-			}
+		if (ping_reply_matches(buf, (size_t)n, v6, pa->raw, pa->ident, pa->seq)) {
+			check_succeed(a);
+			return;
 		}
 		if (++pa->other > PING_MAX_OTHER) {
 			check_finish(a, false, "ping: too many unrelated ICMP messages");

@@ -4,15 +4,13 @@
  * buffer; multi-line replies ("250-...") are followed to their last line.
  */
 #include "check_int.h"
+#include "check_reply.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#define SMTP_MAX_LINE 512
-#define SMTP_MAX_LINES 64       /* lines of one multi-line reply */
 
 enum smtp_step { SM_CONNECT, SM_GREETING, SM_HELO_SENT, SM_QUIT };
 
@@ -21,9 +19,7 @@ struct smtp_attempt {
 	int step;
 	char out[300];
 	size_t out_len, out_sent;
-	char line[SMTP_MAX_LINE];
-	size_t line_len;
-	unsigned lines;
+	struct smtp_reply reply;
 };
 
 static void on_io(struct loop *loop, struct loop_io *io, unsigned events);
@@ -34,19 +30,6 @@ static void send_line(struct smtp_attempt *s, const char *text)
 	s->out_len = n > 0 && (size_t)n < sizeof(s->out) ? (size_t)n : 0;
 	s->out_sent = 0;
 	loop_io_watch(s->base.probe->ctx->loop, &s->base.io, LOOP_WRITE);
-}
-
-/* One complete reply line: 0 to read on, 1 when the reply is complete with code *code. */
-static int reply_line(struct smtp_attempt *s, int *code)
-{
-	const char *l = s->line;
-	if (s->line_len < 3 || l[0] < '1' || l[0] > '5' || l[1] < '0' || l[1] > '9' || l[2] < '0' || l[2] > '9')
-		return -1;
-	if (l[3] == '-')
-		return ++s->lines > SMTP_MAX_LINES ? -1 : 0;
-	*code = (l[0] - '0') * 100 + (l[1] - '0') * 10 + (l[2] - '0');
-	s->lines = 0;
-	return 1;
 }
 
 static void got_reply(struct smtp_attempt *s, int code)
@@ -117,29 +100,20 @@ static void on_io(struct loop *loop, struct loop_io *io, unsigned events)
 		check_finish(a, false, "connection closed by the SMTP server");
 		return;
 	}
-	for (ssize_t i = 0; i < n; i++) {
-		if (buf[i] != '\n') {
-			if (s->line_len + 1 >= sizeof(s->line)) {
-				check_finish(a, false, "SMTP reply line longer than %d bytes", SMTP_MAX_LINE);
-				return;
-			}
-			s->line[s->line_len++] = buf[i];
-			continue;
-		}
-		if (s->line_len && s->line[s->line_len - 1] == '\r')
-			s->line_len--;
-		s->line[s->line_len] = '\0';
-		int code = 0, r = reply_line(s, &code);
-		s->line_len = 0;
-		if (r < 0) {
-			check_finish(a, false, "malformed SMTP reply");
-			return;
-		}
-		if (r == 1) {
-			/* anything pipelined after a complete reply is a protocol error we ignore */
-			got_reply(s, code);
-			return;
-		}
+	int code = 0;
+	switch (smtp_reply_feed(&s->reply, buf, (size_t)n, &code)) {
+	case SMTP_READ_MORE:
+		return;
+	case SMTP_LINE_TOO_LONG:
+		check_finish(a, false, "SMTP reply line longer than %d bytes", SMTP_MAX_LINE);
+		return;
+	case SMTP_MALFORMED:
+		check_finish(a, false, "malformed SMTP reply");
+		return;
+	case SMTP_REPLY:
+		/* anything pipelined after a complete reply is a protocol error we ignore */
+		got_reply(s, code);
+		return;
 	}
 }
 

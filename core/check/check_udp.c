@@ -7,6 +7,7 @@
  * back before connect_timeout.
  */
 #include "check_int.h"
+#include "check_reply.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,16 +34,17 @@ static void on_readable(struct loop *loop, struct loop_io *io, unsigned events)
 		check_succeed(a);
 		return;
 	}
-	if ((size_t)n < u->min_reply_length || (size_t)n > u->max_reply_length) {
+	size_t at = 0;
+	switch (udp_reply_check(u, buf, (size_t)n, &at)) {
+	case UDP_REPLY_OK:
+		break;
+	case UDP_REPLY_LENGTH:
 		check_finish(a, false, "UDP reply of %zd bytes, expected %u..%u", n, u->min_reply_length, u->max_reply_length);
 		return;
+	case UDP_REPLY_DIFFERS:
+		check_finish(a, false, "UDP reply differs from require_reply at byte %zu", at);
+		return;
 	}
-	size_t cmp = (size_t)n < u->reply_len ? (size_t)n : u->reply_len;
-	for (size_t i = 0; i < cmp; i++)
-		if ((buf[i] & u->reply_mask[i]) != u->reply[i]) {
-			check_finish(a, false, "UDP reply differs from require_reply at byte %zu", i);
-			return;
-		}
 	check_succeed(a);
 }
 
