@@ -85,6 +85,22 @@ static void restore_flush(struct restore *r)
 	r->n = 0;
 }
 
+int lvsctl_restore_words(char *line, const char *prog, char *argv[LVSCTL_RESTORE_MAX_WORDS + 1])
+{
+	int argc = 0;
+	char *save = NULL;
+
+	argv[argc++] = (char *)prog;
+	for (char *tok = strtok_r(line, " \t\r", &save); tok; tok = strtok_r(NULL, " \t\r", &save)) {
+		if (strcmp(tok, "ipvsadm") == 0)
+			continue;
+		if (argc < LVSCTL_RESTORE_MAX_WORDS)
+			argv[argc++] = tok;
+	}
+	argv[argc] = NULL;
+	return argc;
+}
+
 #define RESTORE_QUEUED (-2)
 
 /* Parses one line and runs it, or queues it (RESTORE_QUEUED: the queue
@@ -92,18 +108,9 @@ static void restore_flush(struct restore *r)
 static int restore_parse_run(struct restore *r, const struct ipvs_info *info, char *line, char *text,
 			     long lineno)
 {
-	char *argv[256 + 1];
-	int argc = 0;
-	char *save = NULL;
+	char *argv[LVSCTL_RESTORE_MAX_WORDS + 1];
+	int argc = lvsctl_restore_words(line, r->prog, argv);
 
-	argv[argc++] = (char *)r->prog;
-	for (char *tok = strtok_r(line, " \t\r", &save); tok; tok = strtok_r(NULL, " \t\r", &save)) {
-		if (strcmp(tok, "ipvsadm") == 0)
-			continue;
-		if (argc < 256)
-			argv[argc++] = tok;
-	}
-	argv[argc] = NULL;
 	if (argc < 2)
 		return 0;
 
@@ -161,11 +168,28 @@ static int restore_line(struct restore *r, const struct ipvs_info *info, char *l
 	return 0;
 }
 
+char *lvsctl_lines_next(struct lvsctl_lines *l)
+{
+	if (l->ended)
+		return NULL;
+	ssize_t got = getline(&l->buf, &l->cap, l->in);
+	if (got <= 0)
+		return NULL;
+	size_t len = strlen(l->buf);
+	/* a NUL byte ends the input, as it ended the text read before */
+	l->ended = len < (size_t)got;
+	if (len > 0 && l->buf[len - 1] == '\n')
+		l->buf[--len] = '\0';
+	if (l->ended && len == 0)
+		return NULL;
+	return l->buf;
+}
+
 int lvsctl_restore_table(struct ipvs *h, const struct ipvs_info *info, const char *prog)
 {
 	struct restore r = { .h = h, .prog = prog };
-	char *buf = NULL;
-	size_t cap = 0;
+	struct lvsctl_lines lines = { .in = stdin };
+	char *line;
 	int rc = 0;
 
 	r.p = calloc(RESTORE_BATCH, sizeof(*r.p));
@@ -179,16 +203,8 @@ int lvsctl_restore_table(struct ipvs *h, const struct ipvs_info *info, const cha
 		r.batching = ipvs_batch_end(h, &ignored) == 0;
 	}
 	long lineno = 0;
-	ssize_t got;
-	while (rc == 0 && (got = getline(&buf, &cap, stdin)) > 0) {
-		size_t len = strlen(buf);
-		/* a NUL byte ends the input, as it ended the text read before */
-		bool nul = len < (size_t)got;
-		if (len > 0 && buf[len - 1] == '\n')
-			buf[--len] = '\0';
-		if (nul && len == 0)
-			break;
-		char *words = strdup(buf), *text = strdup(buf);
+	while (rc == 0 && (line = lvsctl_lines_next(&lines))) {
+		char *words = strdup(line), *text = strdup(line);
 		if (!words || !text) {
 			free(words);
 			free(text);
@@ -198,12 +214,10 @@ int lvsctl_restore_table(struct ipvs *h, const struct ipvs_info *info, const cha
 		}
 		lineno++;
 		rc = restore_line(&r, info, words, text, lineno);
-		if (nul)
-			break;
 	}
 	if (rc == 0)
 		restore_flush(&r);
 	free(r.p);
-	free(buf);
+	free(lines.buf);
 	return rc ? rc : r.last;
 }
