@@ -7,7 +7,7 @@
 #ifndef LVSBOX_APPLETS_H
 #define LVSBOX_APPLETS_H
 
-#define LVSBOX_VERSION "0.1.0"
+#include "version.h"
 
 /* The applet parses --help and --version itself: it answers to another
  * program's name (ipvsadm, keepalived) whose scripts read that output. */

@@ -190,12 +190,6 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 		check_runner_reload(&d->run, conf, d->conf_path);
 }
 
-static void on_stop_waited(struct loop *loop, struct loop_timer *timer)
-{
-	(void)timer;
-	loop_break(loop);
-}
-
 static void on_stop(struct loop *loop, int signo, void *arg)
 {
 	struct checkd *d = arg;
@@ -426,7 +420,7 @@ static int run_daemon(struct checkd *d, bool foreground)
 	}
 	static const struct daemon_hooks hooks = { on_ctl_request, on_reload, on_stop };
 	daemon_serve(&d->loop, &d->ctl, d->sock_path, d->pid_path, &hooks, d);
-	loop_timer_init(&d->stop_timer, on_stop_waited, d);
+	loop_timer_init(&d->stop_timer, loop_break_timer, d);
 
 	log_notice("lvsbox %s checkd starting with %s: %lu real servers, %lu checks, at most %u at once",
 		   LVSBOX_VERSION, d->conf_path, d->run.m.nrs, d->run.m.nchecks, d->run.max_in_flight);
@@ -466,16 +460,12 @@ int checkd_main(int argc, char **argv)
 			events_fd = (int)v;
 			break;
 		}
-		case 'h': return opts_print_help(stdout, &checkd_cmd) == 0 ? 0 : 1;
-		default: opts_print_help(stderr, &checkd_cmd); return 2;
+		default: return daemon_opt_other(&checkd_cmd, opt);
 		}
 	}
-	if (optind < argc)
-		return daemon_bad_operand("checkd", &checkd_cmd, argv[optind]);
-	if (args.verbose && !args.test) {
-		printf("checkd (lvsbox) %s\n", LVSBOX_VERSION);
-		return 0;
-	}
+	int end = daemon_args_end("checkd", &checkd_cmd, &args, argc, argv);
+	if (end >= 0)
+		return end;
 	if (digest_url)
 		return digest_main(digest_url, vhost, protocol);
 	int rc = daemon_run_once("checkd", &args, DAEMON_TEST_CHECKERS);

@@ -408,12 +408,6 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 	children_follow(d, true);
 }
 
-static void on_stop_waited(struct loop *loop, struct loop_timer *timer)
-{
-	(void)timer;
-	loop_break(loop);
-}
-
 static void on_stop(struct loop *loop, int signo, void *arg)
 {
 	struct lvsd *d = arg;
@@ -484,10 +478,7 @@ static void status_json(void *arg, struct ctl_buf *b)
 		json_object_begin(&j);
 		json_key_string(&j, "name", kids[i]->name);
 		json_key_bool(&j, "wanted", kids[i]->wanted);
-		if (kids[i]->pid)
-			json_key_int(&j, "pid", kids[i]->pid);
-		else
-			json_key_null(&j, "pid");
+		json_key_int_if(&j, "pid", kids[i]->pid != 0, kids[i]->pid);
 		json_key_uint(&j, "starts", kids[i]->starts);
 		json_object_end(&j);
 	}
@@ -536,7 +527,7 @@ static int run_daemon(struct lvsd *d, bool foreground)
 	loop_signal(&d->loop, SIGCHLD, on_sigchld, d);
 	loop_timer_init(&d->tick, on_tick, d);
 	loop_timer_init(&d->kick, on_kick, d);
-	loop_timer_init(&d->stop_timer, on_stop_waited, d);
+	loop_timer_init(&d->stop_timer, loop_break_timer, d);
 	d->sv.loop = &d->loop;
 	d->sv.self = d->self;
 	d->sv.conf_path = d->conf_path;
@@ -591,16 +582,12 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 		case 'P': vrrp_only = true; break;
 		case 'C': check_only = true; break;
 		case 'R': no_respawn = true; break;
-		case 'h': return opts_print_help(stdout, cmd) == 0 ? 0 : 1;
-		default: opts_print_help(stderr, cmd); return 2;
+		default: return daemon_opt_other(cmd, opt);
 		}
 	}
-	if (optind < argc)
-		return daemon_bad_operand(prog, cmd, argv[optind]);
-	if (args.verbose && !args.test) {
-		printf("%s (lvsbox) %s\n", prog, LVSBOX_VERSION);
-		return 0;
-	}
+	int end = daemon_args_end(prog, cmd, &args, argc, argv);
+	if (end >= 0)
+		return end;
 	if (vrrp_only && check_only) {
 		fprintf(stderr, "%s: -P and -C exclude each other\n", prog);
 		return 2;

@@ -461,12 +461,6 @@ static void on_stop(struct loop *loop, int signo, void *arg)
 	loop_timer_arm(loop, &d->stop_timer, STOP_WAIT_MS);
 }
 
-static void on_stop_waited(struct loop *loop, struct loop_timer *timer)
-{
-	(void)timer;
-	loop_break(loop);
-}
-
 /* Notify children still running at exit are left to finish on their own. */
 static void forget_notifies(struct vrrpd *d)
 {
@@ -535,16 +529,12 @@ int vrrpd_main(int argc, char **argv)
 		if (daemon_parse_opt(&args, opt, arg))
 			continue;
 		switch (opt) {
-		case 'h': return opts_print_help(stdout, &vrrpd_cmd) == 0 ? 0 : 1;
-		default: opts_print_help(stderr, &vrrpd_cmd); return 2;
+		default: return daemon_opt_other(&vrrpd_cmd, opt);
 		}
 	}
-	if (optind < argc)
-		return daemon_bad_operand("vrrpd", &vrrpd_cmd, argv[optind]);
-	if (args.verbose && !args.test) {
-		printf("vrrpd (lvsbox) %s\n", LVSBOX_VERSION);
-		return 0;
-	}
+	int end = daemon_args_end("vrrpd", &vrrpd_cmd, &args, argc, argv);
+	if (end >= 0)
+		return end;
 	int rc = daemon_run_once("vrrpd", &args, DAEMON_TEST_VRRP_SCRIPTS);
 	if (rc >= 0)
 		return rc;
@@ -599,7 +589,7 @@ int vrrpd_main(int argc, char **argv)
 		log_warn("no packet socket for gratuitous ARP: %s", strerror(-d->garp_fd));
 	static const struct daemon_hooks hooks = { on_ctl_request, on_reload, on_stop };
 	daemon_serve(&d->loop, &ctl, args.sock_path, pid_path, &hooks, d);
-	loop_timer_init(&d->stop_timer, on_stop_waited, d);
+	loop_timer_init(&d->stop_timer, loop_break_timer, d);
 	loop_timer_init(&d->file_timer, on_file_poll, d);
 	loop_timer_arm(&d->loop, &d->file_timer, TRACK_FILE_POLL_MS);
 

@@ -192,6 +192,24 @@ void json_key_null(struct json *j, const char *key) { json_key(j, key); json_nul
 void json_key_object(struct json *j, const char *key) { json_key(j, key); json_object_begin(j); }
 void json_key_array(struct json *j, const char *key) { json_key(j, key); json_array_begin(j); }
 
+void json_key_uint_if(struct json *j, const char *key, bool known, uint64_t v)
+{
+	json_key(j, key);
+	if (known)
+		json_uint(j, v);
+	else
+		json_null(j);
+}
+
+void json_key_int_if(struct json *j, const char *key, bool known, int64_t v)
+{
+	json_key(j, key);
+	if (known)
+		json_int(j, v);
+	else
+		json_null(j);
+}
+
 bool json_done(const struct json *j)
 {
 	return j->top_written && j->depth == 0 && !j->after_key && !j->misuse && !j->out->oom;

@@ -67,6 +67,9 @@ void json_key_bool(struct json *j, const char *key, bool v);
 void json_key_null(struct json *j, const char *key);
 void json_key_object(struct json *j, const char *key);       /* key, then { */
 void json_key_array(struct json *j, const char *key);        /* key, then [ */
+/* The value when known is true, else null: a count or time not yet measured. */
+void json_key_uint_if(struct json *j, const char *key, bool known, uint64_t v);
+void json_key_int_if(struct json *j, const char *key, bool known, int64_t v);
 
 /* True when every container is closed, the calls nested correctly and no
  * append failed: out then holds one complete JSON text. */

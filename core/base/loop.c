@@ -539,6 +539,12 @@ void loop_break(struct loop *loop)
 	loop->stopping = true;
 }
 
+void loop_break_timer(struct loop *loop, struct loop_timer *timer)
+{
+	(void)timer;
+	loop_break(loop);
+}
+
 int loop_run(struct loop *loop)
 {
 	int rc = 0;

@@ -159,6 +159,9 @@ void loop_done(struct loop *loop);
 /* Runs until loop_break(); 0 then, -1 on an epoll error. */
 int loop_run(struct loop *loop);
 void loop_break(struct loop *loop);
+/* A timer callback that calls loop_break: the deadline of a stop that
+ * waits for children or scripts. */
+void loop_break_timer(struct loop *loop, struct loop_timer *timer);
 /* Milliseconds on CLOCK_MONOTONIC, as of the start of this loop iteration. */
 uint64_t loop_now_ms(const struct loop *loop);
 

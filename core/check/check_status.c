@@ -130,10 +130,7 @@ static void rs_json(struct json *j, const struct rserver *rs)
 	json_key_int(j, "configured_weight", rs->conf_weight);
 	json_key_bool(j, "inhibit_on_failure", rs->inhibit);
 	json_key_uint(j, "transitions", rs->transitions);
-	if (rs->transitions)
-		json_key_uint(j, "last_change_ms", rs->changed_ms);
-	else
-		json_key_null(j, "last_change_ms");
+	json_key_uint_if(j, "last_change_ms", rs->transitions != 0, rs->changed_ms);
 	json_key_array(j, "checkers");
 	for (int i = 0; i < rs->nchecks; i++)
 		check_json(j, rs_check(rs, i));

@@ -11,11 +11,11 @@
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include "conf_printconf.h"
 #include "check.h"
 #include "ctl.h"
 #include "conf_printconf.h"
 #include "daemon.h"
+#include "version.h"
 #include "log.h"
 
 /*
@@ -534,11 +534,27 @@ bool daemon_parse_opt(struct daemon_args *args, int opt, char *arg)
 	}
 }
 
-int daemon_bad_operand(const char *prog, const struct opts_cmd *cmd, const char *operand)
+int daemon_opt_other(const struct opts_cmd *cmd, int opt)
 {
-	fprintf(stderr, "%s: unexpected argument '%s'\n", prog, operand);
+	if (opt == 'h')
+		return opts_print_help(stdout, cmd) == 0 ? 0 : 1;
 	opts_print_help(stderr, cmd);
 	return 2;
+}
+
+int daemon_args_end(const char *prog, const struct opts_cmd *cmd,
+		    const struct daemon_args *args, int argc, char **argv)
+{
+	if (optind < argc) {
+		fprintf(stderr, "%s: unexpected argument '%s'\n", prog, argv[optind]);
+		opts_print_help(stderr, cmd);
+		return 2;
+	}
+	if (args->verbose && !args->test) {
+		printf("%s (lvsbox) %s\n", prog, LVSBOX_VERSION);
+		return 0;
+	}
+	return -1;
 }
 
 int daemon_run_once(const char *prog, const struct daemon_args *args, unsigned tests)

@@ -111,8 +111,16 @@ struct daemon_args {
  * (f n l D t p S s J); false leaves opt to the caller. */
 bool daemon_parse_opt(struct daemon_args *args, int opt, char *arg);
 
-/* An operand after the options: says so with cmd's --help on stderr; exit code 2. */
-int daemon_bad_operand(const char *prog, const struct opts_cmd *cmd, const char *operand);
+/* An option neither the daemon nor daemon_parse_opt took: -h prints
+ * cmd's --help (exit code 0, 1 when it cannot be written), anything else
+ * is a usage error with --help on stderr (2). */
+int daemon_opt_other(const struct opts_cmd *cmd, int opt);
+
+/* After the options: an operand is refused with --help on stderr (exit
+ * code 2), -v without -t prints "prog (lvsbox) VERSION" (0); -1 when the
+ * daemon goes on. */
+int daemon_args_end(const char *prog, const struct opts_cmd *cmd,
+		    const struct daemon_args *args, int argc, char **argv);
 
 /* -t checks the config (daemon_check_config with tests), -s/--json asks the
  * running daemon (daemon_ctl_client): their exit code. Otherwise

@@ -75,18 +75,12 @@ static void lrs_json(struct json *j, const struct lvs *vs, const struct lrs *rs)
 	json_key_int(j, "configured_weight", rs->conf->weight);
 	json_key_bool(j, "inhibit_on_failure", rs_inhibit(vs, rs));
 	json_key_bool(j, "in_ipvs", rs->services_in);
-	if (rs->services_in)
-		json_key_int(j, "ipvs_weight", rs->kernel_weight);
-	else
-		json_key_null(j, "ipvs_weight");
+	json_key_int_if(j, "ipvs_weight", rs->services_in, rs->kernel_weight);
 	json_key_uint(j, "active_conns", rs->active);
 	json_key_uint(j, "inactive_conns", rs->inactive);
 	json_key_uint(j, "conns", rs->conns);
 	json_key_uint(j, "transitions", rs->transitions);
-	if (rs->changed_valid)
-		json_key_uint(j, "last_change_ms", rs->changed_ms);
-	else
-		json_key_null(j, "last_change_ms");
+	json_key_uint_if(j, "last_change_ms", rs->changed_valid, rs->changed_ms);
 	json_key_text_or_null(j, "reason", rs->reason);
 	json_key_text_or_null(j, "error", rs->error);
 	json_object_end(j);

@@ -15,7 +15,7 @@ own_help="lvsctl ipvsadm"
 real_ipvsadm=$(PATH=$PATH:/usr/sbin:/sbin command -v ipvsadm)
 # The real one, not a symlink to us that someone put in PATH.
 [ -n "$real_ipvsadm" ] && [ "$(readlink -f "$real_ipvsadm")" = "$lvsbox" ] && real_ipvsadm=
-version=$(sed -n 's/^#define LVSBOX_VERSION "\(.*\)"$/\1/p' applets/applets.h)
+version=$(sed -n 's/^#define LVSBOX_VERSION "\(.*\)"$/\1/p' core/base/version.h)
 
 tmp=$(mktemp -d /tmp/lvsbox-cli.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
