@@ -5,7 +5,7 @@
 # dropped from tracking (its weight never counts: the master keeps its
 # priority); a refused notify script never runs. Scripts in a safe place
 # (the control) do run. An unsafe script hidden behind shell syntax after a
-# safe first word is refused too. IMPL=keepalived runs the same against keepalived.
+# safe first word is refused too, in a notify line and in a vrrp_script. IMPL=keepalived runs the same against keepalived.
 cd "$(dirname "$0")/../.." || exit 2
 . tests/lib.sh
 . tests/net/netns.sh
@@ -24,6 +24,7 @@ script open check 1
 script open notify_open 0
 script safe notify_safe 0
 script open hidden 0
+script open hidden_check 1
 {
 	echo "global_defs {"
 	echo "    enable_script_security"
@@ -34,7 +35,12 @@ script open hidden 0
 	echo "    interval 0.5"
 	echo "    weight -60"
 	echo "}"
-	nb_instance VI_1 51 150 "$VIP/24" "track_script {" "    chk" "}" \
+	echo "vrrp_script chk_shell {"
+	echo "    script \"/bin/true ; $NB_WORK/open/hidden_check.sh\""
+	echo "    interval 0.5"
+	echo "    weight -60"
+	echo "}"
+	nb_instance VI_1 51 150 "$VIP/24" "track_script {" "    chk" "    chk_shell" "}" \
 		"notify_master \"$NB_WORK/open/notify_open.sh\"" "notify_backup \"$NB_WORK/safe/notify_safe.sh\"" \
 		"notify \"/bin/true ; $NB_WORK/open/hidden.sh\""
 } >"$NB_WORK/r1.conf"
@@ -50,6 +56,8 @@ if [ -e "$NB_WORK/ran.notify_open" ]; then fail "$IMPL: the insecure notify_mast
 # program a line would run is judged, so the unsafe one never runs as root.
 if [ -e "$NB_WORK/ran.hidden" ]; then fail "$IMPL: an insecure script behind shell syntax (/bin/true ; ...) never ran"
 else ok "$IMPL: an insecure script behind shell syntax (/bin/true ; ...) never ran"; fi
+if [ -e "$NB_WORK/ran.hidden_check" ]; then fail "$IMPL: an insecure vrrp_script behind shell syntax never ran"
+else ok "$IMPL: an insecure vrrp_script behind shell syntax never ran"; fi
 if [ -e "$NB_WORK/ran.notify_safe" ]; then ok "$IMPL: control: notify_backup from a safe directory ran"
 else fail "$IMPL: control: notify_backup from a safe directory ran"; fi
 if grep -q "$NB_WORK/open.*\(writable\|disabling\)" "$NB_WORK/r1.d.log" ||
