@@ -2,7 +2,7 @@
 # t_lvsd_reload.sh - lvsd on a NAT director with traffic: a SIGHUP that adds,
 # removes and re-weights one real server each changes only those (the others
 # keep their connection counters and their open connections), a config that
-# does not parse keeps everything, a service lvsd did not create is never
+# does not parse, is empty or is a directory keeps everything, a service lvsd did not create is never
 # touched, inhibit_on_failure keeps a dead server at weight 0, and SIGTERM
 # removes what lvsd added. Expected tables are written from keepalived.conf(5):
 # NAT is ipvsadm's -m, lb_algo its -s, weight its -w.
@@ -116,6 +116,21 @@ check_table "a broken config on SIGHUP changes nothing" "$t2"
 grep -q "$cfg:[0-9]" "$LVSD_LOG" && ok "the broken config's error names $cfg:LINE" ||
 	{ fail "the broken config's error names $cfg:LINE"; show_log "$LVSD_LOG"; }
 check_cmd "lvsd still runs after the broken config" kill -0 "$lvsd_pid"
+
+# A config caught empty (a truncated write) or turned into a directory: the
+# running config stays, the IPVS table with it, and the log says why.
+: >"$cfg"
+kill -HUP "$lvsd_pid"
+wait_for 10 grep -q "reload: $cfg is empty" "$LVSD_LOG" && ok "an empty config on SIGHUP is refused, and the log says why" ||
+	{ fail "an empty config on SIGHUP is refused, and the log says why"; show_log "$LVSD_LOG"; }
+sleep 2
+check_table "an empty config on SIGHUP leaves the IPVS table as it was" "$t2"
+rm -f "$cfg" && mkdir "$cfg"
+kill -HUP "$lvsd_pid"
+wait_for 10 grep -q "reload: $cfg is a directory" "$LVSD_LOG" && ok "a directory as config on SIGHUP is refused, and the log says why" ||
+	{ fail "a directory as config on SIGHUP is refused, and the log says why"; show_log "$LVSD_LOG"; }
+check_table "a directory as config on SIGHUP leaves the IPVS table as it was" "$t2"
+rmdir "$cfg"
 cp "$WORK/good.conf" "$cfg"
 
 # inhibit_on_failure: 10.0.2.12 stops serving and stays with weight 0.
