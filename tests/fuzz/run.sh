@@ -14,12 +14,25 @@ includes=$(core_includes)
 shopt -s nullglob
 harnesses=(tests/fuzz/fuzz_*.c)
 [ ${#harnesses[@]} -gt 0 ] || die_suite "fuzz: no harnesses"
+# The code under test is compiled once, instrumented, into one archive that
+# every harness links (a harness pulls in only the objects it uses).
+sanitize="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
+lib=$out/libcore.a
+rm -rf "$out/obj" "$lib"
+mkdir -p "$out/obj"
+export includes sanitize out
+if ! printf '%s\n' $srcs | xargs -P 2 -I{} sh -c \
+	'clang -std=c11 -D_GNU_SOURCE -g -O1 $includes $sanitize -fsanitize=fuzzer-no-link \
+		-c -o "$out/obj/$(echo "{}" | tr / _).o" "{}"' 2>"$out/core.build.log" ||
+   ! ar rcs "$lib" "$out"/obj/*.o 2>>"$out/core.build.log"; then
+	sed 's/^/#   /' "$out/core.build.log" | head -20
+	die_suite "fuzz: the code under test does not build with the sanitizers"
+fi
 for h in "${harnesses[@]}"; do
 	name=$(basename "$h" .c)
 	bin=$out/$name
 	if ! clang -std=c11 -D_GNU_SOURCE -g -O1 $includes -Itests/fuzz \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		-o "$bin" "$h" $srcs 2>"$out/$name.build.log"; then
+		-fsanitize=fuzzer $sanitize -o "$bin" "$h" "$lib" 2>"$out/$name.build.log"; then
 		fail "fuzz $name: does not build"; sed 's/^/#   /' "$out/$name.build.log" | head -20
 		continue
 	fi
