@@ -35,6 +35,8 @@ enum kw_kind {
 	KW_UNSUPPORTED,/* valid in keepalived, not in lvsbox: warning */
 	KW_CUSTOM,
 	KW_FIRST = 0x100, /* or'ed into a kind: the first line of the keyword in its block counts */
+	KW_LENIENT = 0x200, /* or'ed into KW_STR/KW_ENUM with choices: a value not among them is
+			     * a warning and leaves the field as it was, as keepalived does */
 };
 
 struct walk;
@@ -183,16 +185,28 @@ static void track_entry(struct walk *w, const struct conf_node *e, struct conf_t
 }
 
 /* One keyword line against its table entry. */
+/* A value that is none of the keyword's choices: an error, or for a
+ * KW_LENIENT keyword a warning that keeps the value set before. */
+static void bad_choice(struct walk *w, const struct kw *kw, const struct conf_node *n, const char *v)
+{
+	char buf[128];
+	choices_text(kw->choices, buf, sizeof(buf));
+	if (kw->kind & KW_LENIENT)
+		warn_at(w, n, "'%s' value '%s' is not one of %s, ignored", n->keyword, v, buf);
+	else
+		error_at(w, n, "'%s' value '%s' is not one of %s", n->keyword, v, buf);
+}
+
 static void apply_kw(struct walk *w, const struct kw *kw, const struct conf_node *n, void *obj)
 {
 	char *field = obj && kw->off != NO_STORE ? (char *)obj + kw->off : NULL;
 	const char *v = n->nargs ? n->args[0] : "";
-	char buf[128];
 	long long num;
+	const int kind = kw->kind & ~KW_LENIENT;
 
 	if (kw->instead)
 		warn_at(w, n, "'%s' is deprecated, use '%s'", n->keyword, kw->instead);
-	switch (kw->kind) {
+	switch (kind) {
 	case KW_KNOWN:
 		return;
 	case KW_OBSOLETE:
@@ -205,23 +219,22 @@ static void apply_kw(struct walk *w, const struct kw *kw, const struct conf_node
 		kw->custom(w, n, obj);
 		return;
 	}
-	if (needs_block(kw->kind) && !n->has_block) {
+	if (needs_block(kind) && !n->has_block) {
 		error_at(w, n, "'%s' needs a { } block", n->keyword);
 		return;
 	}
-	if (!needs_block(kw->kind) && n->has_block) {
+	if (!needs_block(kind) && n->has_block) {
 		error_at(w, n, "'%s' does not take a { } block", n->keyword);
 		return;
 	}
-	if (kw->kind != KW_FLAG && kw->kind != KW_CMD && !needs_block(kw->kind) && n->nargs != 1) {
+	if (kind != KW_FLAG && kind != KW_CMD && !needs_block(kind) && n->nargs != 1) {
 		error_at(w, n, "'%s' takes exactly one value", n->keyword);
 		return;
 	}
-	switch (kw->kind) {
+	switch (kind) {
 	case KW_STR:
 		if (kw->choices && choice_index(kw->choices, v) < 0) {
-			choices_text(kw->choices, buf, sizeof(buf));
-			error_at(w, n, "'%s' value '%s' is not one of %s", n->keyword, v, buf);
+			bad_choice(w, kw, n, v);
 		} else if (field) {
 			*(const char **)field = v;
 		}
@@ -229,8 +242,7 @@ static void apply_kw(struct walk *w, const struct kw *kw, const struct conf_node
 	case KW_ENUM: {
 		int i = choice_index(kw->choices, v);
 		if (i < 0) {
-			choices_text(kw->choices, buf, sizeof(buf));
-			error_at(w, n, "'%s' value '%s' is not one of %s", n->keyword, v, buf);
+			bad_choice(w, kw, n, v);
 		} else if (field) {
 			*(int *)field = i;
 		}
@@ -248,7 +260,7 @@ static void apply_kw(struct walk *w, const struct kw *kw, const struct conf_node
 	case KW_INT:
 		if (parse_num(v, kw->min, kw->max, &num) < 0)
 			error_at(w, n, "'%s' value '%s' is not a number in %lld..%lld", n->keyword, v, kw->min, kw->max);
-		else if (field && kw->kind == KW_UINT)
+		else if (field && kind == KW_UINT)
 			*(unsigned *)field = (unsigned)num;
 		else if (field)
 			*(int *)field = (int)num;
@@ -288,12 +300,12 @@ static void apply_kw(struct walk *w, const struct kw *kw, const struct conf_node
 				error_at(w, e, "unexpected block in '%s'", n->keyword);
 				continue;
 			}
-			if (kw->kind == KW_TRACK) {
+			if (kind == KW_TRACK) {
 				if (field)
 					track_entry(w, e, (struct conf_track_list *)field);
 				continue;
 			}
-			if (kw->kind == KW_IPLIST) {
+			if (kind == KW_IPLIST) {
 				struct conf_ip ip;
 				if (parse_ip(e->keyword, &ip) < 0) {
 					error_at(w, e, "'%s' entry '%s' is not an IP address", n->keyword, e->keyword);
@@ -1018,8 +1030,8 @@ static const struct kw rs_kws[] = {
 	{ "notify_down", KW_CMD, R(notify_down), 0, 0, NULL, NULL, NULL },
 	{ "uthreshold", KW_UINT, R(uthreshold), 0, 65535, NULL, NULL, NULL },
 	{ "lthreshold", KW_UINT, R(lthreshold), 0, 65535, NULL, NULL, NULL },
-	{ "lb_kind", KW_ENUM, R(lb_kind), 0, 0, lb_kinds, NULL, NULL },
-	{ "lvs_method", KW_ENUM, R(lb_kind), 0, 0, lb_kinds, NULL, NULL },
+	{ "lb_kind", KW_ENUM | KW_LENIENT, R(lb_kind), 0, 0, lb_kinds, NULL, NULL },
+	{ "lvs_method", KW_ENUM | KW_LENIENT, R(lb_kind), 0, 0, lb_kinds, NULL, NULL },
 	{ "TCP_CHECK", KW_CUSTOM, 0, 0, 0, NULL, checker, NULL },
 	{ "HTTP_GET", KW_CUSTOM, 0, 0, 0, NULL, checker, NULL },
 	{ "SSL_GET", KW_CUSTOM, 0, 0, 0, NULL, checker, NULL },
@@ -1187,6 +1199,19 @@ static void vs_virtualhost(struct walk *w, const struct conf_node *n, void *obj)
 		vs->check_opts.virtualhost = vs->virtualhost;
 }
 
+/* keepalived reads "quorum 0" as 1 and says so; lvsbox does the same. */
+static void vs_quorum(struct walk *w, const struct conf_node *n, void *obj)
+{
+	static const struct kw own = { NULL, KW_UINT, VS(quorum), 1, 65535, NULL, NULL, NULL };
+	struct conf_virtual_server *vs = obj;
+	if (n->nargs == 1 && !n->has_block && strcmp(n->args[0], "0") == 0) {
+		warn_at(w, n, "'quorum 0' is outside 1..65535, using 1");
+		vs->quorum = 1;
+		return;
+	}
+	apply_kw(w, &own, n, vs);
+}
+
 static const struct kw vs_honour[] = {
 	{ "nb_get_retry", KW_UINT, VS(check_opts.nb_get_retry), 0, 1000000, NULL, NULL, NULL },
 	END_KW
@@ -1194,16 +1219,16 @@ static const struct kw vs_honour[] = {
 
 static const struct kw vs_kws[] = {
 	{ "delay_loop", KW_CUSTOM, 0, 0, 0, NULL, vs_delay_loop, NULL },
-	{ "lb_algo", KW_STR, VS(lb_algo), 0, 0, schedulers, NULL, NULL },
-	{ "lvs_sched", KW_STR, VS(lb_algo), 0, 0, schedulers, NULL, NULL },
-	{ "lb_kind", KW_ENUM, VS(lb_kind), 0, 0, lb_kinds, NULL, NULL },
-	{ "lvs_method", KW_ENUM, VS(lb_kind), 0, 0, lb_kinds, NULL, NULL },
+	{ "lb_algo", KW_STR | KW_LENIENT, VS(lb_algo), 0, 0, schedulers, NULL, NULL },
+	{ "lvs_sched", KW_STR | KW_LENIENT, VS(lb_algo), 0, 0, schedulers, NULL, NULL },
+	{ "lb_kind", KW_ENUM | KW_LENIENT, VS(lb_kind), 0, 0, lb_kinds, NULL, NULL },
+	{ "lvs_method", KW_ENUM | KW_LENIENT, VS(lb_kind), 0, 0, lb_kinds, NULL, NULL },
 	{ "persistence_timeout", KW_CUSTOM, 0, 0, 0, NULL, persistence_timeout, NULL },
 	{ "persistence_granularity", KW_CUSTOM, 0, 0, 0, NULL, persistence_granularity, NULL },
 	{ "protocol", KW_ENUM, VS(protocol), 0, 0, protocols, NULL, NULL },
 	{ "virtualhost", KW_CUSTOM, 0, 0, 0, NULL, vs_virtualhost, NULL },
 	{ "sorry_server", KW_CUSTOM, 0, 0, 0, NULL, sorry_server, NULL },
-	{ "quorum", KW_UINT, VS(quorum), 1, 65535, NULL, NULL, NULL },
+	{ "quorum", KW_CUSTOM, 0, 0, 0, NULL, vs_quorum, NULL },
 	{ "hysteresis", KW_UINT, VS(hysteresis), 0, 65535, NULL, NULL, NULL },
 	{ "quorum_up", KW_CMD, VS(quorum_up), 0, 0, NULL, NULL, NULL },
 	{ "quorum_down", KW_CMD, VS(quorum_down), 0, 0, NULL, NULL, NULL },

@@ -3,7 +3,8 @@
  * core/conf_keepalived.c): the users' keepalived configs in
  * tests/fixtures/keepalived/ with their values as the files literally say
  * them, round trips through the printer, the broken inputs of
- * tests/unit/conf/broken/ with their exact "file:line: reason", includes,
+ * tests/unit/conf/broken/ and the lenient ones of tests/unit/conf/lenient/
+ * with their exact "file:line: reason", includes,
  * $ substitution and the size bounds. Run from the top of the tree.
  */
 #include "conf.h"
@@ -263,10 +264,11 @@ static char *read_first_line(const char *path, char *buf, size_t size)
 	return got;
 }
 
-/* Each broken input says on line 1 "# expect: LINE: reason". */
-static void test_broken_inputs(void)
+/* Each input of dir says on line 1 "# expect: LINE: reason", its first
+ * diagnostic. A lenient input (a config keepalived runs, with a warning)
+ * must have no error. Returns how many were tested. */
+static int test_first_diags(const char *dir, int want_errors)
 {
-	const char *dir = "tests/unit/conf/broken";
 	struct dirent **names;
 	int n = scandir(dir, &names, NULL, alphasort);
 	int tested = 0;
@@ -280,9 +282,11 @@ static void test_broken_inputs(void)
 				snprintf(want, sizeof(want), "%s:%s", path, first + 10);
 				struct conf_keepalived *c = conf_keepalived_read(path);
 				const char *got = c && c->tree->ndiags ? c->tree->diags[0].text : "(no diagnostic)";
-				CHECK(strcmp(got, want) == 0, "broken %s: %s", name, first + 10);
+				CHECK(strcmp(got, want) == 0, "%s %s: %s", want_errors ? "broken" : "lenient", name, first + 10);
 				if (strcmp(got, want))
 					printf("#   got: %s\n", got);
+				if (!want_errors)
+					CHECK(c && c->tree->nerrors == 0, "lenient %s: warnings only", name);
 				conf_keepalived_free(c);
 				tested++;
 			}
@@ -291,7 +295,19 @@ static void test_broken_inputs(void)
 	}
 	if (n >= 0)
 		free(names);
+	return tested;
+}
+
+static void test_broken_inputs(void)
+{
+	int tested = test_first_diags("tests/unit/conf/broken", 1);
 	CHECK(tested >= 15, "broken-input table has %d cases", tested);
+}
+
+static void test_lenient_inputs(void)
+{
+	int tested = test_first_diags("tests/unit/conf/lenient", 0);
+	CHECK(tested >= 3, "lenient-input table has %d cases", tested);
 }
 
 static void test_valid_syntax_file(void)
@@ -676,6 +692,7 @@ int main(void)
 		test_fixture(&fixtures[i]);
 	test_round_trips();
 	test_broken_inputs();
+	test_lenient_inputs();
 	test_valid_syntax_file();
 	test_includes();
 	test_substitution();
