@@ -1,0 +1,50 @@
+/*
+ * rs_state.h - rsctl's record of what it changed on a real server, so that
+ * `rsctl down` can put it back: each sysctl's value before the first change,
+ * and each VIP address rsctl added (never one that was there before).
+ *
+ * Pure text in and out (no file or kernel access) so the parser can be unit
+ * tested and fuzzed. The file format, one item per line:
+ *   # comment
+ *   sysctl net.ipv4.conf.lo.arp_ignore 0
+ *   addr 10.0.0.100/32 lo
+ */
+#ifndef LVSBOX_RS_STATE_H
+#define LVSBOX_RS_STATE_H
+
+#include <stddef.h>
+
+#define RS_STATE_MAX_SYSCTLS 64
+#define RS_STATE_MAX_ADDRS 64
+#define RS_SYSCTL_NAME_MAX 96
+#define RS_ADDR_TEXT_MAX 48
+#define RS_DEV_MAX 16
+
+struct rs_sysctl {
+	char name[RS_SYSCTL_NAME_MAX];  /* net.ipv4.conf.<dev>.<key> */
+	long original;                  /* value before rsctl first changed it */
+};
+
+struct rs_addr {
+	char addr[RS_ADDR_TEXT_MAX];    /* "10.0.0.100/32" or "2001:db8::1/128" */
+	char dev[RS_DEV_MAX];
+};
+
+struct rs_state {
+	struct rs_sysctl sysctls[RS_STATE_MAX_SYSCTLS];
+	size_t n_sysctls;
+	struct rs_addr addrs[RS_STATE_MAX_ADDRS];
+	size_t n_addrs;
+};
+
+/* Parses text (len bytes, need not be NUL-terminated). 0, or -1 with
+ * *err_line set to the 1-based line and err (errsize bytes) to the reason;
+ * on failure st holds nothing the caller may act on. */
+int rs_state_parse(const char *text, size_t len, struct rs_state *st,
+		   int *err_line, char *err, size_t errsize);
+
+/* Writes st in the format above into buf; the length written, or -1 when
+ * buf is too small. */
+int rs_state_format(const struct rs_state *st, char *buf, size_t size);
+
+#endif
