@@ -184,7 +184,6 @@ static void track_entry(struct walk *w, const struct conf_node *e, struct conf_t
 	t->has_weight = 1;
 }
 
-/* One keyword line against its table entry. */
 /* A value that is none of the keyword's choices: an error, or for a
  * KW_LENIENT keyword a warning that keeps the value set before. */
 static void bad_choice(struct walk *w, const struct kw *kw, const struct conf_node *n, const char *v)
@@ -197,6 +196,7 @@ static void bad_choice(struct walk *w, const struct kw *kw, const struct conf_no
 		error_at(w, n, "'%s' value '%s' is not one of %s", n->keyword, v, buf);
 }
 
+/* One keyword line against its table entry. */
 static void apply_kw(struct walk *w, const struct kw *kw, const struct conf_node *n, void *obj)
 {
 	char *field = obj && kw->off != NO_STORE ? (char *)obj + kw->off : NULL;

@@ -42,8 +42,7 @@ int rs_plan_sysctls(enum rs_mode mode, const char *dev, struct rs_want *want)
 {
 	int n = 0;
 
-	if (dev && (!*dev || strlen(dev) >= RS_DEV_MAX || strchr(dev, '/') ||
-		    strcmp(dev, ".") == 0 || strcmp(dev, "..") == 0))
+	if (dev && !rs_dev_name_ok(dev))
 		return -1;
 	n = add_arp(want, n, "all");
 	n = add_arp(want, n, "lo");

@@ -37,7 +37,7 @@ static int sysctl_name_ok(const char *s)
 	return strstr(s, "..") == NULL;
 }
 
-static int dev_ok(const char *s)
+int rs_dev_name_ok(const char *s)
 {
 	size_t n = strlen(s);
 
@@ -100,7 +100,7 @@ static int parse_line(char *line, int lineno, struct rs_state *st,
 			return fail(lineno, err_line, err, errsize, "addr wants an address/prefix and a device");
 		if (!addr_ok(a1))
 			return fail(lineno, err_line, err, errsize, "bad address: %s", a1);
-		if (!dev_ok(a2))
+		if (!rs_dev_name_ok(a2))
 			return fail(lineno, err_line, err, errsize, "bad device name: %s", a2);
 		if (st->n_addrs == RS_STATE_MAX_ADDRS)
 			return fail(lineno, err_line, err, errsize, "too many addresses");

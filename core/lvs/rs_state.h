@@ -43,6 +43,11 @@ struct rs_state {
 int rs_state_parse(const char *text, size_t len, struct rs_state *st,
 		   int *err_line, char *err, size_t errsize);
 
+/* 1 when s can name a network device here and in the state file: not
+ * empty, shorter than RS_DEV_MAX, not "." or "..", no '/', space or
+ * control byte; else 0. */
+int rs_dev_name_ok(const char *s);
+
 /* Writes st in the format above into buf; the length written, or -1 when
  * buf is too small. */
 int rs_state_format(const struct rs_state *st, char *buf, size_t size);
