@@ -105,6 +105,21 @@ struct conf_ip_list { struct conf_ip *v; int n; };
 struct conf_track { const char *name; int weight; int has_weight; };
 struct conf_track_list { struct conf_track *v; int n; };
 
+/* lvs_sync_daemon IFACE [[inst] INSTANCE] [id N] [maxlen N] [port N] [ttl N] [group IP] */
+struct conf_lvs_syncd {
+	const char *ifname;                 /* NULL: no sync daemon is managed */
+	const char *instance;               /* the vrrp_instance it follows; NULL: master and backup both run */
+	int syncid;                         /* 0..255; after loading, unset means the instance's VRID, or 0 */
+	unsigned maxlen, port, ttl;         /* 0: the kernel's default */
+	struct conf_ip group;               /* family 0: the kernel's default */
+	const char *file; int line;
+};
+
+/* lvs_timeouts [tcp S] [tcpfin S] [udp S]; 0 or not written: as when the daemon started */
+struct conf_lvs_timeouts { unsigned tcp, tcpfin, udp; };
+
+enum conf_lvs_flush_on_stop { CONF_FLUSH_ON_STOP_OFF, CONF_FLUSH_ON_STOP_FULL, CONF_FLUSH_ON_STOP_VS };
+
 struct conf_global {
 	const char *router_id;
 	struct conf_str_list notification_email;
@@ -137,6 +152,11 @@ struct conf_global {
 	struct conf_ip vrrp_mcast_group4, vrrp_mcast_group6;
 	const char *lvs_id;
 	const char *default_interface;
+	struct conf_lvs_syncd lvs_syncd;
+	struct conf_lvs_timeouts lvs_timeouts;
+	int lvs_flush;                      /* flush IPVS at start */
+	int lvs_flush_on_stop;              /* enum conf_lvs_flush_on_stop */
+	int max_auto_priority;              /* 0: none (default), -1: none and no warning, 1..99 */
 	const char *file; int line;
 };
 
@@ -193,6 +213,9 @@ struct conf_vrrp_instance {
 	const char *vmac_name;              /* use_vmac NAME, NULL for the default */
 	int smtp_alert;
 	int dont_track_primary;
+	int native_ipv6;                    /* the instance is IPv6 whatever its addresses */
+	int notify_deleted;                 /* removed by a reload: DELETED, not STOP, to notify */
+	struct conf_cmd notify_deleted_cmd; /* run then as well; argv NULL when none */
 	const char *file; int line;
 };
 

@@ -424,6 +424,175 @@ static void global_nftables(struct walk *w, const struct conf_node *n, void *obj
 		g->nftables_table = n->args[0];
 }
 
+/* ---- global_defs: the IPVS side's own keywords (acted on by lvsd and vrrpd) ---- */
+
+static const char *const syncd_options[] = { "id", "maxlen", "port", "ttl", "group", NULL };
+
+/* One "NAME VALUE" option of lvs_sync_daemon; a bad value is a warning and
+ * leaves the kernel's default, as keepalived does. */
+static void syncd_option(struct walk *w, const struct conf_node *n, struct conf_lvs_syncd *sd,
+			 const char *name, const char *value)
+{
+	static const long long max[] = { 255, 65507, 65535, 255 };
+	long long v;
+	int i = choice_index(syncd_options, name);
+
+	if (i == 4) {
+		struct conf_ip group;
+		int multicast = 0;
+		if (parse_ip(value, &group) == 0)
+			multicast = group.family == AF_INET ? (group.addr[0] & 0xf0) == 0xe0 : group.addr[0] == 0xff;
+		if (!multicast)
+			warn_at(w, n, "lvs_sync_daemon group '%s' is not a multicast address, ignored", value);
+		else
+			sd->group = group;
+		return;
+	}
+	if (parse_num(value, i == 0 ? 0 : 1, max[i], &v) < 0) {
+		if (i == 0)
+			warn_at(w, n, "lvs_sync_daemon id '%s' is not 0..255, the instance's VRID is used", value);
+		else
+			warn_at(w, n, "lvs_sync_daemon %s '%s' is not 1..%lld, ignored", name, value, max[i]);
+		return;
+	}
+	switch (i) {
+	case 0: sd->syncid = (int)v; break;
+	case 1: sd->maxlen = (unsigned)v; break;
+	case 2: sd->port = (unsigned)v; break;
+	default: sd->ttl = (unsigned)v; break;
+	}
+}
+
+/* lvs_sync_daemon IFACE [[inst] INSTANCE] [SYNCID] [id N] [maxlen N] [port N] [ttl N] [group IP] */
+static void global_lvs_sync_daemon(struct walk *w, const struct conf_node *n, void *obj)
+{
+	struct conf_global *g = obj;
+	struct conf_lvs_syncd sd = { .syncid = -1, .file = n->file, .line = n->line };
+	int i = 1;
+
+	if (n->has_block) {
+		error_at(w, n, "'lvs_sync_daemon' does not take a { } block");
+		return;
+	}
+	if (n->nargs < 1) {
+		warn_at(w, n, "'lvs_sync_daemon' needs an interface, ignored");
+		return;
+	}
+	if (g->lvs_syncd.ifname) {
+		warn_at(w, n, "'lvs_sync_daemon' is already set to %s%s%s, ignored", g->lvs_syncd.ifname,
+			g->lvs_syncd.instance ? " " : "", g->lvs_syncd.instance ? g->lvs_syncd.instance : "");
+		return;
+	}
+	if (strlen(n->args[0]) >= 16) {
+		warn_at(w, n, "lvs_sync_daemon interface name '%s' is too long, ignored", n->args[0]);
+		return;
+	}
+	sd.ifname = n->args[0];
+	if (i < n->nargs && strcmp(n->args[i], "inst") == 0) {
+		if (i + 1 >= n->nargs) {
+			warn_at(w, n, "lvs_sync_daemon 'inst' needs an instance name, ignored");
+			return;
+		}
+		sd.instance = n->args[i + 1];
+		i += 2;
+	} else if (i < n->nargs && choice_index(syncd_options, n->args[i]) < 0) {
+		sd.instance = n->args[i++];
+	}
+	/* the old form: the sync id right after the instance */
+	if (i < n->nargs && choice_index(syncd_options, n->args[i]) < 0) {
+		long long v;
+		if (parse_num(n->args[i], 0, 255, &v) == 0)
+			warn_at(w, n, "lvs_sync_daemon: write 'id %s' for the sync id", n->args[i]);
+		syncd_option(w, n, &sd, "id", n->args[i++]);
+	}
+	while (i < n->nargs) {
+		const char *name = n->args[i];
+		if (choice_index(syncd_options, name) < 0) {
+			warn_at(w, n, "lvs_sync_daemon: unknown option '%s', ignored", name);
+			i++;
+		} else if (i + 1 >= n->nargs) {
+			warn_at(w, n, "lvs_sync_daemon '%s' needs a value, ignored", name);
+			i++;
+		} else {
+			syncd_option(w, n, &sd, name, n->args[i + 1]);
+			i += 2;
+		}
+	}
+	g->lvs_syncd = sd;
+}
+
+/* lvs_timeouts [tcp S] [tcpfin S] [udp S]: seconds, at most 31 days as keepalived allows */
+static void global_lvs_timeouts(struct walk *w, const struct conf_node *n, void *obj)
+{
+	static const char *const names[] = { "tcp", "tcpfin", "udp", NULL };
+	struct conf_lvs_timeouts *t = &((struct conf_global *)obj)->lvs_timeouts;
+	unsigned *fields[] = { &t->tcp, &t->tcpfin, &t->udp };
+	long long v;
+
+	if (n->has_block) {
+		error_at(w, n, "'lvs_timeouts' does not take a { } block");
+		return;
+	}
+	if (n->nargs < 2) {
+		warn_at(w, n, "'lvs_timeouts' needs at least one of tcp, tcpfin, udp with seconds, ignored");
+		return;
+	}
+	for (int i = 0; i < n->nargs; i++) {
+		int k = choice_index(names, n->args[i]);
+		if (k < 0) {
+			warn_at(w, n, "lvs_timeouts: unknown option '%s', ignored", n->args[i]);
+		} else if (i + 1 >= n->nargs) {
+			warn_at(w, n, "lvs_timeouts %s needs seconds, ignored", names[k]);
+		} else if (parse_num(n->args[++i], 0, 2678400, &v) < 0) {
+			warn_at(w, n, "lvs_timeouts %s '%s' is not 0..2678400 seconds, ignored", names[k], n->args[i]);
+		} else {
+			*fields[k] = (unsigned)v;
+		}
+	}
+}
+
+/* lvs_flush: any words after it are ignored, as keepalived ignores them */
+static void global_lvs_flush(struct walk *w, const struct conf_node *n, void *obj)
+{
+	if (n->has_block) {
+		error_at(w, n, "'lvs_flush' does not take a { } block");
+		return;
+	}
+	((struct conf_global *)obj)->lvs_flush = 1;
+}
+
+/* lvs_flush_on_stop [VS] (also spelt lvs_flush_onstop) */
+static void global_lvs_flush_on_stop(struct walk *w, const struct conf_node *n, void *obj)
+{
+	struct conf_global *g = obj;
+
+	if (n->has_block) {
+		error_at(w, n, "'%s' does not take a { } block", n->keyword);
+		return;
+	}
+	if (n->nargs && strcmp(n->args[0], "VS")) {
+		warn_at(w, n, "'%s' type '%s' is not VS, ignored", n->keyword, n->args[0]);
+		return;
+	}
+	g->lvs_flush_on_stop = n->nargs ? CONF_FLUSH_ON_STOP_VS : CONF_FLUSH_ON_STOP_FULL;
+}
+
+/* max_auto_priority [-1..99]: without a value the highest */
+static void global_max_auto_priority(struct walk *w, const struct conf_node *n, void *obj)
+{
+	long long v = 99;
+
+	if (n->has_block) {
+		error_at(w, n, "'max_auto_priority' does not take a { } block");
+		return;
+	}
+	if (n->nargs && parse_num(n->args[0], -1, 99, &v) < 0) {
+		warn_at(w, n, "max_auto_priority '%s' is not 0..99 (or -1), ignored", n->args[0]);
+		return;
+	}
+	((struct conf_global *)obj)->max_auto_priority = (int)v;
+}
+
 #define G(f) offsetof(struct conf_global, f)
 static const struct kw global_kws[] = {
 	{ "router_id", KW_STR, G(router_id), 0, 0, NULL, NULL, NULL },
@@ -465,9 +634,12 @@ static const struct kw global_kws[] = {
 	{ "checker_no_swap", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
 	{ "vrrp_priority", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
 	{ "checker_priority", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "lvs_flush", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "lvs_sync_daemon", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "lvs_timeouts", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "lvs_flush", KW_CUSTOM, 0, 0, 0, NULL, global_lvs_flush, NULL },
+	{ "lvs_flush_on_stop", KW_CUSTOM, 0, 0, 0, NULL, global_lvs_flush_on_stop, NULL },
+	{ "lvs_flush_onstop", KW_CUSTOM, 0, 0, 0, NULL, global_lvs_flush_on_stop, NULL },
+	{ "lvs_sync_daemon", KW_CUSTOM, 0, 0, 0, NULL, global_lvs_sync_daemon, NULL },
+	{ "lvs_timeouts", KW_CUSTOM, 0, 0, 0, NULL, global_lvs_timeouts, NULL },
+	{ "max_auto_priority", KW_CUSTOM, 0, 0, 0, NULL, global_max_auto_priority, NULL },
 	{ "enable_traps", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
 	{ "enable_dbus", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
 	{ "enable_snmp_vrrp", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
@@ -641,6 +813,44 @@ static void use_vmac(struct walk *w, const struct conf_node *n, void *obj)
 	vi->vmac_name = n->nargs ? n->args[0] : NULL;
 }
 
+/* notify_deleted [COMMAND [USER [GROUP]]] */
+static void notify_deleted(struct walk *w, const struct conf_node *n, void *obj)
+{
+	struct conf_vrrp_instance *vi = obj;
+
+	if (n->has_block) {
+		error_at(w, n, "'notify_deleted' does not take a { } block");
+		return;
+	}
+	vi->notify_deleted = 1;
+	vi->notify_deleted_cmd.argv = n->nargs ? n->args : NULL;
+	vi->notify_deleted_cmd.argc = n->nargs;
+}
+
+/* The old spelling of global lvs_sync_daemon IFACE INSTANCE, kept working. */
+static void lvs_sync_daemon_interface(struct walk *w, const struct conf_node *n, void *obj)
+{
+	struct conf_vrrp_instance *vi = obj;
+	struct conf_lvs_syncd *sd = &w->conf->global.lvs_syncd;
+
+	if (n->nargs != 1 || n->has_block) {
+		error_at(w, n, "'lvs_sync_daemon_interface' takes exactly one interface");
+		return;
+	}
+	warn_at(w, n, "'lvs_sync_daemon_interface' is deprecated, use global_defs lvs_sync_daemon %s %s",
+		n->args[0], vi->name);
+	if (sd->ifname) {
+		warn_at(w, n, "lvs_sync_daemon is already set to %s, '%s' ignored", sd->ifname, n->args[0]);
+		return;
+	}
+	if (strlen(n->args[0]) >= 16) {
+		warn_at(w, n, "lvs_sync_daemon interface name '%s' is too long, ignored", n->args[0]);
+		return;
+	}
+	*sd = (struct conf_lvs_syncd){ .ifname = n->args[0], .instance = vi->name, .syncid = -1,
+				       .file = n->file, .line = n->line };
+}
+
 static const struct kw instance_kws[] = {
 	{ "state", KW_ENUM, V(state), 0, 0, vrrp_states, NULL, NULL },
 	{ "interface", KW_STR, V(interface), 0, 0, NULL, NULL, NULL },
@@ -671,6 +881,9 @@ static const struct kw instance_kws[] = {
 	{ "use_vmac", KW_CUSTOM, 0, 0, 0, NULL, use_vmac, NULL },
 	{ "smtp_alert", KW_FLAG, V(smtp_alert), 0, 0, NULL, NULL, NULL },
 	{ "dont_track_primary", KW_FLAG, V(dont_track_primary), 0, 0, NULL, NULL, NULL },
+	{ "native_ipv6", KW_FLAG, V(native_ipv6), 0, 0, NULL, NULL, NULL },
+	{ "notify_deleted", KW_CUSTOM, 0, 0, 0, NULL, notify_deleted, NULL },
+	{ "lvs_sync_daemon_interface", KW_CUSTOM, 0, 0, 0, NULL, lvs_sync_daemon_interface, NULL },
 	{ "preempt", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
 	{ "accept", KW_CUSTOM, 0, 0, 0, NULL, accept_mode, NULL },
 	{ "no_accept", KW_CUSTOM, 0, 0, 0, NULL, accept_mode, NULL },
@@ -1485,6 +1698,29 @@ static void check_references(struct walk *w)
 	}
 }
 
+/* lvs_sync_daemon's instance must exist (else no sync daemon runs, as in
+ * keepalived); an unset sync id becomes the instance's VRID, or 0. */
+static void resolve_lvs_syncd(struct walk *w)
+{
+	struct conf_lvs_syncd *sd = &w->conf->global.lvs_syncd;
+	const struct conf_vrrp_instance *vi = NULL;
+
+	if (!sd->ifname)
+		return;
+	for (int i = 0; i < w->conf->ninstances && sd->instance && !vi; i++)
+		if (strcmp(w->conf->instances[i].name, sd->instance) == 0)
+			vi = &w->conf->instances[i];
+	if (sd->instance && !vi) {
+		conf_diag(w->tree, 0, sd->file, sd->line,
+			  "lvs_sync_daemon: no vrrp_instance %s, no sync daemon is run", sd->instance);
+		sd->ifname = NULL;
+		sd->instance = NULL;
+		return;
+	}
+	if (sd->syncid < 0)
+		sd->syncid = vi ? (int)vi->vrid : 0;
+}
+
 /*
  * Global defaults that depend on other global keywords, as keepalived 2.2.7
  * settles them: vrrp_min_garp turns the built-in GARP defaults (not values
@@ -1521,6 +1757,7 @@ struct conf_keepalived *conf_keepalived_load(struct conf_tree *tree)
 	c->global.vrrp_garp_master_repeat = GARP_MASTER_REPEAT;
 	c->global.vrrp_garp_lower_prio_delay_ms = UNSET;
 	c->global.vrrp_garp_lower_prio_repeat = UNSET;
+	c->global.lvs_syncd.syncid = -1;
 	if (tree->nerrors)
 		return c;
 
@@ -1549,8 +1786,10 @@ struct conf_keepalived *conf_keepalived_load(struct conf_tree *tree)
 		else
 			warn_at(&w, n, "unknown keyword '%s' in top level", k);
 	}
-	if (!w.oom)
+	if (!w.oom) {
 		check_references(&w);
+		resolve_lvs_syncd(&w);
+	}
 	if (w.oom)
 		conf_diag(tree, 1, tree->nfiles ? tree->files[0] : "config", 0, "out of memory");
 	return c;
