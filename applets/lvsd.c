@@ -47,6 +47,7 @@
 #include "lvs_event.h"
 #include "lvs_status.h"
 #include "ipvs_sync.h"
+#include "lvs_syncd.h"
 #include "supervise.h"
 
 #define LVSD_DEFAULT_CONF "/etc/lvsbox/lvsbox.conf"
@@ -141,6 +142,7 @@ struct lvsd {
 	struct ctl_server ctl;
 	struct loop_timer tick, kick, stop_timer;
 	struct child checkd, vrrpd;
+	bool syncd_managed;          /* lvs_sync_daemon without an instance: ours to stop */
 	uint64_t start_ms;
 	unsigned long events, bad_events, reloads, reload_failures;
 };
@@ -296,6 +298,31 @@ static void on_event_line(char *line, void *arg)
 		d->bad_events++;
 }
 
+/* ---- the kernel-wide settings of global_defs ---- */
+
+/*
+ * lvs_timeouts, and lvs_sync_daemon when it names no instance: then the
+ * master and backup sync daemons both run while lvsd does (keepalived's
+ * checker does the same). One that names an instance is vrrpd's; a config
+ * that drops lvs_sync_daemon stops what lvsd ran.
+ */
+static void kernel_settings(struct lvsd *d)
+{
+	const struct conf_lvs_syncd *sd = &d->conf->global.lvs_syncd;
+
+	if (!d->want_check)
+		return;
+	ipvs_sync_timeouts(&d->sync, &d->conf->global.lvs_timeouts);
+	if (sd->ifname && !sd->instance) {
+		d->syncd_managed = true;
+		syncd_apply(sd, SYNCD_BOTH);
+	} else if (d->syncd_managed) {
+		if (!sd->ifname)
+			syncd_apply(NULL, SYNCD_NONE);
+		d->syncd_managed = false;
+	}
+}
+
 /* ---- children: checkd and vrrpd ---- */
 
 static void on_sigchld(struct loop *loop, int signo, void *arg)
@@ -404,6 +431,8 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 	d->vs = m;
 	d->nvs = nm;
 	log_notice("reloaded %s: %d virtual servers", d->conf_path, d->nvs);
+	/* before vrrpd's reload: a sync daemon handed over to vrrpd is then its to start */
+	kernel_settings(d);
 	reconcile(d);
 	children_follow(d, true);
 }
@@ -537,6 +566,9 @@ static int run_daemon(struct lvsd *d, bool foreground)
 	child_init(&d->vrrpd, &d->sv, "vrrpd", false);
 
 	log_notice("lvsbox %s lvsd starting with %s: %d virtual servers", LVSBOX_VERSION, d->conf_path, d->nvs);
+	if (d->want_check && d->conf->global.lvs_flush)
+		ipvs_sync_flush(&d->sync, "lvs_flush");
+	kernel_settings(d);
 	if (d->want_check)
 		reconcile(d);
 	loop_timer_arm(&d->loop, &d->tick, RECONCILE_INTERVAL_MS);
@@ -549,8 +581,12 @@ static int run_daemon(struct lvsd *d, bool foreground)
 	child_kill_left(&d->vrrpd);
 	if (d->keep_ipvs)
 		log_notice("leaving the IPVS table as it is (-I)");
+	else if (d->want_check && d->conf->global.lvs_flush_on_stop == CONF_FLUSH_ON_STOP_FULL)
+		ipvs_sync_flush(&d->sync, "lvs_flush_on_stop");
 	else
 		ipvs_sync_release(&d->sync);
+	if (d->syncd_managed)
+		syncd_apply(NULL, SYNCD_NONE);
 	daemon_unserve(&d->ctl, d->pid_path);
 	log_notice("stopped");
 	return rc == 0 ? 0 : 1;

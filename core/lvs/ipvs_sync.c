@@ -422,6 +422,49 @@ void ipvs_sync_release(struct ipvs_sync *d)
 	kernel_table_free(&k);
 }
 
+void ipvs_sync_flush(struct ipvs_sync *d, const char *why)
+{
+	if (!ipvs_ready(d))
+		return;
+	int r = ipvs_flush(d->ipvs);
+	if (r != 0) {
+		log_err("%s: flushing IPVS: %s", why, strerror(-r));
+		d->kernel_errors++;
+		return;
+	}
+	ipvs_keymap_free(&d->owned_svcs);
+	ipvs_keymap_free(&d->owned_dests);
+	log_notice("%s: flushed every IPVS virtual server", why);
+}
+
+void ipvs_sync_timeouts(struct ipvs_sync *d, const struct conf_lvs_timeouts *want)
+{
+	bool any = want->tcp || want->tcpfin || want->udp;
+
+	if ((!any && !d->timeouts_saved) || !ipvs_ready(d))
+		return;
+	if (!d->timeouts_saved) {
+		int r = ipvs_get_timeouts(d->ipvs, &d->timeouts_before);
+		if (r != 0) {
+			log_err("lvs_timeouts: reading the kernel's timeouts: %s", strerror(-r));
+			d->kernel_errors++;
+			return;
+		}
+		d->timeouts_saved = true;
+	}
+	struct ipvs_timeouts t = {
+		.tcp = want->tcp ? want->tcp : d->timeouts_before.tcp,
+		.tcp_fin = want->tcpfin ? want->tcpfin : d->timeouts_before.tcp_fin,
+		.udp = want->udp ? want->udp : d->timeouts_before.udp,
+	};
+	int r = ipvs_set_timeouts(d->ipvs, &t);
+	if (r != 0) {
+		log_err("lvs_timeouts: %s", strerror(-r));
+		d->kernel_errors++;
+		return;
+	}
+	log_info("lvs_timeouts: tcp %u tcpfin %u udp %u", t.tcp, t.tcp_fin, t.udp);
+}
 
 void ipvs_sync_free(struct ipvs_sync *d)
 {

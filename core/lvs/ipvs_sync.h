@@ -23,12 +23,20 @@ struct ipvs_sync {
 	struct lvs *vs;
 	int nvs;
 	unsigned long reconciles, adds, edits, dels, repairs, kernel_errors;
+	/* the kernel's connection timeouts before lvs_timeouts first changed them */
+	struct ipvs_timeouts timeouts_before;
+	bool timeouts_saved;
 };
 
 /* Also updates ha_suspend and what the status shows of each real server. */
 void ipvs_sync_pass(struct ipvs_sync *d);
 /* On stop: every service lvsd owns goes, with its dests. */
 void ipvs_sync_release(struct ipvs_sync *d);
+/* lvs_flush at start, lvs_flush_on_stop: every service goes, lvsd's or not. */
+void ipvs_sync_flush(struct ipvs_sync *d, const char *why);
+/* lvs_timeouts, at start and on every reload: a value not written (or 0)
+ * is the one the kernel had before lvsd first changed it. */
+void ipvs_sync_timeouts(struct ipvs_sync *d, const struct conf_lvs_timeouts *want);
 void ipvs_sync_free(struct ipvs_sync *d);
 
 #endif
