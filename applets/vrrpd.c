@@ -28,6 +28,7 @@
 #include "garp.h"
 #include "log.h"
 #include "loop.h"
+#include "lvs_syncd.h"
 #include "rtnl.h"
 #include "vrrp_advert.h"
 #include "vrrp_apply.h"
@@ -418,6 +419,49 @@ static void on_ctl_request(const char *command, struct ctl_buf *reply, void *arg
 	daemon_ctl_answer(command, reply, arg, status_table, status_json);
 }
 
+/* ---- the IPVS sync daemon follows lvs_sync_daemon's instance ---- */
+
+/* As keepalived: master syncs while the instance is master, backup otherwise, none once stopped. */
+static int syncd_role(int state)
+{
+	switch (state) {
+	case VRRP_STATE_MASTER: return SYNCD_MASTER;
+	case VRRP_STATE_STOP: return SYNCD_NONE;
+	default: return SYNCD_BACKUP;
+	}
+}
+
+/* Brings the sync daemons to the followed instance's state. A reload that
+ * drops lvs_sync_daemon stops those this vrrpd ran; one that names no
+ * instance hands them to lvsd, which runs master and backup then. */
+static void syncd_follow(struct vrrpd *d)
+{
+	const struct conf_lvs_syncd *sd = &d->conf->global.lvs_syncd;
+	const struct inst *in = d->insts;
+
+	while (in && sd->instance && strcmp(in->name, sd->instance))
+		in = in->next;
+	if (!sd->ifname || !sd->instance || !in) {
+		/* lvsd runs them now (no instance named): its own pass replaces ours */
+		if (d->syncd_managed && !sd->ifname)
+			syncd_apply(NULL, SYNCD_NONE);
+		d->syncd_managed = false;
+		return;
+	}
+	d->syncd_managed = true;
+	syncd_apply(sd, syncd_role(in->fsm.state));
+}
+
+static void on_state_changed(struct vrrpd *d, const struct inst *in)
+{
+	const struct conf_lvs_syncd *sd = &d->conf->global.lvs_syncd;
+
+	if (sd->ifname && sd->instance && strcmp(in->name, sd->instance) == 0) {
+		d->syncd_managed = true;
+		syncd_apply(sd, syncd_role(in->fsm.state));
+	}
+}
+
 /* ---- configuration: start, reload, stop ---- */
 
 static void on_reload(struct loop *loop, int signo, void *arg)
@@ -438,6 +482,7 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 	struct conf_keepalived *old = d->conf;
 	d->conf = conf;
 	apply_config(d, old);
+	syncd_follow(d);
 	log_notice("reloaded %s: %d vrrp_instance(s)", d->conf_path, conf->ninstances);
 }
 
@@ -514,6 +559,7 @@ int vrrpd_main(int argc, char **argv)
 {
 	static const struct vrrpd_ops ops = {
 		spawn_command, run_notify, script_allowed, script_fingerprint, instance_fingerprint,
+		on_state_changed,
 	};
 	struct vrrpd *d;
 	struct ctl_server ctl = { 0 };
@@ -595,8 +641,11 @@ int vrrpd_main(int argc, char **argv)
 
 	log_notice("lvsbox %s vrrpd starting with %s", LVSBOX_VERSION, conf_path);
 	apply_config(d, NULL);
+	syncd_follow(d);
 	rc = loop_run(&d->loop);
 	loop_timer_cancel(&d->loop, &d->stop_timer);
+	if (d->syncd_managed)
+		syncd_apply(NULL, SYNCD_NONE);
 	forget_notifies(d);
 	daemon_unserve(&ctl, pid_path);
 	shutdown_all(d, &ctl);

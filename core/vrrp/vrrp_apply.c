@@ -75,6 +75,7 @@ void apply_config(struct vrrpd *d, struct conf_keepalived *old_conf)
 		}
 		free(fp);
 		log_notice("(%s) %s by reload", in->name, c ? "changed" : "removed");
+		in->deleted = !c;
 		inst_stop(in);
 		inst_free(in);
 	}

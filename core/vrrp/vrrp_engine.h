@@ -100,6 +100,7 @@ struct inst {
 	bool own_fault;             /* this instance's own sources, for its sync group */
 	struct sgroup *group;
 	bool fresh;                 /* created by this (re)load, not started yet */
+	bool deleted;               /* being removed by a reload */
 
 	struct vrrp_fsm fsm;
 	struct loop_timer timers[VRRP_NTIMERS];
@@ -165,6 +166,8 @@ struct vrrpd_ops {
 	char *(*script_fingerprint)(const struct conf_keepalived *conf, const char *name);
 	char *(*instance_fingerprint)(const struct conf_keepalived *conf,
 				      const struct conf_vrrp_instance *c);
+	/* after an instance's state changed (the IPVS sync daemon follows one) */
+	void (*state_changed)(struct vrrpd *d, const struct inst *in);
 };
 
 struct vrrpd {
@@ -192,6 +195,7 @@ struct vrrpd {
 	struct nft_vip_table filter;
 	char filter_name[256];
 	bool filter_on[2];          /* IPv4, IPv6 table installed */
+	bool syncd_managed;         /* lvs_sync_daemon's sync daemons are ours to stop */
 };
 
 static inline size_t addr_len(int family)

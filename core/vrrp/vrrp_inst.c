@@ -62,6 +62,11 @@ static void inst_apply(struct inst *in, const struct vrrp_actions *acts)
 			inst_garp_start(in);
 			break;
 		case VRRP_ACT_NOTIFY:
+			if (in->deleted && a->arg == VRRP_STATE_STOP) {
+				notify_removed(in->d, in->name, in->fsm.priority, in->conf->notify_deleted,
+					       &in->conf->notify_deleted_cmd, &in->conf->notify);
+				break;
+			}
 			notify_state(in->d, "INSTANCE", in->name, a->arg, in->fsm.priority,
 				     &in->conf->notify_master, &in->conf->notify_backup,
 				     &in->conf->notify_fault, &in->conf->notify_stop, &in->conf->notify);
@@ -126,6 +131,8 @@ void inst_event(struct inst *in, const struct vrrp_event *ev)
 		log_notice("(%s) %s -> %s (%s)", in->name, vrrp_state_names[before],
 			   vrrp_state_names[in->fsm.state], vrrp_event_names[ev->kind]);
 		group_follow(in, in->fsm.state);
+		if (in->d->ops->state_changed)
+			in->d->ops->state_changed(in->d, in);
 	}
 }
 
@@ -234,8 +241,10 @@ struct inst *inst_create(struct vrrpd *d, const struct conf_vrrp_instance *c)
 	}
 	strcpy(in->ifname, ifname);
 
-	/* The family is the first virtual address's, as keepalived decides it. */
-	in->family = c->vips.n ? c->vips.v[0].addr.family
+	/* The family is the first virtual address's, as keepalived decides it,
+	 * unless native_ipv6 (deprecated there, still honoured) forces IPv6. */
+	in->family = c->native_ipv6 ? AF_INET6
+		   : c->vips.n ? c->vips.v[0].addr.family
 		   : c->unicast_src_ip.family ? c->unicast_src_ip.family : AF_INET;
 	in->version = (int)(c->version ? c->version : d->conf->global.vrrp_version);
 	if (in->version != 3)

@@ -1,7 +1,7 @@
 /*
  * vrrp_notify.c - which notify scripts a state change runs (notify_<state>, then
  * notify with TYPE NAME STATE PRIORITY), for instances and sync groups
- * alike. Running them is the daemon's script runner, reached through
+ * alike, and those of an instance a reload removes (notify_deleted). Running them is the daemon's script runner, reached through
  * struct vrrpd_ops.
  */
 #include <stdio.h>
@@ -29,5 +29,20 @@ void notify_state(struct vrrpd *d, const char *type, const char *name, int state
 		d->ops->run_notify(d, specific, NULL, 0);
 	snprintf(prio, sizeof(prio), "%d", priority);
 	const char *extra[] = { type, name, vrrp_state_names[state], prio };
+	d->ops->run_notify(d, on_any, extra, 4);
+}
+
+/* An instance a reload removes, as keepalived 2.2.7 notifies it: under
+ * notify_deleted its script, then notify with DELETED; without it only
+ * notify, with FAULT (neither notify_fault nor notify_stop runs). */
+void notify_removed(struct vrrpd *d, const char *name, int priority, int notify_deleted,
+		    const struct conf_cmd *on_deleted, const struct conf_cmd *on_any)
+{
+	char prio[8];
+
+	if (notify_deleted && on_deleted->argv)
+		d->ops->run_notify(d, on_deleted, NULL, 0);
+	snprintf(prio, sizeof(prio), "%d", priority);
+	const char *extra[] = { "INSTANCE", name, notify_deleted ? "DELETED" : "FAULT", prio };
 	d->ops->run_notify(d, on_any, extra, 4);
 }

@@ -13,5 +13,7 @@ void notify_state(struct vrrpd *d, const char *type, const char *name, int state
 		  int priority, const struct conf_cmd *on_master, const struct conf_cmd *on_backup,
 		  const struct conf_cmd *on_fault, const struct conf_cmd *on_stop,
 		  const struct conf_cmd *on_any);
+void notify_removed(struct vrrpd *d, const char *name, int priority, int notify_deleted,
+		    const struct conf_cmd *on_deleted, const struct conf_cmd *on_any);
 
 #endif
