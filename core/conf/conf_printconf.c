@@ -253,6 +253,54 @@ void conf_checker_print(FILE *out, const struct conf_checker *checker, int depth
 
 /* ---- global_defs ---- */
 
+/* lvs_sync_daemon with its sync id resolved (an instance's
+ * lvs_sync_daemon_interface is printed in this form), lvs_timeouts with the
+ * values written, the flush flags, max_auto_priority when set. */
+static void print_ipvs_globals(FILE *out, const struct conf_global *g)
+{
+	const struct conf_lvs_syncd *sd = &g->lvs_syncd;
+	char buf[INET6_ADDRSTRLEN];
+
+	if (sd->ifname) {
+		indent(out, 1);
+		fputs("lvs_sync_daemon ", out);
+		word(out, sd->ifname);
+		if (sd->instance) {
+			fputs(" inst ", out);
+			word(out, sd->instance);
+		}
+		fprintf(out, " id %d", sd->syncid);
+		if (sd->maxlen)
+			fprintf(out, " maxlen %u", sd->maxlen);
+		if (sd->port)
+			fprintf(out, " port %u", sd->port);
+		if (sd->ttl)
+			fprintf(out, " ttl %u", sd->ttl);
+		if (sd->group.family)
+			fprintf(out, " group %s", conf_ip_str(&sd->group, buf, sizeof(buf)));
+		fputc('\n', out);
+	}
+	const struct conf_lvs_timeouts *t = &g->lvs_timeouts;
+	if (t->tcp || t->tcpfin || t->udp) {
+		indent(out, 1);
+		fputs("lvs_timeouts", out);
+		if (t->tcp)
+			fprintf(out, " tcp %u", t->tcp);
+		if (t->tcpfin)
+			fprintf(out, " tcpfin %u", t->tcpfin);
+		if (t->udp)
+			fprintf(out, " udp %u", t->udp);
+		fputc('\n', out);
+	}
+	put_flag(out, 1, "lvs_flush", g->lvs_flush);
+	if (g->lvs_flush_on_stop) {
+		indent(out, 1);
+		fputs(g->lvs_flush_on_stop == CONF_FLUSH_ON_STOP_VS ? "lvs_flush_on_stop VS\n" : "lvs_flush_on_stop\n", out);
+	}
+	if (g->max_auto_priority)
+		put_int(out, 1, "max_auto_priority", g->max_auto_priority);
+}
+
 static void print_global(FILE *out, const struct conf_global *g)
 {
 	char buf[INET6_ADDRSTRLEN];
@@ -313,6 +361,7 @@ static void print_global(FILE *out, const struct conf_global *g)
 	put_ip(out, 1, "vrrp_mcast_group6", &g->vrrp_mcast_group6);
 	put_str(out, 1, "lvs_id", g->lvs_id);
 	put_str(out, 1, "default_interface", g->default_interface);
+	print_ipvs_globals(out, g);
 	close_block(out, 0);
 }
 
@@ -442,6 +491,11 @@ static void print_instance(FILE *out, const struct conf_keepalived *conf, const 
 	print_tracks(out, "track_script", &vi->track_script);
 	print_tracks(out, "track_file", &vi->track_file);
 	print_notifies(out, &vi->notify, &vi->notify_master, &vi->notify_backup, &vi->notify_fault, &vi->notify_stop);
+	if (vi->notify_deleted && vi->notify_deleted_cmd.argc)
+		put_cmd(out, 1, "notify_deleted", &vi->notify_deleted_cmd);
+	else
+		put_flag(out, 1, "notify_deleted", vi->notify_deleted);
+	put_flag(out, 1, "native_ipv6", vi->native_ipv6);
 	/* Inherited from global_defs, where they are printed: repeated here only
 	 * when the instance differs, since under vrrp_strict vrrpd objects to an
 	 * instance that names the lower-priority ones itself. */
