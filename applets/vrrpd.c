@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <linux/rtnetlink.h>
 #include "applets.h"
+#include "auto_prio.h"
 #include "conf.h"
 #include "ctl.h"
 #include "daemon.h"
@@ -462,6 +463,36 @@ static void on_state_changed(struct vrrpd *d, const struct inst *in)
 	}
 }
 
+/* ---- max_auto_priority ---- */
+
+/*
+ * This timer late by min_auto_priority_delay (1 s) or more: the process did not get the CPU in time
+ * (every timer of that moment was as late), so realtime scheduling, one step
+ * up each time. Its own lateness counts once per episode, where the worst
+ * of all timers would count again for those that fire after the step.
+ */
+static void on_prio_check(struct loop *loop, struct loop_timer *timer)
+{
+	struct vrrpd *d = timer->arg;
+	uint64_t now = loop_now_ms(loop);
+	uint64_t late = now > timer->due_ms ? now - timer->due_ms : 0;
+	int next = auto_prio_next(d->auto_prio, d->conf->global.max_auto_priority, late * 1000,
+				  d->conf->global.min_auto_priority_delay_us);
+
+	if (next != d->auto_prio) {
+		int rc = auto_prio_apply(next);
+		if (rc == 0) {
+			log_warn("timers ran %llu ms late: realtime priority %d now (max_auto_priority %d)",
+				 (unsigned long long)late, next, d->conf->global.max_auto_priority);
+			d->auto_prio = next;
+		} else {
+			log_err("timers ran %llu ms late: cannot take realtime priority %d: %s",
+				(unsigned long long)late, next, strerror(-rc));
+		}
+	}
+	loop_timer_arm(loop, timer, AUTO_PRIO_CHECK_MS);
+}
+
 /* ---- configuration: start, reload, stop ---- */
 
 static void on_reload(struct loop *loop, int signo, void *arg)
@@ -638,6 +669,9 @@ int vrrpd_main(int argc, char **argv)
 	loop_timer_init(&d->stop_timer, loop_break_timer, d);
 	loop_timer_init(&d->file_timer, on_file_poll, d);
 	loop_timer_arm(&d->loop, &d->file_timer, TRACK_FILE_POLL_MS);
+	/* looked at whatever the config says, so that a reload can set it */
+	loop_timer_init(&d->prio_timer, on_prio_check, d);
+	loop_timer_arm(&d->loop, &d->prio_timer, AUTO_PRIO_CHECK_MS);
 
 	log_notice("lvsbox %s vrrpd starting with %s", LVSBOX_VERSION, conf_path);
 	apply_config(d, NULL);

@@ -157,6 +157,7 @@ struct conf_global {
 	int lvs_flush;                      /* flush IPVS at start */
 	int lvs_flush_on_stop;              /* enum conf_lvs_flush_on_stop */
 	int max_auto_priority;              /* 0: none (default), -1: none and no warning, 1..99 */
+	unsigned min_auto_priority_delay_us; /* lateness that raises it, default 1 s */
 	const char *file; int line;
 };
 

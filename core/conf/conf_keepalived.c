@@ -593,6 +593,22 @@ static void global_max_auto_priority(struct walk *w, const struct conf_node *n, 
 	((struct conf_global *)obj)->max_auto_priority = (int)v;
 }
 
+/* min_auto_priority_delay MICROSECONDS: 1..10000000, else a warning as keepalived's */
+static void global_min_auto_priority_delay(struct walk *w, const struct conf_node *n, void *obj)
+{
+	long long v;
+
+	if (n->has_block || n->nargs != 1) {
+		error_at(w, n, "'min_auto_priority_delay' takes exactly one value");
+		return;
+	}
+	if (parse_num(n->args[0], 1, 10000000, &v) < 0) {
+		warn_at(w, n, "min_auto_priority_delay '%s' is not 1..10000000 microseconds, ignored", n->args[0]);
+		return;
+	}
+	((struct conf_global *)obj)->min_auto_priority_delay_us = (unsigned)v;
+}
+
 #define G(f) offsetof(struct conf_global, f)
 static const struct kw global_kws[] = {
 	{ "router_id", KW_STR, G(router_id), 0, 0, NULL, NULL, NULL },
@@ -640,6 +656,7 @@ static const struct kw global_kws[] = {
 	{ "lvs_sync_daemon", KW_CUSTOM, 0, 0, 0, NULL, global_lvs_sync_daemon, NULL },
 	{ "lvs_timeouts", KW_CUSTOM, 0, 0, 0, NULL, global_lvs_timeouts, NULL },
 	{ "max_auto_priority", KW_CUSTOM, 0, 0, 0, NULL, global_max_auto_priority, NULL },
+	{ "min_auto_priority_delay", KW_CUSTOM, 0, 0, 0, NULL, global_min_auto_priority_delay, NULL },
 	{ "enable_traps", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
 	{ "enable_dbus", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
 	{ "enable_snmp_vrrp", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
@@ -1758,6 +1775,7 @@ struct conf_keepalived *conf_keepalived_load(struct conf_tree *tree)
 	c->global.vrrp_garp_lower_prio_delay_ms = UNSET;
 	c->global.vrrp_garp_lower_prio_repeat = UNSET;
 	c->global.lvs_syncd.syncid = -1;
+	c->global.min_auto_priority_delay_us = 1000000;
 	if (tree->nerrors)
 		return c;
 

@@ -299,6 +299,8 @@ static void print_ipvs_globals(FILE *out, const struct conf_global *g)
 	}
 	if (g->max_auto_priority)
 		put_int(out, 1, "max_auto_priority", g->max_auto_priority);
+	if (g->min_auto_priority_delay_us != 1000000)
+		put_uint(out, 1, "min_auto_priority_delay", g->min_auto_priority_delay_us);
 }
 
 static void print_global(FILE *out, const struct conf_global *g)

@@ -196,6 +196,8 @@ struct vrrpd {
 	char filter_name[256];
 	bool filter_on[2];          /* IPv4, IPv6 table installed */
 	bool syncd_managed;         /* lvs_sync_daemon's sync daemons are ours to stop */
+	int auto_prio;              /* realtime priority max_auto_priority raised us to, 0: none */
+	struct loop_timer prio_timer;
 };
 
 static inline size_t addr_len(int family)

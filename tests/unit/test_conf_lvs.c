@@ -5,10 +5,11 @@
  * what is stored, and a warning exactly where keepalived 2.2.7's -t reports
  * one (its messages observed on the same lines; lvsbox words them itself).
  * Then the sync daemon plan of core/daemon/lvs_syncd.c, with the kernel's
- * answers as GET_DAEMON gives them.
+ * answers as GET_DAEMON gives them, and max_auto_priority's steps.
  */
 #include <string.h>
 #include <arpa/inet.h>
+#include "auto_prio.h"
 #include "conf.h"
 #include "lvs_syncd.h"
 #include "unit.h"
@@ -263,8 +264,32 @@ static void test_plan(void)
 	CHECK(p.nstop == 0 && p.nstart == 2, "BOTH from nothing: two starts");
 }
 
+/* keepalived 2.2.7 (t_auto_priority.sh, IMPL=keepalived): RR 1, then 2, ... up to the maximum */
+static void test_auto_prio(void)
+{
+	CHECK(auto_prio_next(0, 3, 1000000, 1000000) == 1, "late a second at normal scheduling: realtime 1");
+	CHECK(auto_prio_next(1, 3, 5000000, 1000000) == 2 && auto_prio_next(2, 3, 5000000, 1000000) == 3,
+		"late again: one step up");
+	CHECK(auto_prio_next(3, 3, 5000000, 1000000) == 3, "at max_auto_priority: stays");
+	CHECK(auto_prio_next(0, 3, 999999, 1000000) == 0, "less than min_auto_priority_delay late: no change");
+	CHECK(auto_prio_next(0, 3, 300000, 200000) == 1, "min_auto_priority_delay 200000 us: 0.3 s late is enough");
+	CHECK(auto_prio_next(0, 0, 5000000, 1000000) == 0 && auto_prio_next(0, -1, 5000000, 1000000) == 0,
+		"max_auto_priority 0 (the default) or -1: never");
+	struct conf_keepalived *c = load_global("min_auto_priority_delay 200000");
+	CHECK(warnings_are(c, 0) && c->global.min_auto_priority_delay_us == 200000, "min_auto_priority_delay stored");
+	conf_keepalived_free(c);
+	c = load_global("min_auto_priority_delay 0\n min_auto_priority_delay 20000000");
+	CHECK(warnings_are(c, 2) && c->global.min_auto_priority_delay_us == 1000000,
+		"min_auto_priority_delay 0 and 20000000: a warning each (keepalived: ignoring), 1 s stays");
+	conf_keepalived_free(c);
+	c = load_global("max_auto_priority 3");
+	CHECK(c && c->global.min_auto_priority_delay_us == 1000000, "min_auto_priority_delay defaults to 1 s");
+	conf_keepalived_free(c);
+}
+
 int main(void)
 {
+	test_auto_prio();
 	test_sync_daemon();
 	test_timeouts_and_flush();
 	test_max_auto_priority();
