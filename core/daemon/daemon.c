@@ -15,6 +15,7 @@
 #include "ctl.h"
 #include "conf_printconf.h"
 #include "daemon.h"
+#include "file.h"
 #include "version.h"
 #include "log.h"
 
@@ -224,50 +225,6 @@ int daemon_claim(const char *prog, const char *sock_path, const char *pid_path)
 	return 0;
 }
 
-/* Writes len bytes of text to a new file beside path with mode, fsyncs it
- * and renames it over path: a reader never sees half of it, and whatever is
- * at path, a symlink planted there included, is replaced, never written
- * through. written (when not NULL) gets the new file's identity.
- * 0 or -1 with errno. The pid file and the signal dumps both go this way. */
-static int replace_file(const char *path, const char *text, size_t len, mode_t mode, struct stat *written)
-{
-	char tmp[PATH_MAX];
-	size_t done = 0;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	/* O_EXCL underneath: never opens a name someone else made first. */
-	int fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	bool ok = fchmod(fd, mode) == 0;
-	while (ok && done < len) {
-		ssize_t n = write(fd, text + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = EIO;
-			break;
-		}
-		done += (size_t)n;
-	}
-	if (ok && done == len && fsync(fd) == 0 && (!written || fstat(fd, written) == 0)) {
-		int rc = close(fd);
-		fd = -1;
-		if (rc == 0 && rename(tmp, path) == 0)
-			return 0;
-	}
-	int saved = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	errno = saved;
-	return -1;
-}
-
 int daemon_write_pidfile(const char *path)
 {
 	char why[PATH_MAX + 128], buf[24];
@@ -279,7 +236,7 @@ int daemon_write_pidfile(const char *path)
 		return -1;
 	}
 	int n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-	if (replace_file(path, buf, (size_t)n, 0644, &st) != 0)
+	if (file_replace(path, buf, (size_t)n, 0644, &st) != 0)
 		return -1;
 	instance.pid_written = true;
 	instance.pid_dev = st.st_dev;
@@ -614,7 +571,7 @@ static void on_dump_signal(struct loop *loop, int signo, void *arg)
 	dump.answer(data ? "status" : "json", &text, dump.daemon);
 	if (text.oom)
 		log_warn("%s: out of memory building the dump; %s not written", signame, path);
-	else if (replace_file(path, text.data ? text.data : "", text.len, 0600, NULL) != 0)
+	else if (file_replace(path, text.data ? text.data : "", text.len, 0600, NULL) != 0)
 		log_warn("%s: cannot write %s: %s", signame, path, strerror(errno));
 	else
 		log_info("%s: %s written to %s", signame, data ? "state" : "statistics", path);

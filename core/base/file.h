@@ -1,0 +1,19 @@
+/*
+ * file.h - writing a small file so that a reader sees the old text or the
+ * new one, never half of either: the daemons' pid files and signal dumps,
+ * rsctl's state file.
+ */
+#ifndef LVSBOX_FILE_H
+#define LVSBOX_FILE_H
+
+#include <stddef.h>
+#include <sys/stat.h>
+
+/* Writes len bytes of text to a new file beside path with mode, fsyncs it
+ * and renames it over path: a reader never sees half of it, and whatever is
+ * at path, a symlink planted there included, is replaced, never written
+ * through. written (when not NULL) gets the new file's identity.
+ * 0 or -1 with errno. The pid file and the signal dumps both go this way. */
+int file_replace(const char *path, const char *text, size_t len, mode_t mode, struct stat *written);
+
+#endif
