@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include "file.h"
@@ -47,5 +48,58 @@ int file_replace(const char *path, const char *text, size_t len, mode_t mode, st
 		close(fd);
 	unlink(tmp);
 	errno = saved;
+	return -1;
+}
+
+int file_read_trusted(const char *path, char *buf, size_t size, size_t *len, char *why, size_t whysize)
+{
+	struct stat st;
+	size_t got = 0;
+	/* O_NONBLOCK: a FIFO planted at path must not hang us before fstat. */
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 1;
+		if (errno == ELOOP)
+			snprintf(why, whysize, "%s is a symbolic link; not following it", path);
+		else
+			snprintf(why, whysize, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* Judged on the file opened, so it cannot be swapped after the check. */
+	if (fstat(fd, &st) != 0)
+		snprintf(why, whysize, "%s: %s", path, strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		snprintf(why, whysize, "%s is not a regular file", path);
+	else if (st.st_uid != 0 && st.st_uid != geteuid())
+		snprintf(why, whysize, "%s belongs to uid %u, neither root nor us", path, (unsigned)st.st_uid);
+	else if (st.st_mode & (S_IWGRP | S_IWOTH))
+		snprintf(why, whysize, "%s is writable by %s", path,
+			 (st.st_mode & S_IWOTH) ? "others" : "its group");
+	else if ((size_t)st.st_size >= size - 1)
+		snprintf(why, whysize, "%s is too big (%lld bytes, at most %zu)", path,
+			 (long long)st.st_size, size - 2);
+	else {
+		while (got < size - 1) {
+			ssize_t n = read(fd, buf + got, size - 1 - got);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0) {
+				snprintf(why, whysize, "%s: %s", path, strerror(errno));
+				break;
+			}
+			if (n == 0) {
+				close(fd);
+				buf[got] = '\0';
+				*len = got;
+				return 0;
+			}
+			got += (size_t)n;
+		}
+		if (got == size - 1)
+			snprintf(why, whysize, "%s grew while read (more than %zu bytes)", path, size - 1);
+	}
+	close(fd);
 	return -1;
 }

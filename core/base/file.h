@@ -1,7 +1,8 @@
 /*
  * file.h - writing a small file so that a reader sees the old text or the
  * new one, never half of either: the daemons' pid files and signal dumps,
- * rsctl's state file.
+ * rsctl's state file; and reading back a file that root acts on only when
+ * nobody else could have written it.
  */
 #ifndef LVSBOX_FILE_H
 #define LVSBOX_FILE_H
@@ -15,5 +16,12 @@
  * through. written (when not NULL) gets the new file's identity.
  * 0 or -1 with errno. The pid file and the signal dumps both go this way. */
 int file_replace(const char *path, const char *text, size_t len, mode_t mode, struct stat *written);
+
+/* Reads path into buf (at most size - 2 bytes, then a NUL) when it is safe
+ * to act on as root: opened without following a symlink, a regular file,
+ * owned by root or by our effective uid, writable by neither group nor
+ * others. 0 with *len set; 1 when path does not exist; -1 with why (a
+ * sentence naming path) when it is unsafe, too big or unreadable. */
+int file_read_trusted(const char *path, char *buf, size_t size, size_t *len, char *why, size_t whysize);
 
 #endif
