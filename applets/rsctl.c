@@ -126,12 +126,6 @@ static int state_save(const char *path, const struct rs_state *st)
 		}
 		return 0;
 	}
-	/* The default's directory is ours to make; a --state elsewhere must exist. */
-	if (strcmp(path, RSCTL_DEFAULT_STATE) == 0 && mkdir(RSCTL_STATE_DIR, 0755) != 0 &&
-	    errno != EEXIST) {
-		fprintf(stderr, "rsctl: cannot create %s: %s\n", RSCTL_STATE_DIR, strerror(errno));
-		return -1;
-	}
 	rs_state_format(st, &text);
 	if (text.oom) {
 		fprintf(stderr, "rsctl: out of memory\n");
@@ -142,6 +136,40 @@ static int state_save(const char *path, const struct rs_state *st)
 	}
 	strbuf_free(&text);
 	return rc;
+}
+
+/* Holds "<path>.lock" (the daemons' lock, core/base/file.c) for the rest
+ * of the run, so that two up/down runs never interleave their reads and
+ * writes of the record; waits up to LOCK_WAIT_MS for another run. 0 or -1,
+ * printed. */
+#define LOCK_WAIT_MS 5000
+static int state_lock(const char *path)
+{
+	char lock[4096], why[4096 + 128];
+	pid_t holder;
+
+	/* The default's directory is ours to make; a --state elsewhere must exist. */
+	if (strcmp(path, RSCTL_DEFAULT_STATE) == 0 && mkdir(RSCTL_STATE_DIR, 0755) != 0 &&
+	    errno != EEXIST) {
+		fprintf(stderr, "rsctl: cannot create %s: %s\n", RSCTL_STATE_DIR, strerror(errno));
+		return -1;
+	}
+	if (snprintf(lock, sizeof(lock), "%s.lock", path) >= (int)sizeof(lock)) {
+		fprintf(stderr, "rsctl: %s: path too long\n", path);
+		return -1;
+	}
+	for (int waited = 0;; waited += 50) {
+		if (file_lock_take(lock, &holder, why, sizeof(why)) >= 0)
+			return 0;       /* the fd stays open, and the lock held, until exit */
+		if (holder == -1 || waited >= LOCK_WAIT_MS)
+			break;
+		usleep(50 * 1000);
+	}
+	if (holder > 0)
+		fprintf(stderr, "rsctl: %s (by pid %d); nothing changed\n", why, (int)holder);
+	else
+		fprintf(stderr, "rsctl: %s; nothing changed\n", why);
+	return -1;
 }
 
 /* ---- sysctls through /proc/sys ---- */
@@ -325,7 +353,7 @@ static int cmd_up(const struct cmdline *c)
 		fprintf(stderr, "rsctl: up wants at least one VIP\n");
 		return EXIT_USAGE;
 	}
-	if (state_load(c->state_path, &st) < 0)
+	if (state_lock(c->state_path) < 0 || state_load(c->state_path, &st) < 0)
 		return EXIT_FAILED;
 	before = st;
 	for (size_t i = 0; i < c->n_vips; i++) {
@@ -471,7 +499,7 @@ static int cmd_down(const struct cmdline *c)
 	char targets[RSCTL_MAX_VIPS][RS_ADDR_TEXT_MAX];
 	size_t n_targets = 0;
 
-	if (state_load(c->state_path, &st) < 0)
+	if (state_lock(c->state_path) < 0 || state_load(c->state_path, &st) < 0)
 		return EXIT_FAILED;
 	for (size_t i = 0; i < c->n_vips; i++)
 		if (!rs_state_addr(&st, c->vips[i].text)) {

@@ -205,6 +205,31 @@ rs status
 check_eq "status on a corrupt state file: exit 1" 1 "$RC"
 rm -f "$STATE"
 
+# ---- two runs at once: the second waits for the first's lock (at most 5 s) ----
+if command -v flock >/dev/null; then
+	flock "$STATE.lock" sleep 1 &
+	holder=$!
+	sleep 0.2
+	rs up "$VIP"
+	check_eq "up while another run holds the lock for 1 s: waits, then exit 0" 0 "$RC"
+	wait $holder
+	flock "$STATE.lock" sleep 8 &
+	holder=$!
+	sleep 0.2
+	snap=$(snapshot)
+	rs down
+	check_eq "down while the lock stays held: gives up after 5 s, exit 1, nothing changed" \
+		"1 $snap" "$RC $(snapshot)"
+	case $OUT in *"$STATE.lock is locked"*) ok "and names the lock" ;;
+	*) fail "and names the lock"; echo "#   $OUT" ;; esac
+	pkill -P $holder 2>/dev/null; kill $holder 2>/dev/null
+	wait $holder 2>/dev/null
+	rs down
+	check_eq "down once the lock is free: exit 0" 0 "$RC"
+else
+	fail "flock(1) missing: the lock is not tested"
+fi
+
 # ---- usage errors ----
 rs up 10.0.0.0/24
 check_eq "a network instead of a VIP: exit 2, nothing recorded" "2 no-state" \
