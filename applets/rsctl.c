@@ -46,13 +46,14 @@
 enum { OPT_STATE = 1000, OPT_JSON };
 
 static const struct opts_row rsctl_rows[] = {
-	OPT('m', "mode", "MODE", "up: dr (VIP on lo, the default) or tun (VIP on tunl0,\n"
-				 "IPv6 on ip6tnl0; loads ipip / ip6_tunnel when missing)"),
-	OPT('d', "dev", "IF", "up: the interface facing the director gets the ARP\n"
-			      "settings too"),
+	{ .letter = 'm', .name = "mode", .arg = "MODE", .label = "-m, --mode MODE",
+	  .help = "up: dr (VIP on lo, the default) or tun (VIP on tunl0,\n"
+		  "IPv6 on ip6tnl0; loads ipip / ip6_tunnel when missing)" },
+	{ .letter = 'd', .name = "dev", .arg = "IF", .label = "-d, --dev IF",
+	  .help = "up: the interface facing the director gets the ARP\nsettings too" },
 	OPT_LONG("state", OPT_STATE, "PATH", "state file (default " RSCTL_DEFAULT_STATE ")"),
 	OPT_LONG("json", OPT_JSON, NULL, "status as JSON"),
-	OPT('h', "help", NULL, "this help"),
+	{ .letter = 'h', .name = "help", .label = "-h, --help", .help = "this help" },
 	OPTS_END,
 };
 
