@@ -20,25 +20,7 @@
 #include "lvsctl.h"
 #include "lvsctl_list.h"
 #include "lvsctl_run.h"
-
-/* ---------------------------------------------------------------------
- * Start-up, as ipvsadm: without IPVS try modprobe once, then give up.
- */
-static void try_modprobe(void)
-{
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid == 0) {
-		char *args[] = { "/sbin/modprobe", "--", "ip_vs", NULL };
-		execv(args[0], args);
-		_exit(1);
-	}
-	if (pid > 0) {
-		int status;
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-	}
-}
+#include "modprobe.h"
 
 /* 0, or the errno ipvsadm would report for a failed start. */
 static int open_ipvs(struct ipvs **h, struct ipvs_info *info)
@@ -72,7 +54,8 @@ int lvsctl_main(int argc, char **argv)
 
 	int err = open_ipvs(&h, &info);
 	if (err) {
-		try_modprobe();
+		/* As ipvsadm: without IPVS try modprobe once, then give up. */
+		platform_modprobe("ip_vs");
 		err = open_ipvs(&h, &info);
 	}
 	if (err) {

@@ -15,6 +15,7 @@
 #include "ctl.h"
 #include "conf_printconf.h"
 #include "daemon.h"
+#include "file.h"
 #include "version.h"
 #include "log.h"
 
@@ -52,97 +53,6 @@ static struct {
 	void *daemon;
 } dump = { "lvsbox", DUMP_DEFAULT_DIR, NULL, NULL };
 
-/* Why path may not be our pid file or lock file (a symlink, not a regular
- * file, somebody else's), or NULL when it is fine or absent. */
-static const char *unsafe_file(const char *path, char *why, size_t n)
-{
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	struct stat st;
-
-	if (fd < 0) {
-		if (errno == ELOOP) {
-			snprintf(why, n, "%s is a symbolic link; not following it", path);
-			return why;
-		}
-		return NULL;    /* absent, or an error the write itself reports */
-	}
-	int rc = fstat(fd, &st);
-	close(fd);
-	if (rc != 0)
-		return NULL;
-	if (!S_ISREG(st.st_mode))
-		snprintf(why, n, "%s is not a regular file", path);
-	else if (st.st_uid != geteuid())
-		snprintf(why, n, "%s belongs to uid %u, not to us (uid %u)", path, (unsigned)st.st_uid,
-			 (unsigned)geteuid());
-	else
-		return NULL;
-	return why;
-}
-
-/* "PID\n" into fd, replacing what was there. */
-static void lock_note_pid(int fd)
-{
-	char buf[24];
-	int n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-
-	if (pwrite(fd, buf, (size_t)n, 0) != n)
-		return;   /* the message of a second instance loses the pid, nothing more */
-	if (ftruncate(fd, n) != 0)
-		return;
-}
-
-/*
- * Locks path (created when absent, never through a symlink). The fd, or
- * -1 with why filled in; *holder is the pid found in a lock someone else
- * holds (0 when it cannot be told, -1 when nobody holds it).
- */
-static int lock_take(const char *path, pid_t *holder, char *why, size_t n)
-{
-	*holder = -1;
-	/* A lock file replaced between our open and our flock is not the lock
-	 * the others take: lock again until the name and the fd agree. */
-	for (int tries = 0; tries < 8; tries++) {
-		int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
-		struct stat st, now;
-
-		if (fd < 0) {
-			if (errno == ELOOP)
-				snprintf(why, n, "%s is a symbolic link; not following it", path);
-			else
-				snprintf(why, n, "cannot open %s: %s", path, strerror(errno));
-			return -1;
-		}
-		if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
-			if (!unsafe_file(path, why, n))
-				snprintf(why, n, "%s is not a regular file of ours", path);
-			close(fd);
-			return -1;
-		}
-		if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-			char buf[24];
-			ssize_t got = errno == EWOULDBLOCK ? pread(fd, buf, sizeof(buf) - 1, 0) : -1;
-			if (got < 0) {
-				snprintf(why, n, "cannot lock %s: %s", path, strerror(errno));
-				close(fd);
-				return -1;
-			}
-			buf[got] = '\0';
-			*holder = (pid_t)atoi(buf);
-			snprintf(why, n, "%s is locked", path);
-			close(fd);
-			return -1;
-		}
-		if (stat(path, &now) == 0 && now.st_dev == st.st_dev && now.st_ino == st.st_ino) {
-			lock_note_pid(fd);
-			return fd;
-		}
-		close(fd);
-	}
-	snprintf(why, n, "%s keeps being replaced", path);
-	return -1;
-}
-
 /* Locks "<path>.lock" for what (a pid file, a control socket); prints why
  * not to stderr. The fd, or -1. */
 static int claim_one(const char *prog, const char *what, const char *path, bool *held_elsewhere)
@@ -155,7 +65,7 @@ static int claim_one(const char *prog, const char *what, const char *path, bool 
 		fprintf(stderr, "%s: %s %s: name too long\n", prog, what, path);
 		return -1;
 	}
-	int fd = lock_take(lock_path, &holder, why, sizeof(why));
+	int fd = file_lock_take(lock_path, &holder, why, sizeof(why));
 	if (fd >= 0)
 		return fd;
 	if (holder >= 0) {
@@ -195,7 +105,7 @@ int daemon_claim(const char *prog, const char *sock_path, const char *pid_path)
 	bool held;
 
 	if (pid_path) {
-		if (unsafe_file(pid_path, why, sizeof(why))) {
+		if (file_unsafe(pid_path, why, sizeof(why))) {
 			fprintf(stderr, "%s: pid file %s; not starting\n", prog, why);
 			return -1;
 		}
@@ -224,62 +134,18 @@ int daemon_claim(const char *prog, const char *sock_path, const char *pid_path)
 	return 0;
 }
 
-/* Writes len bytes of text to a new file beside path with mode, fsyncs it
- * and renames it over path: a reader never sees half of it, and whatever is
- * at path, a symlink planted there included, is replaced, never written
- * through. written (when not NULL) gets the new file's identity.
- * 0 or -1 with errno. The pid file and the signal dumps both go this way. */
-static int replace_file(const char *path, const char *text, size_t len, mode_t mode, struct stat *written)
-{
-	char tmp[PATH_MAX];
-	size_t done = 0;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	/* O_EXCL underneath: never opens a name someone else made first. */
-	int fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	bool ok = fchmod(fd, mode) == 0;
-	while (ok && done < len) {
-		ssize_t n = write(fd, text + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = EIO;
-			break;
-		}
-		done += (size_t)n;
-	}
-	if (ok && done == len && fsync(fd) == 0 && (!written || fstat(fd, written) == 0)) {
-		int rc = close(fd);
-		fd = -1;
-		if (rc == 0 && rename(tmp, path) == 0)
-			return 0;
-	}
-	int saved = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	errno = saved;
-	return -1;
-}
-
 int daemon_write_pidfile(const char *path)
 {
 	char why[PATH_MAX + 128], buf[24];
 	struct stat st;
 
 	/* A link or a file of someone else's at path is not ours to replace. */
-	if (unsafe_file(path, why, sizeof(why))) {
+	if (file_unsafe(path, why, sizeof(why))) {
 		errno = lstat(path, &st) == 0 && S_ISLNK(st.st_mode) ? ELOOP : EPERM;
 		return -1;
 	}
 	int n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-	if (replace_file(path, buf, (size_t)n, 0644, &st) != 0)
+	if (file_replace(path, buf, (size_t)n, 0644, &st) != 0)
 		return -1;
 	instance.pid_written = true;
 	instance.pid_dev = st.st_dev;
@@ -614,7 +480,7 @@ static void on_dump_signal(struct loop *loop, int signo, void *arg)
 	dump.answer(data ? "status" : "json", &text, dump.daemon);
 	if (text.oom)
 		log_warn("%s: out of memory building the dump; %s not written", signame, path);
-	else if (replace_file(path, text.data ? text.data : "", text.len, 0600, NULL) != 0)
+	else if (file_replace(path, text.data ? text.data : "", text.len, 0600, NULL) != 0)
 		log_warn("%s: cannot write %s: %s", signame, path, strerror(errno));
 	else
 		log_info("%s: %s written to %s", signame, data ? "state" : "statistics", path);
@@ -644,9 +510,9 @@ void daemon_serve(struct loop *loop, struct ctl_server *ctl, const char *sock_pa
 {
 	/* Our own pid after daemon_detach, for a second instance to name. */
 	if (instance.pid_lock_fd >= 0)
-		lock_note_pid(instance.pid_lock_fd);
+		file_lock_note_pid(instance.pid_lock_fd);
 	if (instance.sock_lock_fd >= 0)
-		lock_note_pid(instance.sock_lock_fd);
+		file_lock_note_pid(instance.sock_lock_fd);
 	/* Without the socket's lock the name may be another daemon's. */
 	int rc = instance.claimed && instance.sock_lock_fd < 0 ? -ENOLCK
 			: ctl_listen(ctl, loop, sock_path, hooks->on_command, daemon);

@@ -86,26 +86,28 @@ static int parse_line(char *line, int lineno, struct rs_state *st,
 		v = strtol(a2, &end, 10);
 		if (errno || *end || end == a2 || v < -1000000 || v > 1000000)
 			return fail(lineno, err_line, err, errsize, "bad value: %s", a2);
-		for (size_t i = 0; i < st->n_sysctls; i++)
-			if (strcmp(st->sysctls[i].name, a1) == 0)
-				return fail(lineno, err_line, err, errsize, "%s recorded twice", a1);
+		if (rs_state_sysctl(st, a1))
+			return fail(lineno, err_line, err, errsize, "%s recorded twice", a1);
 		if (st->n_sysctls == RS_STATE_MAX_SYSCTLS)
 			return fail(lineno, err_line, err, errsize, "too many sysctls");
 		strcpy(st->sysctls[st->n_sysctls].name, a1);
 		st->sysctls[st->n_sysctls++].original = v;
 		return 0;
 	}
-	if (strcmp(kw, "addr") == 0) {
+	if (strcmp(kw, "addr") == 0 || strcmp(kw, "kept") == 0) {
 		if (!a1 || !a2 || extra)
-			return fail(lineno, err_line, err, errsize, "addr wants an address/prefix and a device");
+			return fail(lineno, err_line, err, errsize, "%s wants an address/prefix and a device", kw);
 		if (!addr_ok(a1))
 			return fail(lineno, err_line, err, errsize, "bad address: %s", a1);
 		if (!rs_dev_name_ok(a2))
 			return fail(lineno, err_line, err, errsize, "bad device name: %s", a2);
+		if (rs_state_addr(st, a1))
+			return fail(lineno, err_line, err, errsize, "%s recorded twice", a1);
 		if (st->n_addrs == RS_STATE_MAX_ADDRS)
 			return fail(lineno, err_line, err, errsize, "too many addresses");
 		strcpy(st->addrs[st->n_addrs].addr, a1);
-		strcpy(st->addrs[st->n_addrs++].dev, a2);
+		strcpy(st->addrs[st->n_addrs].dev, a2);
+		st->addrs[st->n_addrs++].added = kw[0] == 'a';
 		return 0;
 	}
 	return fail(lineno, err_line, err, errsize, "unknown item: %s", kw);
@@ -150,26 +152,62 @@ int rs_state_parse(const char *text, size_t len, struct rs_state *st,
 	return -1;
 }
 
-int rs_state_format(const struct rs_state *st, char *buf, size_t size)
+void rs_state_format(const struct rs_state *st, struct strbuf *out)
 {
-	size_t used = 0;
-	int n = snprintf(buf, size, "# rsctl state: values before rsctl up, addresses it added\n");
+	strbuf_puts(out, "# rsctl state: values before rsctl up, addresses it added (addr) or found (kept)\n");
+	for (size_t i = 0; i < st->n_sysctls; i++)
+		strbuf_printf(out, "sysctl %s %ld\n", st->sysctls[i].name, st->sysctls[i].original);
+	for (size_t i = 0; i < st->n_addrs; i++)
+		strbuf_printf(out, "%s %s %s\n", st->addrs[i].added ? "addr" : "kept",
+			      st->addrs[i].addr, st->addrs[i].dev);
+}
 
-	if (n < 0 || (size_t)n >= size)
+struct rs_sysctl *rs_state_sysctl(struct rs_state *st, const char *name)
+{
+	for (size_t i = 0; i < st->n_sysctls; i++)
+		if (strcmp(st->sysctls[i].name, name) == 0)
+			return &st->sysctls[i];
+	return NULL;
+}
+
+struct rs_addr *rs_state_addr(struct rs_state *st, const char *addr)
+{
+	for (size_t i = 0; i < st->n_addrs; i++)
+		if (strcmp(st->addrs[i].addr, addr) == 0)
+			return &st->addrs[i];
+	return NULL;
+}
+
+int rs_state_add_sysctl(struct rs_state *st, const char *name, long original)
+{
+	if (st->n_sysctls == RS_STATE_MAX_SYSCTLS || !sysctl_name_ok(name) ||
+	    original < -1000000 || original > 1000000 || rs_state_sysctl(st, name))
 		return -1;
-	used = (size_t)n;
-	for (size_t i = 0; i < st->n_sysctls; i++) {
-		n = snprintf(buf + used, size - used, "sysctl %s %ld\n",
-			     st->sysctls[i].name, st->sysctls[i].original);
-		if (n < 0 || (size_t)n >= size - used)
-			return -1;
-		used += (size_t)n;
-	}
-	for (size_t i = 0; i < st->n_addrs; i++) {
-		n = snprintf(buf + used, size - used, "addr %s %s\n", st->addrs[i].addr, st->addrs[i].dev);
-		if (n < 0 || (size_t)n >= size - used)
-			return -1;
-		used += (size_t)n;
-	}
-	return (int)used;
+	strcpy(st->sysctls[st->n_sysctls].name, name);
+	st->sysctls[st->n_sysctls++].original = original;
+	return 0;
+}
+
+int rs_state_add_addr(struct rs_state *st, const char *addr, const char *dev, int added)
+{
+	if (st->n_addrs == RS_STATE_MAX_ADDRS || !addr_ok(addr) || !rs_dev_name_ok(dev) ||
+	    rs_state_addr(st, addr))
+		return -1;
+	strcpy(st->addrs[st->n_addrs].addr, addr);
+	strcpy(st->addrs[st->n_addrs].dev, dev);
+	st->addrs[st->n_addrs++].added = added ? 1 : 0;
+	return 0;
+}
+
+int rs_state_drop_addr(struct rs_state *st, const char *addr)
+{
+	struct rs_addr *a = rs_state_addr(st, addr);
+
+	if (!a)
+		return -1;
+	size_t i = (size_t)(a - st->addrs);
+	memmove(&st->addrs[i], &st->addrs[i + 1], (st->n_addrs - i - 1) * sizeof(st->addrs[0]));
+	st->n_addrs--;
+	memset(&st->addrs[st->n_addrs], 0, sizeof(st->addrs[0]));
+	return 0;
 }

@@ -1,5 +1,5 @@
 /*
- * rtnl.c - rtnetlink requests and link events for vrrpd (see rtnl.h).
+ * rtnl.c - rtnetlink requests, address lists and link events (see rtnl.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -51,7 +51,9 @@ int rtnl_fd(const struct rtnl *r)
 	return r->nl ? mnl_socket_get_fd(r->nl) : -1;
 }
 
-/* Sends one request and reads until its ack (or error); cb sees data replies. */
+/* Sends one request and reads until its ack, error or (a dump) its end;
+ * cb sees data replies. A dump is read with exact-size reads, as the IPVS
+ * client's are, so no datagram is ever cut short however the kernel sizes it. */
 static int rtnl_exchange(struct rtnl *r, struct nlmsghdr *nlh, nl_data_fn cb, void *arg)
 {
 	struct nl_exchange x = {
@@ -65,7 +67,16 @@ static int rtnl_exchange(struct rtnl *r, struct nlmsghdr *nlh, nl_data_fn cb, vo
 	if (!r->nl)
 		return -ENOTCONN;
 	x.fd = mnl_socket_get_fd(r->nl);
-	return nl_exchange_run(&x);
+	if (!(nlh->nlmsg_flags & NLM_F_DUMP))
+		return nl_exchange_run(&x);
+	x.flags = NL_RECV_EXACT;
+	x.rx_size = RTNL_RECV_SIZE;
+	x.rx_buf = malloc(x.rx_size);
+	if (!x.rx_buf)
+		return -ENOMEM;
+	int rc = nl_exchange_run(&x);
+	free(x.rx_buf);
+	return rc;
 }
 
 static size_t family_addr_len(int family)
@@ -131,6 +142,73 @@ int rtnl_addr_add(struct rtnl *r, const struct rtnl_addr *a)
 int rtnl_addr_del(struct rtnl *r, const struct rtnl_addr *a)
 {
 	return addr_request(r, RTM_DELADDR, a);
+}
+
+/* IFA_LOCAL and IFA_ADDRESS are as long as the family's addresses; that
+ * is checked against the message's family, not here. */
+static const struct nl_attr_rule addr_rules[IFA_MAX + 1] = {
+	[IFA_ADDRESS] = { MNL_TYPE_BINARY, 0 },
+	[IFA_LOCAL] = { MNL_TYPE_BINARY, 0 },
+	[IFA_LABEL] = { MNL_TYPE_NUL_STRING, 0 },
+	[IFA_FLAGS] = { MNL_TYPE_U32, 0 },
+};
+
+int rtnl_parse_addr(const struct nlmsghdr *nlh, struct rtnl_addr_info *out)
+{
+	const struct nlattr *tb[IFA_MAX + 1];
+	const struct ifaddrmsg *ifa;
+	const struct nlattr *which;
+	size_t alen;
+
+	if ((nlh->nlmsg_type != RTM_NEWADDR && nlh->nlmsg_type != RTM_DELADDR) ||
+	    nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*ifa))
+		return -EBADMSG;
+	ifa = mnl_nlmsg_get_payload(nlh);
+	alen = family_addr_len(ifa->ifa_family);
+	if (!alen || nl_attr_parse(nlh, sizeof(*ifa), addr_rules, IFA_MAX, tb) < 0)
+		return -EBADMSG;
+	/* With a peer (point-to-point) IFA_ADDRESS is the peer's and IFA_LOCAL
+	 * ours; without one IPv4 sends both equal and IPv6 only IFA_ADDRESS. */
+	which = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+	if (!which || mnl_attr_get_payload_len(which) != alen)
+		return -EBADMSG;
+	memset(out, 0, sizeof(*out));
+	out->family = ifa->ifa_family;
+	memcpy(out->addr, mnl_attr_get_payload(which), alen);
+	out->prefix = ifa->ifa_prefixlen;
+	out->ifindex = (int)ifa->ifa_index;
+	out->flags = tb[IFA_FLAGS] ? mnl_attr_get_u32(tb[IFA_FLAGS]) : ifa->ifa_flags;
+	return 0;
+}
+
+struct addr_walk {
+	rtnl_addr_fn *fn;
+	void *arg;
+};
+
+static int on_addr_reply(const struct nlmsghdr *nlh, void *data)
+{
+	const struct addr_walk *w = data;
+	struct rtnl_addr_info a;
+
+	if (rtnl_parse_addr(nlh, &a) < 0)
+		return -EBADMSG;
+	return w->fn(&a, w->arg);
+}
+
+int rtnl_addr_dump(struct rtnl *r, int family, rtnl_addr_fn *fn, void *arg)
+{
+	char buf[RTNL_REQ_SIZE];
+	struct addr_walk w = { fn, arg };
+
+	memset(buf, 0, sizeof(buf));
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETADDR;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = ++r->seq;
+	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = (uint8_t)family;
+	return rtnl_exchange(r, nlh, on_addr_reply, &w);
 }
 
 int rtnl_scope_parse(const char *name)

@@ -1,7 +1,8 @@
 /*
- * rtnl.h - the rtnetlink pieces vrrpd needs: virtual addresses added and
- * removed with label, scope and broadcast; link state read and watched (for
- * track_interface and FAULT); the VMAC macvlan created and deleted.
+ * rtnl.h - the rtnetlink pieces vrrpd and rsctl need: virtual addresses
+ * added, removed (with label, scope and broadcast) and listed; link state
+ * read and watched (for track_interface and FAULT); the VMAC macvlan
+ * created and deleted.
  *
  * Requests go over one blocking socket and wait for the kernel's ack, so a
  * caller gets the errno of each change. Link changes arrive on a second,
@@ -47,6 +48,24 @@ struct nlmsghdr *rtnl_build_addr(void *buf, size_t size, int msg_type, uint32_t 
 /* 0 or a negative errno (-EEXIST when present, -EADDRNOTAVAIL when absent). */
 int rtnl_addr_add(struct rtnl *r, const struct rtnl_addr *a);
 int rtnl_addr_del(struct rtnl *r, const struct rtnl_addr *a);
+
+/* One address as the kernel lists it. */
+struct rtnl_addr_info {
+	int family;
+	unsigned char addr[16];
+	int prefix;
+	int ifindex;
+	unsigned flags;             /* IFA_F_* */
+};
+
+/* Fills out from one RTM_NEWADDR/RTM_DELADDR message: 0, or -EBADMSG. */
+int rtnl_parse_addr(const struct nlmsghdr *nlh, struct rtnl_addr_info *out);
+
+/* Returns 0 to go on or a negative errno that ends the walk. */
+typedef int rtnl_addr_fn(const struct rtnl_addr_info *a, void *arg);
+/* Every address of family (AF_UNSPEC: all) to fn, in one dump. 0, fn's
+ * failure, or a negative errno. */
+int rtnl_addr_dump(struct rtnl *r, int family, rtnl_addr_fn *fn, void *arg);
 
 /* "host", "link", "site", "global"/"universe", "nowhere" or a number 0..255;
  * -1 when not a scope. */

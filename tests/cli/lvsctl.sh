@@ -27,7 +27,7 @@ gcc -shared -fPIC -O1 -o "$out/ipvsadm_preload.so" tests/cli/ipvsadm_preload.c -
 # address and name parsing is the one users get.
 musl-gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Os -static -isystem build/x86_64/kinc \
 	$(core_includes) -o "$out/fake/ipvsadm" \
-	applets/lvsctl.c core/lvs/lvsctl_*.c core/base/json.c core/base/strbuf.c platform/linux/ipvs_errors.c \
+	applets/lvsctl.c core/lvs/lvsctl_*.c core/base/json.c core/base/strbuf.c platform/linux/ipvs_errors.c platform/linux/modprobe.c \
 	tests/cli/fake_ipvs.c tests/cli/lvsctl_driver.c ||
 	die_suite "lvsctl cli: lvsctl with the fake kernel does not build"
 ln -s /usr/sbin/ipvsadm "$out/real/ipvsadm"

@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = malloc(size ? size : 1);
 	static struct rs_state st, back;
-	static char out[65536];
+	struct strbuf out = { 0 };
 	char err[128];
 	int line = 0;
 
@@ -26,11 +26,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (line < 1 || st.n_sysctls || st.n_addrs || !memchr(err, '\0', sizeof(err)))
 			abort();
 	} else {
-		int n = rs_state_format(&st, out, sizeof(out));
-		if (n < 0 || rs_state_parse(out, (size_t)n, &back, &line, err, sizeof(err)) < 0 ||
+		rs_state_format(&st, &out);
+		if (out.oom || rs_state_parse(out.data, out.len, &back, &line, err, sizeof(err)) < 0 ||
 		    memcmp(&st, &back, sizeof(st)) != 0)
 			abort();
 	}
+	strbuf_free(&out);
 	free(text);
 	return 0;
 }

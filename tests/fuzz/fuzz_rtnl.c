@@ -1,9 +1,10 @@
 /*
- * fuzz_rtnl.c - libFuzzer harness for what rtnetlink sends vrrpd: arbitrary
- * bytes are taken as one datagram of link events and walked as
+ * fuzz_rtnl.c - libFuzzer harness for what rtnetlink sends vrrpd and rsctl:
+ * arbitrary bytes are taken as one datagram of link events and walked as
  * rtnl_monitor_read does (nl_events_walk, every data message through
  * rtnl_parse_link), and as one reply datagram through mnl_cb_run with the
- * same parser, as rtnl_link_get's answer is read.
+ * same parser, as rtnl_link_get's answer is read; every message also goes
+ * through rtnl_parse_addr, as rsctl's address dump reads it.
  *
  * Besides sanitizer reports it checks what callers rely on: a parsed link
  * has a NUL-terminated name and an operstate of -1 or a u8.
@@ -14,6 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <linux/rtnetlink.h>
 #include "nl_exchange.h"
 #include "rtnl.h"
@@ -21,8 +23,12 @@
 static int parse_one(const struct nlmsghdr *nlh, void *data)
 {
 	struct rtnl_link link;
+	struct rtnl_addr_info addr;
 
 	(void)data;
+	/* rsctl's address dump reads each message this way. */
+	if (rtnl_parse_addr(nlh, &addr) == 0 && addr.family != AF_INET && addr.family != AF_INET6)
+		abort();
 	if (rtnl_parse_link(nlh, &link) != 0)
 		return 0;
 	if (memchr(link.name, '\0', sizeof(link.name)) == NULL)

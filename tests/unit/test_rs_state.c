@@ -1,7 +1,7 @@
 /*
  * test_rs_state.c - core/lvs/rs_state: rsctl's state file read back equal
- * to what was written, and each kind of corruption refused with its line
- * and reason and nothing kept.
+ * to what was written, each kind of corruption refused with its line and
+ * reason and nothing kept, and the record edited as up and down do.
  */
 #include <string.h>
 #include "rs_state.h"
@@ -15,7 +15,8 @@ static int parse(const char *text, struct rs_state *st, int *line, char *err)
 static void test_round_trip(void)
 {
 	struct rs_state st = { 0 }, back;
-	char buf[4096], err[128] = "";
+	struct strbuf buf = { 0 };
+	char err[128] = "";
 	int line = 0;
 
 	strcpy(st.sysctls[0].name, "net.ipv4.conf.lo.arp_ignore");
@@ -25,15 +26,43 @@ static void test_round_trip(void)
 	st.n_sysctls = 2;
 	strcpy(st.addrs[0].addr, "10.0.0.100/32");
 	strcpy(st.addrs[0].dev, "lo");
+	st.addrs[0].added = 1;
 	strcpy(st.addrs[1].addr, "2001:db8::1/128");
 	strcpy(st.addrs[1].dev, "lo");
-	st.n_addrs = 2;
-	int n = rs_state_format(&st, buf, sizeof(buf));
-	CHECK(n > 0 && strstr(buf, "sysctl net.ipv4.conf.lo.arp_ignore 2\n") &&
-	      strstr(buf, "addr 10.0.0.100/32 lo\n"), "format writes one line per item");
-	CHECK(rs_state_parse(buf, (size_t)n, &back, &line, err, sizeof(err)) == 0 &&
+	st.addrs[1].added = 1;
+	strcpy(st.addrs[2].addr, "10.0.0.101/32");
+	strcpy(st.addrs[2].dev, "tunl0");
+	st.n_addrs = 3;
+	rs_state_format(&st, &buf);
+	CHECK(!buf.oom && strstr(buf.data, "sysctl net.ipv4.conf.lo.arp_ignore 2\n") &&
+	      strstr(buf.data, "addr 10.0.0.100/32 lo\n") && strstr(buf.data, "kept 10.0.0.101/32 tunl0\n"),
+	      "format writes one line per item: addr for an added VIP, kept for one found");
+	CHECK(rs_state_parse(buf.data, buf.len, &back, &line, err, sizeof(err)) == 0 &&
 	      memcmp(&back, &st, sizeof(st)) == 0, "what format writes parses back equal");
-	CHECK(rs_state_format(&st, buf, 40) == -1, "format refuses a buffer too small");
+	strbuf_free(&buf);
+}
+
+static void test_edit(void)
+{
+	struct rs_state st = { 0 };
+
+	CHECK(rs_state_add_sysctl(&st, "net.ipv4.conf.all.arp_ignore", 2) == 0 &&
+	      rs_state_add_sysctl(&st, "net.ipv4.conf.all.arp_ignore", 0) == -1 &&
+	      rs_state_sysctl(&st, "net.ipv4.conf.all.arp_ignore")->original == 2,
+	      "a sysctl is recorded once: the first original stays");
+	CHECK(rs_state_add_sysctl(&st, "kernel.modprobe", 0) == -1 &&
+	      rs_state_add_sysctl(&st, "net.ipv4.conf.a/b.x", 0) == -1 && st.n_sysctls == 1,
+	      "a name the parser would refuse is not recorded");
+	CHECK(rs_state_add_addr(&st, "10.0.0.1/32", "lo", 1) == 0 &&
+	      rs_state_add_addr(&st, "10.0.0.2/32", "lo", 0) == 0 &&
+	      rs_state_add_addr(&st, "10.0.0.3/32", "tunl0", 1) == 0 &&
+	      rs_state_add_addr(&st, "10.0.0.1/32", "tunl0", 1) == -1 &&
+	      rs_state_add_addr(&st, "10.0.0.4/32", "a b", 1) == -1 && st.n_addrs == 3,
+	      "an address is recorded once, on a valid device");
+	CHECK(rs_state_drop_addr(&st, "10.0.0.1/32") == 0 && st.n_addrs == 2 &&
+	      strcmp(st.addrs[0].addr, "10.0.0.2/32") == 0 && st.addrs[0].added == 0 &&
+	      strcmp(st.addrs[1].addr, "10.0.0.3/32") == 0 && !rs_state_addr(&st, "10.0.0.1/32") &&
+	      rs_state_drop_addr(&st, "10.0.0.1/32") == -1, "dropping an address keeps the others in order");
 }
 
 static void test_corrupt(void)
@@ -48,6 +77,8 @@ static void test_corrupt(void)
 		{ "addr 10.0.0.1/32 ../lo\n", 1, "bad device" },
 		{ "addr 10.0.0.1/32 lo extra\n", 1, "wants an address" },
 		{ "\n\nfrobnicate 1\n", 3, "unknown item" },
+		{ "addr 10.0.0.1/32 lo\nkept 10.0.0.1/32 lo\n", 2, "recorded twice" },
+		{ "kept 10.0.0.1/32\n", 1, "kept wants an address" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct rs_state st;
@@ -70,6 +101,7 @@ static void test_corrupt(void)
 int main(void)
 {
 	test_round_trip();
+	test_edit();
 	test_corrupt();
 	return unit_exit();
 }

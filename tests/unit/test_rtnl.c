@@ -1,5 +1,5 @@
 /*
- * test_rtnl.c - core/rtnl message builders and the link parser, checked
+ * test_rtnl.c - core/rtnl message builders and the link and address parsers, checked
  * against the layouts in the kernel's UAPI headers (walked by hand here,
  * not with the mnl helpers the code uses), scope numbers against iproute2's
  * rt_scopes table, and the virtual MAC against RFC 5798 section 7.3.
@@ -170,6 +170,63 @@ static void test_link_parse(void)
 	CHECK(rtnl_parse_link(nlh, &link) != 0, "truncated link message refused");
 }
 
+/* put_attr: one attribute at off in buf, the next offset. */
+static size_t put_attr(unsigned char *buf, size_t off, int type, const void *data, size_t len)
+{
+	struct nlattr *a = (struct nlattr *)(buf + off);
+	a->nla_type = (unsigned short)type;
+	a->nla_len = (unsigned short)(4 + len);
+	memcpy(buf + off + 4, data, len);
+	return off + ((4 + len + 3) & ~(size_t)3);
+}
+
+/* Address messages as the kernel lists them (RTM_NEWADDR in a dump):
+ * ifaddrmsg, then IFA_ADDRESS and, for IPv4 or with a peer, IFA_LOCAL. */
+static void test_addr_parse(void)
+{
+	unsigned char buf[256] __attribute__((aligned(4)));
+	unsigned char v4[4], peer[4], v6[16];
+	struct rtnl_addr_info info;
+	inet_pton(AF_INET, "10.0.0.100", v4);
+	inet_pton(AF_INET, "10.0.0.1", peer);
+	inet_pton(AF_INET6, "2001:db8::1", v6);
+
+	memset(buf, 0, sizeof(buf));
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	struct ifaddrmsg *ifa = (struct ifaddrmsg *)(buf + NLMSG_HDRLEN);
+	nlh->nlmsg_type = RTM_NEWADDR;
+	ifa->ifa_family = AF_INET;
+	ifa->ifa_prefixlen = 32;
+	ifa->ifa_index = 1;
+	size_t off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*ifa));
+	off = put_attr(buf, off, IFA_ADDRESS, peer, 4);
+	off = put_attr(buf, off, IFA_LOCAL, v4, 4);
+	nlh->nlmsg_len = (unsigned)off;
+	CHECK(rtnl_parse_addr(nlh, &info) == 0 && info.family == AF_INET && info.prefix == 32 &&
+	      info.ifindex == 1 && memcmp(info.addr, v4, 4) == 0,
+	      "IPv4 address: IFA_LOCAL is ours, IFA_ADDRESS the peer's");
+
+	memset(buf, 0, sizeof(buf));
+	nlh->nlmsg_type = RTM_NEWADDR;
+	ifa->ifa_family = AF_INET6;
+	ifa->ifa_prefixlen = 128;
+	ifa->ifa_index = 3;
+	off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*ifa));
+	off = put_attr(buf, off, IFA_ADDRESS, v6, 16);
+	nlh->nlmsg_len = (unsigned)off;
+	CHECK(rtnl_parse_addr(nlh, &info) == 0 && info.family == AF_INET6 && info.prefix == 128 &&
+	      info.ifindex == 3 && memcmp(info.addr, v6, 16) == 0, "IPv6 address from IFA_ADDRESS");
+
+	off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*ifa));
+	off = put_attr(buf, off, IFA_ADDRESS, v4, 4);
+	nlh->nlmsg_len = (unsigned)off;
+	CHECK(rtnl_parse_addr(nlh, &info) != 0, "an IPv6 message with a 4-byte address refused");
+	nlh->nlmsg_len = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*ifa));
+	CHECK(rtnl_parse_addr(nlh, &info) != 0, "an address message without an address refused");
+	nlh->nlmsg_type = RTM_NEWLINK;
+	CHECK(rtnl_parse_addr(nlh, &info) != 0, "not an address message: refused");
+}
+
 /* Attributes are checked against the reader's rules; a link address that
  * is no MAC is not a fault of the message. */
 static void test_link_attr_rules(void)
@@ -263,6 +320,7 @@ int main(void)
 	test_addr_v6();
 	test_scope();
 	test_link_parse();
+	test_addr_parse();
 	test_link_attr_rules();
 	test_vmac();
 	return unit_exit();
