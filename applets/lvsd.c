@@ -366,6 +366,27 @@ static void children_follow(struct lvsd *d, bool reload)
 
 /* ---- config: model building, reload ---- */
 
+/*
+ * A virtual server seen for the first time, at start or in a reload, runs
+ * quorum_up when it starts with quorum, and quorum_down when it starts
+ * without it and has a sorry server to put in; keepalived 2.2.7 does the
+ * same when it sets a virtual server up (tests/vm/t_traffic_health.sh
+ * compares the two). Without a sorry server a quorum that starts down runs
+ * nothing.
+ */
+static void quorum_initial(struct lvsd *d, struct lvs *vs)
+{
+	if (vs->quorum_up) {
+		log_notice("%s: starting with quorum up", vs->name);
+		run_script(d, &vs->conf->quorum_up);
+		return;
+	}
+	log_notice("%s: starting with quorum down%s", vs->name,
+		   vs->conf->sorry_server ? ", using the sorry server" : "");
+	if (vs->conf->sorry_server)
+		run_script(d, &vs->conf->quorum_down);
+}
+
 /* The model for conf, with what a new or changed virtual server's quorum says. */
 static int model_load(struct lvsd *d, const struct conf_keepalived *conf, struct lvs **out, int *nout)
 {
@@ -375,9 +396,8 @@ static int model_load(struct lvsd *d, const struct conf_keepalived *conf, struct
 		struct lvs *vs = &(*out)[v];
 		if (vs->carried)
 			quorum_update(d, vs);
-		else if (!vs->quorum_up)
-			log_notice("%s: starting with quorum down%s", vs->name,
-				   vs->conf->sorry_server ? ", using the sorry server" : "");
+		else
+			quorum_initial(d, vs);
 	}
 	return 0;
 }

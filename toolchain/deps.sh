@@ -7,7 +7,7 @@ set -e
 pkgs_build="musl-tools linux-libc-dev make gcc"
 # openssl: test certificates and a TLS peer for the SSL_GET unit test
 pkgs_dev="gcc libmnl-dev pkg-config tshark openssl"
-pkgs_vm="qemu-system-x86 linux-image-amd64 ipvsadm busybox-static iproute2 curl socat cpio kmod gzip xz-utils procps"
+pkgs_vm="qemu-system-x86 linux-image-amd64 ipvsadm busybox-static iproute2 curl socat cpio kmod gzip xz-utils procps python3"
 pkgs_cli="ipvsadm"
 pkgs_fuzz="clang libclang-rt-14-dev"
 # keepalived -t is the oracle for what a valid config is
