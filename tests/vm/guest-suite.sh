@@ -42,6 +42,7 @@ for t in "${tests[@]}"; do
 	# streamed while it runs: a process it leaves behind can neither hold the
 	# stream open nor outlive it (the whole session is killed afterwards).
 	log=/tmp/guest-suite.$name.log
+	started=$(date +%s)
 	: >"$log"
 	setsid timeout --kill-after=5 "${T_TIMEOUT:-900}" bash "$t" </dev/null >"$log" 2>&1 &
 	pid=$!
@@ -63,6 +64,7 @@ for t in "${tests[@]}"; do
 	elif [ "$reported" = 0 ]; then
 		fail "$name: reported no result"; failed=1
 	fi
+	echo "# $name: $(($(date +%s) - started)) s"
 	[ "$failed" = 0 ] || status=1
 done
 reset_ipvs
