@@ -42,6 +42,8 @@ static const char lvsd_help[] =
 	"Usage: lvsd [-n] [-l] [-D] [-I] [-f FILE] [-p PIDFILE] [-S SOCKET]\n"
 	"       lvsd -t [-v] [-f FILE]\n"
 	"       lvsd [-S SOCKET] -s | --json\n"
+	"       lvsd [-S SOCKET] ctl drain|enable VS RS\n"
+	"       lvsd [-S SOCKET] ctl weight VS RS N\n"
 	"The director: keeps the kernel's IPVS table equal to the virtual_server\n"
 	"blocks of a keepalived-style config and the health checkd reports, and\n"
 	"runs checkd and vrrpd as its children (docs/lvsd.md).\n"
@@ -60,7 +62,13 @@ static const char lvsd_help[] =
 	"\n"
 	"Signals: HUP reloads the config (only the differences reach IPVS; a\n"
 	"config with errors keeps the running one), TERM/INT stop and remove\n"
-	"from IPVS what lvsd added.\n";
+	"from IPVS what lvsd added.\n"
+	"\n"
+	"ctl (root only) overrides one real server until the next reload: drain\n"
+	"(weight 0, live connections stay), weight N, enable (back to the\n"
+	"configured weight and what the checker says). VS is -t|-u ADDR:PORT,\n"
+	"--sctp-service ADDR:PORT or -f MARK as for ipvsadm, or its name in -s\n"
+	"(tcp/ADDR:PORT, fwm/MARK, group/NAME); RS is ADDR[:PORT], [IPv6]:PORT.\n";
 static const char keepalived_help[] =
 	"Usage: keepalived [-n] [-l] [-D] [-I] [-f FILE] [-p PIDFILE] [-P|-C]\n"
 	"       keepalived -t [-v] [-f FILE]\n"
