@@ -66,6 +66,7 @@ static const struct opts_row lvsd_rows[] = {
 	OPTS_SHOW_SHORT('f', "config file (default " LVSD_DEFAULT_CONF ")"),
 	OPTS_INCLUDE(daemon_keepalived_opts),
 	OPTS_INCLUDE(release_opts),
+	OPT_LONG("keep-overrides", 'K', NULL, "a reload keeps lvsd ctl's overrides (default: drops them)"),
 	OPTS_SHOW_SHORT('S', "control socket (default " LVSD_DEFAULT_SOCK ")"),
 	OPTS_SHOW_SHORT('s', "print the running daemon's virtual servers as a table"),
 	OPTS_INCLUDE(daemon_control_opts),
@@ -92,7 +93,8 @@ const struct opts_cmd lvsd_cmd = {
 		  "config with errors keeps the running one), TERM/INT stop and remove\n"
 		  "from IPVS what lvsd added.\n"
 		  "\n"
-		  "ctl (root only) overrides one real server until the next reload: drain\n"
+		  "ctl (root only) overrides one real server until the next reload (with\n"
+		  "--keep-overrides, across reloads while it is in the config): drain\n"
 		  "(weight 0, live connections stay), weight N, enable (back to the\n"
 		  "configured weight and what the checker says). VS is -t|-u ADDR:PORT,\n"
 		  "--sctp-service ADDR:PORT or -f MARK as for ipvsadm, or its name in -s\n"
@@ -145,6 +147,7 @@ struct lvsd {
 	const char *conf_path, *sock_path, *pid_path;
 	char self[PATH_MAX];
 	bool keep_ipvs, want_vrrp, want_check;
+	bool keep_overrides;         /* --keep-overrides: lvsd ctl's survive a reload */
 	struct supervisor sv;        /* also holds -R, the log flags and "stopping" */
 	struct conf_keepalived *conf;
 	struct lvs *vs;
@@ -424,7 +427,12 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 		conf_keepalived_free(conf);
 		return;
 	}
-	log_dropped_overrides(d);
+	if (d->keep_overrides && lvs_ctl_carry(m, nm, d->vs, d->nvs) > 0) {
+		for (int v = 0; v < nm; v++)
+			quorum_update(d, &m[v]);
+	} else if (!d->keep_overrides) {
+		log_dropped_overrides(d);
+	}
 	model_free(d->vs, d->nvs);
 	conf_keepalived_free(d->conf);
 	d->conf = conf;
@@ -693,7 +701,7 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 	const char *prog = as_keepalived ? "keepalived" : "lvsd";
 	const struct opts_cmd *cmd = as_keepalived ? &keepalived_cmd : &lvsd_cmd;
 	struct daemon_args args = { .conf_path = LVSD_DEFAULT_CONF, .sock_path = LVSD_DEFAULT_SOCK };
-	bool keep = false, no_respawn = false;
+	bool keep = false, no_respawn = false, keep_overrides = false;
 	bool vrrp_only = false, check_only = false;
 	struct opts o;
 	char *arg;
@@ -712,6 +720,7 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 			continue;
 		switch (opt) {
 		case 'I': keep = true; break;
+		case 'K': keep_overrides = true; break;
 		case 'c': case 'r': break;
 		case 'P': vrrp_only = true; break;
 		case 'C': check_only = true; break;
@@ -747,6 +756,7 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 	d->pid_path = args.pid_path;
 	d->sv.log_flags = args.log_flags;
 	d->keep_ipvs = keep;
+	d->keep_overrides = keep_overrides;
 	d->sv.no_respawn = no_respawn;
 	d->want_check = !vrrp_only;
 	d->want_vrrp = !check_only;

@@ -59,6 +59,11 @@ int lvs_ctl_find(const struct conf_keepalived *conf, struct lvs *model, int nvs,
 /* cmd's override on rs; false when rs already had exactly it. */
 bool lvs_ctl_apply(struct lrs *rs, const struct lvs_ctl_cmd *cmd);
 
+/* lvsd --keep-overrides: each override of old onto the real server of the
+ * same names in model (a reload's). Returns how many were carried; the
+ * overrides with no such server in model are not, and are logged. */
+int lvs_ctl_carry(struct lvs *model, int nvs, const struct lvs *old, int nold);
+
 /* The override as words for the log, the reply and -s: "drained",
  * "weight 5", or "none". */
 const char *lvs_ctl_describe(const struct lrs *rs, char *buf, size_t size);

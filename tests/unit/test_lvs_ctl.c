@@ -5,8 +5,9 @@
  * (a group answers to its addresses and fwmarks; unknown or ambiguous names
  * are refused), and what an override does to the wanted IPVS table with
  * checkd's events around it: a drained server that goes down and comes
- * back is still drained, enable gives back the checker's weight, and a
- * reload's fresh model has no override.
+ * back is still drained, enable gives back the checker's weight, a
+ * reload's fresh model has no override, and --keep-overrides carries them
+ * to the servers the reloaded config still has.
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
@@ -320,11 +321,42 @@ static void test_override(void)
 	conf_keepalived_free(conf);
 }
 
+/* --keep-overrides: a reload's model gets the overrides of the servers it still has. */
+static void test_carry(void)
+{
+	struct conf_keepalived *conf = load(conf_text);
+	/* The reloaded config: 10.0.1.2:81 gone from tcp/10.0.0.1:80. */
+	static const char reloaded_text[] =
+		"virtual_server 10.0.0.1 80 {\n  protocol TCP\n  real_server 10.0.1.1 80 {\n    weight 3\n  }\n"
+		"  real_server 10.0.1.2 80 {\n    weight 1\n  }\n}\n";
+	struct conf_keepalived *reloaded = load(reloaded_text);
+	struct lvs *m = NULL, *m2 = NULL;
+	int n = 0, n2 = 0;
+
+	if (!conf || !reloaded || model_build(conf, NULL, 0, &m, &n) != 0)
+		return;
+	ctl(conf, m, n, "drain -t 10.0.0.1:80 10.0.1.1:80", true);
+	ctl(conf, m, n, "weight -t 10.0.0.1:80 10.0.1.2:81 4", true);
+	ctl(conf, m, n, "weight -f 5 -6 2001:db8::21 9", true);
+	CHECK(model_build(reloaded, m, n, &m2, &n2) == 0 && n2 == 1, "the reloaded config has one virtual server");
+	CHECK(m2 && m2[0].rs[0].ctl == LRS_CTL_NONE, "before the carry the reload's model has no override");
+	CHECK(m2 && lvs_ctl_carry(m2, n2, m, n) == 1, "one override carried: the other two servers are gone");
+	CHECK(m2 && m2[0].rs[0].ctl == LRS_CTL_DRAIN && want_weight(reloaded, m2, n2, 0, 0) == 0,
+	      "10.0.1.1:80 is still drained after the reload");
+	CHECK(m2 && m2[0].rs[1].ctl == LRS_CTL_NONE && want_weight(reloaded, m2, n2, 0, 1) == 1,
+	      "10.0.1.2:80, never overridden, has its configured weight");
+	model_free(m2, n2);
+	model_free(m, n);
+	conf_keepalived_free(reloaded);
+	conf_keepalived_free(conf);
+}
+
 int main(void)
 {
 	test_parse_forms();
 	test_parse_refused();
 	test_find();
 	test_override();
+	test_carry();
 	return unit_exit();
 }
