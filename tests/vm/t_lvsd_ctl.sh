@@ -7,7 +7,8 @@
 # new connection goes to the other server; the drained server going down
 # and coming back is still drained; enable: it takes new connections again;
 # weight N: ipvsadm shows N; an unknown real server or a non-root client
-# changes nothing; a reload drops the override (docs/lvsd.md says so).
+# changes nothing; a reload drops the override, and keeps it under
+# --keep-overrides (docs/lvsd.md says so).
 cd "$(dirname "$0")/../.." || exit 2
 . tests/vm/lvsd_lib.sh
 command -v socat >/dev/null || die_suite "ctl: socat missing"
@@ -36,7 +37,7 @@ set +e
 # sends nothing: the server's greeting, after which the client's EOF ends
 # the exchange; bounded by socat's own timeouts and by timeout(1).
 probe() {
-	timeout 10 ip netns exec "$1" socat -T 3 - TCP:"$2":80,connect-timeout=3 </dev/null 2>/dev/null | head -n 1
+	timeout 20 ip netns exec "$1" socat -T 10 - TCP:"$2":80,connect-timeout=5 </dev/null 2>/dev/null | head -n 1
 }
 # echo_serve ADDR: on ADDR:80, each connection gets "ADDR" and then its own bytes back.
 echo_serve() {
@@ -112,11 +113,13 @@ ask() {
 	"$BIN/lvsd" -S "$LVSD_SOCK" ctl "$@" >"$WORK/ctl.out" 2>"$WORK/ctl.err"
 	CTL_RC=$?
 }
-# new_conns N: N new connections from the client, the answering server of each, one a line.
+# new_conns N: N new connections from the client, the answering server of
+# each ("none" when none answered), one a line.
 new_conns() {
-	local i
+	local i a
 	for ((i = 0; i < $1; i++)); do
-		probe cl $vip
+		a=$(probe cl $vip)
+		echo "${a:-none}"
 	done
 }
 established_to() {
@@ -193,3 +196,16 @@ grep -q "reload: tcp/$vip:80 $drained:80: ctl override (weight 5) dropped" "$LVS
 
 if stop_lvsd; then ok "SIGTERM stops lvsd"; else fail "SIGTERM stops lvsd"; fi
 check_table "SIGTERM removes what lvsd added" ""
+
+# ---- --keep-overrides: a reload keeps the drain ----
+start_lvsd --keep-overrides -f "$cfg" || die_suite "ctl: lvsd --keep-overrides did not start"
+wait_for 20 table_is "$t1"
+ask drain -t $vip:80 $drained:80
+wait_for 20 table_is "$(expected 2 0)"
+check_table "--keep-overrides: drained before the reload" "$(expected 2 0)"
+kill -HUP "$lvsd_pid"
+wait_for 20 grep -q "reload: tcp/$vip:80 $drained:80: ctl override (drained) kept" "$LVSD_LOG" &&
+	ok "--keep-overrides: the kept override is logged" || { fail "--keep-overrides: the kept override is logged"; show_log "$LVSD_LOG"; }
+sleep 3    # past a reconcile (every 2 s)
+check_table "--keep-overrides: still weight 0 after the reload" "$(expected 2 0)"
+if stop_lvsd; then ok "SIGTERM stops lvsd --keep-overrides"; else fail "SIGTERM stops lvsd --keep-overrides"; fi
