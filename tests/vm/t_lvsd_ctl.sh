@@ -35,15 +35,16 @@ set +e
 
 # probe FROM_NS ADDR: one connection to ADDR:80 from namespace FROM_NS that
 # sends nothing: the server's greeting, after which the client's EOF ends
-# the exchange. -t 10: after the client's EOF socat waits for the server's
-# answer up to 10 s (its default, 0.5 s, is shorter than a fork under TCG).
+# the exchange. -t 10 on both ends: after an EOF socat waits for the other
+# direction up to 10 s (its default, 0.5 s, is shorter than a fork under TCG).
 # Bounded by socat's own timeouts and by timeout(1).
 probe() {
 	timeout 20 ip netns exec "$1" socat -t 10 -T 10 - TCP:"$2":80,connect-timeout=5 </dev/null 2>/dev/null | head -n 1
 }
-# echo_serve ADDR: on ADDR:80, each connection gets "ADDR" and then its own bytes back.
+# echo_serve ADDR: on ADDR:80, each connection gets "ADDR" and then its own
+# bytes back; -t 10: a client's early EOF does not cut the greeting short.
 echo_serve() {
-	ip netns exec "rs-$1" socat TCP-LISTEN:80,bind="$1",fork,reuseaddr SYSTEM:"echo $1; exec cat" \
+	ip netns exec "rs-$1" socat -t 10 TCP-LISTEN:80,bind="$1",fork,reuseaddr SYSTEM:"echo $1; exec cat" \
 		</dev/null >/dev/null 2>&1 &
 	echo $! >"$WORK/echo-$1.pid"
 	bg_pids+=($!)
