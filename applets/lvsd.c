@@ -43,6 +43,7 @@
 #include "ipvs_diff.h"
 #include "log.h"
 #include "loop.h"
+#include "lvs_ctl.h"
 #include "lvs_model.h"
 #include "lvs_event.h"
 #include "lvs_status.h"
@@ -66,6 +67,7 @@ static const struct opts_row lvsd_rows[] = {
 	OPTS_SHOW_SHORT('f', "config file (default " LVSD_DEFAULT_CONF ")"),
 	OPTS_INCLUDE(daemon_keepalived_opts),
 	OPTS_INCLUDE(release_opts),
+	OPT_LONG("keep-overrides", 'K', NULL, "a reload keeps lvsd ctl's overrides (default: drops them)"),
 	OPTS_SHOW_SHORT('S', "control socket (default " LVSD_DEFAULT_SOCK ")"),
 	OPTS_SHOW_SHORT('s', "print the running daemon's virtual servers as a table"),
 	OPTS_INCLUDE(daemon_control_opts),
@@ -73,10 +75,15 @@ static const struct opts_row lvsd_rows[] = {
 	OPTS_END,
 };
 
+/* The words after the options that make lvsd a control client. */
+#define LVSD_CTL_WORD "ctl"
+
 const struct opts_cmd lvsd_cmd = {
 	.usage = "Usage: lvsd [-n] [-l] [-D] [-I] [-f FILE] [-p PIDFILE] [-S SOCKET]\n"
 		 "       lvsd -t [-v] [-f FILE]\n"
 		 "       lvsd [-S SOCKET] -s | --json\n"
+		 "       lvsd [-S SOCKET] ctl drain|enable VS RS\n"
+		 "       lvsd [-S SOCKET] ctl weight VS RS N\n"
 		 "The director: keeps the kernel's IPVS table equal to the virtual_server\n"
 		 "blocks of a keepalived-style config and the health checkd reports, and\n"
 		 "runs checkd and vrrpd as its children (docs/lvsd.md).\n"
@@ -85,7 +92,14 @@ const struct opts_cmd lvsd_cmd = {
 	.footer = "\n"
 		  "Signals: HUP reloads the config (only the differences reach IPVS; a\n"
 		  "config with errors keeps the running one), TERM/INT stop and remove\n"
-		  "from IPVS what lvsd added.\n",
+		  "from IPVS what lvsd added.\n"
+		  "\n"
+		  "ctl (root only) overrides one real server until the next reload (with\n"
+		  "--keep-overrides, across reloads while it is in the config): drain\n"
+		  "(weight 0, live connections stay), weight N, enable (back to the\n"
+		  "configured weight and what the checker says). VS is -t|-u ADDR:PORT,\n"
+		  "--sctp-service ADDR:PORT or -f MARK as for ipvsadm, or its name in -s\n"
+		  "(tcp/ADDR:PORT, fwm/MARK, group/NAME); RS is ADDR[:PORT], [IPv6]:PORT.\n",
 };
 
 /* keepalived's -S is its syslog facility: the control options are not
@@ -134,6 +148,7 @@ struct lvsd {
 	const char *conf_path, *sock_path, *pid_path;
 	char self[PATH_MAX];
 	bool keep_ipvs, want_vrrp, want_check;
+	bool keep_overrides;         /* --keep-overrides: lvsd ctl's survive a reload */
 	struct supervisor sv;        /* also holds -R, the log flags and "stopping" */
 	struct conf_keepalived *conf;
 	struct lvs *vs;
@@ -423,6 +438,20 @@ static struct conf_keepalived *read_config(const char *path, bool reload)
 	return conf;
 }
 
+/* A reload builds the model afresh: lvsd ctl's overrides end with it. */
+static void log_dropped_overrides(const struct lvsd *d)
+{
+	char what[32];
+
+	for (int v = 0; v < d->nvs; v++)
+		for (int r = 0; r < d->vs[v].nrs; r++) {
+			const struct lrs *rs = &d->vs[v].rs[r];
+			if (rs->ctl != LRS_CTL_NONE)
+				log_notice("reload: %s %s: ctl override (%s) dropped, back to the config and its checker",
+					   d->vs[v].name, rs->name, lvs_ctl_describe(rs, what, sizeof(what)));
+		}
+}
+
 static void on_reload(struct loop *loop, int signo, void *arg)
 {
 	struct lvsd *d = arg;
@@ -444,6 +473,12 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 		d->reload_failures++;
 		conf_keepalived_free(conf);
 		return;
+	}
+	if (d->keep_overrides && lvs_ctl_carry(m, nm, d->vs, d->nvs) > 0) {
+		for (int v = 0; v < nm; v++)
+			quorum_update(d, &m[v]);
+	} else if (!d->keep_overrides) {
+		log_dropped_overrides(d);
 	}
 	model_free(d->vs, d->nvs);
 	conf_keepalived_free(d->conf);
@@ -540,9 +575,113 @@ static void status_json(void *arg, struct ctl_buf *b)
 	ctl_puts(b, "\n");
 }
 
+/*
+ * drain, enable, weight: root only (the peer's uid as the kernel gives it),
+ * every change logged with who asked; applied by the next reconcile, at once.
+ */
+static void ctl_override(struct lvsd *d, const char *command, struct ctl_buf *reply)
+{
+	const struct ctl_server *srv = &d->ctl;
+	struct lvs_ctl_cmd cmd;
+	struct lvs *vs;
+	struct lrs *rs;
+	char err[200], was[32], now[32];
+
+	if (!srv->peer_known || srv->peer_uid != 0) {
+		if (srv->peer_known)
+			log_warn("ctl: '%s' refused: uid %u (pid %d) is not root", command, (unsigned)srv->peer_uid,
+				 (int)srv->peer_pid);
+		ctl_puts(reply, "error: permission denied: only root may drain, enable or weight a real server\n");
+		return;
+	}
+	if (!d->want_check) {
+		ctl_puts(reply, "error: this lvsd runs VRRP only (-P): it programs no real servers\n");
+		return;
+	}
+	if (lvs_ctl_parse(command, &cmd, err, sizeof(err)) != 0 ||
+	    lvs_ctl_find(d->conf, d->vs, d->nvs, &cmd, &vs, &rs, err, sizeof(err)) != 0) {
+		ctl_printf(reply, "error: %s\n", err);
+		return;
+	}
+	lvs_ctl_describe(rs, was, sizeof(was));
+	if (!lvs_ctl_apply(rs, &cmd)) {
+		ctl_printf(reply, "%s %s: override %s already\n", vs->name, rs->name, was);
+		return;
+	}
+	lvs_ctl_describe(rs, now, sizeof(now));
+	log_notice("ctl: %s %s: override %s (was %s), IPVS weight %d while %s; by uid 0 pid %d", vs->name, rs->name,
+		   now, was, rs->up ? lvs_rs_live_weight(rs) : 0, rs->up ? "up" : "down", (int)srv->peer_pid);
+	if (rs->ctl == LRS_CTL_NONE)
+		ctl_printf(reply, "%s %s: enabled (override %s removed): its configured weight and checker decide\n",
+			   vs->name, rs->name, was);
+	else
+		ctl_printf(reply, "%s %s: override %s (was %s) until the next reload\n", vs->name, rs->name, now, was);
+	quorum_update(d, vs);
+	kick(d);
+}
+
 static void on_ctl_request(const char *command, struct ctl_buf *reply, void *arg)
 {
-	daemon_ctl_answer(command, reply, arg, status_table, status_json);
+	struct lvsd *d = arg;
+
+	if (lvs_ctl_is_request(command))
+		ctl_override(d, command, reply);
+	else if (strcmp(command, "status") == 0 || strcmp(command, "json") == 0)
+		daemon_ctl_answer(command, reply, arg, status_table, status_json);
+	else
+		ctl_puts(reply, "error: commands are 'status', 'json', 'drain', 'enable' and 'weight'\n");
+}
+
+/*
+ * lvsd [-S SOCKET] ctl WORDS...: the words, joined by spaces, are one request
+ * line; the daemon's answer goes to stdout, a refusal to stderr with exit 1.
+ */
+static int ctl_client(const char *prog, const char *sock_path, int argc, char **argv)
+{
+	char line[CTL_MAX_REQUEST];
+	size_t len = 0;
+
+	if (argc < 1) {
+		fprintf(stderr, "%s: ctl: drain|enable VS RS, or weight VS RS N (lvsd --help)\n", prog);
+		return 2;
+	}
+	for (int i = 0; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+		for (const char *p = argv[i]; *p; p++)
+			if ((unsigned char)*p <= ' ' || *p == 0x7f) {
+				fprintf(stderr, "%s: ctl: '%s': a word with a blank or a control character\n", prog, argv[i]);
+				return 2;
+			}
+		if (n == 0 || len + n + 2 > sizeof(line) - sizeof(CTL_SIZED)) {
+			fprintf(stderr, "%s: ctl: %s\n", prog, n ? "request too long" : "an empty word");
+			return 2;
+		}
+		if (i)
+			line[len++] = ' ';
+		memcpy(line + len, argv[i], n);
+		len += n;
+	}
+	line[len] = '\0';
+	return daemon_ctl_client(prog, sock_path, line);
+}
+
+/* Where "ctl" starts the client's words, after the options (which may only
+ * be -S SOCKET there); 0 when there is none. An option's argument that
+ * happens to be "ctl" is not it. */
+static int ctl_word_at(int argc, char **argv)
+{
+	static const char *const with_arg[] = { "-S", "--socket", "-f", "--use-file", "-p", "--pid" };
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], LVSD_CTL_WORD) != 0)
+			continue;
+		bool is_arg = false;
+		for (size_t k = 0; k < sizeof(with_arg) / sizeof(with_arg[0]) && !is_arg; k++)
+			is_arg = strcmp(argv[i - 1], with_arg[k]) == 0;
+		if (!is_arg)
+			return i;
+	}
+	return 0;
 }
 
 /* ---- main ---- */
@@ -618,7 +757,7 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 	const char *prog = as_keepalived ? "keepalived" : "lvsd";
 	const struct opts_cmd *cmd = as_keepalived ? &keepalived_cmd : &lvsd_cmd;
 	struct daemon_args args = { .conf_path = LVSD_DEFAULT_CONF, .sock_path = LVSD_DEFAULT_SOCK };
-	bool keep = false, no_respawn = false;
+	bool keep = false, no_respawn = false, keep_overrides = false;
 	bool vrrp_only = false, check_only = false;
 	struct opts o;
 	char *arg;
@@ -626,7 +765,10 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 
 	if (opts_start(&o, cmd, prog) != 0)
 		return 1;
-	while ((opt = opts_next(&o, argc, argv, &arg)) != -1) {
+	/* The ctl words are ipvsadm's (-t, -f, -u): getopt must not see them. */
+	int ctl_at = as_keepalived ? 0 : ctl_word_at(argc, argv);
+	int opt_argc = ctl_at ? ctl_at : argc;
+	while ((opt = opts_next(&o, opt_argc, argv, &arg)) != -1) {
 		/* keepalived's -S is its syslog facility, which we do not take */
 		if (opt == 'S' && as_keepalived)
 			continue;
@@ -634,12 +776,20 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 			continue;
 		switch (opt) {
 		case 'I': keep = true; break;
+		case 'K': keep_overrides = true; break;
 		case 'c': case 'r': break;
 		case 'P': vrrp_only = true; break;
 		case 'C': check_only = true; break;
 		case 'R': no_respawn = true; break;
 		default: return daemon_opt_other(cmd, opt);
 		}
+	}
+	if (ctl_at) {
+		if (optind < ctl_at || args.test || args.client_cmd || args.verbose) {
+			fprintf(stderr, "%s: only -S SOCKET goes before ctl\n", prog);
+			return 2;
+		}
+		return ctl_client(prog, args.sock_path, argc - ctl_at - 1, argv + ctl_at + 1);
 	}
 	int end = daemon_args_end(prog, cmd, &args, argc, argv);
 	if (end >= 0)
@@ -662,6 +812,7 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 	d->pid_path = args.pid_path;
 	d->sv.log_flags = args.log_flags;
 	d->keep_ipvs = keep;
+	d->keep_overrides = keep_overrides;
 	d->sv.no_respawn = no_respawn;
 	d->want_check = !vrrp_only;
 	d->want_vrrp = !check_only;

@@ -93,6 +93,13 @@ size_t ctl_answer(char *line, ctl_handler_fn *handler, void *arg,
 	strbuf_free(reply);
 	reply->max = CTL_MAX_REPLY;
 	handler(req.command, reply, arg);
+	if (!reply->oom && req.sized && reply->len >= 6 && memcmp(reply->data, "error:", 6) == 0) {
+		size_t line = strcspn(reply->data, "\n");
+		if (line > CTL_HEAD_MAX - 2)
+			line = CTL_HEAD_MAX - 2;
+		snprintf(error, sizeof(error), "%.*s\n", (int)line, reply->data);
+		strbuf_free(reply);
+	}
 	if (reply->oom) {
 		/* A reply grows a line at a time, so its allocation has reached the
 		 * cap by the time an append is refused for going over it; short of
@@ -121,7 +128,11 @@ static void conn_answer(struct ctl_conn *c)
 	struct ctl_server *srv = c->server;
 
 	c->request[c->request_len] = '\0';
+	srv->peer_known = c->peer_known;
+	srv->peer_uid = c->peer_uid;
+	srv->peer_pid = c->peer_pid;
 	c->head_len = ctl_answer(c->request, srv->handler, srv->arg, &c->reply, c->head);
+	srv->peer_known = false;
 	c->sent = 0;
 	/* The reply's time starts now, however long the handler took. */
 	loop_timer_arm(srv->loop, &c->deadline, CTL_IDLE_TIMEOUT_MS);
@@ -187,6 +198,13 @@ static void on_accept(struct loop *loop, struct loop_io *io, unsigned events)
 		memset(c, 0, sizeof(*c));
 		c->in_use = true;
 		c->server = srv;
+		struct ucred cred;
+		socklen_t cred_len = sizeof(cred);
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cred_len) == 0 && cred_len == sizeof(cred)) {
+			c->peer_known = true;
+			c->peer_uid = cred.uid;
+			c->peer_pid = cred.pid;
+		}
 		loop_io_init(&c->io, fd, on_conn_io, c);
 		loop_timer_init(&c->deadline, on_conn_deadline, c);
 		if (loop_io_watch(loop, &c->io, LOOP_READ) != 0 ||

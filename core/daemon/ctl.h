@@ -8,7 +8,13 @@
  * request line "sized COMMAND" gets the reply's length first, as a decimal
  * line, then exactly that many bytes; a reply the daemon cannot give (over
  * CTL_MAX_REPLY, out of memory) is one "error: ..." line instead of the
- * length. A bare "COMMAND" gets the bare reply, for socat and nc users.
+ * length. A handler's reply that starts with "error:" is such a line too,
+ * so that a client (lvsd ctl) can tell a refusal from an answer and exit
+ * non-zero. A bare "COMMAND" gets the bare reply, for socat and nc users.
+ *
+ * Who asks: the server reads each client's credentials (SO_PEERCRED) when
+ * it accepts, and a handler finds them in the server's peer fields while
+ * it answers, to refuse state-changing commands to anyone but root.
  *
  * The server side lives on the event loop and never blocks it: connections
  * are non-blocking, a request must arrive whole, in one line, within
@@ -22,18 +28,19 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include "loop.h"
 #include "strbuf.h"
 
 #define CTL_DIR "/run/lvsbox"
-#define CTL_MAX_REQUEST 128
+#define CTL_MAX_REQUEST 256
 #define CTL_MAX_CONNS 8
 #define CTL_IDLE_TIMEOUT_MS 2000
 /* How long the client waits for a byte: longer, since a busy daemon
  * builds a big reply before it sends the first one. */
 #define CTL_CLIENT_TIMEOUT_MS 10000
 /* Room for the length line or the error line that replaces a reply. */
-#define CTL_HEAD_MAX 96
+#define CTL_HEAD_MAX 256
 /* The request prefix that asks for the length first. */
 #define CTL_SIZED "sized "
 /* Room for checkd's JSON with 30,000 real servers; grown only as needed. */
@@ -64,6 +71,9 @@ struct ctl_conn {
 	struct strbuf reply;
 	size_t sent;                /* of head and reply together */
 	bool in_use;
+	bool peer_known;            /* SO_PEERCRED answered */
+	uid_t peer_uid;
+	pid_t peer_pid;
 };
 
 struct ctl_server {
@@ -73,6 +83,11 @@ struct ctl_server {
 	ctl_handler_fn *handler;
 	void *arg;
 	struct ctl_conn conns[CTL_MAX_CONNS];
+	/* The client being answered, while the handler runs; peer_known is
+	 * false at any other time (a dump signal asks without a client). */
+	bool peer_known;
+	uid_t peer_uid;
+	pid_t peer_pid;
 };
 
 /* Binds path (replacing a stale socket, creating /run/lvsbox when the path
@@ -97,7 +112,9 @@ void ctl_parse_request(char *line, struct ctl_request_line *req);
  * handler: reply gets the text, head the length line of a sized request
  * (or "" for a bare one); returns the length of head. A reply that could
  * not be built whole becomes an "error: ..." line: in head for a sized
- * request (reply left empty), as the reply for a bare one. */
+ * request (reply left empty), as the reply for a bare one. A reply the
+ * handler starts with "error:" goes to head for a sized request too, its
+ * first line only, cut to fit. */
 size_t ctl_answer(char *line, ctl_handler_fn *handler, void *arg,
 		  struct strbuf *reply, char head[CTL_HEAD_MAX]);
 

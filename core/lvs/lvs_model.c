@@ -34,6 +34,11 @@ int lvs_rs_weight(const struct lrs *rs)
 	return rs->conf->weight;
 }
 
+int lvs_rs_live_weight(const struct lrs *rs)
+{
+	return rs->ctl == LRS_CTL_DRAIN ? 0 : rs->ctl == LRS_CTL_WEIGHT ? rs->ctl_weight : lvs_rs_weight(rs);
+}
+
 /* keepalived's starting state: up, unless alpha and there is a checker. */
 void rs_initial(const struct lvs *vs, struct lrs *rs)
 {
@@ -47,7 +52,7 @@ long live_weight(const struct lvs *vs)
 
 	for (int r = 0; r < vs->nrs; r++)
 		if (vs->rs[r].up)
-			sum += lvs_rs_weight(&vs->rs[r]);
+			sum += lvs_rs_live_weight(&vs->rs[r]);
 	return sum;
 }
 
@@ -212,7 +217,7 @@ static int vs_dests(const struct lvs *vs, struct want_svc *ws)
 			} else {
 				const struct lrs *rs = &vs->rs[r];
 				if (rs->up && !sorry)
-					dest_from_conf(&dst, &ws->svc, cv, rs->conf, lvs_rs_weight(rs));
+					dest_from_conf(&dst, &ws->svc, cv, rs->conf, lvs_rs_live_weight(rs));
 				else if (!rs->up && rs_inhibit(vs, rs))
 					dest_from_conf(&dst, &ws->svc, cv, rs->conf, 0);
 				else
@@ -232,6 +237,24 @@ static int vs_dests(const struct lvs *vs, struct want_svc *ws)
 		}
 	}
 	return 0;
+}
+
+bool lvs_serves(const struct conf_keepalived *conf, const struct lvs *vs, const struct ipvs_service *key)
+{
+	struct ipvs_service *svcs = NULL;
+	int n = vs_services(conf, vs, &svcs);
+	bool found = false;
+
+	for (int i = 0; i < n && !found; i++) {
+		const struct ipvs_service *s = &svcs[i];
+		if (key->fwmark || s->fwmark)
+			found = key->fwmark == s->fwmark && key->af == s->af;
+		else
+			found = key->af == s->af && key->protocol == s->protocol && key->port == s->port &&
+				memcmp(key->addr.raw, s->addr.raw, addr_len(s->af)) == 0;
+	}
+	free(svcs);
+	return found;
 }
 
 bool addr_is_local(const struct ifaddrs *ifs, int af, const void *addr)

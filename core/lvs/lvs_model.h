@@ -31,6 +31,9 @@ struct lrs {                     /* one real_server of one virtual_server */
 	int kernel_weight;
 	uint64_t active, inactive, conns;
 	char error[96];              /* the last kernel error about it, logged once */
+	/* lvsd ctl's override (lvs_ctl.c): kept over health changes, dropped by a reload. */
+	enum lrs_ctl { LRS_CTL_NONE, LRS_CTL_DRAIN, LRS_CTL_WEIGHT } ctl;
+	int ctl_weight;
 };
 
 struct lvs {                     /* one virtual_server block */
@@ -49,6 +52,11 @@ struct lvs {                     /* one virtual_server block */
 
 bool rs_inhibit(const struct lvs *vs, const struct lrs *rs);
 int lvs_rs_weight(const struct lrs *rs);
+/* The weight an up server has in IPVS: lvs_rs_weight unless lvsd ctl overrides it. */
+int lvs_rs_live_weight(const struct lrs *rs);
+/* Whether one of the kernel services vs stands for is key's (family,
+ * protocol, address and port, or fwmark; key's other fields are not read). */
+bool lvs_serves(const struct conf_keepalived *conf, const struct lvs *vs, const struct ipvs_service *key);
 void rs_initial(const struct lvs *vs, struct lrs *rs);
 long live_weight(const struct lvs *vs);
 bool addr_is_local(const struct ifaddrs *ifs, int af, const void *addr);

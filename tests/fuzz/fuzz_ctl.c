@@ -7,7 +7,8 @@
  *
  * Besides crashes and sanitizer reports it checks the framing promises: a
  * bare request gets no length line; a sized one gets "<length>\n" equal to
- * the reply's length, or one "error: ...\n" line and no reply; a reply
+ * the reply's length, or one "error: ...\n" line and no reply (also when
+ * the handler's own reply is an error, as for an unknown command); a reply
  * that could not be built whole is never sent in part.
  */
 #include <stdbool.h>
@@ -89,12 +90,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (starve) {
 		if (strncmp(head, "error: ", 7) != 0 || head[head_len - 1] != '\n' || reply.len != 0)
 			abort();
-	} else {
+	} else if (expect) {
 		char want[32];
 		snprintf(want, sizeof(want), "%zu\n", reply.len);
-		if (strcmp(head, want) != 0)
+		if (strcmp(head, want) != 0 || strcmp(text, expect) != 0)
 			abort();
-		if (expect ? strcmp(text, expect) != 0 : strncmp(text, "error: ", 7) != 0)
+	} else {
+		/* The handler's error line is the head, whole and alone. */
+		if (strncmp(head, "error: ", 7) != 0 || head[head_len - 1] != '\n' ||
+		    memchr(head, '\n', head_len - 1) || reply.len != 0)
 			abort();
 	}
 	strbuf_free(&reply);

@@ -8,7 +8,9 @@
  * a reply over the cap is an error line, not half a reply; a reader that
  * leaves mid-reply costs the server nothing; and the client fails, with
  * daemon_ctl_client exiting 1, when a server closes mid-reply, answers
- * with an error line or sends more than it announced.
+ * with an error line or sends more than it announced. The handler sees the
+ * client's uid as the kernel gives it (SO_PEERCRED), and a sized reply the
+ * handler starts with "error:" reaches the client as an error (exit 1).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,6 +38,7 @@
 static struct loop loop;
 static char sock_path[108];
 static int requests_seen;
+static struct ctl_server *serving;
 
 static void handler(const char *command, struct ctl_buf *reply, void *arg)
 {
@@ -50,6 +53,11 @@ static void handler(const char *command, struct ctl_buf *reply, void *arg)
 		int lines = strcmp(command, "huge") == 0 ? HUGE_LINES : OVER_LINES;
 		for (int i = 0; i < lines && !reply->oom; i++)
 			ctl_printf(reply, LINE_FMT, i, LINE_PAD);
+	} else if (strcmp(command, "whoami") == 0) {
+		ctl_printf(reply, "known %d uid %u client pid %d\n", serving->peer_known, (unsigned)serving->peer_uid,
+			   serving->peer_pid > 0 && serving->peer_pid != getpid());
+	} else if (strcmp(command, "refuse") == 0) {
+		ctl_puts(reply, "error: refused here\nnot part of the error line\n");
 	} else {
 		ctl_printf(reply, "unknown: %s\n", command);
 	}
@@ -141,6 +149,19 @@ static int serve(pid_t pid)
 
 static int ask_status(int out) { return ctl_request(sock_path, "status", out, NULL); }
 static int ask_other(int out) { return ctl_request(sock_path, "frobnicate", out, NULL); }
+static int ask_whoami(int out) { return ctl_request(sock_path, "whoami", out, NULL); }
+
+/* A handler's "error:" reply: the client fails with its first line, prints nothing of it to out. */
+static int ask_refused(int out)
+{
+	struct ctl_result res;
+	int rc = ctl_request(sock_path, "refuse", out, &res);
+	if (rc != -EREMOTEIO || res.received != 0)
+		return 1;
+	dprintf(out, "%s\n", res.error);
+	return 0;
+}
+
 static int ask_big(int out) { return ctl_request(sock_path, "big", out, NULL); }
 static int ask_huge(int out) { return ctl_request(sock_path, "huge", out, NULL); }
 
@@ -399,7 +420,13 @@ int main(void)
 	CHECK(ctl_listen(&second, &loop, sock_path, handler, NULL) == -EADDRINUSE,
 	      "a live daemon's socket is not taken over");
 
+	serving = &srv;
 	run_case(ask_status, "status", "all good\n");
+	char whoami[64];
+	snprintf(whoami, sizeof(whoami), "known 1 uid %u client pid 1\n", (unsigned)getuid());
+	run_case(ask_whoami, "the handler sees the client's uid and pid", whoami);
+	CHECK(!srv.peer_known, "outside a request no peer is known");
+	run_case(ask_refused, "a sized reply starting with error: is the client's error", "error: refused here\n");
 	run_case(ask_other, "unknown command", "unknown: frobnicate\n");
 	run_case(ask_unterminated, "request without newline", "all good\n");
 	run_case(silent_then_status, "silent client timed out, others served", "all good\n");

@@ -42,6 +42,8 @@ static const char lvsd_help[] =
 	"Usage: lvsd [-n] [-l] [-D] [-I] [-f FILE] [-p PIDFILE] [-S SOCKET]\n"
 	"       lvsd -t [-v] [-f FILE]\n"
 	"       lvsd [-S SOCKET] -s | --json\n"
+	"       lvsd [-S SOCKET] ctl drain|enable VS RS\n"
+	"       lvsd [-S SOCKET] ctl weight VS RS N\n"
 	"The director: keeps the kernel's IPVS table equal to the virtual_server\n"
 	"blocks of a keepalived-style config and the health checkd reports, and\n"
 	"runs checkd and vrrpd as its children (docs/lvsd.md).\n"
@@ -54,13 +56,21 @@ static const char lvsd_help[] =
 	"              without enable_script_security, 3 errors (cannot run)\n"
 	"  -p PIDFILE  write the daemon's pid there\n"
 	"  -I          leave the IPVS table as it is on stop (--dont-release-ipvs)\n"
+	"  --keep-overrides  a reload keeps lvsd ctl's overrides (default: drops them)\n"
 	"  -S SOCKET   control socket (default /run/lvsbox/lvsd.sock)\n"
 	"  -s          print the running daemon's virtual servers as a table\n"
 	"  --json      the same as JSON\n"
 	"\n"
 	"Signals: HUP reloads the config (only the differences reach IPVS; a\n"
 	"config with errors keeps the running one), TERM/INT stop and remove\n"
-	"from IPVS what lvsd added.\n";
+	"from IPVS what lvsd added.\n"
+	"\n"
+	"ctl (root only) overrides one real server until the next reload (with\n"
+	"--keep-overrides, across reloads while it is in the config): drain\n"
+	"(weight 0, live connections stay), weight N, enable (back to the\n"
+	"configured weight and what the checker says). VS is -t|-u ADDR:PORT,\n"
+	"--sctp-service ADDR:PORT or -f MARK as for ipvsadm, or its name in -s\n"
+	"(tcp/ADDR:PORT, fwm/MARK, group/NAME); RS is ADDR[:PORT], [IPv6]:PORT.\n";
 static const char keepalived_help[] =
 	"Usage: keepalived [-n] [-l] [-D] [-I] [-f FILE] [-p PIDFILE] [-P|-C]\n"
 	"       keepalived -t [-v] [-f FILE]\n"
@@ -124,6 +134,7 @@ static const struct option shared_longs[] = {
 	KEEPALIVED_LONGS,
 	CONTROL_LONGS,
 	{ "dont-release-ipvs", no_argument, NULL, 'I' },   /* lvsd */
+	{ "keep-overrides", no_argument, NULL, 'K' },      /* lvsd */
 	{ "digest", required_argument, NULL, 'G' },        /* checkd */
 	{ "events-fd", required_argument, NULL, 'e' },
 	{ NULL, 0, NULL, 0 },
@@ -215,7 +226,7 @@ static void test_daemons(void)
 	check_help(&keepalived_cmd, keepalived_help, "keepalived");
 	check_help(&checkd_cmd, checkd_help, "checkd");
 	check_parse(vrrpd_cmd.rows, "f:nlDtvp:S:sh", shared_longs, 10, "vrrpd");
-	check_parse(lvsd_cmd.rows, "f:nlDtvp:S:sIh", shared_longs, 11, "lvsd");
+	check_parse(lvsd_cmd.rows, "f:nlDtvp:S:sIh", shared_longs, 12, "lvsd");
 	check_parse(checkd_cmd.rows, "f:nlDtvp:S:se:V:P:h", shared_longs, 12, "checkd");
 	check_parse(keepalived_cmd.rows, "f:nlDS:tp:c:r:PCRIvh", keepalived_longs, 15, "keepalived");
 	struct opts o;
