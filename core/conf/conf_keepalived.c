@@ -67,6 +67,9 @@ struct walk {
 	const struct kw *honour;
 	void *honour_obj;
 	int quiet;
+	/* the real servers of the virtual server being read, the checkers of
+	 * its real server: gathered here, then kept in the tree's memory */
+	struct scratch { void *v; int n, cap; } real_servers, checkers;
 };
 
 #define warn_at(w, n, ...) do { if (!(w)->quiet) conf_diag((w)->tree, 0, (n)->file, (n)->line, __VA_ARGS__); } while (0)
@@ -74,18 +77,59 @@ struct walk {
 
 static void walk_block(struct walk *w, const struct conf_node *block, const struct kw *table, void *obj, const char *label);
 
-/* Appends a zeroed element to *arr (n elements of size) and returns it. */
+/*
+ * Appends a zeroed element to *arr (n elements of size) and returns it.
+ * The room doubles when n reaches a power of two, so that thousands of
+ * elements are not thousands of reallocations.
+ */
 static void *grow(struct walk *w, void *arr_ptr, int *n, size_t size)
 {
 	void **arr = arr_ptr;
-	char *grown = realloc(*arr, (size_t)(*n + 1) * size);
-	if (!grown) {
-		w->oom = 1;
-		return NULL;
+	char *grown = *arr;
+	if ((*n & (*n - 1)) == 0) {
+		grown = realloc(*arr, (size_t)(*n ? *n * 2 : 1) * size);
+		if (!grown) {
+			w->oom = 1;
+			return NULL;
+		}
 	}
 	*arr = grown;
 	memset(grown + (size_t)*n * size, 0, size);
 	return grown + (size_t)(*n)++ * size;
+}
+
+/* Appends a zeroed element to a scratch list, reused block after block. */
+static void *scratch_add(struct walk *w, struct scratch *s, size_t size)
+{
+	if (s->n == s->cap) {
+		int cap = s->cap ? s->cap * 2 : 16;
+		void *grown = realloc(s->v, (size_t)cap * size);
+		if (!grown) {
+			w->oom = 1;
+			return NULL;
+		}
+		s->v = grown;
+		s->cap = cap;
+	}
+	char *slot = (char *)s->v + (size_t)s->n++ * size;
+	memset(slot, 0, size);
+	return slot;
+}
+
+/* The scratch list's elements, moved to the tree's memory (freed with it),
+ * and the list emptied; NULL when it was empty. */
+static void *scratch_keep(struct walk *w, struct scratch *s, size_t size, int *n)
+{
+	void *kept = NULL;
+	*n = 0;
+	if (s->n && !(kept = conf_tree_alloc(w->tree, (size_t)s->n * size)))
+		w->oom = 1;
+	else if (s->n) {
+		memcpy(kept, s->v, (size_t)s->n * size);
+		*n = s->n;
+	}
+	s->n = 0;
+	return kept;
 }
 
 /* A decimal number in [min, max]; long long so that fwmarks fit on 32-bit boxes. */
@@ -975,6 +1019,8 @@ static const struct kw *const checker_kws[] = {
 
 static void free_checker(struct conf_checker *c)
 {
+	if (c->type != CONF_CHECK_HTTP && c->type != CONF_CHECK_SSL)
+		return;
 	for (int i = 0; i < c->nurls; i++)
 		free(c->urls[i].status);
 	free(c->urls);
@@ -993,7 +1039,10 @@ static void checker(struct walk *w, const struct conf_node *n, void *obj)
 	}
 	struct conf_checker c = { .type = type, .node = n };
 	check_opts_init(&c.opts);
-	c.misc_timeout_ms = c.min_reply_length = c.max_reply_length = CONF_UNSET;
+	if (type == CONF_CHECK_MISC)
+		c.misc_timeout_ms = CONF_UNSET;
+	else if (type == CONF_CHECK_UDP)
+		c.min_reply_length = c.max_reply_length = CONF_UNSET;
 	const struct kw *honour = w->honour;
 	void *honour_obj = w->honour_obj;
 	w->honour = type == CONF_CHECK_MISC ? tcp_kws : NULL;
@@ -1003,7 +1052,8 @@ static void checker(struct walk *w, const struct conf_node *n, void *obj)
 	w->honour_obj = honour_obj;
 	if (type == CONF_CHECK_MISC && !conf_child(n, "misc_path"))
 		error_at(w, n, "MISC_CHECK without misc_path");
-	struct conf_checker *slot = grow(w, &rs->checkers, &rs->ncheckers, sizeof(*slot));
+	(void)rs;
+	struct conf_checker *slot = scratch_add(w, &w->checkers, sizeof(*slot));
 	if (slot)
 		*slot = c;
 	else
@@ -1101,7 +1151,6 @@ static void free_real_server(struct conf_real_server *rs)
 		return;
 	for (int i = 0; i < rs->ncheckers; i++)
 		free_checker(&rs->checkers[i]);
-	free(rs->checkers);
 }
 
 static void real_server(struct walk *w, const struct conf_node *n, void *obj)
@@ -1110,6 +1159,7 @@ static void real_server(struct walk *w, const struct conf_node *n, void *obj)
 	struct conf_real_server rs = { 0 };
 	if (rs_address(w, n, &rs, 0) < 0)
 		return;
+	w->checkers.n = 0;
 	if (!n->has_block)
 		error_at(w, n, "'real_server' needs a { } block");
 	else {
@@ -1121,7 +1171,9 @@ static void real_server(struct walk *w, const struct conf_node *n, void *obj)
 		w->honour = honour;
 		w->honour_obj = honour_obj;
 	}
-	struct conf_real_server *slot = grow(w, &vs->real_servers, &vs->nreal_servers, sizeof(*slot));
+	rs.checkers = scratch_keep(w, &w->checkers, sizeof(*rs.checkers), &rs.ncheckers);
+	(void)vs;
+	struct conf_real_server *slot = scratch_add(w, &w->real_servers, sizeof(*slot));
 	if (slot)
 		*slot = rs;
 	else
@@ -1417,10 +1469,12 @@ static void load_virtual_server(struct walk *w, const struct conf_node *n)
 		return;
 	}
 	check_opts_init(&vs.check_opts);
+	w->real_servers.n = 0;
 	w->honour = vs_honour;
 	w->honour_obj = &vs;
 	walk_block(w, n, vs_kws, &vs, "virtual_server");
 	w->honour = NULL;
+	vs.real_servers = scratch_keep(w, &w->real_servers, sizeof(*vs.real_servers), &vs.nreal_servers);
 	if (!vs.nreal_servers)
 		warn_at(w, n, "virtual_server has no real_server");
 	for (int i = 0; i < vs.nreal_servers; i++)
@@ -1433,7 +1487,6 @@ static void load_virtual_server(struct walk *w, const struct conf_node *n)
 	} else {
 		for (int i = 0; i < vs.nreal_servers; i++)
 			free_real_server(&vs.real_servers[i]);
-		free(vs.real_servers);
 		free(vs.sorry_server);
 	}
 }
@@ -1549,6 +1602,8 @@ struct conf_keepalived *conf_keepalived_load(struct conf_tree *tree)
 		else
 			warn_at(&w, n, "unknown keyword '%s' in top level", k);
 	}
+	free(w.real_servers.v);
+	free(w.checkers.v);
 	if (!w.oom)
 		check_references(&w);
 	if (w.oom)
@@ -1588,7 +1643,6 @@ void conf_keepalived_free(struct conf_keepalived *c)
 		struct conf_virtual_server *vs = &c->virtual_servers[i];
 		for (int r = 0; r < vs->nreal_servers; r++)
 			free_real_server(&vs->real_servers[r]);
-		free(vs->real_servers);
 		free_real_server(vs->sorry_server);
 		free(vs->sorry_server);
 	}
