@@ -70,16 +70,29 @@ struct lexer {
 	int depth;
 	struct word_slot *words;
 	size_t nwords, capwords;    /* capwords: a power of two */
+	/* the words last seen, by hash: keywords are found here without
+	 * touching the large table (a cache miss each) */
+	struct word_slot recent[512];
 	/* the parser, fed one line at a time: open[0] is the root */
 	struct open_block open[CONF_MAX_NESTING + 1];
 	int nopen;
 	struct conf_node *last;     /* the statement a '{' on a later line would open */
+	int nul_read;               /* a NUL byte is among the bytes read: lines are searched for it */
 	int failed;
+};
+
+/* What the lexer looks for in a byte; 0 for a byte of a plain word, so
+ * that runs of those are skipped or copied whole. */
+enum { CH_BLANK = 1, CH_BRACE = 2, CH_COMMENT = 4, CH_QUOTE = 8, CH_DOLLAR = 16 };
+static const unsigned char char_class[256] = {
+	[' '] = CH_BLANK, ['\t'] = CH_BLANK, ['\r'] = CH_BLANK, ['\v'] = CH_BLANK, ['\f'] = CH_BLANK,
+	['{'] = CH_BRACE, ['}'] = CH_BRACE, ['#'] = CH_COMMENT, ['!'] = CH_COMMENT,
+	['"'] = CH_QUOTE, ['\''] = CH_QUOTE, ['$'] = CH_DOLLAR,
 };
 
 static int is_blank(int c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+	return char_class[(unsigned char)c] & CH_BLANK;
 }
 
 void conf_diag(struct conf_tree *tree, int is_error, const char *file, int line, const char *fmt, ...)
@@ -117,22 +130,16 @@ static void *tree_alloc(struct conf_tree *tree, size_t size, size_t align)
 	struct mem_chunk *c = tree->mem;
 	if (c)
 		c->used = (c->used + align - 1) / align * align;
-	if (!c || c->size - c->used < size) {
+	if (!c || c->used > c->size || c->size - c->used < size) {
+		/* newest first, so that conf_tree_release can pop what came after a mark */
 		size_t want = size > MEM_CHUNK_SIZE / 4 ? size : MEM_CHUNK_SIZE;
 		struct mem_chunk *grown = malloc(sizeof(*grown) + want);
 		if (!grown)
 			return NULL;
 		grown->used = 0;
 		grown->size = want;
-		/* a large piece gets a chunk of its own, behind the current one */
-		if (c && want != MEM_CHUNK_SIZE) {
-			grown->next = c->next;
-			c->next = grown;
-		} else {
-			grown->next = c;
-			tree->mem = grown;
-		}
-		c = grown;
+		grown->next = c;
+		tree->mem = c = grown;
 	}
 	void *p = (char *)c->data + c->used;
 	c->used += size;
@@ -142,6 +149,23 @@ static void *tree_alloc(struct conf_tree *tree, size_t size, size_t align)
 void *conf_tree_alloc(struct conf_tree *tree, size_t size)
 {
 	return tree_alloc(tree, size, 8);
+}
+
+struct conf_mark conf_tree_mark(const struct conf_tree *tree)
+{
+	const struct mem_chunk *c = tree->mem;
+	return (struct conf_mark){ tree->mem, c ? c->used : 0 };
+}
+
+void conf_tree_release(struct conf_tree *tree, struct conf_mark mark)
+{
+	while (tree->mem && tree->mem != mark.chunk) {
+		struct mem_chunk *c = tree->mem;
+		tree->mem = c->next;
+		free(c);
+	}
+	if (tree->mem)
+		((struct mem_chunk *)tree->mem)->used = mark.used;
 }
 
 static uint32_t word_hash(const char *s, size_t len)
@@ -155,7 +179,7 @@ static uint32_t word_hash(const char *s, size_t len)
 /* The tree's copy of the word s[0..len), shared with its earlier equals. */
 static const char *intern_word(struct lexer *lx, const char *s, size_t len)
 {
-	if (lx->nwords * 2 >= lx->capwords) {
+	if (lx->nwords * 4 >= lx->capwords * 3) {  /* open addressing, kept under 3/4 full */
 		size_t cap = lx->capwords ? lx->capwords * 2 : 1024;
 		struct word_slot *grown = calloc(cap, sizeof(*grown));
 		if (!grown)
@@ -173,10 +197,15 @@ static const char *intern_word(struct lexer *lx, const char *s, size_t len)
 		lx->capwords = cap;
 	}
 	uint32_t h = word_hash(s, len);
+	struct word_slot *recent = &lx->recent[h % (sizeof(lx->recent) / sizeof(lx->recent[0]))];
+	if (recent->text && recent->hash == h && strncmp(recent->text, s, len) == 0 && recent->text[len] == 0)
+		return recent->text;
 	size_t j = h & (lx->capwords - 1);
 	for (; lx->words[j].text; j = (j + 1) & (lx->capwords - 1))
-		if (lx->words[j].hash == h && strncmp(lx->words[j].text, s, len) == 0 && lx->words[j].text[len] == 0)
+		if (lx->words[j].hash == h && strncmp(lx->words[j].text, s, len) == 0 && lx->words[j].text[len] == 0) {
+			*recent = lx->words[j];
 			return lx->words[j].text;
+		}
 	char *copy = tree_alloc(lx->tree, len + 1, 1);
 	if (!copy)
 		return NULL;
@@ -185,6 +214,7 @@ static const char *intern_word(struct lexer *lx, const char *s, size_t len)
 	lx->words[j].text = copy;
 	lx->words[j].hash = h;
 	lx->nwords++;
+	*recent = lx->words[j];
 	return copy;
 }
 
@@ -226,6 +256,12 @@ static size_t comment_start(const char *s, size_t len)
 {
 	char quote = 0;
 	for (size_t i = 0; i < len; i++) {
+		if (!quote) {
+			while (i < len && !(char_class[(unsigned char)s[i]] & (CH_COMMENT | CH_QUOTE)))
+				i++;
+			if (i == len)
+				break;
+		}
 		if (quote) {
 			if (s[i] == '\\' && i + 1 < len)
 				i++;
@@ -450,6 +486,15 @@ static void lex_line(struct lexer *lx, const char *s, size_t len, const char *fi
 		size_t w = 0;
 		int quoted = 0;
 		while (i < len) {
+			size_t run = i;
+			while (run < len && !char_class[(unsigned char)s[run]])
+				run++;
+			if (run > i) {
+				memcpy(word + w, s + i, run - i);
+				w += run - i;
+				i = run;
+				continue;
+			}
 			c = s[i];
 			if (is_blank(c) || c == '{' || c == '}' || c == '#' || c == '!')
 				break;
@@ -517,7 +562,7 @@ static void lex_raw_line(struct lexer *lx, const char *s, size_t n, const char *
 		lex_error(lx, file, line, "line too long (max %d bytes)", CONF_MAX_LINE);
 		return;
 	}
-	if (memchr(s, 0, n)) {
+	if (lx->nul_read && memchr(s, 0, n)) {
 		lex_error(lx, file, line, "NUL byte in file");
 		return;
 	}
@@ -537,6 +582,7 @@ static void lex_buffer(struct lexer *lx, const char *data, size_t len, const cha
 {
 	int line = 0;
 
+	lx->nul_read = memchr(data, 0, len) != NULL;
 	for (size_t pos = 0; pos < len && !lx->failed;) {
 		const char *s = data + pos;
 		const char *nl = memchr(s, '\n', len - pos);
@@ -605,6 +651,8 @@ static void lex_stream(struct lexer *lx, FILE *f, const char *file, const char *
 			eof = 1;
 			continue;
 		}
+		if (memchr(buf + have, 0, got))
+			lx->nul_read = 1;
 		have += got;
 		file_bytes += got;
 		if (!within_bounds(lx, file_bytes, got, where, where_line, path))

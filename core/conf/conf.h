@@ -87,6 +87,10 @@ void conf_diag(struct conf_tree *tree, int is_error, const char *file, int line,
 
 /* Memory that lives as long as the tree (conf_free); NULL when out of memory. */
 void *conf_tree_alloc(struct conf_tree *tree, size_t size);
+/* conf_tree_release gives back all conf_tree_alloc'd after conf_tree_mark. */
+struct conf_mark { void *chunk; size_t used; };
+struct conf_mark conf_tree_mark(const struct conf_tree *tree);
+void conf_tree_release(struct conf_tree *tree, struct conf_mark mark);
 
 /* The first child of node with this keyword, or NULL. */
 const struct conf_node *conf_child(const struct conf_node *node, const char *keyword);
@@ -369,6 +373,17 @@ struct conf_keepalived {
 struct conf_keepalived *conf_keepalived_load(struct conf_tree *tree);
 /* conf_parse_file + conf_keepalived_load. */
 struct conf_keepalived *conf_keepalived_read(const char *path);
+/*
+ * conf_keepalived_read for a check that keeps nothing (-t): each virtual
+ * server goes to fn as soon as it is read, its real servers and checkers
+ * with it (global_defs is read by then, wherever it stands); then they are
+ * let go, and the result's virtual servers have none (nreal_servers 0).
+ * Memory stays that of the tree and one virtual server. fn is not called
+ * for a file with syntax errors; its verdicts count only if the result has
+ * no errors, as daemon_checker_errors' would.
+ */
+typedef void conf_vs_fn(const struct conf_keepalived *conf, const struct conf_virtual_server *vs, void *ctx);
+struct conf_keepalived *conf_keepalived_check_each(const char *path, conf_vs_fn *fn, void *ctx);
 void conf_keepalived_free(struct conf_keepalived *conf);
 
 const char *conf_checker_name(int type);

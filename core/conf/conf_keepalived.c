@@ -70,6 +70,8 @@ struct walk {
 	/* the real servers of the virtual server being read, the checkers of
 	 * its real server: gathered here, then kept in the tree's memory */
 	struct scratch { void *v; int n, cap; } real_servers, checkers;
+	conf_vs_fn *each_vs;        /* conf_keepalived_check_each */
+	void *each_ctx;
 };
 
 #define warn_at(w, n, ...) do { if (!(w)->quiet) conf_diag((w)->tree, 0, (n)->file, (n)->line, __VA_ARGS__); } while (0)
@@ -1469,6 +1471,7 @@ static void load_virtual_server(struct walk *w, const struct conf_node *n)
 		return;
 	}
 	check_opts_init(&vs.check_opts);
+	struct conf_mark mark = conf_tree_mark(w->tree);
 	w->real_servers.n = 0;
 	w->honour = vs_honour;
 	w->honour_obj = &vs;
@@ -1481,6 +1484,15 @@ static void load_virtual_server(struct walk *w, const struct conf_node *n)
 		warn_rs_port(w, &vs, &vs.real_servers[i], "real_server");
 	if (vs.sorry_server)
 		warn_rs_port(w, &vs, vs.sorry_server, "sorry_server");
+	if (w->each_vs) {
+		if (!w->oom)
+			w->each_vs(w->conf, &vs, w->each_ctx);
+		for (int i = 0; i < vs.nreal_servers; i++)
+			free_real_server(&vs.real_servers[i]);
+		conf_tree_release(w->tree, mark);
+		vs.real_servers = NULL;
+		vs.nreal_servers = 0;
+	}
 	struct conf_virtual_server *slot = grow(w, &w->conf->virtual_servers, &w->conf->nvirtual_servers, sizeof(*slot));
 	if (slot) {
 		*slot = vs;
@@ -1558,7 +1570,7 @@ static void finish_global(struct conf_global *g)
 		g->vrrp_garp_lower_prio_delay_ms = g->vrrp_garp_master_delay_ms;
 }
 
-struct conf_keepalived *conf_keepalived_load(struct conf_tree *tree)
+static struct conf_keepalived *load_tree(struct conf_tree *tree, conf_vs_fn *each_vs, void *each_ctx)
 {
 	struct conf_keepalived *c = calloc(1, sizeof(*c));
 	if (!c) {
@@ -1577,7 +1589,7 @@ struct conf_keepalived *conf_keepalived_load(struct conf_tree *tree)
 	if (tree->nerrors)
 		return c;
 
-	struct walk w = { .conf = c, .tree = tree };
+	struct walk w = { .conf = c, .tree = tree, .each_vs = each_vs, .each_ctx = each_ctx };
 	/* global_defs first: instances read its vrrp_version */
 	for (const struct conf_node *n = tree->root.child; n; n = n->next)
 		if (strcmp(n->keyword, "global_defs") == 0)
@@ -1611,10 +1623,21 @@ struct conf_keepalived *conf_keepalived_load(struct conf_tree *tree)
 	return c;
 }
 
+struct conf_keepalived *conf_keepalived_load(struct conf_tree *tree)
+{
+	return load_tree(tree, NULL, NULL);
+}
+
 struct conf_keepalived *conf_keepalived_read(const char *path)
 {
 	struct conf_tree *tree = conf_parse_file(path, 0);
 	return tree ? conf_keepalived_load(tree) : NULL;
+}
+
+struct conf_keepalived *conf_keepalived_check_each(const char *path, conf_vs_fn *fn, void *ctx)
+{
+	struct conf_tree *tree = conf_parse_file(path, 0);
+	return tree ? load_tree(tree, fn, ctx) : NULL;
 }
 
 void conf_keepalived_free(struct conf_keepalived *c)
