@@ -179,6 +179,16 @@ static uint32_t word_hash(const char *s, size_t len)
 /* The tree's copy of the word s[0..len), shared with its earlier equals. */
 static const char *intern_word(struct lexer *lx, const char *s, size_t len)
 {
+	/* addresses and long numbers are nearly all distinct: copied without
+	 * the table, which then stays small (a cache-sized set of keywords) */
+	if (len > 4 && s[0] >= '0' && s[0] <= '9') {
+		char *copy = tree_alloc(lx->tree, len + 1, 1);
+		if (copy) {
+			memcpy(copy, s, len);
+			copy[len] = 0;
+		}
+		return copy;
+	}
 	if (lx->nwords * 4 >= lx->capwords * 3) {  /* open addressing, kept under 3/4 full */
 		size_t cap = lx->capwords ? lx->capwords * 2 : 1024;
 		struct word_slot *grown = calloc(cap, sizeof(*grown));
@@ -764,7 +774,6 @@ static void parse_line(struct lexer *lx, const char *file, int line)
 		}
 		memset(n, 0, sizeof(*n));
 		n->keyword = (char *)t->text;
-		n->args = nargs ? (char **)(n + 1) : NULL;
 		for (n->nargs = 0; n->nargs < (int)nargs; n->nargs++)
 			n->args[n->nargs] = (char *)lx->toks[i + 1 + n->nargs].text;
 		n->file = file;

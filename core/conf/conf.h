@@ -29,16 +29,16 @@
 #define CONF_MAX_DIAGS         100       /* diagnostics kept; later ones only counted */
 
 /* Nodes and their words are owned by the tree and never change; equal
- * words may be one copy. Small fields last: a large config has 200,000 nodes. */
+ * words may be one copy. Kept small: a large config has 200,000 nodes. */
 struct conf_node {
 	char *keyword;              /* NULL only for the root */
-	char **args;
 	struct conf_node *child;    /* first child */
 	struct conf_node *next;     /* next sibling */
 	const char *file;           /* owned by the tree */
 	int line;
 	unsigned short nargs;       /* at most CONF_MAX_WORDS */
 	unsigned char has_block;    /* was followed by { } (possibly empty) */
+	char *args[];               /* nargs words, in the node's own allocation */
 };
 
 struct conf_diag {
@@ -49,13 +49,13 @@ struct conf_diag {
 };
 
 struct conf_tree {
-	struct conf_node root;
 	void *mem;                  /* the chunks holding nodes and words */
 	char **files;               /* every file name nodes point to */
 	int nfiles;
 	struct conf_diag diags[CONF_MAX_DIAGS];
 	int ndiags;                 /* kept in diags[] */
 	int nerrors, nwarnings;     /* all, including those not kept */
+	struct conf_node root;      /* last: its args[] is empty */
 };
 
 /* conf_parse_* flags */

@@ -298,7 +298,7 @@ static void apply_kw(struct walk *w, const struct kw *kw, const struct conf_node
 		if (n->nargs == 0)
 			error_at(w, n, "'%s' needs a command", n->keyword);
 		else if (field) {
-			((struct conf_cmd *)field)->argv = n->args;
+			((struct conf_cmd *)field)->argv = (char **)n->args;
 			((struct conf_cmd *)field)->argc = n->nargs;
 		}
 		break;
@@ -783,7 +783,7 @@ static void keep_words(const struct conf_node *n, struct conf_cmd *cmd, struct c
 {
 	if (at->line)
 		return;
-	cmd->argv = n->args;
+	cmd->argv = (char **)n->args;
 	cmd->argc = n->nargs;
 	at->file = n->file;
 	at->line = n->line;
