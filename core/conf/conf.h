@@ -377,7 +377,8 @@ struct conf_keepalived *conf_keepalived_read(const char *path);
  * conf_keepalived_read for a check that keeps nothing (-t): each virtual
  * server goes to fn as soon as it is read, its real servers and checkers
  * with it (global_defs is read by then, wherever it stands); then they are
- * let go, and the result's virtual servers have none (nreal_servers 0).
+ * let go: the result keeps only the virtual servers that name a group,
+ * without real servers (nreal_servers 0).
  * Memory stays that of the tree and one virtual server. fn is not called
  * for a file with syntax errors; its verdicts count only if the result has
  * no errors, as daemon_checker_errors' would.

@@ -1492,6 +1492,11 @@ static void load_virtual_server(struct walk *w, const struct conf_node *n)
 		conf_tree_release(w->tree, mark);
 		vs.real_servers = NULL;
 		vs.nreal_servers = 0;
+		/* only a group's name is looked at later (check_references) */
+		if (vs.kind != CONF_VS_GROUP) {
+			free(vs.sorry_server);
+			return;
+		}
 	}
 	struct conf_virtual_server *slot = grow(w, &w->conf->virtual_servers, &w->conf->nvirtual_servers, sizeof(*slot));
 	if (slot) {
