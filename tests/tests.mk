@@ -73,3 +73,11 @@ bench: bench-vrrp
 bench-vrrp: all
 	tests/bench/vrrp_failover.sh
 .PHONY: bench bench-vrrp
+
+# --- config at scale (tests/bench/conf_scale.sh): `lvsd -t` beside
+# `keepalived -t` on 2,284 virtual servers / 37,294 real servers, on the
+# host (no IPVS needed); times, peak memory and ratios, asserts nothing.
+bench: bench-conf
+bench-conf: all
+	tests/bench/conf_scale.sh
+.PHONY: bench bench-conf

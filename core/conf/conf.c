@@ -11,22 +11,50 @@
 #include <errno.h>
 #include <glob.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-enum tok_kind { TOK_WORD, TOK_OPEN, TOK_CLOSE, TOK_EOL };
+enum tok_kind { TOK_WORD, TOK_OPEN, TOK_CLOSE };
 
+/* One line's tokens; words point into the tree's memory. */
 struct token {
 	int kind;
-	char *text;                 /* TOK_WORD only */
-	const char *file;
-	int line;
+	const char *text;           /* TOK_WORD only */
 };
 
 struct def {
 	char *name, *value;
+};
+
+/*
+ * A tree's nodes, argument arrays and words live in a few large chunks,
+ * freed together: a config of 37,000 real servers is some 400,000 words
+ * and 200,000 nodes, which one allocation each made slow and large.
+ */
+struct mem_chunk {
+	struct mem_chunk *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+#define MEM_CHUNK_SIZE (256u << 10)
+
+/* Identical words share one copy: keywords and small numbers repeat on
+ * every real server. Lives while the file is read. */
+struct word_slot {
+	const char *text;
+	uint32_t hash;
+};
+
+/* A block still open while the lines are read: its node and where its next child goes. */
+struct open_block {
+	struct conf_node *node;
+	struct conf_node **tail;
+	const char *file;
+	int line;
 };
 
 struct lexer {
@@ -40,12 +68,31 @@ struct lexer {
 	/* files being read, outermost first: an include loop shows up here */
 	struct { dev_t dev; ino_t ino; } stack[CONF_MAX_INCLUDE_DEPTH + 1];
 	int depth;
+	struct word_slot *words;
+	size_t nwords, capwords;    /* capwords: a power of two */
+	/* the words last seen, by hash: keywords are found here without
+	 * touching the large table (a cache miss each) */
+	struct word_slot recent[512];
+	/* the parser, fed one line at a time: open[0] is the root */
+	struct open_block open[CONF_MAX_NESTING + 1];
+	int nopen;
+	struct conf_node *last;     /* the statement a '{' on a later line would open */
+	int nul_read;               /* a NUL byte is among the bytes read: lines are searched for it */
 	int failed;
+};
+
+/* What the lexer looks for in a byte; 0 for a byte of a plain word, so
+ * that runs of those are skipped or copied whole. */
+enum { CH_BLANK = 1, CH_BRACE = 2, CH_COMMENT = 4, CH_QUOTE = 8, CH_DOLLAR = 16 };
+static const unsigned char char_class[256] = {
+	[' '] = CH_BLANK, ['\t'] = CH_BLANK, ['\r'] = CH_BLANK, ['\v'] = CH_BLANK, ['\f'] = CH_BLANK,
+	['{'] = CH_BRACE, ['}'] = CH_BRACE, ['#'] = CH_COMMENT, ['!'] = CH_COMMENT,
+	['"'] = CH_QUOTE, ['\''] = CH_QUOTE, ['$'] = CH_DOLLAR,
 };
 
 static int is_blank(int c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+	return char_class[(unsigned char)c] & CH_BLANK;
 }
 
 void conf_diag(struct conf_tree *tree, int is_error, const char *file, int line, const char *fmt, ...)
@@ -77,6 +124,110 @@ void conf_diag(struct conf_tree *tree, int is_error, const char *file, int line,
 #define lex_error(lx, file, line, ...) \
 	do { conf_diag((lx)->tree, 1, (file), (line), __VA_ARGS__); (lx)->failed = 1; } while (0)
 
+/* align: 1 for words, 8 for nodes and the typed layer's structs (pointers, long long) */
+static void *tree_alloc(struct conf_tree *tree, size_t size, size_t align)
+{
+	struct mem_chunk *c = tree->mem;
+	if (c)
+		c->used = (c->used + align - 1) / align * align;
+	if (!c || c->used > c->size || c->size - c->used < size) {
+		/* newest first, so that conf_tree_release can pop what came after a mark */
+		size_t want = size > MEM_CHUNK_SIZE / 4 ? size : MEM_CHUNK_SIZE;
+		struct mem_chunk *grown = malloc(sizeof(*grown) + want);
+		if (!grown)
+			return NULL;
+		grown->used = 0;
+		grown->size = want;
+		grown->next = c;
+		tree->mem = c = grown;
+	}
+	void *p = (char *)c->data + c->used;
+	c->used += size;
+	return p;
+}
+
+void *conf_tree_alloc(struct conf_tree *tree, size_t size)
+{
+	return tree_alloc(tree, size, 8);
+}
+
+struct conf_mark conf_tree_mark(const struct conf_tree *tree)
+{
+	const struct mem_chunk *c = tree->mem;
+	return (struct conf_mark){ tree->mem, c ? c->used : 0 };
+}
+
+void conf_tree_release(struct conf_tree *tree, struct conf_mark mark)
+{
+	while (tree->mem && tree->mem != mark.chunk) {
+		struct mem_chunk *c = tree->mem;
+		tree->mem = c->next;
+		free(c);
+	}
+	if (tree->mem)
+		((struct mem_chunk *)tree->mem)->used = mark.used;
+}
+
+static uint32_t word_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;  /* FNV-1a */
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+/* The tree's copy of the word s[0..len), shared with its earlier equals. */
+static const char *intern_word(struct lexer *lx, const char *s, size_t len)
+{
+	/* addresses and long numbers are nearly all distinct: copied without
+	 * the table, which then stays small (a cache-sized set of keywords) */
+	if (len > 4 && s[0] >= '0' && s[0] <= '9') {
+		char *copy = tree_alloc(lx->tree, len + 1, 1);
+		if (copy) {
+			memcpy(copy, s, len);
+			copy[len] = 0;
+		}
+		return copy;
+	}
+	if (lx->nwords * 4 >= lx->capwords * 3) {  /* open addressing, kept under 3/4 full */
+		size_t cap = lx->capwords ? lx->capwords * 2 : 1024;
+		struct word_slot *grown = calloc(cap, sizeof(*grown));
+		if (!grown)
+			return NULL;
+		for (size_t i = 0; i < lx->capwords; i++) {
+			if (!lx->words[i].text)
+				continue;
+			size_t j = lx->words[i].hash & (cap - 1);
+			while (grown[j].text)
+				j = (j + 1) & (cap - 1);
+			grown[j] = lx->words[i];
+		}
+		free(lx->words);
+		lx->words = grown;
+		lx->capwords = cap;
+	}
+	uint32_t h = word_hash(s, len);
+	struct word_slot *recent = &lx->recent[h % (sizeof(lx->recent) / sizeof(lx->recent[0]))];
+	if (recent->text && recent->hash == h && strncmp(recent->text, s, len) == 0 && recent->text[len] == 0)
+		return recent->text;
+	size_t j = h & (lx->capwords - 1);
+	for (; lx->words[j].text; j = (j + 1) & (lx->capwords - 1))
+		if (lx->words[j].hash == h && strncmp(lx->words[j].text, s, len) == 0 && lx->words[j].text[len] == 0) {
+			*recent = lx->words[j];
+			return lx->words[j].text;
+		}
+	char *copy = tree_alloc(lx->tree, len + 1, 1);
+	if (!copy)
+		return NULL;
+	memcpy(copy, s, len);
+	copy[len] = 0;
+	lx->words[j].text = copy;
+	lx->words[j].hash = h;
+	lx->nwords++;
+	*recent = lx->words[j];
+	return copy;
+}
+
 static const char *intern_file(struct conf_tree *tree, const char *name)
 {
 	for (int i = 0; i < tree->nfiles; i++)
@@ -91,10 +242,10 @@ static const char *intern_file(struct conf_tree *tree, const char *name)
 	return grown[tree->nfiles++];
 }
 
-static int push_token(struct lexer *lx, int kind, const char *text, size_t len, const char *file, int line)
+static int push_token(struct lexer *lx, int kind, const char *text, size_t len)
 {
 	if (lx->ntoks == lx->captoks) {
-		size_t cap = lx->captoks ? lx->captoks * 2 : 256;
+		size_t cap = lx->captoks ? lx->captoks * 2 : 64;
 		struct token *grown = realloc(lx->toks, cap * sizeof(*grown));
 		if (!grown)
 			return -1;
@@ -104,14 +255,8 @@ static int push_token(struct lexer *lx, int kind, const char *text, size_t len, 
 	struct token *t = &lx->toks[lx->ntoks];
 	t->kind = kind;
 	t->text = NULL;
-	if (kind == TOK_WORD) {
-		if (!(t->text = malloc(len + 1)))
-			return -1;
-		memcpy(t->text, text, len);
-		t->text[len] = 0;
-	}
-	t->file = file;
-	t->line = line;
+	if (kind == TOK_WORD && !(t->text = intern_word(lx, text, len)))
+		return -1;
 	lx->ntoks++;
 	return 0;
 }
@@ -121,6 +266,12 @@ static size_t comment_start(const char *s, size_t len)
 {
 	char quote = 0;
 	for (size_t i = 0; i < len; i++) {
+		if (!quote) {
+			while (i < len && !(char_class[(unsigned char)s[i]] & (CH_COMMENT | CH_QUOTE)))
+				i++;
+			if (i == len)
+				break;
+		}
 		if (quote) {
 			if (s[i] == '\\' && i + 1 < len)
 				i++;
@@ -263,6 +414,8 @@ static char unescape(char c)
 }
 
 static int read_file(struct lexer *lx, const char *path, const char *shown, const char *from_file, int from_line);
+static int within_bounds(struct lexer *lx, unsigned long long file_bytes, unsigned long long more,
+			 const char *file, int line, const char *name);
 
 static int has_wildcard(const char *s)
 {
@@ -302,19 +455,30 @@ static void do_include(struct lexer *lx, const char *pattern, const char *file, 
 	}
 	if (g.gl_pathc > CONF_MAX_INCLUDE_FILES)
 		lex_error(lx, file, line, "include '%s': more than %d files", pattern, CONF_MAX_INCLUDE_FILES);
+	/* what a pattern matches is weighed before any of it is read */
+	unsigned long long matched = 0;
+	for (size_t i = 0; i < g.gl_pathc && !lx->failed; i++) {
+		struct stat st;
+		if (stat(g.gl_pathv[i], &st) == 0 && S_ISREG(st.st_mode))
+			matched += (unsigned long long)st.st_size;
+	}
+	if (!lx->failed && g.gl_pathc > 1)
+		within_bounds(lx, 0, matched, file, line, pattern);
 	for (size_t i = 0; i < g.gl_pathc && !lx->failed; i++)
 		read_file(lx, g.gl_pathv[i], has_wildcard(pattern) ? g.gl_pathv[i] : pattern, file, line);
 	globfree(&g);
 }
 
-/* Splits one line (comment already cut) into tokens. */
+static void parse_line(struct lexer *lx, const char *file, int line);
+
+/* Splits one line (comment already cut) into tokens and hands them to the parser. */
 static void lex_line(struct lexer *lx, const char *s, size_t len, const char *file, int line)
 {
 	char word[CONF_MAX_LINE + 1];
 	size_t i = 0;
-	size_t first_tok = lx->ntoks;
 	int first_quoted = 0, nwords = 0;
 
+	lx->ntoks = 0;
 	while (i < len && !lx->failed) {
 		char c = s[i];
 		if (is_blank(c)) {
@@ -324,7 +488,7 @@ static void lex_line(struct lexer *lx, const char *s, size_t len, const char *fi
 		if (c == '#' || c == '!')
 			break;
 		if (c == '{' || c == '}') {
-			if (push_token(lx, c == '{' ? TOK_OPEN : TOK_CLOSE, NULL, 0, file, line) < 0)
+			if (push_token(lx, c == '{' ? TOK_OPEN : TOK_CLOSE, NULL, 0) < 0)
 				lx->failed = 1;
 			i++;
 			continue;
@@ -332,6 +496,15 @@ static void lex_line(struct lexer *lx, const char *s, size_t len, const char *fi
 		size_t w = 0;
 		int quoted = 0;
 		while (i < len) {
+			size_t run = i;
+			while (run < len && !char_class[(unsigned char)s[run]])
+				run++;
+			if (run > i) {
+				memcpy(word + w, s + i, run - i);
+				w += run - i;
+				i = run;
+				continue;
+			}
 			c = s[i];
 			if (is_blank(c) || c == '{' || c == '}' || c == '#' || c == '!')
 				break;
@@ -366,64 +539,137 @@ static void lex_line(struct lexer *lx, const char *s, size_t len, const char *fi
 			lex_error(lx, file, line, "too many words on one line (max %d)", CONF_MAX_WORDS);
 			return;
 		}
-		if (lx->ntoks == first_tok)
+		if (lx->ntoks == 0)
 			first_quoted = quoted;
-		if (push_token(lx, TOK_WORD, word, w, file, line) < 0)
+		if (push_token(lx, TOK_WORD, word, w) < 0)
 			lx->failed = 1;
 	}
 	if (lx->failed)
 		return;
 
 	/* "include PATTERN" as a whole line is a directive, not a node */
-	if (lx->ntoks > first_tok && lx->toks[first_tok].kind == TOK_WORD && !first_quoted &&
-	    strcmp(lx->toks[first_tok].text, "include") == 0) {
-		if (lx->ntoks != first_tok + 2 || lx->toks[first_tok + 1].kind != TOK_WORD) {
+	if (lx->ntoks > 0 && lx->toks[0].kind == TOK_WORD && !first_quoted &&
+	    strcmp(lx->toks[0].text, "include") == 0) {
+		if (lx->ntoks != 2 || lx->toks[1].kind != TOK_WORD) {
 			lex_error(lx, file, line, "include needs exactly one file name");
 			return;
 		}
-		char pattern[CONF_MAX_LINE + 1];
-		snprintf(pattern, sizeof(pattern), "%s", lx->toks[first_tok + 1].text);
-		free(lx->toks[first_tok].text);
-		free(lx->toks[first_tok + 1].text);
-		lx->ntoks = first_tok;
+		const char *pattern = lx->toks[1].text;
+		lx->ntoks = 0;
 		do_include(lx, pattern, file, line);
 		return;
 	}
-	if (lx->ntoks > first_tok && push_token(lx, TOK_EOL, NULL, 0, file, line) < 0)
-		lx->failed = 1;
+	parse_line(lx, file, line);
+	lx->ntoks = 0;
+}
+
+/* One line as read: its comment cut, a $NAME=value taken, $NAMEs replaced, then split. */
+static void lex_raw_line(struct lexer *lx, const char *s, size_t n, const char *file, int line)
+{
+	char expanded[CONF_MAX_LINE + 1];
+
+	if (n > CONF_MAX_LINE) {
+		lex_error(lx, file, line, "line too long (max %d bytes)", CONF_MAX_LINE);
+		return;
+	}
+	if (lx->nul_read && memchr(s, 0, n)) {
+		lex_error(lx, file, line, "NUL byte in file");
+		return;
+	}
+	n = comment_start(s, n);
+	if (take_definition(lx, s, n, file, line))
+		return;
+	if (!lx->ndefs || !memchr(s, '$', n)) {
+		lex_line(lx, s, n, file, line);
+		return;
+	}
+	long m = substitute(lx, s, n, expanded, file, line);
+	if (m >= 0)
+		lex_line(lx, expanded, (size_t)m, file, line);
 }
 
 static void lex_buffer(struct lexer *lx, const char *data, size_t len, const char *file)
 {
-	char expanded[CONF_MAX_LINE + 1];
 	int line = 0;
 
-	if (memchr(data, 0, len)) {
-		const char *nul = memchr(data, 0, len);
-		int at = 1;
-		for (const char *p = data; p < nul; p++)
-			at += *p == '\n';
-		lex_error(lx, file, at, "NUL byte in file");
-		return;
-	}
+	lx->nul_read = memchr(data, 0, len) != NULL;
 	for (size_t pos = 0; pos < len && !lx->failed;) {
 		const char *s = data + pos;
 		const char *nl = memchr(s, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - s) : len - pos;
 		pos += n + 1;
-		line++;
-		if (n > CONF_MAX_LINE) {
-			lex_error(lx, file, line, "line too long (max %d bytes)", CONF_MAX_LINE);
-			return;
-		}
-		n = comment_start(s, n);
-		if (take_definition(lx, s, n, file, line))
-			continue;
-		long m = substitute(lx, s, n, expanded, file, line);
-		if (m < 0)
-			return;
-		lex_line(lx, expanded, (size_t)m, file, line);
+		lex_raw_line(lx, s, n, file, ++line);
 	}
+}
+
+/* Whether a file of file_bytes, more of them not yet counted, keeps the
+ * file and the whole configuration within their bounds (docs/config.md). */
+static int within_bounds(struct lexer *lx, unsigned long long file_bytes, unsigned long long more,
+			 const char *file, int line, const char *name)
+{
+	if (file_bytes > CONF_MAX_FILE) {
+		lex_error(lx, file, line, "'%s' is too big: %llu bytes (max %d bytes per file)",
+			  name, file_bytes, CONF_MAX_FILE);
+		return 0;
+	}
+	if (lx->total_bytes + more > CONF_MAX_TOTAL) {
+		lex_error(lx, file, line, "configuration too big with '%s': %llu bytes (max %d bytes with includes)",
+			  name, (unsigned long long)lx->total_bytes + more, CONF_MAX_TOTAL);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Reads f a buffer at a time, so that memory does not grow with the
+ * file's size: a line is handled as soon as it is whole.
+ */
+static void lex_stream(struct lexer *lx, FILE *f, const char *file, const char *path,
+		       const char *where, int where_line)
+{
+	size_t have = 0, start = 0, size = 64 << 10;
+	char *buf = malloc(size);
+	unsigned long long file_bytes = 0;
+	int line = 0, eof = 0;
+
+	if (!buf)
+		lx->failed = 1;
+	while (!lx->failed) {
+		char *nl = memchr(buf + start, '\n', have - start);
+		if (nl) {
+			size_t n = (size_t)(nl - (buf + start));
+			lex_raw_line(lx, buf + start, n, file, ++line);
+			start += n + 1;
+			continue;
+		}
+		if (eof) {
+			if (start < have)
+				lex_raw_line(lx, buf + start, have - start, file, ++line);
+			break;
+		}
+		if (have - start > CONF_MAX_LINE) {
+			lex_error(lx, file, line + 1, "line too long (max %d bytes)", CONF_MAX_LINE);
+			break;
+		}
+		memmove(buf, buf + start, have - start);
+		have -= start;
+		start = 0;
+		size_t got = fread(buf + have, 1, size - have, f);
+		if (got == 0) {
+			if (ferror(f))
+				lex_error(lx, file, line + 1, "cannot read '%s'", path);
+			eof = 1;
+			continue;
+		}
+		if (memchr(buf + have, 0, got))
+			lx->nul_read = 1;
+		have += got;
+		file_bytes += got;
+		if (!within_bounds(lx, file_bytes, got, where, where_line, path))
+			break;
+		lx->total_bytes += got;
+	}
+	free(buf);
 }
 
 /* shown: the name for messages, the include line's own text when it has no wildcard. */
@@ -456,124 +702,88 @@ static int read_file(struct lexer *lx, const char *path, const char *shown, cons
 		fclose(f);
 		return -1;
 	}
-	char *data = malloc(CONF_MAX_FILE + 1);
-	size_t len = data ? fread(data, 1, CONF_MAX_FILE + 1, f) : 0;
-	int read_error = ferror(f);
-	fclose(f);
-	if (!data) {
-		lx->failed = 1;
+	/* a regular file's size is known before a byte is read */
+	if (S_ISREG(st.st_mode) && !within_bounds(lx, (unsigned long long)st.st_size, (unsigned long long)st.st_size,
+						  where, where_line, path)) {
+		fclose(f);
 		return -1;
 	}
-	if (read_error)
-		lex_error(lx, where, where_line, "cannot read '%s'", path);
-	else if (len > CONF_MAX_FILE)
-		lex_error(lx, name, 1, "file too big (max %d bytes)", CONF_MAX_FILE);
-	else if ((lx->total_bytes += len) > CONF_MAX_TOTAL)
-		lex_error(lx, name, 1, "configuration too big (max %d bytes with includes)", CONF_MAX_TOTAL);
-	if (!lx->failed) {
-		lx->stack[lx->depth].dev = st.st_dev;
-		lx->stack[lx->depth].ino = st.st_ino;
-		lx->depth++;
-		lex_buffer(lx, data, len, name);
-		lx->depth--;
-	}
-	free(data);
+	lx->stack[lx->depth].dev = st.st_dev;
+	lx->stack[lx->depth].ino = st.st_ino;
+	lx->depth++;
+	lex_stream(lx, f, name, path, where, where_line);
+	lx->depth--;
+	fclose(f);
 	return lx->failed ? -1 : 0;
 }
 
-/* ---- parser: tokens to tree ---- */
+/* ---- parser: one line's tokens at a time into the tree ---- */
 
-struct parser {
-	struct conf_tree *tree;
-	struct token *toks;
-	size_t ntoks, pos;
-	int failed;
-};
-
-static void free_nodes(struct conf_node *n)
+static void parse_error(struct lexer *lx, const char *file, int line, const char *reason)
 {
-	while (n) {
-		struct conf_node *next = n->next;
-		free_nodes(n->child);
-		for (int i = 0; i < n->nargs; i++)
-			free(n->args[i]);
-		free(n->args);
-		free(n->keyword);
-		free(n);
-		n = next;
-	}
+	conf_diag(lx->tree, 1, file, line, "%s", reason);
+	lx->failed = 1;
 }
 
-static void parse_error(struct parser *p, const struct token *t, const char *reason)
+/*
+ * A line's words start a statement (keyword, then its arguments); '{'
+ * opens a block for the statement before it, which may stand on an
+ * earlier line ("virtual_server A P\n{"); '}' closes the innermost block.
+ */
+static void parse_line(struct lexer *lx, const char *file, int line)
 {
-	conf_diag(p->tree, 1, t->file, t->line, "%s", reason);
-	p->failed = 1;
-}
-
-/* Reads statements into parent until its '}' (opener != NULL) or the end. */
-static void parse_block(struct parser *p, struct conf_node *parent, const struct token *opener, int depth)
-{
-	struct conf_node **tail = &parent->child;
-
-	while (p->pos < p->ntoks && !p->failed) {
-		struct token *t = &p->toks[p->pos];
-		if (t->kind == TOK_EOL) {
-			p->pos++;
+	for (size_t i = 0; i < lx->ntoks && !lx->failed;) {
+		const struct token *t = &lx->toks[i];
+		if (t->kind == TOK_CLOSE) {
+			if (lx->nopen == 1) {
+				parse_error(lx, file, line, "unbalanced braces: '}' without '{'");
+				return;
+			}
+			lx->nopen--;
+			lx->last = NULL;
+			i++;
 			continue;
 		}
-		if (t->kind == TOK_CLOSE) {
-			if (opener) {
-				p->pos++;
-				return;
-			}
-			parse_error(p, t, "unbalanced braces: '}' without '{'");
-			return;
-		}
 		if (t->kind == TOK_OPEN) {
-			parse_error(p, t, "'{' without a keyword");
-			return;
-		}
-		struct conf_node *n = calloc(1, sizeof(*n));
-		if (!n) {
-			p->failed = 1;
-			return;
-		}
-		*tail = n;
-		tail = &n->next;
-		n->keyword = t->text;
-		t->text = NULL;
-		n->file = t->file;
-		n->line = t->line;
-		p->pos++;
-		int nwords = 0;
-		while (p->pos + nwords < p->ntoks && p->toks[p->pos + nwords].kind == TOK_WORD)
-			nwords++;
-		if (nwords && !(n->args = calloc(nwords, sizeof(char *)))) {
-			p->failed = 1;
-			return;
-		}
-		for (; n->nargs < nwords; n->nargs++, p->pos++) {
-			n->args[n->nargs] = p->toks[p->pos].text;
-			p->toks[p->pos].text = NULL;
-		}
-		/* a block may open on the next line: "virtual_server A P\n{" */
-		size_t look = p->pos;
-		while (look < p->ntoks && p->toks[look].kind == TOK_EOL)
-			look++;
-		if (look < p->ntoks && p->toks[look].kind == TOK_OPEN) {
-			const struct token *open = &p->toks[look];
-			p->pos = look + 1;
-			if (depth + 1 > CONF_MAX_NESTING) {
-				conf_diag(p->tree, 1, open->file, open->line, "blocks nested too deep (max %d)", CONF_MAX_NESTING);
-				p->failed = 1;
+			if (!lx->last) {
+				parse_error(lx, file, line, "'{' without a keyword");
 				return;
 			}
-			n->has_block = 1;
-			parse_block(p, n, open, depth + 1);
+			if (lx->nopen > CONF_MAX_NESTING) {
+				conf_diag(lx->tree, 1, file, line, "blocks nested too deep (max %d)", CONF_MAX_NESTING);
+				lx->failed = 1;
+				return;
+			}
+			struct open_block *b = &lx->open[lx->nopen++];
+			b->node = lx->last;
+			b->node->has_block = 1;
+			b->tail = &b->node->child;
+			b->file = file;
+			b->line = line;
+			lx->last = NULL;
+			i++;
+			continue;
 		}
+		size_t nargs = 0;
+		while (i + 1 + nargs < lx->ntoks && lx->toks[i + 1 + nargs].kind == TOK_WORD)
+			nargs++;
+		struct conf_node *n = conf_tree_alloc(lx->tree, sizeof(*n) + nargs * sizeof(char *));
+		if (!n) {
+			lx->failed = 1;
+			return;
+		}
+		memset(n, 0, sizeof(*n));
+		n->keyword = (char *)t->text;
+		for (n->nargs = 0; n->nargs < (int)nargs; n->nargs++)
+			n->args[n->nargs] = (char *)lx->toks[i + 1 + n->nargs].text;
+		n->file = file;
+		n->line = line;
+		struct open_block *b = &lx->open[lx->nopen - 1];
+		*b->tail = n;
+		b->tail = &n->next;
+		lx->last = n;
+		i += 1 + nargs;
 	}
-	if (opener && !p->failed)
-		parse_error(p, opener, "unbalanced braces: '{' is never closed");
 }
 
 static struct conf_tree *parse_common(const char *name, const char *data, size_t len, unsigned flags)
@@ -587,26 +797,26 @@ static struct conf_tree *parse_common(const char *name, const char *data, size_t
 	}
 	lx->tree = tree;
 	lx->flags = flags;
+	lx->open[0].node = &tree->root;
+	lx->open[0].tail = &tree->root.child;
+	lx->nopen = 1;
 	if (data) {
 		const char *file = intern_file(tree, name);
 		if (!file)
 			lx->failed = 1;
-		else if (len > CONF_MAX_FILE)
-			lex_error(lx, file, 1, "file too big (max %d bytes)", CONF_MAX_FILE);
-		else
+		else if (within_bounds(lx, len, len, file, 1, name))
 			lex_buffer(lx, data, len, file);
 	} else {
 		read_file(lx, name, name, NULL, 0);
 	}
-	if (!lx->failed) {
-		struct parser p = { tree, lx->toks, lx->ntoks, 0, 0 };
-		parse_block(&p, &tree->root, NULL, 0);
+	if (!lx->failed && lx->nopen > 1) {
+		const struct open_block *b = &lx->open[lx->nopen - 1];
+		parse_error(lx, b->file, b->line, "unbalanced braces: '{' is never closed");
 	}
 	if (lx->failed && tree->nerrors == 0)
 		conf_diag(tree, 1, tree->nfiles ? tree->files[0] : "config", 0, "out of memory");
-	for (size_t i = 0; i < lx->ntoks; i++)
-		free(lx->toks[i].text);
 	free(lx->toks);
+	free(lx->words);
 	for (int i = 0; i < lx->ndefs; i++) {
 		free(lx->defs[i].name);
 		free(lx->defs[i].value);
@@ -629,7 +839,10 @@ void conf_free(struct conf_tree *tree)
 {
 	if (!tree)
 		return;
-	free_nodes(tree->root.child);
+	for (struct mem_chunk *c = tree->mem, *next; c; c = next) {
+		next = c->next;
+		free(c);
+	}
 	for (int i = 0; i < tree->nfiles; i++)
 		free(tree->files[i]);
 	free(tree->files);

@@ -19,8 +19,8 @@
 
 /* Bounds: input beyond them is an error, never a crash or a hang. */
 #define CONF_MAX_LINE          4096      /* bytes in one line, also after substitution */
-#define CONF_MAX_FILE          (1 << 20) /* bytes in one file */
-#define CONF_MAX_TOTAL         (4 << 20) /* bytes in a file and all it includes */
+#define CONF_MAX_FILE          (64 << 20) /* bytes in one file */
+#define CONF_MAX_TOTAL         (128 << 20) /* bytes in a file and all it includes */
 #define CONF_MAX_NESTING       16        /* { } blocks inside each other */
 #define CONF_MAX_INCLUDE_DEPTH 8         /* includes inside includes */
 #define CONF_MAX_INCLUDE_FILES 256       /* files one include pattern may match */
@@ -28,15 +28,17 @@
 #define CONF_MAX_DEFS          256       /* $NAME=value definitions */
 #define CONF_MAX_DIAGS         100       /* diagnostics kept; later ones only counted */
 
+/* Nodes and their words are owned by the tree and never change; equal
+ * words may be one copy. Kept small: a large config has 200,000 nodes. */
 struct conf_node {
 	char *keyword;              /* NULL only for the root */
-	char **args;
-	int nargs;
-	int has_block;              /* was followed by { } (possibly empty) */
 	struct conf_node *child;    /* first child */
 	struct conf_node *next;     /* next sibling */
 	const char *file;           /* owned by the tree */
 	int line;
+	unsigned short nargs;       /* at most CONF_MAX_WORDS */
+	unsigned char has_block;    /* was followed by { } (possibly empty) */
+	char *args[];               /* nargs words, in the node's own allocation */
 };
 
 struct conf_diag {
@@ -47,12 +49,13 @@ struct conf_diag {
 };
 
 struct conf_tree {
-	struct conf_node root;
+	void *mem;                  /* the chunks holding nodes and words */
 	char **files;               /* every file name nodes point to */
 	int nfiles;
 	struct conf_diag diags[CONF_MAX_DIAGS];
 	int ndiags;                 /* kept in diags[] */
 	int nerrors, nwarnings;     /* all, including those not kept */
+	struct conf_node root;      /* last: its args[] is empty */
 };
 
 /* conf_parse_* flags */
@@ -81,6 +84,13 @@ int conf_tree_equal(const struct conf_tree *a, const struct conf_tree *b);
 /* Adds a diagnostic "file:line: reason" to the tree. */
 void conf_diag(struct conf_tree *tree, int is_error, const char *file, int line,
 	const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Memory that lives as long as the tree (conf_free); NULL when out of memory. */
+void *conf_tree_alloc(struct conf_tree *tree, size_t size);
+/* conf_tree_release gives back all conf_tree_alloc'd after conf_tree_mark. */
+struct conf_mark { void *chunk; size_t used; };
+struct conf_mark conf_tree_mark(const struct conf_tree *tree);
+void conf_tree_release(struct conf_tree *tree, struct conf_mark mark);
 
 /* The first child of node with this keyword, or NULL. */
 const struct conf_node *conf_child(const struct conf_node *node, const char *keyword);
@@ -271,7 +281,9 @@ struct conf_check_url {
 	struct conf_at at;
 };
 
-/* One checker block, validated and typed; fields of other types stay unset. */
+/* One checker block, validated and typed. The fields of one type share
+ * their room with the other types' (a large config has 37,000 checkers):
+ * read only those of the checker's type. */
 struct conf_checker {
 	int type;                           /* enum conf_checker_type */
 	const struct conf_node *node;       /* the block as written */
@@ -282,25 +294,32 @@ struct conf_checker {
 	const char *bind_if;
 	unsigned fwmark;
 	int log_all_failures;
-	/* HTTP_GET, SSL_GET */
-	struct conf_check_url *urls;
-	int nurls;
-	const char *http_protocol; struct conf_at http_protocol_at;
-	int enable_sni, fast_recovery;
-	/* MISC_CHECK */
-	struct conf_cmd misc_path; struct conf_at misc_path_at;
-	unsigned misc_timeout_ms;           /* CONF_UNSET: the delay_loop */
-	int misc_dynamic;
-	struct conf_cmd user; struct conf_at user_at; /* USER [GROUP] as written */
-	/* UDP_CHECK: hex strings as written */
-	struct conf_cmd payload, require_reply;
-	struct conf_at payload_at, require_reply_at;
-	unsigned min_reply_length, max_reply_length; /* CONF_UNSET when not written */
-	/* DNS_CHECK */
-	const char *dns_type;
-	const char *dns_name; struct conf_at dns_name_at;
-	/* SMTP_CHECK */
-	const char *helo_name; struct conf_at helo_name_at;
+	union {
+		struct {    /* HTTP_GET, SSL_GET */
+			struct conf_check_url *urls;
+			int nurls;
+			const char *http_protocol; struct conf_at http_protocol_at;
+			int enable_sni, fast_recovery;
+		};
+		struct {    /* MISC_CHECK */
+			struct conf_cmd misc_path; struct conf_at misc_path_at;
+			unsigned misc_timeout_ms;           /* CONF_UNSET: the delay_loop */
+			int misc_dynamic;
+			struct conf_cmd user; struct conf_at user_at; /* USER [GROUP] as written */
+		};
+		struct {    /* UDP_CHECK: hex strings as written */
+			struct conf_cmd payload, require_reply;
+			struct conf_at payload_at, require_reply_at;
+			unsigned min_reply_length, max_reply_length; /* CONF_UNSET when not written */
+		};
+		struct {    /* DNS_CHECK */
+			const char *dns_type;
+			const char *dns_name; struct conf_at dns_name_at;
+		};
+		struct {    /* SMTP_CHECK */
+			const char *helo_name; struct conf_at helo_name_at;
+		};
+	};
 };
 
 struct conf_real_server {
@@ -313,8 +332,9 @@ struct conf_real_server {
 	unsigned uthreshold, lthreshold;    /* 0: none */
 	struct conf_check_opts check_opts;  /* its checkers' defaults */
 	struct conf_checker *checkers;
+	const char *file;
 	int ncheckers;
-	const char *file; int line;
+	int line;
 };
 
 enum conf_vs_kind { CONF_VS_ADDR, CONF_VS_FWMARK, CONF_VS_GROUP };
@@ -377,6 +397,18 @@ struct conf_keepalived {
 struct conf_keepalived *conf_keepalived_load(struct conf_tree *tree);
 /* conf_parse_file + conf_keepalived_load. */
 struct conf_keepalived *conf_keepalived_read(const char *path);
+/*
+ * conf_keepalived_read for a check that keeps nothing (-t): each virtual
+ * server goes to fn as soon as it is read, its real servers and checkers
+ * with it (global_defs is read by then, wherever it stands); then they are
+ * let go: the result keeps only the virtual servers that name a group,
+ * without real servers (nreal_servers 0).
+ * Memory stays that of the tree and one virtual server. fn is not called
+ * for a file with syntax errors; its verdicts count only if the result has
+ * no errors, as daemon_checker_errors' would.
+ */
+typedef void conf_vs_fn(const struct conf_keepalived *conf, const struct conf_virtual_server *vs, void *ctx);
+struct conf_keepalived *conf_keepalived_check_each(const char *path, conf_vs_fn *fn, void *ctx);
 void conf_keepalived_free(struct conf_keepalived *conf);
 
 const char *conf_checker_name(int type);

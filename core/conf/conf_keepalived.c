@@ -67,6 +67,11 @@ struct walk {
 	const struct kw *honour;
 	void *honour_obj;
 	int quiet;
+	/* the real servers of the virtual server being read, the checkers of
+	 * its real server: gathered here, then kept in the tree's memory */
+	struct scratch { void *v; int n, cap; } real_servers, checkers;
+	conf_vs_fn *each_vs;        /* conf_keepalived_check_each */
+	void *each_ctx;
 };
 
 #define warn_at(w, n, ...) do { if (!(w)->quiet) conf_diag((w)->tree, 0, (n)->file, (n)->line, __VA_ARGS__); } while (0)
@@ -74,18 +79,59 @@ struct walk {
 
 static void walk_block(struct walk *w, const struct conf_node *block, const struct kw *table, void *obj, const char *label);
 
-/* Appends a zeroed element to *arr (n elements of size) and returns it. */
+/*
+ * Appends a zeroed element to *arr (n elements of size) and returns it.
+ * The room doubles when n reaches a power of two, so that thousands of
+ * elements are not thousands of reallocations.
+ */
 static void *grow(struct walk *w, void *arr_ptr, int *n, size_t size)
 {
 	void **arr = arr_ptr;
-	char *grown = realloc(*arr, (size_t)(*n + 1) * size);
-	if (!grown) {
-		w->oom = 1;
-		return NULL;
+	char *grown = *arr;
+	if ((*n & (*n - 1)) == 0) {
+		grown = realloc(*arr, (size_t)(*n ? *n * 2 : 1) * size);
+		if (!grown) {
+			w->oom = 1;
+			return NULL;
+		}
 	}
 	*arr = grown;
 	memset(grown + (size_t)*n * size, 0, size);
 	return grown + (size_t)(*n)++ * size;
+}
+
+/* Appends a zeroed element to a scratch list, reused block after block. */
+static void *scratch_add(struct walk *w, struct scratch *s, size_t size)
+{
+	if (s->n == s->cap) {
+		int cap = s->cap ? s->cap * 2 : 16;
+		void *grown = realloc(s->v, (size_t)cap * size);
+		if (!grown) {
+			w->oom = 1;
+			return NULL;
+		}
+		s->v = grown;
+		s->cap = cap;
+	}
+	char *slot = (char *)s->v + (size_t)s->n++ * size;
+	memset(slot, 0, size);
+	return slot;
+}
+
+/* The scratch list's elements, moved to the tree's memory (freed with it),
+ * and the list emptied; NULL when it was empty. */
+static void *scratch_keep(struct walk *w, struct scratch *s, size_t size, int *n)
+{
+	void *kept = NULL;
+	*n = 0;
+	if (s->n && !(kept = conf_tree_alloc(w->tree, (size_t)s->n * size)))
+		w->oom = 1;
+	else if (s->n) {
+		memcpy(kept, s->v, (size_t)s->n * size);
+		*n = s->n;
+	}
+	s->n = 0;
+	return kept;
 }
 
 /* A decimal number in [min, max]; long long so that fwmarks fit on 32-bit boxes. */
@@ -252,7 +298,7 @@ static void apply_kw(struct walk *w, const struct kw *kw, const struct conf_node
 		if (n->nargs == 0)
 			error_at(w, n, "'%s' needs a command", n->keyword);
 		else if (field) {
-			((struct conf_cmd *)field)->argv = n->args;
+			((struct conf_cmd *)field)->argv = (char **)n->args;
 			((struct conf_cmd *)field)->argc = n->nargs;
 		}
 		break;
@@ -840,7 +886,7 @@ static void notify_deleted(struct walk *w, const struct conf_node *n, void *obj)
 		return;
 	}
 	vi->notify_deleted = 1;
-	vi->notify_deleted_cmd.argv = n->nargs ? n->args : NULL;
+	vi->notify_deleted_cmd.argv = n->nargs ? (char **)n->args : NULL;
 	vi->notify_deleted_cmd.argc = n->nargs;
 }
 
@@ -967,7 +1013,7 @@ static void keep_words(const struct conf_node *n, struct conf_cmd *cmd, struct c
 {
 	if (at->line)
 		return;
-	cmd->argv = n->args;
+	cmd->argv = (char **)n->args;
 	cmd->argc = n->nargs;
 	at->file = n->file;
 	at->line = n->line;
@@ -1205,6 +1251,8 @@ static const struct kw *const checker_kws[] = {
 
 static void free_checker(struct conf_checker *c)
 {
+	if (c->type != CONF_CHECK_HTTP && c->type != CONF_CHECK_SSL)
+		return;
 	for (int i = 0; i < c->nurls; i++)
 		free(c->urls[i].status);
 	free(c->urls);
@@ -1223,7 +1271,10 @@ static void checker(struct walk *w, const struct conf_node *n, void *obj)
 	}
 	struct conf_checker c = { .type = type, .node = n };
 	check_opts_init(&c.opts);
-	c.misc_timeout_ms = c.min_reply_length = c.max_reply_length = CONF_UNSET;
+	if (type == CONF_CHECK_MISC)
+		c.misc_timeout_ms = CONF_UNSET;
+	else if (type == CONF_CHECK_UDP)
+		c.min_reply_length = c.max_reply_length = CONF_UNSET;
 	const struct kw *honour = w->honour;
 	void *honour_obj = w->honour_obj;
 	w->honour = type == CONF_CHECK_MISC ? tcp_kws : NULL;
@@ -1233,7 +1284,8 @@ static void checker(struct walk *w, const struct conf_node *n, void *obj)
 	w->honour_obj = honour_obj;
 	if (type == CONF_CHECK_MISC && !conf_child(n, "misc_path"))
 		error_at(w, n, "MISC_CHECK without misc_path");
-	struct conf_checker *slot = grow(w, &rs->checkers, &rs->ncheckers, sizeof(*slot));
+	(void)rs;
+	struct conf_checker *slot = scratch_add(w, &w->checkers, sizeof(*slot));
 	if (slot)
 		*slot = c;
 	else
@@ -1331,7 +1383,6 @@ static void free_real_server(struct conf_real_server *rs)
 		return;
 	for (int i = 0; i < rs->ncheckers; i++)
 		free_checker(&rs->checkers[i]);
-	free(rs->checkers);
 }
 
 static void real_server(struct walk *w, const struct conf_node *n, void *obj)
@@ -1340,6 +1391,7 @@ static void real_server(struct walk *w, const struct conf_node *n, void *obj)
 	struct conf_real_server rs = { 0 };
 	if (rs_address(w, n, &rs, 0) < 0)
 		return;
+	w->checkers.n = 0;
 	if (!n->has_block)
 		error_at(w, n, "'real_server' needs a { } block");
 	else {
@@ -1351,7 +1403,9 @@ static void real_server(struct walk *w, const struct conf_node *n, void *obj)
 		w->honour = honour;
 		w->honour_obj = honour_obj;
 	}
-	struct conf_real_server *slot = grow(w, &vs->real_servers, &vs->nreal_servers, sizeof(*slot));
+	rs.checkers = scratch_keep(w, &w->checkers, sizeof(*rs.checkers), &rs.ncheckers);
+	(void)vs;
+	struct conf_real_server *slot = scratch_add(w, &w->real_servers, sizeof(*slot));
 	if (slot)
 		*slot = rs;
 	else
@@ -1647,23 +1701,39 @@ static void load_virtual_server(struct walk *w, const struct conf_node *n)
 		return;
 	}
 	check_opts_init(&vs.check_opts);
+	struct conf_mark mark = conf_tree_mark(w->tree);
+	w->real_servers.n = 0;
 	w->honour = vs_honour;
 	w->honour_obj = &vs;
 	walk_block(w, n, vs_kws, &vs, "virtual_server");
 	w->honour = NULL;
+	vs.real_servers = scratch_keep(w, &w->real_servers, sizeof(*vs.real_servers), &vs.nreal_servers);
 	if (!vs.nreal_servers)
 		warn_at(w, n, "virtual_server has no real_server");
 	for (int i = 0; i < vs.nreal_servers; i++)
 		warn_rs_port(w, &vs, &vs.real_servers[i], "real_server");
 	if (vs.sorry_server)
 		warn_rs_port(w, &vs, vs.sorry_server, "sorry_server");
+	if (w->each_vs) {
+		if (!w->oom)
+			w->each_vs(w->conf, &vs, w->each_ctx);
+		for (int i = 0; i < vs.nreal_servers; i++)
+			free_real_server(&vs.real_servers[i]);
+		conf_tree_release(w->tree, mark);
+		vs.real_servers = NULL;
+		vs.nreal_servers = 0;
+		/* only a group's name is looked at later (check_references) */
+		if (vs.kind != CONF_VS_GROUP) {
+			free(vs.sorry_server);
+			return;
+		}
+	}
 	struct conf_virtual_server *slot = grow(w, &w->conf->virtual_servers, &w->conf->nvirtual_servers, sizeof(*slot));
 	if (slot) {
 		*slot = vs;
 	} else {
 		for (int i = 0; i < vs.nreal_servers; i++)
 			free_real_server(&vs.real_servers[i]);
-		free(vs.real_servers);
 		free(vs.sorry_server);
 	}
 }
@@ -1758,7 +1828,7 @@ static void finish_global(struct conf_global *g)
 		g->vrrp_garp_lower_prio_delay_ms = g->vrrp_garp_master_delay_ms;
 }
 
-struct conf_keepalived *conf_keepalived_load(struct conf_tree *tree)
+static struct conf_keepalived *load_tree(struct conf_tree *tree, conf_vs_fn *each_vs, void *each_ctx)
 {
 	struct conf_keepalived *c = calloc(1, sizeof(*c));
 	if (!c) {
@@ -1779,7 +1849,7 @@ struct conf_keepalived *conf_keepalived_load(struct conf_tree *tree)
 	if (tree->nerrors)
 		return c;
 
-	struct walk w = { .conf = c, .tree = tree };
+	struct walk w = { .conf = c, .tree = tree, .each_vs = each_vs, .each_ctx = each_ctx };
 	/* global_defs first: instances read its vrrp_version */
 	for (const struct conf_node *n = tree->root.child; n; n = n->next)
 		if (strcmp(n->keyword, "global_defs") == 0)
@@ -1804,6 +1874,8 @@ struct conf_keepalived *conf_keepalived_load(struct conf_tree *tree)
 		else
 			warn_at(&w, n, "unknown keyword '%s' in top level", k);
 	}
+	free(w.real_servers.v);
+	free(w.checkers.v);
 	if (!w.oom) {
 		check_references(&w);
 		resolve_lvs_syncd(&w);
@@ -1813,10 +1885,21 @@ struct conf_keepalived *conf_keepalived_load(struct conf_tree *tree)
 	return c;
 }
 
+struct conf_keepalived *conf_keepalived_load(struct conf_tree *tree)
+{
+	return load_tree(tree, NULL, NULL);
+}
+
 struct conf_keepalived *conf_keepalived_read(const char *path)
 {
 	struct conf_tree *tree = conf_parse_file(path, 0);
 	return tree ? conf_keepalived_load(tree) : NULL;
+}
+
+struct conf_keepalived *conf_keepalived_check_each(const char *path, conf_vs_fn *fn, void *ctx)
+{
+	struct conf_tree *tree = conf_parse_file(path, 0);
+	return tree ? load_tree(tree, fn, ctx) : NULL;
 }
 
 void conf_keepalived_free(struct conf_keepalived *c)
@@ -1845,7 +1928,6 @@ void conf_keepalived_free(struct conf_keepalived *c)
 		struct conf_virtual_server *vs = &c->virtual_servers[i];
 		for (int r = 0; r < vs->nreal_servers; r++)
 			free_real_server(&vs->real_servers[r]);
-		free(vs->real_servers);
 		free_real_server(vs->sorry_server);
 		free(vs->sorry_server);
 	}

@@ -240,6 +240,22 @@ static bool cmd_set(const struct conf_cmd *c)
 	return c->argv && c->argc;
 }
 
+/* quorum_up/down, a real server's notify_up/down, MISC_CHECK */
+static bool vs_has_scripts(const struct conf_virtual_server *cv)
+{
+	if (cmd_set(&cv->quorum_up) || cmd_set(&cv->quorum_down))
+		return true;
+	for (int r = 0; r < cv->nreal_servers; r++) {
+		const struct conf_real_server *cr = &cv->real_servers[r];
+		if (cmd_set(&cr->notify_up) || cmd_set(&cr->notify_down))
+			return true;
+		for (int k = 0; k < cr->ncheckers; k++)
+			if (cr->checkers[k].type == CONF_CHECK_MISC)
+				return true;
+	}
+	return false;
+}
+
 static bool has_scripts(const struct conf_keepalived *c, bool with_checkers)
 {
 	if (c->nscripts)
@@ -258,63 +274,90 @@ static bool has_scripts(const struct conf_keepalived *c, bool with_checkers)
 	}
 	if (!with_checkers)
 		return false;
-	for (int v = 0; v < c->nvirtual_servers; v++) {
-		const struct conf_virtual_server *cv = &c->virtual_servers[v];
-		if (cmd_set(&cv->quorum_up) || cmd_set(&cv->quorum_down))
+	for (int v = 0; v < c->nvirtual_servers; v++)
+		if (vs_has_scripts(&c->virtual_servers[v]))
 			return true;
-		for (int r = 0; r < cv->nreal_servers; r++) {
-			const struct conf_real_server *cr = &cv->real_servers[r];
-			if (cmd_set(&cr->notify_up) || cmd_set(&cr->notify_down))
-				return true;
-			for (int k = 0; k < cr->ncheckers; k++)
-				if (cr->checkers[k].type == CONF_CHECK_MISC)
-					return true;
-		}
-	}
 	return false;
 }
 
-int daemon_checker_errors(const struct conf_keepalived *conf, FILE *out)
+/* Checker options checkd would refuse, in one virtual server: written to
+ * out (or logged when out is NULL), and counted. */
+static int vs_checker_errors(const struct conf_keepalived *conf, const struct conf_virtual_server *cv, FILE *out)
 {
 	char err[256];
 	int bad = 0;
 
-	for (int v = 0; v < conf->nvirtual_servers; v++) {
-		const struct conf_virtual_server *cv = &conf->virtual_servers[v];
-		for (int r = 0; r < cv->nreal_servers; r++)
-			for (int k = 0; k < cv->real_servers[r].ncheckers; k++) {
-				struct check_params p;
-				memset(&p, 0, sizeof(p));
-				if (check_params_from_conf(&p, conf, cv, &cv->real_servers[r],
-							   &cv->real_servers[r].checkers[k], err, sizeof(err)) != 0) {
-					if (out)
-						fprintf(out, "%s\n", err);
-					else
-						log_err("%s", err);
-					bad++;
-					continue;
-				}
-				check_params_free(&p);
+	for (int r = 0; r < cv->nreal_servers; r++)
+		for (int k = 0; k < cv->real_servers[r].ncheckers; k++) {
+			struct check_params p;
+			memset(&p, 0, sizeof(p));
+			if (check_params_from_conf(&p, conf, cv, &cv->real_servers[r],
+						   &cv->real_servers[r].checkers[k], err, sizeof(err)) != 0) {
+				if (out)
+					fprintf(out, "%s\n", err);
+				else
+					log_err("%s", err);
+				bad++;
+				continue;
 			}
-	}
+			check_params_free(&p);
+		}
+	return bad;
+}
+
+int daemon_checker_errors(const struct conf_keepalived *conf, FILE *out)
+{
+	int bad = 0;
+
+	for (int v = 0; v < conf->nvirtual_servers; v++)
+		bad += vs_checker_errors(conf, &conf->virtual_servers[v], out);
 	/* The params remembered where they were in conf; the caller may free it next. */
 	check_params_conf_done(conf);
 	return bad;
 }
 
+/* -t: each virtual server checked as it is read, then let go (conf_keepalived_check_each). */
+struct config_test {
+	unsigned tests;
+	FILE *errors;               /* the checkers' verdicts, shown after the config's own */
+	int bad;
+	bool vs_scripts;
+};
+
+static void test_virtual_server(const struct conf_keepalived *conf, const struct conf_virtual_server *vs, void *ctx)
+{
+	struct config_test *t = ctx;
+
+	if (t->tests & DAEMON_TEST_CHECKERS)
+		t->bad += vs_checker_errors(conf, vs, t->errors);
+	if (vs_has_scripts(vs))
+		t->vs_scripts = true;
+}
+
 int daemon_check_config(const char *prog, const char *path, unsigned tests)
 {
-	struct conf_keepalived *conf = conf_keepalived_read(path);
+	char *errors = NULL;
+	size_t errors_len = 0;
+	struct config_test t = { .tests = tests, .errors = open_memstream(&errors, &errors_len) };
+	struct conf_keepalived *conf = t.errors ? conf_keepalived_check_each(path, test_virtual_server, &t) : NULL;
 	int rc;
 
+	if (t.errors)
+		fclose(t.errors);
 	if (!conf) {
+		free(errors);
 		fprintf(stderr, "%s: out of memory\n", prog);
 		return EXIT_CONF_FATAL;
 	}
 	conf_print_diags(stderr, conf->tree);
-	int bad = !conf->tree->nerrors && (tests & DAEMON_TEST_CHECKERS) ? daemon_checker_errors(conf, stderr) : 0;
+	/* as daemon_checker_errors: checkers are judged in a config without errors */
+	int bad = conf->tree->nerrors ? 0 : t.bad;
+	if (bad)
+		fwrite(errors, 1, errors_len, stderr);
+	free(errors);
+	bool with_checkers = (tests & DAEMON_TEST_CHECKER_SCRIPTS) != 0;
 	bool scripts = (tests & (DAEMON_TEST_VRRP_SCRIPTS | DAEMON_TEST_CHECKER_SCRIPTS)) &&
-		       has_scripts(conf, (tests & DAEMON_TEST_CHECKER_SCRIPTS) != 0);
+		       (has_scripts(conf, with_checkers) || (with_checkers && t.vs_scripts));
 	if (conf->tree->nerrors || bad)
 		rc = EXIT_CONF_FATAL;
 	else if (scripts && !conf->global.enable_script_security)

@@ -32,8 +32,8 @@ ip netns add "$NS" || die_suite "ctl large: cannot create a namespace"
 ip -n "$NS" link set lo up || die_suite "ctl large: cannot bring lo up"
 
 # Real servers 127.1.x.y port 9: on the namespace's lo, nobody listens, so
-# every connect is refused at once. A config file may hold 1 MiB: one file
-# per virtual server, included.
+# every connect is refused at once. One file per virtual server, included,
+# as users split large configs.
 python3 - "$N_VS" "$N_RS" "$W" <<'PY' || die_suite "ctl large: cannot write the config"
 import sys
 vs, rs, w = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]

@@ -494,17 +494,25 @@ static void test_bounds(void)
 		"nesting deeper than 16 blocks");
 	conf_free(t);
 
-	memset(text, '\n', CONF_MAX_FILE + 1);
+	/* refused by its length alone: the bytes are not read */
 	t = conf_parse_buffer("huge.conf", text, CONF_MAX_FILE + 1, 0);
-	CHECK(t && t->ndiags && strcmp(t->diags[0].text, "huge.conf:1: file too big (max 1048576 bytes)") == 0, "file over 1 MiB");
+	CHECK(t && t->ndiags && strcmp(t->diags[0].text,
+		"huge.conf:1: 'huge.conf' is too big: 67108865 bytes (max 67108864 bytes per file)") == 0,
+		"file over 64 MiB");
 	conf_free(t);
 
-	/* a file at the size limit full of small blocks still parses */
+	/* past the old 1 MiB cap, small blocks still parse, every one of them */
 	o = 0;
-	while (o + 16 < CONF_MAX_FILE)
-		o += (size_t)sprintf(text + o, "k v {\n x 1\n}\n");
+	int blocks = 0;
+	while (o < (1 << 20) + 4096) {
+		o += (size_t)sprintf(text + o, "k%d v {\n x 1\n}\n", blocks % 7);
+		blocks++;
+	}
 	t = conf_parse_buffer("many.conf", text, o, 0);
-	CHECK(t && t->nerrors == 0, "a 1 MiB file of small blocks parses");
+	int seen = 0;
+	for (const struct conf_node *n = t ? t->root.child : NULL; n; n = n->next)
+		seen += n->has_block && n->child && strcmp(n->child->keyword, "x") == 0;
+	CHECK(t && t->nerrors == 0 && seen == blocks, "a file just over 1 MiB of small blocks parses whole");
 	conf_free(t);
 
 	t = conf_parse_buffer("nul.conf", "a\nb\0c\n", 6, 0);
