@@ -323,7 +323,8 @@ struct conf_virtual_server {
 /* virtual_server_group entry: ADDR[-LAST] PORT, or fwmark N */
 struct conf_vsg_entry {
 	struct conf_ip addr;
-	unsigned range_last;                /* last byte of ADDR-LAST, 0 when no range */
+	unsigned range_last;                /* last byte (IPv4) or last 16 bits (IPv6) of a range
+					     * from ADDR to there; 0 when no range */
 	unsigned port;
 	unsigned fwmark;                    /* nonzero: a fwmark entry */
 	int line;

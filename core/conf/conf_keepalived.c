@@ -1346,7 +1346,101 @@ static void load_sync_group(struct walk *w, const struct conf_node *n)
 		error_at(w, n, "vrrp_sync_group %s: no group { } of instances", g->name);
 }
 
-/* Entries: "ADDR PORT", "ADDR-LAST PORT" (IPv4 range in the last byte), "fwmark N". */
+/* The low bits a range may vary: the last byte of an IPv4 address, the
+ * last 16 bits of an IPv6 one, as keepalived programs ranges. */
+static unsigned range_low(const struct conf_ip *ip)
+{
+	return ip->family == AF_INET6 ? (unsigned)ip->addr[14] << 8 | ip->addr[15] : ip->addr[3];
+}
+
+static unsigned range_width(const struct conf_ip *ip)
+{
+	return ip->family == AF_INET6 ? 16 : 8;
+}
+
+/*
+ * The address of a virtual_server_group entry, keepalived 2.2.7's forms:
+ * ADDR, ADDR-LAST (LAST decimal for IPv4, hex for IPv6), ADDR-ENDADDR and
+ * ADDR/MASK. What keepalived skips with a warning is skipped with one here
+ * (returns 0); a range lvsbox cannot expand is an error (returns -1).
+ */
+static int vsg_range(struct walk *w, const struct conf_node *e, struct conf_vsg_entry *entry)
+{
+	char addr[64];
+	const char *text = e->keyword, *slash = strchr(text, '/'), *dash = slash ? NULL : strchr(text, '-');
+	const char *cut = slash ? slash : dash;
+
+	snprintf(addr, sizeof(addr), "%.*s", cut ? (int)(cut - text) : 63, text);
+	if (parse_ip(addr, &entry->addr) < 0) {
+		warn_at(w, e, "virtual_server_group entry '%s' is not an IP address, skipped", text);
+		return 0;
+	}
+	const int v6 = entry->addr.family == AF_INET6;
+	const unsigned bits = v6 ? 128 : 32, width = range_width(&entry->addr), first = range_low(&entry->addr);
+	if (slash) {
+		long long mask;
+		if (parse_num(slash + 1, 1, bits, &mask) < 0) {
+			warn_at(w, e, "virtual_server_group entry '%s' has a bad netmask, skipped", text);
+			return 0;
+		}
+		if (mask == bits)
+			return 1;
+		if (mask < bits - width) {
+			error_at(w, e, "virtual_server_group entry '%s': lvsbox expands ranges only in the last %u bits (/%u or longer)",
+				 text, width, bits - width);
+			return -1;
+		}
+		unsigned host = (1u << (bits - mask)) - 1;
+		if (first & host) {
+			warn_at(w, e, "virtual_server_group entry '%s' has host bits set under its mask, skipped", text);
+			return 0;
+		}
+		entry->range_last = first | host;
+		return 1;
+	}
+	if (!dash)
+		return 1;
+	if (strchr(dash + 1, v6 ? ':' : '.')) {
+		struct conf_ip end;
+		if (parse_ip(dash + 1, &end) < 0 || end.family != entry->addr.family) {
+			warn_at(w, e, "virtual_server_group entry '%s': range end is not an address of the same family, skipped", text);
+			return 0;
+		}
+		int cmp = memcmp(end.addr, entry->addr.addr, v6 ? 16 : 4);
+		if (cmp < 0) {
+			warn_at(w, e, "virtual_server_group entry '%s': range end is below its start, skipped", text);
+			return 0;
+		}
+		if (memcmp(end.addr, entry->addr.addr, v6 ? 14 : 3)) {
+			error_at(w, e, "virtual_server_group entry '%s': lvsbox expands ranges only in the last %u bits",
+				 text, width);
+			return -1;
+		}
+		entry->range_last = cmp ? range_low(&end) : 0;
+		return 1;
+	}
+	char *stop;
+	errno = 0;
+	unsigned long last = strtoul(dash + 1, &stop, v6 ? 16 : 10);
+	if (!dash[1] || *stop || dash[1] == '-' || dash[1] == '+') {
+		warn_at(w, e, "virtual_server_group entry '%s': range end is not a %s number, skipped", text,
+			v6 ? "hexadecimal" : "decimal");
+		return 0;
+	}
+	if (errno || last > (v6 ? 0xffffu : 255u)) {
+		warn_at(w, e, "virtual_server_group entry '%s': range end is above %s, skipped", text, v6 ? "ffff" : "255");
+		return 0;
+	}
+	if (last <= first) {
+		warn_at(w, e, "virtual_server_group entry '%s': range end is not above its start, skipped", text);
+		return 0;
+	}
+	entry->range_last = (unsigned)last;
+	return 1;
+}
+
+/* Entries: "ADDR[range] PORT" (vsg_range) and "fwmark N". Words after them
+ * are ignored, as keepalived ignores them. */
 static void load_vs_group(struct walk *w, const struct conf_node *n)
 {
 	if (!named_block(w, n))
@@ -1359,25 +1453,25 @@ static void load_vs_group(struct walk *w, const struct conf_node *n)
 	g->line = n->line;
 	for (const struct conf_node *e = n->child; e; e = e->next) {
 		struct conf_vsg_entry entry = { .line = e->line };
-		long long num, last = 0;
+		long long num;
+		if (e->has_block) {
+			error_at(w, e, "virtual_server_group entry '%s' does not take a { } block", e->keyword);
+			continue;
+		}
 		if (strcmp(e->keyword, "fwmark") == 0) {
-			if (e->nargs != 1 || e->has_block || parse_num(e->args[0], 1, 4294967295, &num) < 0) {
+			if (e->nargs != 1 || parse_num(e->args[0], 1, 4294967295, &num) < 0) {
 				error_at(w, e, "'fwmark' expects a number 1..4294967295");
 				continue;
 			}
 			entry.fwmark = (unsigned)num;
 		} else {
-			char addr[64];
-			const char *dash = strchr(e->keyword, '-');
-			snprintf(addr, sizeof(addr), "%.*s", dash ? (int)(dash - e->keyword) : 63, e->keyword);
-			if (e->nargs != 1 || e->has_block || parse_ip(addr, &entry.addr) < 0 ||
-			    parse_num(e->args[0], 0, 65535, &num) < 0 ||
-			    (dash && (entry.addr.family != AF_INET || parse_num(dash + 1, entry.addr.addr[3], 255, &last) < 0))) {
-				error_at(w, e, "virtual_server_group entry expects ADDR[-LAST] PORT or fwmark N");
+			if (e->nargs < 1 || parse_num(e->args[0], 0, 65535, &num) < 0) {
+				error_at(w, e, "virtual_server_group entry expects ADDR[-LAST|-ENDADDR|/MASK] PORT or fwmark N");
 				continue;
 			}
+			if (vsg_range(w, e, &entry) <= 0)
+				continue;
 			entry.port = (unsigned)num;
-			entry.range_last = (unsigned)last;
 		}
 		struct conf_vsg_entry *slot = grow(w, &g->entries, &g->nentries, sizeof(*slot));
 		if (slot)

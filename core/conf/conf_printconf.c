@@ -515,8 +515,9 @@ static void print_vs_group(FILE *out, const struct conf_vs_group *g)
 			continue;
 		}
 		fputs(conf_ip_str(&e->addr, buf, sizeof(buf)), out);
+		/* keepalived reads an IPv6 range end in hex */
 		if (e->range_last)
-			fprintf(out, "-%u", e->range_last);
+			fprintf(out, e->addr.family == AF_INET6 ? "-%x" : "-%u", e->range_last);
 		fprintf(out, " %u\n", e->port);
 	}
 	close_block(out, 0);

@@ -681,6 +681,34 @@ static void test_nftables_keywords(void)
 	conf_keepalived_free(c);
 }
 
+/* keepalived 2.2.7's virtual_server_group forms (its check_data.c reads
+ * an IPv6 range end as hex; -t accepts these without a warning). */
+static void test_vsg_ranges(void)
+{
+	static const char text[] = "virtual_server_group G {\n 2001:db8::a-1f 80\n 10.0.0.8/30 81\n"
+		" 2001:db8::1/128 82\n 10.0.0.20-10.0.0.25 83\n 10.0.0.30 84 dev eth0\n}\n"
+		"virtual_server group G {\n real_server 10.0.0.2 80 {\n }\n}\n";
+	struct conf_tree *t = conf_parse_buffer("vsg.conf", text, sizeof(text) - 1, 0);
+	struct conf_keepalived *c = t ? conf_keepalived_load(t) : NULL;
+	const struct conf_vs_group *g = c && c->nvs_groups == 1 ? &c->vs_groups[0] : NULL;
+	CHECK(c && c->tree->ndiags == 0, "virtual_server_group ranges: no diagnostics");
+	if (c)
+		show_diags(c->tree);
+	CHECK(g && g->nentries == 5, "five entries kept");
+	if (!g || g->nentries != 5) {
+		conf_keepalived_free(c);
+		return;
+	}
+	CHECK(ip_is(&g->entries[0].addr, "2001:db8::a") && g->entries[0].range_last == 0x1f,
+		"IPv6 ::a-1f: the end in hex, 0x1f");
+	CHECK(ip_is(&g->entries[1].addr, "10.0.0.8") && g->entries[1].range_last == 11, "10.0.0.8/30: 8 to 11");
+	CHECK(ip_is(&g->entries[2].addr, "2001:db8::1") && g->entries[2].range_last == 0 && g->entries[2].port == 82,
+		"/128: one address");
+	CHECK(g->entries[3].range_last == 25, "10.0.0.20-10.0.0.25: an end address in the same /24");
+	CHECK(ip_is(&g->entries[4].addr, "10.0.0.30") && g->entries[4].port == 84, "words after ADDR PORT ignored");
+	conf_keepalived_free(c);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_conf.XXXXXX");
@@ -702,6 +730,7 @@ int main(void)
 	test_garp_defaults();
 	test_no_vip_warning();
 	test_nftables_keywords();
+	test_vsg_ranges();
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
