@@ -1485,17 +1485,19 @@ static void load_virtual_server(struct walk *w, const struct conf_node *n)
 	long long num;
 	vs.file = n->file;
 	vs.line = n->line;
-	if (n->nargs == 2 && strcmp(n->args[0], "fwmark") == 0) {
+	/* keepalived 2.2.7 reads two words and ignores the rest
+	 * ("virtual_server 10.0.0.1 80 dev eth0.53"), without a warning */
+	if (n->nargs >= 2 && strcmp(n->args[0], "fwmark") == 0) {
 		vs.kind = CONF_VS_FWMARK;
 		if (parse_num(n->args[1], 1, 4294967295, &num) < 0) {
 			error_at(w, n, "virtual_server fwmark '%s' is not a number 1..4294967295", n->args[1]);
 			return;
 		}
 		vs.fwmark = (unsigned)num;
-	} else if (n->nargs == 2 && strcmp(n->args[0], "group") == 0) {
+	} else if (n->nargs >= 2 && strcmp(n->args[0], "group") == 0) {
 		vs.kind = CONF_VS_GROUP;
 		vs.group = n->args[1];
-	} else if (n->nargs == 2 && parse_ip(n->args[0], &vs.addr) == 0) {
+	} else if (n->nargs >= 2 && parse_ip(n->args[0], &vs.addr) == 0) {
 		if (parse_num(n->args[1], 0, 65535, &num) < 0) {
 			error_at(w, n, "virtual_server port '%s' is not a number 0..65535", n->args[1]);
 			return;

@@ -709,6 +709,17 @@ static void test_vsg_ranges(void)
 	conf_keepalived_free(c);
 }
 
+/* keepalived 2.2.7 reads "virtual_server A B" and ignores further words. */
+static void test_vs_extra_words(void)
+{
+	struct conf_keepalived *c = conf_keepalived_read("tests/unit/conf/valid/vs-extra-words.conf");
+	CHECK(c && c->tree->ndiags == 0, "virtual_server IP PORT dev X: no diagnostics");
+	CHECK(c && c->nvirtual_servers == 2 && ip_is(&c->virtual_servers[0].addr, "10.0.0.1") &&
+		c->virtual_servers[0].port == 80 && c->virtual_servers[1].kind == CONF_VS_FWMARK &&
+		c->virtual_servers[1].fwmark == 7, "the address, port and fwmark are read, the rest ignored");
+	conf_keepalived_free(c);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_conf.XXXXXX");
@@ -731,6 +742,7 @@ int main(void)
 	test_no_vip_warning();
 	test_nftables_keywords();
 	test_vsg_ranges();
+	test_vs_extra_words();
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
