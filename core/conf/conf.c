@@ -523,6 +523,8 @@ static void parse_block(struct parser *p, struct conf_node *parent, const struct
 		}
 		if (t->kind == TOK_CLOSE) {
 			if (opener) {
+				parent->end_file = t->file;
+				parent->end_line = t->line;
 				p->pos++;
 				return;
 			}

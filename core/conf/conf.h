@@ -37,6 +37,8 @@ struct conf_node {
 	struct conf_node *next;     /* next sibling */
 	const char *file;           /* owned by the tree */
 	int line;
+	const char *end_file;       /* where its closing '}' is; NULL without a block */
+	int end_line;
 };
 
 struct conf_diag {
@@ -102,7 +104,7 @@ struct conf_str_list { const char **v; int n; };
 struct conf_ip_list { struct conf_ip *v; int n; };
 
 /* track_interface / track_script / track_file entry: NAME [weight N] */
-struct conf_track { const char *name; int weight; int has_weight; };
+struct conf_track { const char *name; int weight; int has_weight; const char *file; int line; };
 struct conf_track_list { struct conf_track *v; int n; };
 
 struct conf_global {

@@ -171,6 +171,8 @@ static void track_entry(struct walk *w, const struct conf_node *e, struct conf_t
 	if (!t)
 		return;
 	t->name = e->keyword;
+	t->file = e->file;
+	t->line = e->line;
 	if (e->nargs == 0)
 		return;
 	long long weight;
@@ -1279,8 +1281,13 @@ static void load_script(struct walk *w, const struct conf_node *n)
 	s->file = n->file;
 	s->line = n->line;
 	walk_block(w, n, script_kws, s, "vrrp_script");
-	if (!s->script.argc)
-		error_at(w, n, "vrrp_script %s: no script", s->name);
+	if (!s->script.argc) {
+		/* keepalived 2.2.7 drops it, naming the block's closing line */
+		if (!w->quiet)
+			conf_diag(w->tree, 0, n->end_file ? n->end_file : n->file, n->end_file ? n->end_line : n->line,
+				  "vrrp_script %s has no script, removed", s->name);
+		w->conf->nscripts--;
+	}
 }
 
 static void load_instance(struct walk *w, const struct conf_node *n)
@@ -1342,8 +1349,6 @@ static void load_sync_group(struct walk *w, const struct conf_node *n)
 	g->file = n->file;
 	g->line = n->line;
 	walk_block(w, n, sync_kws, g, "vrrp_sync_group");
-	if (!g->instances.n)
-		error_at(w, n, "vrrp_sync_group %s: no group { } of instances", g->name);
 }
 
 /* The low bits a range may vary: the last byte of an IPv4 address, the
@@ -1545,14 +1550,21 @@ static void check_references(struct walk *w)
 	struct conf_keepalived *c = w->conf;
 	for (int i = 0; i < c->ninstances; i++) {
 		struct conf_vrrp_instance *vi = &c->instances[i];
+		/* as keepalived 2.2.7: a track_script naming no vrrp_script (or one
+		 * removed for having no script) is dropped, with a warning on its line */
+		int kept = 0;
 		for (int t = 0; t < vi->track_script.n; t++) {
+			const struct conf_track *tr = &vi->track_script.v[t];
 			int found = 0;
 			for (int s = 0; s < c->nscripts && !found; s++)
-				found = strcmp(c->scripts[s].name, vi->track_script.v[t].name) == 0;
-			if (!found)
-				conf_diag(w->tree, 0, vi->file, vi->line, "vrrp_instance %s: track_script '%s' is not a vrrp_script, ignored",
-					vi->name, vi->track_script.v[t].name);
+				found = strcmp(c->scripts[s].name, tr->name) == 0;
+			if (found)
+				vi->track_script.v[kept++] = *tr;
+			else
+				conf_diag(w->tree, 0, tr->file, tr->line, "vrrp_instance %s: track_script '%s' is not a vrrp_script, ignored",
+					vi->name, tr->name);
 		}
+		vi->track_script.n = kept;
 		for (int j = 0; j < i; j++) {
 			struct conf_vrrp_instance *other = &c->instances[j];
 			if (vi->vrid && vi->vrid == other->vrid && vi->interface && other->interface &&
@@ -1561,16 +1573,35 @@ static void check_references(struct walk *w)
 					vi->name, vi->vrid, other->name, vi->interface);
 		}
 	}
-	for (int g = 0; g < c->nsync_groups; g++)
-		for (int k = 0; k < c->sync_groups[g].instances.n; k++) {
-			const char *name = c->sync_groups[g].instances.v[k];
+	/* keepalived 2.2.7 drops a sync group's unknown instances and a group
+	 * left with none, with warnings (that name no line: here the group's) */
+	int groups_kept = 0;
+	for (int g = 0; g < c->nsync_groups; g++) {
+		struct conf_sync_group *sg = &c->sync_groups[g];
+		int kept = 0;
+		for (int k = 0; k < sg->instances.n; k++) {
+			const char *name = sg->instances.v[k];
 			int found = 0;
 			for (int i = 0; i < c->ninstances && !found; i++)
 				found = strcmp(c->instances[i].name, name) == 0;
-			if (!found)
-				conf_diag(w->tree, 1, c->sync_groups[g].file, c->sync_groups[g].line,
-					"vrrp_sync_group %s: no vrrp_instance %s", c->sync_groups[g].name, name);
+			if (found)
+				sg->instances.v[kept++] = name;
+			else
+				conf_diag(w->tree, 0, sg->file, sg->line, "vrrp_sync_group %s: no vrrp_instance %s, ignored",
+					sg->name, name);
 		}
+		sg->instances.n = kept;
+		if (!kept) {
+			conf_diag(w->tree, 0, sg->file, sg->line, "vrrp_sync_group %s has no vrrp_instance, removed", sg->name);
+			free(sg->instances.v);
+			continue;
+		}
+		if (kept == 1)
+			conf_diag(w->tree, 0, sg->file, sg->line,
+				"vrrp_sync_group %s has only one vrrp_instance, which a sync group does not need", sg->name);
+		c->sync_groups[groups_kept++] = *sg;
+	}
+	c->nsync_groups = groups_kept;
 	for (int v = 0; v < c->nvirtual_servers; v++) {
 		struct conf_virtual_server *vs = &c->virtual_servers[v];
 		int found = vs->kind != CONF_VS_GROUP;
