@@ -605,6 +605,7 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 	d->sock_path = args.sock_path;
 	d->pid_path = args.pid_path;
 	d->sv.log_flags = args.log_flags;
+	d->sv.config_id = args.config_id;
 	d->keep_ipvs = keep;
 	d->sv.no_respawn = no_respawn;
 	d->want_check = !vrrp_only;

@@ -80,6 +80,15 @@ void conf_print_diags(FILE *out, const struct conf_tree *tree);
 /* 1 when both trees hold the same keywords, args and blocks (files and lines ignored). */
 int conf_tree_equal(const struct conf_tree *a, const struct conf_tree *b);
 
+/*
+ * keepalived's config id (its -i): a line "@ID rest" is read as "rest"
+ * when ID is the config id and skipped otherwise; "@^ID rest" the other
+ * way round. NULL restores the default, the host name up to its first dot.
+ * One setting for the process, as the daemons take it once from -i.
+ */
+void conf_set_config_id(const char *id);
+const char *conf_config_id(void);
+
 /* Adds a diagnostic "file:line: reason" to the tree. */
 void conf_diag(struct conf_tree *tree, int is_error, const char *file, int line,
 	const char *fmt, ...) __attribute__((format(printf, 5, 6)));

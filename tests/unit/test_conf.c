@@ -720,6 +720,31 @@ static void test_vs_extra_words(void)
 	conf_keepalived_free(c);
 }
 
+/* keepalived 2.2.7's "@ID" and "@^ID" lines (its lib/parser.c): read, minus
+ * the prefix, when the config id is (is not) ID; "@ID" alone is dropped. */
+static void test_config_id(void)
+{
+	static const char text[] = "virtual_server 10.0.0.1 80 {\n @high delay_loop 7\n  @low delay_loop 9\n"
+		" @^high quorum 3\n @high\n real_server 10.0.0.2 80 {\n }\n}\n";
+	static const struct { const char *id; unsigned delay_ms, quorum; } want[] = {
+		{ "high", 7000, 1 }, { "low", 9000, 3 }, { "other", 60000, 3 },
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		conf_set_config_id(want[i].id);
+		struct conf_tree *t = conf_parse_buffer("cid.conf", text, sizeof(text) - 1, 0);
+		struct conf_keepalived *c = t ? conf_keepalived_load(t) : NULL;
+		CHECK(c && c->tree->ndiags == 0 && c->nvirtual_servers == 1 &&
+			c->virtual_servers[0].delay_loop_ms == want[i].delay_ms && c->virtual_servers[0].quorum == want[i].quorum,
+			"config id %s: delay_loop %u ms, quorum %u", want[i].id, want[i].delay_ms, want[i].quorum);
+		if (c)
+			show_diags(c->tree);
+		conf_keepalived_free(c);
+	}
+	conf_set_config_id(NULL);
+	CHECK(conf_config_id()[0] && !strchr(conf_config_id(), '.'), "default config id: the host name before its first dot (%s)",
+		conf_config_id());
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_conf.XXXXXX");
@@ -743,6 +768,7 @@ int main(void)
 	test_nftables_keywords();
 	test_vsg_ranges();
 	test_vs_extra_words();
+	test_config_id();
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
