@@ -645,6 +645,7 @@ static struct conf_tree *parse_common(const char *name, const char *data, size_t
 	}
 	lx->tree = tree;
 	lx->flags = flags;
+	tree->flags = flags;
 	if (data) {
 		const char *file = intern_file(tree, name);
 		if (!file)

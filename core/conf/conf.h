@@ -55,10 +55,12 @@ struct conf_tree {
 	struct conf_diag diags[CONF_MAX_DIAGS];
 	int ndiags;                 /* kept in diags[] */
 	int nerrors, nwarnings;     /* all, including those not kept */
+	unsigned flags;             /* the CONF_* flags it was parsed with */
 };
 
 /* conf_parse_* flags */
 #define CONF_NO_INCLUDE 1u  /* "include" is an error (untrusted input, fuzzing) */
+#define CONF_NO_RESOLVE 2u  /* host names (smtp_server) are not looked up: a warning (fuzzing) */
 
 /*
  * Both return NULL only when out of memory. A tree with nerrors > 0 is

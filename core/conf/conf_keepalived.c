@@ -12,6 +12,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -35,8 +36,9 @@ enum kw_kind {
 	KW_UNSUPPORTED,/* valid in keepalived, not in lvsbox: warning */
 	KW_CUSTOM,
 	KW_FIRST = 0x100, /* or'ed into a kind: the first line of the keyword in its block counts */
-	KW_LENIENT = 0x200, /* or'ed into KW_STR/KW_ENUM with choices: a value not among them is
-			     * a warning and leaves the field as it was, as keepalived does */
+	KW_LENIENT = 0x200, /* or'ed into KW_STR/KW_ENUM with choices, or KW_IP: a value not among
+			     * them (not an address) is a warning and leaves the field as it
+			     * was, as keepalived does */
 };
 
 struct walk;
@@ -286,7 +288,9 @@ static void apply_kw(struct walk *w, const struct kw *kw, const struct conf_node
 	}
 	case KW_IP: {
 		struct conf_ip ip;
-		if (parse_ip(v, &ip) < 0)
+		if (parse_ip(v, &ip) < 0 && (kw->kind & KW_LENIENT))
+			warn_at(w, n, "'%s' value '%s' is not an IP address, ignored", n->keyword, v);
+		else if (parse_ip(v, &ip) < 0)
 			error_at(w, n, "'%s' value '%s' is not an IP address", n->keyword, v);
 		else if (field)
 			*(struct conf_ip *)field = ip;
@@ -387,14 +391,46 @@ static const char *const schedulers[] = {
 
 /* ---- global_defs ---- */
 
+/* The first address getaddrinfo gives for name, as keepalived takes it. */
+static int resolve_host(const char *name, struct conf_ip *ip)
+{
+	struct addrinfo *res = NULL;
+	memset(ip, 0, sizeof(*ip));
+	if (getaddrinfo(name, NULL, NULL, &res) != 0 || !res)
+		return -1;
+	if (res->ai_family == AF_INET) {
+		ip->family = AF_INET;
+		memcpy(ip->addr, &((const struct sockaddr_in *)(const void *)res->ai_addr)->sin_addr, 4);
+	} else if (res->ai_family == AF_INET6) {
+		ip->family = AF_INET6;
+		memcpy(ip->addr, &((const struct sockaddr_in6 *)(const void *)res->ai_addr)->sin6_addr, 16);
+	}
+	freeaddrinfo(res);
+	return ip->family ? 0 : -1;
+}
+
+/* smtp_server ADDR|HOSTNAME [PORT]: keepalived 2.2.7 looks a host name up
+ * when it reads the config, and only warns when that fails. */
 static void smtp_server(struct walk *w, const struct conf_node *n, void *obj)
 {
 	struct conf_global *g = obj;
 	long long port = 25;
-	if (n->nargs < 1 || n->nargs > 2 || parse_ip(n->args[0], &g->smtp_server) < 0 ||
-	    (n->nargs == 2 && parse_num(n->args[1], 1, 65535, &port) < 0))
-		error_at(w, n, "'smtp_server' expects IP [PORT]");
+	if (n->nargs < 1 || n->nargs > 2 || n->has_block) {
+		error_at(w, n, "'smtp_server' expects ADDRESS|HOSTNAME [PORT]");
+		return;
+	}
+	if (n->nargs == 2 && parse_num(n->args[1], 1, 65535, &port) < 0) {
+		warn_at(w, n, "'smtp_server' port '%s' is not a number in 1..65535, smtp_server ignored", n->args[1]);
+		memset(&g->smtp_server, 0, sizeof(g->smtp_server));
+		return;
+	}
 	g->smtp_port = (unsigned)port;
+	if (parse_ip(n->args[0], &g->smtp_server) == 0)
+		return;
+	if (w->tree->flags & CONF_NO_RESOLVE)
+		warn_at(w, n, "'smtp_server' host name '%s' not looked up here, ignored", n->args[0]);
+	else if (resolve_host(n->args[0], &g->smtp_server) < 0)
+		warn_at(w, n, "'smtp_server' '%s' is neither an IP address nor a host name that resolves, ignored", n->args[0]);
 }
 
 static void global_script_user(struct walk *w, const struct conf_node *n, void *obj)
@@ -754,7 +790,9 @@ static void keep_words(const struct conf_node *n, struct conf_cmd *cmd, struct c
 		type *o = obj; \
 		store_first(w, n, &kw, o, o ? &o->at_field : NULL); \
 	}
-LOCATED(check_bindto, struct conf_checker, KW_IP, C(bindto), 0, 0, bindto_at)
+/* keepalived 2.2.7 does not look checker addresses up: a host name is
+ * ignored with a warning */
+LOCATED(check_bindto, struct conf_checker, KW_IP | KW_LENIENT, C(bindto), 0, 0, bindto_at)
 LOCATED(check_http_protocol, struct conf_checker, KW_STR, C(http_protocol), 0, 0, http_protocol_at)
 LOCATED(check_misc_path, struct conf_checker, KW_CMD, C(misc_path), 0, 0, misc_path_at)
 LOCATED(check_dns_name, struct conf_checker, KW_STR, C(dns_name), 0, 0, dns_name_at)
@@ -789,7 +827,7 @@ static void check_require_reply(struct walk *w, const struct conf_node *n, void 
 }
 
 #define CHECK_COMMON \
-	{ "connect_ip", KW_IP | KW_FIRST, C(connect_ip), 0, 0, NULL, NULL, NULL }, \
+	{ "connect_ip", KW_IP | KW_FIRST | KW_LENIENT, C(connect_ip), 0, 0, NULL, NULL, NULL }, \
 	{ "connect_port", KW_UINT | KW_FIRST, C(connect_port), 1, 65535, NULL, NULL, NULL }, \
 	{ "bindto", KW_CUSTOM, 0, 0, 0, NULL, check_bindto, NULL }, \
 	{ "bind_port", KW_UINT | KW_FIRST, C(bind_port), 1, 65535, NULL, NULL, NULL }, \

@@ -745,6 +745,24 @@ static void test_config_id(void)
 		conf_config_id());
 }
 
+/* smtp_server HOSTNAME is looked up (localhost from /etc/hosts), but not
+ * under CONF_NO_RESOLVE, which the fuzz harness sets. */
+static void test_smtp_server_name(void)
+{
+	static const char text[] = "global_defs {\n smtp_server localhost 2525\n}\n";
+	struct conf_tree *t = conf_parse_buffer("smtp.conf", text, sizeof(text) - 1, 0);
+	struct conf_keepalived *c = t ? conf_keepalived_load(t) : NULL;
+	CHECK(c && c->tree->ndiags == 0 && ip_is(&c->global.smtp_server, "127.0.0.1") && c->global.smtp_port == 2525,
+		"smtp_server localhost 2525: 127.0.0.1 port 2525");
+	conf_keepalived_free(c);
+	t = conf_parse_buffer("smtp.conf", text, sizeof(text) - 1, CONF_NO_RESOLVE);
+	c = t ? conf_keepalived_load(t) : NULL;
+	CHECK(c && c->tree->nerrors == 0 && c->tree->nwarnings == 1 && !c->global.smtp_server.family &&
+		strstr(c->tree->diags[0].text, "smtp.conf:2: 'smtp_server' host name 'localhost' not looked up"),
+		"CONF_NO_RESOLVE: a host name is a warning, no lookup");
+	conf_keepalived_free(c);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_conf.XXXXXX");
@@ -769,6 +787,7 @@ int main(void)
 	test_vsg_ranges();
 	test_vs_extra_words();
 	test_config_id();
+	test_smtp_server_name();
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
