@@ -271,7 +271,10 @@ static void apply_kw(struct walk *w, const struct kw *kw, const struct conf_node
 		break;
 	case KW_TIMER: {
 		unsigned ms;
-		if (parse_timer_ms(v, kw->min, kw->max, &ms) < 0)
+		if (parse_timer_ms(v, kw->min, kw->max, &ms) < 0 && (kw->kind & KW_LENIENT))
+			warn_at(w, n, "'%s' value '%s' is not a time in %lld.%03lld..%lld seconds, ignored", n->keyword, v,
+				kw->min / 1000, kw->min % 1000, kw->max / 1000);
+		else if (parse_timer_ms(v, kw->min, kw->max, &ms) < 0)
 			error_at(w, n, "'%s' value '%s' is not a time in %lld.%03lld..%lld seconds", n->keyword, v,
 				kw->min / 1000, kw->min % 1000, kw->max / 1000);
 		else if (field)
@@ -481,8 +484,9 @@ static const struct kw global_kws[] = {
 	{ "vrrp_garp_master_repeat", KW_UINT, G(vrrp_garp_master_repeat), 0, 255, NULL, NULL, NULL },
 	{ "vrrp_garp_master_refresh", KW_TIMER, G(vrrp_garp_master_refresh_ms), 0, 86400000, NULL, NULL, NULL },
 	{ "vrrp_garp_master_refresh_repeat", KW_UINT, G(vrrp_garp_master_refresh_repeat), 0, 255, NULL, NULL, NULL },
-	{ "vrrp_garp_interval", KW_TIMER, G(vrrp_garp_interval_ms), 0, 1000000, NULL, NULL, NULL },
-	{ "vrrp_gna_interval", KW_TIMER, G(vrrp_gna_interval_ms), 0, 1000000, NULL, NULL, NULL },
+	/* keepalived 2.2.7: 0 (or more than 4294.967295 s) is invalid, a warning */
+	{ "vrrp_garp_interval", KW_TIMER | KW_LENIENT, G(vrrp_garp_interval_ms), 1, 4294967, NULL, NULL, NULL },
+	{ "vrrp_gna_interval", KW_TIMER | KW_LENIENT, G(vrrp_gna_interval_ms), 1, 4294967, NULL, NULL, NULL },
 	{ "vrrp_mcast_group4", KW_IP, G(vrrp_mcast_group4), 0, 0, NULL, NULL, NULL },
 	{ "vrrp_mcast_group6", KW_IP, G(vrrp_mcast_group6), 0, 0, NULL, NULL, NULL },
 	{ "lvs_id", KW_STR, G(lvs_id), 0, 0, NULL, NULL, NULL },
@@ -1328,6 +1332,64 @@ static void load_script(struct walk *w, const struct conf_node *n)
 	}
 }
 
+/* The line of the last keyword of block, else the block's own line. */
+static const struct conf_node *line_of(const struct conf_node *block, const char *keyword)
+{
+	const struct conf_node *found = block;
+	for (const struct conf_node *k = block->child; k; k = k->next)
+		if (strcmp(k->keyword, keyword) == 0)
+			found = k;
+	return found;
+}
+
+/*
+ * What keepalived 2.2.7 settles when it reads an instance, in its order,
+ * with its warnings (its -t exits 5; it names no line, here the keyword's):
+ * no priority is 255 for state MASTER, else 100; under vrrp_strict state
+ * MASTER goes with priority 255 only, and there is no authentication; VRRPv3
+ * has no authentication; AH keeps a non-owner from starting as MASTER;
+ * the owner (255) does not take nopreempt; state MASTER takes neither
+ * nopreempt nor preempt_delay; vrrp_strict takes no preempt_delay.
+ */
+static void settle_instance(struct walk *w, const struct conf_node *n, struct conf_vrrp_instance *vi, int strict,
+			    unsigned version)
+{
+	int master = vi->state == CONF_STATE_MASTER;
+	if (!vi->priority)
+		vi->priority = master ? 255 : 100;
+	int owner = vi->priority == 255;
+	if (strict && conf_child(n, "state") && master != owner) {
+		warn_at(w, line_of(n, "state"), "vrrp_instance %s: vrrp_strict: state MASTER goes with priority 255 only, "
+			"using %s", vi->name, owner ? "MASTER" : "BACKUP");
+		vi->state = owner ? CONF_STATE_MASTER : CONF_STATE_BACKUP;
+	}
+	if (vi->auth_type != CONF_AUTH_NONE && (strict || version == 3)) {
+		warn_at(w, line_of(n, "authentication"), "vrrp_instance %s: %s: authentication is not allowed, ignored",
+			vi->name, strict ? "vrrp_strict" : "VRRPv3");
+		vi->auth_type = CONF_AUTH_NONE;
+		memset(vi->auth_pass, 0, sizeof(vi->auth_pass));
+	} else if (vi->auth_type == CONF_AUTH_AH && vi->state == CONF_STATE_MASTER && !owner) {
+		warn_at(w, line_of(n, "state"), "vrrp_instance %s: state MASTER does not go with AH authentication, using BACKUP",
+			vi->name);
+		vi->state = CONF_STATE_BACKUP;
+	}
+	if (owner && vi->nopreempt) {
+		warn_at(w, line_of(n, "nopreempt"), "vrrp_instance %s: nopreempt does not go with priority 255, ignored",
+			vi->name);
+		vi->nopreempt = 0;
+	}
+	if (vi->state == CONF_STATE_MASTER && vi->nopreempt) {
+		warn_at(w, line_of(n, "nopreempt"), "vrrp_instance %s: nopreempt does not work with state MASTER, ignored",
+			vi->name);
+		vi->nopreempt = 0;
+	}
+	if (vi->preempt_delay_ms && (vi->state == CONF_STATE_MASTER || strict)) {
+		warn_at(w, line_of(n, "preempt_delay"), "vrrp_instance %s: preempt_delay does not work %s, ignored",
+			vi->name, strict ? "under vrrp_strict" : "with state MASTER");
+		vi->preempt_delay_ms = 0;
+	}
+}
+
 static void load_instance(struct walk *w, const struct conf_node *n)
 {
 	struct conf_keepalived *c = w->conf;
@@ -1342,7 +1404,7 @@ static void load_instance(struct walk *w, const struct conf_node *n)
 	if (!vi)
 		return;
 	vi->name = n->args[0];
-	vi->priority = 100;
+	vi->priority = 0;       /* settle_instance: unset is 255 or 100 */
 	vi->advert_int_ms = 1000;
 	/* global_defs is loaded before any instance, so its values are the
 	 * defaults even when the block comes later in the file */
@@ -1359,11 +1421,12 @@ static void load_instance(struct walk *w, const struct conf_node *n)
 	walk_block(w, n, instance_kws, vi, "vrrp_instance");
 	if (!vi->vrid)
 		error_at(w, n, "vrrp_instance %s: virtual_router_id is not set", vi->name);
+	const struct conf_node *mode = conf_child(n, "strict_mode");
+	int strict = mode ? mode->nargs == 0 || parse_bool(mode->args[0]) == 1 : c->global.vrrp_strict;
+	settle_instance(w, n, vi, strict, vi->version ? vi->version : c->global.vrrp_version);
 	/* A warning for keepalived -t too (exit 5), though vrrp_strict keeps
 	 * its VRRP process from starting */
 	if (!vi->vips.n) {
-		const struct conf_node *mode = conf_child(n, "strict_mode");
-		int strict = mode ? mode->nargs == 0 || parse_bool(mode->args[0]) == 1 : c->global.vrrp_strict;
 		warn_at(w, n, "vrrp_instance %s: no virtual_ipaddress%s", vi->name,
 			strict ? "; vrrp_strict needs one, the instance cannot run" : "");
 	}
