@@ -811,6 +811,7 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 	d->sock_path = args.sock_path;
 	d->pid_path = args.pid_path;
 	d->sv.log_flags = args.log_flags;
+	d->sv.config_id = args.config_id;
 	d->keep_ipvs = keep;
 	d->keep_overrides = keep_overrides;
 	d->sv.no_respawn = no_respawn;

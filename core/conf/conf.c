@@ -11,11 +11,13 @@
 #include <errno.h>
 #include <glob.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 
 enum tok_kind { TOK_WORD, TOK_OPEN, TOK_CLOSE };
 
@@ -259,6 +261,55 @@ static int push_token(struct lexer *lx, int kind, const char *text, size_t len)
 		return -1;
 	lx->ntoks++;
 	return 0;
+}
+
+static const char *config_id_set;
+static char config_id_host[65];
+
+void conf_set_config_id(const char *id)
+{
+	config_id_set = id;
+}
+
+const char *conf_config_id(void)
+{
+	if (config_id_set)
+		return config_id_set;
+	if (!config_id_host[0]) {
+		struct utsname u;
+		if (uname(&u) == 0)
+			snprintf(config_id_host, sizeof(config_id_host), "%.*s",
+				 (int)strcspn(u.nodename, "."), u.nodename);
+	}
+	return config_id_host;
+}
+
+/*
+ * A line "@ID rest" or "@^ID rest" (after blanks): the offset of "rest"
+ * when the line applies to this config id, -1 when it does not (also
+ * "@ID" with nothing after it, as keepalived 2.2.7 drops it); 0 for any
+ * other line.
+ */
+static long config_id_line(const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len && is_blank(s[i]))
+		i++;
+	if (i == len || s[i] != '@')
+		return 0;
+	bool reverse = i + 1 < len && s[i + 1] == '^';
+	size_t id = i + (reverse ? 2 : 1), end = id;
+	while (end < len && !is_blank(s[end]))
+		end++;
+	if (end == len)
+		return -1;
+	const char *mine = conf_config_id();
+	bool match = strlen(mine) == end - id && memcmp(s + id, mine, end - id) == 0;
+	if (match == reverse)
+		return -1;
+	while (end < len && is_blank(s[end]))
+		end++;
+	return (long)end;
 }
 
 /* Offset where a '#' or '!' comment starts outside quotes, or len. */
@@ -563,7 +614,7 @@ static void lex_line(struct lexer *lx, const char *s, size_t len, const char *fi
 	lx->ntoks = 0;
 }
 
-/* One line as read: its comment cut, a $NAME=value taken, $NAMEs replaced, then split. */
+/* One line as read: its comment cut, an @ID line meant for another config id dropped, a $NAME=value taken, $NAMEs replaced, then split. */
 static void lex_raw_line(struct lexer *lx, const char *s, size_t n, const char *file, int line)
 {
 	char expanded[CONF_MAX_LINE + 1];
@@ -577,6 +628,11 @@ static void lex_raw_line(struct lexer *lx, const char *s, size_t n, const char *
 		return;
 	}
 	n = comment_start(s, n);
+	long cut = config_id_line(s, n);
+	if (cut < 0)
+		return;
+	s += cut;
+	n -= (size_t)cut;
 	if (take_definition(lx, s, n, file, line))
 		return;
 	if (!lx->ndefs || !memchr(s, '$', n)) {
@@ -739,7 +795,9 @@ static void parse_line(struct lexer *lx, const char *file, int line)
 				parse_error(lx, file, line, "unbalanced braces: '}' without '{'");
 				return;
 			}
-			lx->nopen--;
+			struct conf_node *closed = lx->open[--lx->nopen].node;
+			closed->end_file = file;
+			closed->end_line = line;
 			lx->last = NULL;
 			i++;
 			continue;
@@ -800,6 +858,7 @@ static struct conf_tree *parse_common(const char *name, const char *data, size_t
 	lx->open[0].node = &tree->root;
 	lx->open[0].tail = &tree->root.child;
 	lx->nopen = 1;
+	tree->flags = flags;
 	if (data) {
 		const char *file = intern_file(tree, name);
 		if (!file)

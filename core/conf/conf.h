@@ -38,6 +38,8 @@ struct conf_node {
 	int line;
 	unsigned short nargs;       /* at most CONF_MAX_WORDS */
 	unsigned char has_block;    /* was followed by { } (possibly empty) */
+	int end_line;
+	const char *end_file;       /* where its closing '}' is; NULL without a block */
 	char *args[];               /* nargs words, in the node's own allocation */
 };
 
@@ -55,11 +57,13 @@ struct conf_tree {
 	struct conf_diag diags[CONF_MAX_DIAGS];
 	int ndiags;                 /* kept in diags[] */
 	int nerrors, nwarnings;     /* all, including those not kept */
+	unsigned flags;             /* the CONF_* flags it was parsed with */
 	struct conf_node root;      /* last: its args[] is empty */
 };
 
 /* conf_parse_* flags */
 #define CONF_NO_INCLUDE 1u  /* "include" is an error (untrusted input, fuzzing) */
+#define CONF_NO_RESOLVE 2u  /* host names (smtp_server) are not looked up: a warning (fuzzing) */
 
 /*
  * Both return NULL only when out of memory. A tree with nerrors > 0 is
@@ -80,6 +84,15 @@ void conf_print_word(FILE *out, const char *s, int is_keyword);
 void conf_print_diags(FILE *out, const struct conf_tree *tree);
 /* 1 when both trees hold the same keywords, args and blocks (files and lines ignored). */
 int conf_tree_equal(const struct conf_tree *a, const struct conf_tree *b);
+
+/*
+ * keepalived's config id (its -i): a line "@ID rest" is read as "rest"
+ * when ID is the config id and skipped otherwise; "@^ID rest" the other
+ * way round. NULL restores the default, the host name up to its first dot.
+ * One setting for the process, as the daemons take it once from -i.
+ */
+void conf_set_config_id(const char *id);
+const char *conf_config_id(void);
 
 /* Adds a diagnostic "file:line: reason" to the tree. */
 void conf_diag(struct conf_tree *tree, int is_error, const char *file, int line,
@@ -112,7 +125,7 @@ struct conf_str_list { const char **v; int n; };
 struct conf_ip_list { struct conf_ip *v; int n; };
 
 /* track_interface / track_script / track_file entry: NAME [weight N] */
-struct conf_track { const char *name; int weight; int has_weight; };
+struct conf_track { const char *name; int weight; int has_weight; const char *file; int line; };
 struct conf_track_list { struct conf_track *v; int n; };
 
 /* lvs_sync_daemon IFACE [[inst] INSTANCE] [id N] [maxlen N] [port N] [ttl N] [group IP] */
@@ -367,7 +380,8 @@ struct conf_virtual_server {
 /* virtual_server_group entry: ADDR[-LAST] PORT, or fwmark N */
 struct conf_vsg_entry {
 	struct conf_ip addr;
-	unsigned range_last;                /* last byte of ADDR-LAST, 0 when no range */
+	unsigned range_last;                /* last byte (IPv4) or last 16 bits (IPv6) of a range
+					     * from ADDR to there; 0 when no range */
 	unsigned port;
 	unsigned fwmark;                    /* nonzero: a fwmark entry */
 	int line;

@@ -12,6 +12,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -35,8 +36,9 @@ enum kw_kind {
 	KW_UNSUPPORTED,/* valid in keepalived, not in lvsbox: warning */
 	KW_CUSTOM,
 	KW_FIRST = 0x100, /* or'ed into a kind: the first line of the keyword in its block counts */
-	KW_LENIENT = 0x200, /* or'ed into KW_STR/KW_ENUM with choices: a value not among them is
-			     * a warning and leaves the field as it was, as keepalived does */
+	KW_LENIENT = 0x200, /* or'ed into KW_STR/KW_ENUM with choices, or KW_IP: a value not among
+			     * them (not an address) is a warning and leaves the field as it
+			     * was, as keepalived does */
 };
 
 struct walk;
@@ -217,6 +219,8 @@ static void track_entry(struct walk *w, const struct conf_node *e, struct conf_t
 	if (!t)
 		return;
 	t->name = e->keyword;
+	t->file = e->file;
+	t->line = e->line;
 	if (e->nargs == 0)
 		return;
 	long long weight;
@@ -313,7 +317,10 @@ static void apply_kw(struct walk *w, const struct kw *kw, const struct conf_node
 		break;
 	case KW_TIMER: {
 		unsigned ms;
-		if (parse_timer_ms(v, kw->min, kw->max, &ms) < 0)
+		if (parse_timer_ms(v, kw->min, kw->max, &ms) < 0 && (kw->kind & KW_LENIENT))
+			warn_at(w, n, "'%s' value '%s' is not a time in %lld.%03lld..%lld seconds, ignored", n->keyword, v,
+				kw->min / 1000, kw->min % 1000, kw->max / 1000);
+		else if (parse_timer_ms(v, kw->min, kw->max, &ms) < 0)
 			error_at(w, n, "'%s' value '%s' is not a time in %lld.%03lld..%lld seconds", n->keyword, v,
 				kw->min / 1000, kw->min % 1000, kw->max / 1000);
 		else if (field)
@@ -330,7 +337,9 @@ static void apply_kw(struct walk *w, const struct kw *kw, const struct conf_node
 	}
 	case KW_IP: {
 		struct conf_ip ip;
-		if (parse_ip(v, &ip) < 0)
+		if (parse_ip(v, &ip) < 0 && (kw->kind & KW_LENIENT))
+			warn_at(w, n, "'%s' value '%s' is not an IP address, ignored", n->keyword, v);
+		else if (parse_ip(v, &ip) < 0)
 			error_at(w, n, "'%s' value '%s' is not an IP address", n->keyword, v);
 		else if (field)
 			*(struct conf_ip *)field = ip;
@@ -431,14 +440,46 @@ static const char *const schedulers[] = {
 
 /* ---- global_defs ---- */
 
+/* The first address getaddrinfo gives for name, as keepalived takes it. */
+static int resolve_host(const char *name, struct conf_ip *ip)
+{
+	struct addrinfo *res = NULL;
+	memset(ip, 0, sizeof(*ip));
+	if (getaddrinfo(name, NULL, NULL, &res) != 0 || !res)
+		return -1;
+	if (res->ai_family == AF_INET) {
+		ip->family = AF_INET;
+		memcpy(ip->addr, &((const struct sockaddr_in *)(const void *)res->ai_addr)->sin_addr, 4);
+	} else if (res->ai_family == AF_INET6) {
+		ip->family = AF_INET6;
+		memcpy(ip->addr, &((const struct sockaddr_in6 *)(const void *)res->ai_addr)->sin6_addr, 16);
+	}
+	freeaddrinfo(res);
+	return ip->family ? 0 : -1;
+}
+
+/* smtp_server ADDR|HOSTNAME [PORT]: keepalived 2.2.7 looks a host name up
+ * when it reads the config, and only warns when that fails. */
 static void smtp_server(struct walk *w, const struct conf_node *n, void *obj)
 {
 	struct conf_global *g = obj;
 	long long port = 25;
-	if (n->nargs < 1 || n->nargs > 2 || parse_ip(n->args[0], &g->smtp_server) < 0 ||
-	    (n->nargs == 2 && parse_num(n->args[1], 1, 65535, &port) < 0))
-		error_at(w, n, "'smtp_server' expects IP [PORT]");
+	if (n->nargs < 1 || n->nargs > 2 || n->has_block) {
+		error_at(w, n, "'smtp_server' expects ADDRESS|HOSTNAME [PORT]");
+		return;
+	}
+	if (n->nargs == 2 && parse_num(n->args[1], 1, 65535, &port) < 0) {
+		warn_at(w, n, "'smtp_server' port '%s' is not a number in 1..65535, smtp_server ignored", n->args[1]);
+		memset(&g->smtp_server, 0, sizeof(g->smtp_server));
+		return;
+	}
 	g->smtp_port = (unsigned)port;
+	if (parse_ip(n->args[0], &g->smtp_server) == 0)
+		return;
+	if (w->tree->flags & CONF_NO_RESOLVE)
+		warn_at(w, n, "'smtp_server' host name '%s' not looked up here, ignored", n->args[0]);
+	else if (resolve_host(n->args[0], &g->smtp_server) < 0)
+		warn_at(w, n, "'smtp_server' '%s' is neither an IP address nor a host name that resolves, ignored", n->args[0]);
 }
 
 static void global_script_user(struct walk *w, const struct conf_node *n, void *obj)
@@ -674,8 +715,9 @@ static const struct kw global_kws[] = {
 	{ "vrrp_garp_master_repeat", KW_UINT, G(vrrp_garp_master_repeat), 0, 255, NULL, NULL, NULL },
 	{ "vrrp_garp_master_refresh", KW_TIMER, G(vrrp_garp_master_refresh_ms), 0, 86400000, NULL, NULL, NULL },
 	{ "vrrp_garp_master_refresh_repeat", KW_UINT, G(vrrp_garp_master_refresh_repeat), 0, 255, NULL, NULL, NULL },
-	{ "vrrp_garp_interval", KW_TIMER, G(vrrp_garp_interval_ms), 0, 1000000, NULL, NULL, NULL },
-	{ "vrrp_gna_interval", KW_TIMER, G(vrrp_gna_interval_ms), 0, 1000000, NULL, NULL, NULL },
+	/* keepalived 2.2.7: 0 (or more than 4294.967295 s) is invalid, a warning */
+	{ "vrrp_garp_interval", KW_TIMER | KW_LENIENT, G(vrrp_garp_interval_ms), 1, 4294967, NULL, NULL, NULL },
+	{ "vrrp_gna_interval", KW_TIMER | KW_LENIENT, G(vrrp_gna_interval_ms), 1, 4294967, NULL, NULL, NULL },
 	{ "vrrp_mcast_group4", KW_IP, G(vrrp_mcast_group4), 0, 0, NULL, NULL, NULL },
 	{ "vrrp_mcast_group6", KW_IP, G(vrrp_mcast_group6), 0, 0, NULL, NULL, NULL },
 	{ "lvs_id", KW_STR, G(lvs_id), 0, 0, NULL, NULL, NULL },
@@ -1028,7 +1070,9 @@ static void keep_words(const struct conf_node *n, struct conf_cmd *cmd, struct c
 		type *o = obj; \
 		store_first(w, n, &kw, o, o ? &o->at_field : NULL); \
 	}
-LOCATED(check_bindto, struct conf_checker, KW_IP, C(bindto), 0, 0, bindto_at)
+/* keepalived 2.2.7 does not look checker addresses up: a host name is
+ * ignored with a warning */
+LOCATED(check_bindto, struct conf_checker, KW_IP | KW_LENIENT, C(bindto), 0, 0, bindto_at)
 LOCATED(check_http_protocol, struct conf_checker, KW_STR, C(http_protocol), 0, 0, http_protocol_at)
 LOCATED(check_misc_path, struct conf_checker, KW_CMD, C(misc_path), 0, 0, misc_path_at)
 LOCATED(check_dns_name, struct conf_checker, KW_STR, C(dns_name), 0, 0, dns_name_at)
@@ -1063,7 +1107,7 @@ static void check_require_reply(struct walk *w, const struct conf_node *n, void 
 }
 
 #define CHECK_COMMON \
-	{ "connect_ip", KW_IP | KW_FIRST, C(connect_ip), 0, 0, NULL, NULL, NULL }, \
+	{ "connect_ip", KW_IP | KW_FIRST | KW_LENIENT, C(connect_ip), 0, 0, NULL, NULL, NULL }, \
 	{ "connect_port", KW_UINT | KW_FIRST, C(connect_port), 1, 65535, NULL, NULL, NULL }, \
 	{ "bindto", KW_CUSTOM, 0, 0, 0, NULL, check_bindto, NULL }, \
 	{ "bind_port", KW_UINT | KW_FIRST, C(bind_port), 1, 65535, NULL, NULL, NULL }, \
@@ -1563,8 +1607,71 @@ static void load_script(struct walk *w, const struct conf_node *n)
 	s->file = n->file;
 	s->line = n->line;
 	walk_block(w, n, script_kws, s, "vrrp_script");
-	if (!s->script.argc)
-		error_at(w, n, "vrrp_script %s: no script", s->name);
+	if (!s->script.argc) {
+		/* keepalived 2.2.7 drops it, naming the block's closing line */
+		if (!w->quiet)
+			conf_diag(w->tree, 0, n->end_file ? n->end_file : n->file, n->end_file ? n->end_line : n->line,
+				  "vrrp_script %s has no script, removed", s->name);
+		w->conf->nscripts--;
+	}
+}
+
+/* The line of the last keyword of block, else the block's own line. */
+static const struct conf_node *line_of(const struct conf_node *block, const char *keyword)
+{
+	const struct conf_node *found = block;
+	for (const struct conf_node *k = block->child; k; k = k->next)
+		if (strcmp(k->keyword, keyword) == 0)
+			found = k;
+	return found;
+}
+
+/*
+ * What keepalived 2.2.7 settles when it reads an instance, in its order,
+ * with its warnings (its -t exits 5; it names no line, here the keyword's):
+ * no priority is 255 for state MASTER, else 100; under vrrp_strict state
+ * MASTER goes with priority 255 only, and there is no authentication; VRRPv3
+ * has no authentication; AH keeps a non-owner from starting as MASTER;
+ * the owner (255) does not take nopreempt; state MASTER takes neither
+ * nopreempt nor preempt_delay; vrrp_strict takes no preempt_delay.
+ */
+static void settle_instance(struct walk *w, const struct conf_node *n, struct conf_vrrp_instance *vi, int strict,
+			    unsigned version)
+{
+	int master = vi->state == CONF_STATE_MASTER;
+	if (!vi->priority)
+		vi->priority = master ? 255 : 100;
+	int owner = vi->priority == 255;
+	if (strict && conf_child(n, "state") && master != owner) {
+		warn_at(w, line_of(n, "state"), "vrrp_instance %s: vrrp_strict: state MASTER goes with priority 255 only, "
+			"using %s", vi->name, owner ? "MASTER" : "BACKUP");
+		vi->state = owner ? CONF_STATE_MASTER : CONF_STATE_BACKUP;
+	}
+	if (vi->auth_type != CONF_AUTH_NONE && (strict || version == 3)) {
+		warn_at(w, line_of(n, "authentication"), "vrrp_instance %s: %s: authentication is not allowed, ignored",
+			vi->name, strict ? "vrrp_strict" : "VRRPv3");
+		vi->auth_type = CONF_AUTH_NONE;
+		memset(vi->auth_pass, 0, sizeof(vi->auth_pass));
+	} else if (vi->auth_type == CONF_AUTH_AH && vi->state == CONF_STATE_MASTER && !owner) {
+		warn_at(w, line_of(n, "state"), "vrrp_instance %s: state MASTER does not go with AH authentication, using BACKUP",
+			vi->name);
+		vi->state = CONF_STATE_BACKUP;
+	}
+	if (owner && vi->nopreempt) {
+		warn_at(w, line_of(n, "nopreempt"), "vrrp_instance %s: nopreempt does not go with priority 255, ignored",
+			vi->name);
+		vi->nopreempt = 0;
+	}
+	if (vi->state == CONF_STATE_MASTER && vi->nopreempt) {
+		warn_at(w, line_of(n, "nopreempt"), "vrrp_instance %s: nopreempt does not work with state MASTER, ignored",
+			vi->name);
+		vi->nopreempt = 0;
+	}
+	if (vi->preempt_delay_ms && (vi->state == CONF_STATE_MASTER || strict)) {
+		warn_at(w, line_of(n, "preempt_delay"), "vrrp_instance %s: preempt_delay does not work %s, ignored",
+			vi->name, strict ? "under vrrp_strict" : "with state MASTER");
+		vi->preempt_delay_ms = 0;
+	}
 }
 
 static void load_instance(struct walk *w, const struct conf_node *n)
@@ -1581,7 +1688,7 @@ static void load_instance(struct walk *w, const struct conf_node *n)
 	if (!vi)
 		return;
 	vi->name = n->args[0];
-	vi->priority = 100;
+	vi->priority = 0;       /* settle_instance: unset is 255 or 100 */
 	vi->advert_int_ms = 1000;
 	/* global_defs is loaded before any instance, so its values are the
 	 * defaults even when the block comes later in the file */
@@ -1598,11 +1705,12 @@ static void load_instance(struct walk *w, const struct conf_node *n)
 	walk_block(w, n, instance_kws, vi, "vrrp_instance");
 	if (!vi->vrid)
 		error_at(w, n, "vrrp_instance %s: virtual_router_id is not set", vi->name);
+	const struct conf_node *mode = conf_child(n, "strict_mode");
+	int strict = mode ? mode->nargs == 0 || parse_bool(mode->args[0]) == 1 : c->global.vrrp_strict;
+	settle_instance(w, n, vi, strict, vi->version ? vi->version : c->global.vrrp_version);
 	/* A warning for keepalived -t too (exit 5), though vrrp_strict keeps
 	 * its VRRP process from starting */
 	if (!vi->vips.n) {
-		const struct conf_node *mode = conf_child(n, "strict_mode");
-		int strict = mode ? mode->nargs == 0 || parse_bool(mode->args[0]) == 1 : c->global.vrrp_strict;
 		warn_at(w, n, "vrrp_instance %s: no virtual_ipaddress%s", vi->name,
 			strict ? "; vrrp_strict needs one, the instance cannot run" : "");
 	}
@@ -1626,11 +1734,103 @@ static void load_sync_group(struct walk *w, const struct conf_node *n)
 	g->file = n->file;
 	g->line = n->line;
 	walk_block(w, n, sync_kws, g, "vrrp_sync_group");
-	if (!g->instances.n)
-		error_at(w, n, "vrrp_sync_group %s: no group { } of instances", g->name);
 }
 
-/* Entries: "ADDR PORT", "ADDR-LAST PORT" (IPv4 range in the last byte), "fwmark N". */
+/* The low bits a range may vary: the last byte of an IPv4 address, the
+ * last 16 bits of an IPv6 one, as keepalived programs ranges. */
+static unsigned range_low(const struct conf_ip *ip)
+{
+	return ip->family == AF_INET6 ? (unsigned)ip->addr[14] << 8 | ip->addr[15] : ip->addr[3];
+}
+
+static unsigned range_width(const struct conf_ip *ip)
+{
+	return ip->family == AF_INET6 ? 16 : 8;
+}
+
+/*
+ * The address of a virtual_server_group entry, keepalived 2.2.7's forms:
+ * ADDR, ADDR-LAST (LAST decimal for IPv4, hex for IPv6), ADDR-ENDADDR and
+ * ADDR/MASK. What keepalived skips with a warning is skipped with one here
+ * (returns 0); a range lvsbox cannot expand is an error (returns -1).
+ */
+static int vsg_range(struct walk *w, const struct conf_node *e, struct conf_vsg_entry *entry)
+{
+	char addr[64];
+	const char *text = e->keyword, *slash = strchr(text, '/'), *dash = slash ? NULL : strchr(text, '-');
+	const char *cut = slash ? slash : dash;
+
+	snprintf(addr, sizeof(addr), "%.*s", cut ? (int)(cut - text) : 63, text);
+	if (parse_ip(addr, &entry->addr) < 0) {
+		warn_at(w, e, "virtual_server_group entry '%s' is not an IP address, skipped", text);
+		return 0;
+	}
+	const int v6 = entry->addr.family == AF_INET6;
+	const unsigned bits = v6 ? 128 : 32, width = range_width(&entry->addr), first = range_low(&entry->addr);
+	if (slash) {
+		long long mask;
+		if (parse_num(slash + 1, 1, bits, &mask) < 0) {
+			warn_at(w, e, "virtual_server_group entry '%s' has a bad netmask, skipped", text);
+			return 0;
+		}
+		if (mask == bits)
+			return 1;
+		if (mask < bits - width) {
+			error_at(w, e, "virtual_server_group entry '%s': lvsbox expands ranges only in the last %u bits (/%u or longer)",
+				 text, width, bits - width);
+			return -1;
+		}
+		unsigned host = (1u << (bits - mask)) - 1;
+		if (first & host) {
+			warn_at(w, e, "virtual_server_group entry '%s' has host bits set under its mask, skipped", text);
+			return 0;
+		}
+		entry->range_last = first | host;
+		return 1;
+	}
+	if (!dash)
+		return 1;
+	if (strchr(dash + 1, v6 ? ':' : '.')) {
+		struct conf_ip end;
+		if (parse_ip(dash + 1, &end) < 0 || end.family != entry->addr.family) {
+			warn_at(w, e, "virtual_server_group entry '%s': range end is not an address of the same family, skipped", text);
+			return 0;
+		}
+		int cmp = memcmp(end.addr, entry->addr.addr, v6 ? 16 : 4);
+		if (cmp < 0) {
+			warn_at(w, e, "virtual_server_group entry '%s': range end is below its start, skipped", text);
+			return 0;
+		}
+		if (memcmp(end.addr, entry->addr.addr, v6 ? 14 : 3)) {
+			error_at(w, e, "virtual_server_group entry '%s': lvsbox expands ranges only in the last %u bits",
+				 text, width);
+			return -1;
+		}
+		entry->range_last = cmp ? range_low(&end) : 0;
+		return 1;
+	}
+	char *stop;
+	errno = 0;
+	unsigned long last = strtoul(dash + 1, &stop, v6 ? 16 : 10);
+	if (!dash[1] || *stop || dash[1] == '-' || dash[1] == '+') {
+		warn_at(w, e, "virtual_server_group entry '%s': range end is not a %s number, skipped", text,
+			v6 ? "hexadecimal" : "decimal");
+		return 0;
+	}
+	if (errno || last > (v6 ? 0xffffu : 255u)) {
+		warn_at(w, e, "virtual_server_group entry '%s': range end is above %s, skipped", text, v6 ? "ffff" : "255");
+		return 0;
+	}
+	if (last <= first) {
+		warn_at(w, e, "virtual_server_group entry '%s': range end is not above its start, skipped", text);
+		return 0;
+	}
+	entry->range_last = (unsigned)last;
+	return 1;
+}
+
+/* Entries: "ADDR[range] PORT" (vsg_range) and "fwmark N". Words after them
+ * are ignored, as keepalived ignores them. */
 static void load_vs_group(struct walk *w, const struct conf_node *n)
 {
 	if (!named_block(w, n))
@@ -1643,25 +1843,25 @@ static void load_vs_group(struct walk *w, const struct conf_node *n)
 	g->line = n->line;
 	for (const struct conf_node *e = n->child; e; e = e->next) {
 		struct conf_vsg_entry entry = { .line = e->line };
-		long long num, last = 0;
+		long long num;
+		if (e->has_block) {
+			error_at(w, e, "virtual_server_group entry '%s' does not take a { } block", e->keyword);
+			continue;
+		}
 		if (strcmp(e->keyword, "fwmark") == 0) {
-			if (e->nargs != 1 || e->has_block || parse_num(e->args[0], 1, 4294967295, &num) < 0) {
+			if (e->nargs != 1 || parse_num(e->args[0], 1, 4294967295, &num) < 0) {
 				error_at(w, e, "'fwmark' expects a number 1..4294967295");
 				continue;
 			}
 			entry.fwmark = (unsigned)num;
 		} else {
-			char addr[64];
-			const char *dash = strchr(e->keyword, '-');
-			snprintf(addr, sizeof(addr), "%.*s", dash ? (int)(dash - e->keyword) : 63, e->keyword);
-			if (e->nargs != 1 || e->has_block || parse_ip(addr, &entry.addr) < 0 ||
-			    parse_num(e->args[0], 0, 65535, &num) < 0 ||
-			    (dash && (entry.addr.family != AF_INET || parse_num(dash + 1, entry.addr.addr[3], 255, &last) < 0))) {
-				error_at(w, e, "virtual_server_group entry expects ADDR[-LAST] PORT or fwmark N");
+			if (e->nargs < 1 || parse_num(e->args[0], 0, 65535, &num) < 0) {
+				error_at(w, e, "virtual_server_group entry expects ADDR[-LAST|-ENDADDR|/MASK] PORT or fwmark N");
 				continue;
 			}
+			if (vsg_range(w, e, &entry) <= 0)
+				continue;
 			entry.port = (unsigned)num;
-			entry.range_last = (unsigned)last;
 		}
 		struct conf_vsg_entry *slot = grow(w, &g->entries, &g->nentries, sizeof(*slot));
 		if (slot)
@@ -1675,17 +1875,19 @@ static void load_virtual_server(struct walk *w, const struct conf_node *n)
 	long long num;
 	vs.file = n->file;
 	vs.line = n->line;
-	if (n->nargs == 2 && strcmp(n->args[0], "fwmark") == 0) {
+	/* keepalived 2.2.7 reads two words and ignores the rest
+	 * ("virtual_server 10.0.0.1 80 dev eth0.53"), without a warning */
+	if (n->nargs >= 2 && strcmp(n->args[0], "fwmark") == 0) {
 		vs.kind = CONF_VS_FWMARK;
 		if (parse_num(n->args[1], 1, 4294967295, &num) < 0) {
 			error_at(w, n, "virtual_server fwmark '%s' is not a number 1..4294967295", n->args[1]);
 			return;
 		}
 		vs.fwmark = (unsigned)num;
-	} else if (n->nargs == 2 && strcmp(n->args[0], "group") == 0) {
+	} else if (n->nargs >= 2 && strcmp(n->args[0], "group") == 0) {
 		vs.kind = CONF_VS_GROUP;
 		vs.group = n->args[1];
-	} else if (n->nargs == 2 && parse_ip(n->args[0], &vs.addr) == 0) {
+	} else if (n->nargs >= 2 && parse_ip(n->args[0], &vs.addr) == 0) {
 		if (parse_num(n->args[1], 0, 65535, &num) < 0) {
 			error_at(w, n, "virtual_server port '%s' is not a number 0..65535", n->args[1]);
 			return;
@@ -1749,14 +1951,21 @@ static void check_references(struct walk *w)
 	struct conf_keepalived *c = w->conf;
 	for (int i = 0; i < c->ninstances; i++) {
 		struct conf_vrrp_instance *vi = &c->instances[i];
+		/* as keepalived 2.2.7: a track_script naming no vrrp_script (or one
+		 * removed for having no script) is dropped, with a warning on its line */
+		int kept = 0;
 		for (int t = 0; t < vi->track_script.n; t++) {
+			const struct conf_track *tr = &vi->track_script.v[t];
 			int found = 0;
 			for (int s = 0; s < c->nscripts && !found; s++)
-				found = strcmp(c->scripts[s].name, vi->track_script.v[t].name) == 0;
-			if (!found)
-				conf_diag(w->tree, 0, vi->file, vi->line, "vrrp_instance %s: track_script '%s' is not a vrrp_script, ignored",
-					vi->name, vi->track_script.v[t].name);
+				found = strcmp(c->scripts[s].name, tr->name) == 0;
+			if (found)
+				vi->track_script.v[kept++] = *tr;
+			else
+				conf_diag(w->tree, 0, tr->file, tr->line, "vrrp_instance %s: track_script '%s' is not a vrrp_script, ignored",
+					vi->name, tr->name);
 		}
+		vi->track_script.n = kept;
 		for (int j = 0; j < i; j++) {
 			struct conf_vrrp_instance *other = &c->instances[j];
 			if (vi->vrid && vi->vrid == other->vrid && vi->interface && other->interface &&
@@ -1765,16 +1974,35 @@ static void check_references(struct walk *w)
 					vi->name, vi->vrid, other->name, vi->interface);
 		}
 	}
-	for (int g = 0; g < c->nsync_groups; g++)
-		for (int k = 0; k < c->sync_groups[g].instances.n; k++) {
-			const char *name = c->sync_groups[g].instances.v[k];
+	/* keepalived 2.2.7 drops a sync group's unknown instances and a group
+	 * left with none, with warnings (that name no line: here the group's) */
+	int groups_kept = 0;
+	for (int g = 0; g < c->nsync_groups; g++) {
+		struct conf_sync_group *sg = &c->sync_groups[g];
+		int kept = 0;
+		for (int k = 0; k < sg->instances.n; k++) {
+			const char *name = sg->instances.v[k];
 			int found = 0;
 			for (int i = 0; i < c->ninstances && !found; i++)
 				found = strcmp(c->instances[i].name, name) == 0;
-			if (!found)
-				conf_diag(w->tree, 1, c->sync_groups[g].file, c->sync_groups[g].line,
-					"vrrp_sync_group %s: no vrrp_instance %s", c->sync_groups[g].name, name);
+			if (found)
+				sg->instances.v[kept++] = name;
+			else
+				conf_diag(w->tree, 0, sg->file, sg->line, "vrrp_sync_group %s: no vrrp_instance %s, ignored",
+					sg->name, name);
 		}
+		sg->instances.n = kept;
+		if (!kept) {
+			conf_diag(w->tree, 0, sg->file, sg->line, "vrrp_sync_group %s has no vrrp_instance, removed", sg->name);
+			free(sg->instances.v);
+			continue;
+		}
+		if (kept == 1)
+			conf_diag(w->tree, 0, sg->file, sg->line,
+				"vrrp_sync_group %s has only one vrrp_instance, which a sync group does not need", sg->name);
+		c->sync_groups[groups_kept++] = *sg;
+	}
+	c->nsync_groups = groups_kept;
 	for (int v = 0; v < c->nvirtual_servers; v++) {
 		struct conf_virtual_server *vs = &c->virtual_servers[v];
 		int found = vs->kind != CONF_VS_GROUP;

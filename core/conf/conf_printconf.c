@@ -239,6 +239,16 @@ static const struct conf_node *node_of(const struct conf_node *parent, const cha
 
 /* ---- checkers: kept as nodes until they have typed fields ---- */
 
+/* connect_ip or bindto with a host name: the parser ignored it (as
+ * keepalived does), so the print leaves it out */
+static int ignored_address(const struct conf_node *n)
+{
+	unsigned char a[16];
+	if (strcmp(n->keyword, "connect_ip") && strcmp(n->keyword, "bindto"))
+		return 0;
+	return n->nargs != 1 || (inet_pton(AF_INET, n->args[0], a) != 1 && inet_pton(AF_INET6, n->args[0], a) != 1);
+}
+
 void conf_checker_print(FILE *out, const struct conf_checker *checker, int depth)
 {
 	const struct conf_node *node = checker->node;
@@ -246,7 +256,7 @@ void conf_checker_print(FILE *out, const struct conf_checker *checker, int depth
 
 	open_block(out, depth, conf_checker_name(checker->type));
 	for (const struct conf_node *n = node->child; n; n = n->next)
-		if (!(has_retry && strcmp(n->keyword, "nb_get_retry") == 0))
+		if (!(has_retry && strcmp(n->keyword, "nb_get_retry") == 0) && !ignored_address(n))
 			tree_option(out, n, depth + 1);
 	close_block(out, depth);
 }
@@ -571,8 +581,9 @@ static void print_vs_group(FILE *out, const struct conf_vs_group *g)
 			continue;
 		}
 		fputs(conf_ip_str(&e->addr, buf, sizeof(buf)), out);
+		/* keepalived reads an IPv6 range end in hex */
 		if (e->range_last)
-			fprintf(out, "-%u", e->range_last);
+			fprintf(out, e->addr.family == AF_INET6 ? "-%x" : "-%u", e->range_last);
 		fprintf(out, " %u\n", e->port);
 	}
 	close_block(out, 0);

@@ -416,6 +416,8 @@ const struct opts_row daemon_keepalived_opts[] = {
 	OPT('t', "config-test", NULL, "check the config and exit: 0 clean, 5 warnings, 6 scripts\n"
 				      "without enable_script_security, 3 errors (cannot run)"),
 	OPT('p', "pid", "PIDFILE", "write the daemon's pid there"),
+	OPT('i', "config-id", "ID", "config lines '@ID ...' apply, '@^ID ...' do not\n"
+				     "(default: the host name up to its first dot)"),
 	OPTS_END,
 };
 
@@ -436,6 +438,7 @@ bool daemon_parse_opt(struct daemon_args *args, int opt, char *arg)
 	case 't': args->test = true; return true;
 	case 'v': args->verbose = true; return true;
 	case 'p': args->pid_path = arg; return true;
+	case 'i': args->config_id = arg; conf_set_config_id(arg); return true;
 	case 'S': args->sock_path = arg; return true;
 	case 's': args->client_cmd = "status"; return true;
 	case 'J': args->client_cmd = "json"; return true;

@@ -105,10 +105,11 @@ struct daemon_args {
 	bool test;                  /* -t */
 	bool verbose;               /* -v: with -t, print the config back; alone, the version */
 	unsigned log_flags;         /* -l -D */
+	const char *config_id;      /* -i, NULL for the default */
 };
 
 /* Applies one getopt_long result when it is one of the shared options
- * (f n l D t p S s J); false leaves opt to the caller. */
+ * (f n l D t p i S s J); false leaves opt to the caller. */
 bool daemon_parse_opt(struct daemon_args *args, int opt, char *arg);
 
 /* An option neither the daemon nor daemon_parse_opt took: -h prints

@@ -82,7 +82,7 @@ void child_init(struct child *c, struct supervisor *sv, const char *name, bool e
 /* In the forked child: never returns. */
 static void child_exec(const struct supervisor *sv, const struct child *c, pid_t parent, int fd)
 {
-	char fdtext[16], *argv[12];
+	char fdtext[16], *argv[14];
 	int n = 0;
 
 	/* vrrpd has no channel to notice us gone; the kernel tells it. */
@@ -113,6 +113,10 @@ static void child_exec(const struct supervisor *sv, const struct child *c, pid_t
 		argv[n++] = "-l";
 	if (sv->log_flags & LOGF_DETAIL)
 		argv[n++] = "-D";
+	if (sv->config_id) {
+		argv[n++] = "-i";
+		argv[n++] = (char *)sv->config_id;
+	}
 	argv[n] = NULL;
 	execv(sv->self, argv);
 	log_err("cannot run %s (%s): %s", c->name, sv->self, strerror(errno));

@@ -23,6 +23,7 @@ struct supervisor {
 	const char *self;            /* our own binary */
 	const char *conf_path;       /* passed as -f */
 	unsigned log_flags;          /* LOGF_CONSOLE, LOGF_DETAIL become -l, -D */
+	const char *config_id;       /* passed as -i when set */
 	bool no_respawn;             /* -R: a child that dies stays dead */
 	bool stopping;               /* the daemon is on its way out: no restarts */
 	/* A line from a child's channel, without its newline; NULL when one

@@ -97,3 +97,31 @@ for f in "$work/strict-novip.conf" "$work/novip.conf"; do
 	o_rc=$?
 	check_eq "oracle $(basename "$f"): vrrpd -t exits as keepalived -t ($k_rc)" "$k_rc" "$o_rc"
 done
+
+# keepalived's config id (-i): "@ID line" is read only with -i ID, "@^ID
+# line" only without it. Unknown keywords on such lines show which lines each
+# side read: the same lines must be flagged for every id.
+cat >"$work/config-id.conf" <<'CONF'
+virtual_server 10.0.0.1 80 {
+ lb_algo rr
+ lb_kind NAT
+ @high bogus_high
+   @low bogus_low
+ @^high bogus_not_high
+ @high
+ real_server 10.0.0.2 80 {
+  weight 1
+ }
+}
+CONF
+lvsd=$PWD/build/x86_64/bin/lvsd
+for id in high low other; do
+	timeout 20 ip netns exec "$ns" keepalived -t -i "$id" -f "$work/config-id.conf" >"$work/k.out" 2>&1
+	k_rc=$?
+	k_lines=$(grep -o "config-id.conf: Line [0-9]*" "$work/k.out" | grep -o '[0-9]*$' | sort -nu | tr '\n' ' ')
+	"$lvsd" -t -i "$id" -f "$work/config-id.conf" 2>"$work/o.out" >/dev/null
+	o_rc=$?
+	o_lines=$(grep -o "config-id.conf:[0-9]*:" "$work/o.out" | grep -o '[0-9]*:$' | tr -d : | sort -nu | tr '\n' ' ')
+	check_eq "oracle -i $id: lvsd -t exits as keepalived -t ($k_rc)" "$k_rc" "$o_rc"
+	check_eq "oracle -i $id: the same @ lines read as keepalived's" "$k_lines" "$o_lines"
+done

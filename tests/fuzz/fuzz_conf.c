@@ -12,7 +12,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct conf_tree *tree = conf_parse_buffer("fuzz.conf", (const char *)data, size, CONF_NO_INCLUDE);
+	struct conf_tree *tree = conf_parse_buffer("fuzz.conf", (const char *)data, size, CONF_NO_INCLUDE | CONF_NO_RESOLVE);
 	if (!tree)
 		return 0;
 	if (tree->nerrors == 0) {

@@ -689,6 +689,88 @@ static void test_nftables_keywords(void)
 	conf_keepalived_free(c);
 }
 
+/* keepalived 2.2.7's virtual_server_group forms (its check_data.c reads
+ * an IPv6 range end as hex; -t accepts these without a warning). */
+static void test_vsg_ranges(void)
+{
+	static const char text[] = "virtual_server_group G {\n 2001:db8::a-1f 80\n 10.0.0.8/30 81\n"
+		" 2001:db8::1/128 82\n 10.0.0.20-10.0.0.25 83\n 10.0.0.30 84 dev eth0\n}\n"
+		"virtual_server group G {\n real_server 10.0.0.2 80 {\n }\n}\n";
+	struct conf_tree *t = conf_parse_buffer("vsg.conf", text, sizeof(text) - 1, 0);
+	struct conf_keepalived *c = t ? conf_keepalived_load(t) : NULL;
+	const struct conf_vs_group *g = c && c->nvs_groups == 1 ? &c->vs_groups[0] : NULL;
+	CHECK(c && c->tree->ndiags == 0, "virtual_server_group ranges: no diagnostics");
+	if (c)
+		show_diags(c->tree);
+	CHECK(g && g->nentries == 5, "five entries kept");
+	if (!g || g->nentries != 5) {
+		conf_keepalived_free(c);
+		return;
+	}
+	CHECK(ip_is(&g->entries[0].addr, "2001:db8::a") && g->entries[0].range_last == 0x1f,
+		"IPv6 ::a-1f: the end in hex, 0x1f");
+	CHECK(ip_is(&g->entries[1].addr, "10.0.0.8") && g->entries[1].range_last == 11, "10.0.0.8/30: 8 to 11");
+	CHECK(ip_is(&g->entries[2].addr, "2001:db8::1") && g->entries[2].range_last == 0 && g->entries[2].port == 82,
+		"/128: one address");
+	CHECK(g->entries[3].range_last == 25, "10.0.0.20-10.0.0.25: an end address in the same /24");
+	CHECK(ip_is(&g->entries[4].addr, "10.0.0.30") && g->entries[4].port == 84, "words after ADDR PORT ignored");
+	conf_keepalived_free(c);
+}
+
+/* keepalived 2.2.7 reads "virtual_server A B" and ignores further words. */
+static void test_vs_extra_words(void)
+{
+	struct conf_keepalived *c = conf_keepalived_read("tests/unit/conf/valid/vs-extra-words.conf");
+	CHECK(c && c->tree->ndiags == 0, "virtual_server IP PORT dev X: no diagnostics");
+	CHECK(c && c->nvirtual_servers == 2 && ip_is(&c->virtual_servers[0].addr, "10.0.0.1") &&
+		c->virtual_servers[0].port == 80 && c->virtual_servers[1].kind == CONF_VS_FWMARK &&
+		c->virtual_servers[1].fwmark == 7, "the address, port and fwmark are read, the rest ignored");
+	conf_keepalived_free(c);
+}
+
+/* keepalived 2.2.7's "@ID" and "@^ID" lines (its lib/parser.c): read, minus
+ * the prefix, when the config id is (is not) ID; "@ID" alone is dropped. */
+static void test_config_id(void)
+{
+	static const char text[] = "virtual_server 10.0.0.1 80 {\n @high delay_loop 7\n  @low delay_loop 9\n"
+		" @^high quorum 3\n @high\n real_server 10.0.0.2 80 {\n }\n}\n";
+	static const struct { const char *id; unsigned delay_ms, quorum; } want[] = {
+		{ "high", 7000, 1 }, { "low", 9000, 3 }, { "other", 60000, 3 },
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		conf_set_config_id(want[i].id);
+		struct conf_tree *t = conf_parse_buffer("cid.conf", text, sizeof(text) - 1, 0);
+		struct conf_keepalived *c = t ? conf_keepalived_load(t) : NULL;
+		CHECK(c && c->tree->ndiags == 0 && c->nvirtual_servers == 1 &&
+			c->virtual_servers[0].delay_loop_ms == want[i].delay_ms && c->virtual_servers[0].quorum == want[i].quorum,
+			"config id %s: delay_loop %u ms, quorum %u", want[i].id, want[i].delay_ms, want[i].quorum);
+		if (c)
+			show_diags(c->tree);
+		conf_keepalived_free(c);
+	}
+	conf_set_config_id(NULL);
+	CHECK(conf_config_id()[0] && !strchr(conf_config_id(), '.'), "default config id: the host name before its first dot (%s)",
+		conf_config_id());
+}
+
+/* smtp_server HOSTNAME is looked up (localhost from /etc/hosts), but not
+ * under CONF_NO_RESOLVE, which the fuzz harness sets. */
+static void test_smtp_server_name(void)
+{
+	static const char text[] = "global_defs {\n smtp_server localhost 2525\n}\n";
+	struct conf_tree *t = conf_parse_buffer("smtp.conf", text, sizeof(text) - 1, 0);
+	struct conf_keepalived *c = t ? conf_keepalived_load(t) : NULL;
+	CHECK(c && c->tree->ndiags == 0 && ip_is(&c->global.smtp_server, "127.0.0.1") && c->global.smtp_port == 2525,
+		"smtp_server localhost 2525: 127.0.0.1 port 2525");
+	conf_keepalived_free(c);
+	t = conf_parse_buffer("smtp.conf", text, sizeof(text) - 1, CONF_NO_RESOLVE);
+	c = t ? conf_keepalived_load(t) : NULL;
+	CHECK(c && c->tree->nerrors == 0 && c->tree->nwarnings == 1 && !c->global.smtp_server.family &&
+		strstr(c->tree->diags[0].text, "smtp.conf:2: 'smtp_server' host name 'localhost' not looked up"),
+		"CONF_NO_RESOLVE: a host name is a warning, no lookup");
+	conf_keepalived_free(c);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_conf.XXXXXX");
@@ -710,6 +792,10 @@ int main(void)
 	test_garp_defaults();
 	test_no_vip_warning();
 	test_nftables_keywords();
+	test_vsg_ranges();
+	test_vs_extra_words();
+	test_config_id();
+	test_smtp_server_name();
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)

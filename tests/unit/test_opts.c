@@ -31,6 +31,8 @@ static const char vrrpd_help[] =
 	"  -t          check the config and exit: 0 clean, 5 warnings, 6 scripts\n"
 	"              without enable_script_security, 3 errors (cannot run)\n"
 	"  -p PIDFILE  write the daemon's pid there\n"
+	"  -i ID       config lines '@ID ...' apply, '@^ID ...' do not\n"
+	"              (default: the host name up to its first dot)\n"
 	"  -S SOCKET   control socket (default /run/lvsbox/vrrpd.sock)\n"
 	"  -s          print the running daemon's instances as a table\n"
 	"  --json      the same as JSON\n"
@@ -55,6 +57,8 @@ static const char lvsd_help[] =
 	"  -t          check the config and exit: 0 clean, 5 warnings, 6 scripts\n"
 	"              without enable_script_security, 3 errors (cannot run)\n"
 	"  -p PIDFILE  write the daemon's pid there\n"
+	"  -i ID       config lines '@ID ...' apply, '@^ID ...' do not\n"
+	"              (default: the host name up to its first dot)\n"
 	"  -I          leave the IPVS table as it is on stop (--dont-release-ipvs)\n"
 	"  --keep-overrides  a reload keeps lvsd ctl's overrides (default: drops them)\n"
 	"  -S SOCKET   control socket (default /run/lvsbox/lvsd.sock)\n"
@@ -84,6 +88,8 @@ static const char keepalived_help[] =
 	"  -t          check the config and exit: 0 clean, 5 warnings, 6 scripts\n"
 	"              without enable_script_security, 3 errors (cannot run)\n"
 	"  -p PIDFILE  write the daemon's pid there\n"
+	"  -i ID       config lines '@ID ...' apply, '@^ID ...' do not\n"
+	"              (default: the host name up to its first dot)\n"
 	"  -I          leave the IPVS table as it is on stop (--dont-release-ipvs)\n"
 	"  -P          VRRP only (vrrp_instance blocks; no IPVS, no checks)\n"
 	"  -C          checks and IPVS only (no VRRP)\n"
@@ -106,6 +112,8 @@ static const char checkd_help[] =
 	"  -D          detailed log (every failed attempt)\n"
 	"  -t          check the config and exit: 0 clean, 5 warnings, 3 errors\n"
 	"  -p PIDFILE  write the daemon's pid there\n"
+	"  -i ID       config lines '@ID ...' apply, '@^ID ...' do not\n"
+	"              (default: the host name up to its first dot)\n"
 	"  -S SOCKET   control socket (default /run/lvsbox/checkd.sock)\n"
 	"  -e FD       write the events to FD (lvsd's socketpair) instead of stdout;\n"
 	"              checkd exits when the other end closes\n"
@@ -125,7 +133,8 @@ static const char checkd_help[] =
 	{ "log-console", no_argument, NULL, 'l' }, \
 	{ "log-detail", no_argument, NULL, 'D' }, \
 	{ "config-test", no_argument, NULL, 't' }, \
-	{ "pid", required_argument, NULL, 'p' }
+	{ "pid", required_argument, NULL, 'p' }, \
+	{ "config-id", required_argument, NULL, 'i' }
 #define CONTROL_LONGS \
 	{ "json", no_argument, NULL, 'J' }, \
 	{ "socket", required_argument, NULL, 'S' }, \
@@ -225,10 +234,10 @@ static void test_daemons(void)
 	check_help(&lvsd_cmd, lvsd_help, "lvsd");
 	check_help(&keepalived_cmd, keepalived_help, "keepalived");
 	check_help(&checkd_cmd, checkd_help, "checkd");
-	check_parse(vrrpd_cmd.rows, "f:nlDtvp:S:sh", shared_longs, 10, "vrrpd");
-	check_parse(lvsd_cmd.rows, "f:nlDtvp:S:sIh", shared_longs, 12, "lvsd");
-	check_parse(checkd_cmd.rows, "f:nlDtvp:S:se:V:P:h", shared_longs, 12, "checkd");
-	check_parse(keepalived_cmd.rows, "f:nlDS:tp:c:r:PCRIvh", keepalived_longs, 15, "keepalived");
+	check_parse(vrrpd_cmd.rows, "f:nlDtvp:i:S:sh", shared_longs, 11, "vrrpd");
+	check_parse(lvsd_cmd.rows, "f:nlDtvp:i:S:sIh", shared_longs, 13, "lvsd");
+	check_parse(checkd_cmd.rows, "f:nlDtvp:i:S:se:V:P:h", shared_longs, 13, "checkd");
+	check_parse(keepalived_cmd.rows, "f:nlDS:tp:i:c:r:PCRIvh", keepalived_longs, 16, "keepalived");
 	struct opts o;
 	CHECK(opts_build(&o, keepalived_cmd.rows) == 0 && same_order(o.longs, keepalived_longs),
 	      "keepalived: long options in their old order");
