@@ -39,7 +39,8 @@ static enum smtp_read smtp_feed_all(const char *text, size_t len, size_t step, i
 		memcpy(chunk, text + at, n);
 		v = smtp_reply_feed(&r, chunk, n, code);
 		free(chunk);
-		if (r.line_len >= sizeof(r.line) || r.lines > SMTP_MAX_LINES)
+		/* the line that goes over SMTP_MAX_LINES is counted, and refused */
+		if (r.line_len >= sizeof(r.line) || (r.lines > SMTP_MAX_LINES && v != SMTP_MALFORMED))
 			abort();
 	}
 	return v;
