@@ -28,11 +28,13 @@ lvsd_cleanup() {
 		[ ${#bg_pids[@]} -gt 0 ] && kill -KILL "${bg_pids[@]}"
 		wait
 	} 2>/dev/null
-	ip -all netns delete 2>/dev/null
-	for i in $(seq 0 $rs_count); do ip link del "rs$i" 2>/dev/null; done
+	# the host ends first: a veth that goes with its namespace goes later,
+	# in the kernel's own time, and the next test may want its name
+	for i in $(seq 0 $rs_count) $nat_rs; do ip link del "rs$i" 2>/dev/null; done
 	ip link del eth0 2>/dev/null
 	ip link del br-rs 2>/dev/null
 	ip link del cl0 2>/dev/null
+	ip -all netns delete 2>/dev/null
 	rm -rf "$WORK"
 }
 trap lvsd_cleanup EXIT
@@ -87,6 +89,30 @@ add_rs() {
 	ip -n "$ns" link set eth0 up
 	ip -n "$ns" addr add "$addr/32" dev eth0
 	ip -n "$ns" route add default dev eth0
+}
+
+# nat_bed VIP N...: a NAT director's two sides, the client namespace "cl"
+# (10.0.1.2, routed through VIP on cl0) and one namespace rs-10.0.2.N per N
+# on the bridge br-rs (10.0.2.1 is the director), with forwarding on.
+nat_bed() {
+	local vip=$1 n ns
+	shift
+	ip netns add cl || return 1
+	ip link add cl0 type veth peer name eth0 netns cl || return 1
+	ip addr add "$vip/24" dev cl0 && ip link set cl0 up || return 1
+	ip -n cl addr add 10.0.1.2/24 dev eth0 && ip -n cl link set eth0 up && ip -n cl link set lo up || return 1
+	ip -n cl route add default via "$vip" || return 1
+	ip link add br-rs type bridge && ip addr add 10.0.2.1/24 dev br-rs && ip link set br-rs up || return 1
+	nat_rs="$*"
+	for n in "$@"; do
+		ns=rs-10.0.2.$n
+		ip netns add "$ns" || return 1
+		ip link add "rs$n" type veth peer name eth0 netns "$ns" || return 1
+		ip link set "rs$n" master br-rs up || return 1
+		ip -n "$ns" addr add "10.0.2.$n/24" dev eth0 && ip -n "$ns" link set eth0 up && ip -n "$ns" link set lo up || return 1
+		ip -n "$ns" route add default via 10.0.2.1 || return 1
+	done
+	echo 1 >/proc/sys/net/ipv4/ip_forward
 }
 
 # serve ADDR PORT: a web server (busybox httpd) answering 200 with "ADDR" on

@@ -10,23 +10,7 @@ cd "$(dirname "$0")/../.." || exit 2
 . tests/vm/lvsd_lib.sh
 
 vip=10.0.1.1
-set -e
-ip netns add cl
-ip link add cl0 type veth peer name eth0 netns cl
-ip addr add $vip/24 dev cl0 && ip link set cl0 up
-ip -n cl addr add 10.0.1.2/24 dev eth0 && ip -n cl link set eth0 up && ip -n cl link set lo up
-ip -n cl route add default via $vip
-ip link add br-rs type bridge && ip addr add 10.0.2.1/24 dev br-rs && ip link set br-rs up
-for n in 11 12 13 14; do
-	ns=rs-10.0.2.$n
-	ip netns add $ns
-	ip link add rs$n type veth peer name eth0 netns $ns
-	ip link set rs$n master br-rs up
-	ip -n $ns addr add 10.0.2.$n/24 dev eth0 && ip -n $ns link set eth0 up && ip -n $ns link set lo up
-	ip -n $ns route add default via 10.0.2.1
-done
-echo 1 >/proc/sys/net/ipv4/ip_forward
-set +e
+nat_bed $vip 11 12 13 14 || die_suite "reload: cannot build the client and real-server namespaces"
 for n in 11 12 13 14; do serve 10.0.2.$n 80 || die_suite "reload: web server 10.0.2.$n does not answer"; done
 
 # conf WEIGHT12 SERVERS...: the config, 10.0.2.12 with inhibit_on_failure.
