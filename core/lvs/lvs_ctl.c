@@ -79,10 +79,11 @@ bool lvs_ctl_is_request(const char *line)
 	return verb_of(first, &verb);
 }
 
-/* Plain decimal in [0, max]: no sign, no blanks, no leading "0x". -1 otherwise. */
-static long decimal(const char *s, long max)
+/* Plain decimal in [0, max]: no sign, no blanks, no leading "0x". -1 otherwise.
+ * long long, since a mark goes up to 2^32-1, more than a 32-bit long holds. */
+static long long decimal(const char *s, long long max)
 {
-	long v = 0;
+	long long v = 0;
 
 	if (!*s)
 		return -1;
@@ -143,7 +144,7 @@ static bool addr_port(const char *text, struct conf_ip *ip, unsigned *port, bool
 	}
 	if (!port_text)
 		return true;
-	long p = decimal(port_text, 65535);
+	long long p = decimal(port_text, 65535);
 	if (p < 0)
 		return false;
 	*port = (unsigned)p;
@@ -172,7 +173,7 @@ static int vs_address(struct lvs_ctl_cmd *cmd, int protocol, const char *text, c
 
 static int vs_fwmark(struct lvs_ctl_cmd *cmd, const char *text, char *err, size_t errlen)
 {
-	long mark = decimal(text, 0xffffffffL);
+	long long mark = decimal(text, 0xffffffffLL);
 
 	cmd->vs_kind = LVS_CTL_VS_FWMARK;
 	if (mark <= 0)
@@ -261,7 +262,7 @@ int lvs_ctl_parse(const char *line, struct lvs_ctl_cmd *cmd, char *err, size_t e
 			w = next_word(&ws);
 		if (!w)
 			return fail(err, errlen, "weight needs N (0-65535) after the real server%s", NULL);
-		long n = decimal(w, LVS_CTL_MAX_WEIGHT);
+		long long n = decimal(w, LVS_CTL_MAX_WEIGHT);
 		if (n < 0)
 			return fail(err, errlen, "weight '%s': a number from 0 to 65535 expected", w);
 		cmd->weight = (int)n;
