@@ -244,7 +244,13 @@ run_case() {
 	wait_for 30 grep -q '^answer_ms\|^2 never' "$out"
 	echo "# $name: client: $(tr '\n' ' ' <"$out")"
 	second=$(sed -n 's/^2 //p' "$out")
-	after=$(in_pkts "$d2")
+	# The totals ipvsadm reads are folded from per-CPU counters by the
+	# kernel's rate estimator every 2 s: wait up to 6 s for them to move.
+	for ((i = 0; i < 30; i++)); do
+		after=$(in_pkts "$d2")
+		[ "${after:-0}" -gt "${before:-0}" ] && break
+		sleep 0.2
+	done
 	echo "# $name: lvs02 InPkts for the VIP before/after: $before/$after"
 	RESULT_RS=$rs RESULT_SECOND=$second RESULT_FORWARDED=$(( ${after:-0} > ${before:-0} ))
 	conns "$d2" | grep "$CL:$cport" | sed "s/^/# $name: lvs02: /"
