@@ -914,7 +914,8 @@ void conf_free(struct conf_tree *tree)
 
 static int needs_quotes(const char *s, int is_keyword)
 {
-	if (!*s || (is_keyword && strcmp(s, "include") == 0))
+	/* a line's first word starting with '@' would be read back as a config-id condition */
+	if (!*s || (is_keyword && (strcmp(s, "include") == 0 || *s == '@')))
 		return 1;
 	for (; *s; s++)
 		if (is_blank(*s) || strchr("{}#!\"'$\\\n", *s))

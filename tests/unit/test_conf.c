@@ -250,6 +250,16 @@ static void test_round_trips(void)
 	CHECK(printed && strcmp(printed, canonical) == 0, "canonical form: one keyword per line, two-space indent");
 	free(printed);
 	conf_free(t);
+
+	/* "@" after a brace is a word; at the start of a printed line it would be a condition */
+	static const char at_word[] = "blk {@x 1}\n";
+	t = conf_parse_buffer("at.conf", at_word, sizeof(at_word) - 1, CONF_NO_INCLUDE);
+	printed = NULL;
+	CHECK(t && t->nerrors == 0 && t->root.child && t->root.child->child &&
+		strcmp(t->root.child->child->keyword, "@x") == 0 && round_trips(t, &printed) && printed &&
+		strstr(printed, "\"@x\" 1"), "a keyword starting with '@' is printed quoted and reads back the same");
+	free(printed);
+	conf_free(t);
 }
 
 static char *read_first_line(const char *path, char *buf, size_t size)
