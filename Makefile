@@ -108,10 +108,8 @@ cross:
 
 # OpenWrt packages (platform/openwrt, docs/openwrt.md): the .ipk for
 # OpenWrt 24.10's opkg and the .apk for 25.12's apk-tools 3, written to
-# build/$(ARCH)/openwrt/. The ipvsadm and keepalived names stay out of
-# /usr/sbin: OpenWrt has packages of those names.
-PKG_APPLETS := $(filter-out ipvsadm keepalived,$(APPLETS))
-PKG_ENV = LVSBOX=$(BUILD)/lvsbox STRIP="$(STRIP)" APPLETS="$(PKG_APPLETS)"
+# build/$(ARCH)/openwrt/.
+PKG_ENV = LVSBOX=$(BUILD)/lvsbox STRIP="$(STRIP)"
 ipk: all
 	$(PKG_ENV) platform/openwrt/build-ipk.sh $(ARCH) $(BUILD)/openwrt
 apk: all

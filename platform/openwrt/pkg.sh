@@ -5,7 +5,9 @@
 # Environment (the Makefile sets these):
 #   LVSBOX       the built static binary (build/ARCH/lvsbox)
 #   STRIP        the target's strip
-#   APPLETS      applet names that get a symlink in /usr/sbin
+#   APPLETS      applet names that get a symlink in /usr/sbin (default:
+#                applets/applets.def's, less ipvsadm and keepalived, which
+#                are names of OpenWrt packages)
 #   OPENWRT_ARCH overrides the architecture name (see openwrt_arch)
 #   PKG_RELEASE  package release, the -rN of the version (default 1)
 #   PKG_LICENSE  the License field (SPDX); the repository names none, so
@@ -93,6 +95,8 @@ EOS
 }
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
+[ -n "${APPLETS+set}" ] ||
+	APPLETS=$(sed -n 's/^APPLET(\([a-z0-9_]*\),.*/\1/p' "$TOP/applets/applets.def" | grep -vx -e ipvsadm -e keepalived)
 if [ -z "$SOURCE_DATE_EPOCH" ]; then
 	SOURCE_DATE_EPOCH=$(git -C "$TOP" log -1 --format=%ct 2>/dev/null) || SOURCE_DATE_EPOCH=
 	[ -n "$SOURCE_DATE_EPOCH" ] || SOURCE_DATE_EPOCH=$(date +%s)
