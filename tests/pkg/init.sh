@@ -58,7 +58,7 @@ check_eq "start_service loads IPVS and every scheduler kmod-nf-ipvs ships, then 
 	"$expect_modprobe
 procd_open_instance
 procd_set_param command /usr/sbin/lvsd -n -f $conf
-procd_set_param respawn 3600 5 5
+procd_set_param respawn
 procd_set_param file $conf
 procd_set_param reload_signal HUP
 procd_set_param stdout 1
