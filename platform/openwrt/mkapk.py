@@ -22,7 +22,9 @@ with `apk adbsign`).
 
 Usage: mkapk.py --root DIR --output FILE --info KEY=VALUE... [--depends NAME]...
                 [--script KIND=FILE]...
-KEY is one of the pkginfo fields below; KIND one of the script fields.
+KEY is one of the pkginfo fields below (name, version and arch required);
+NAME a package name without a version constraint; KIND one of the script
+fields.
 """
 import argparse
 import hashlib
@@ -135,6 +137,7 @@ def scan(root):
 
 
 def acl(db, st):
+    """Mode bits from the staged tree; everything the package installs belongs to root."""
     return db.obj(ACL_SLOTS, {ACL_MODE: db.int(st.st_mode & 0o7777),
                               ACL_USER: db.blob("root"), ACL_GROUP: db.blob("root")})
 
@@ -184,6 +187,10 @@ def build(args):
         if PKGINFO[need] not in info:
             sys.exit("mkapk: --info %s=... is required" % need)
     info[PKGINFO["installed-size"]] = db.int(max(installed, 1))
+    for d in args.depends:
+        # Plain names only: a version constraint is an encoded field of its own.
+        if not d or not all(c.isascii() and (c.isalnum() or c in "._+-") for c in d):
+            sys.exit("mkapk: --depends %r: a package name only" % d)
     deps = [db.obj(DEP_SLOTS, {DEP_NAME: db.blob(d)})
             for d in sorted(set(args.depends), key=lambda d: d.encode())]
     info[PKGINFO["depends"]] = db.arr(deps)
