@@ -111,8 +111,10 @@ cross:
 # build/$(ARCH)/openwrt/.
 PKG_ENV = LVSBOX=$(BUILD)/lvsbox STRIP="$(STRIP)"
 ipk: all
+	toolchain/deps.sh pkg
 	$(PKG_ENV) platform/openwrt/build-ipk.sh $(ARCH) $(BUILD)/openwrt
 apk: all
+	toolchain/deps.sh pkg
 	$(PKG_ENV) platform/openwrt/build-apk.sh $(ARCH) $(BUILD)/openwrt
 
 # Stripped size of each arch built so far, with that arch's own strip.
