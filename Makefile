@@ -3,6 +3,7 @@
 #   make ARCH=armhf      cross build (armhf aarch64 mipsel mips)
 #   make check           every test suite; prints "N passed, N failed"
 #   make demo            seed 004's VS/NAT experiment inside a qemu guest with IPVS
+#   make ipk apk         OpenWrt packages of build/$(ARCH)/lvsbox (opkg, apk-tools 3)
 #   make cross size bench fuzz dev clean
 ARCH ?= x86_64
 BUILD := build/$(ARCH)
@@ -105,6 +106,17 @@ ARCHES := x86_64 armhf aarch64 mipsel mips
 cross:
 	for a in $(ARCHES); do $(MAKE) --no-print-directory ARCH=$$a all mbedtls || exit 1; done
 
+# OpenWrt packages (platform/openwrt, docs/openwrt.md): the .ipk for
+# OpenWrt 24.10's opkg and the .apk for 25.12's apk-tools 3, written to
+# build/$(ARCH)/openwrt/.
+PKG_ENV = LVSBOX=$(BUILD)/lvsbox STRIP="$(STRIP)"
+ipk: all
+	toolchain/deps.sh pkg
+	$(PKG_ENV) platform/openwrt/build-ipk.sh $(ARCH) $(BUILD)/openwrt
+apk: all
+	toolchain/deps.sh pkg
+	$(PKG_ENV) platform/openwrt/build-apk.sh $(ARCH) $(BUILD)/openwrt
+
 # Stripped size of each arch built so far, with that arch's own strip.
 size:
 	@for a in $(ARCHES); do \
@@ -123,4 +135,4 @@ print-includes:
 clean:
 	rm -rf build
 
-.PHONY: all dev check demo cross size print-strip print-includes clean
+.PHONY: all dev check demo cross size print-strip print-includes clean ipk apk
