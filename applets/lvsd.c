@@ -30,6 +30,7 @@
 #include <unistd.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include "applets.h"
 #include "check.h"
@@ -50,6 +51,7 @@
 #include "ipvs_sync.h"
 #include "lvs_syncd.h"
 #include "supervise.h"
+#include "uci_keepalived.h"
 
 #define LVSD_DEFAULT_CONF "/etc/lvsbox/lvsbox.conf"
 #define LVSD_DEFAULT_SOCK CTL_DIR "/lvsd.sock"
@@ -72,6 +74,11 @@ static const struct opts_row lvsd_rows[] = {
 	OPTS_SHOW_SHORT('s', "print the running daemon's virtual servers as a table"),
 	OPTS_INCLUDE(daemon_control_opts),
 	OPT('v', NULL, NULL, NULL),    /* with -t the config printed back, alone the version */
+	OPT_LONG("uci", 'U', "FILE", "print the keepalived config that OpenWrt's keepalived init\n"
+				    "script writes for the UCI file FILE (/etc/config/keepalived),\n"
+				    "and exit (docs/openwrt-keepalived.md)"),
+	OPT_LONG("hotplug-call", 'H', "PATH", "with --uci: the program state changes run\n"
+					     "(default " UCI_HOTPLUG_CALL ")"),
 	OPTS_END,
 };
 
@@ -84,6 +91,7 @@ const struct opts_cmd lvsd_cmd = {
 		 "       lvsd [-S SOCKET] -s | --json\n"
 		 "       lvsd [-S SOCKET] ctl drain|enable VS RS\n"
 		 "       lvsd [-S SOCKET] ctl weight VS RS N\n"
+		 "       lvsd --uci FILE [--hotplug-call PATH]\n"
 		 "The director: keeps the kernel's IPVS table equal to the virtual_server\n"
 		 "blocks of a keepalived-style config and the health checkd reports, and\n"
 		 "runs checkd and vrrpd as its children (docs/lvsd.md).\n"
@@ -751,6 +759,51 @@ static int run_daemon(struct lvsd *d, bool foreground)
 	return rc == 0 ? 0 : 1;
 }
 
+/* --uci: the keepalived config for OpenWrt's UCI file on stdout; the
+ * file globals' alt_config_file names instead, when it exists, as the
+ * init script then runs that one. 0, or 3 with the reason on stderr. */
+static int uci_print(const char *path, const char *hotplug)
+{
+	struct uci_keepalived_opts opts = { .hotplug_call = hotplug };
+	struct strbuf out = { 0 };
+	struct uci_pkg *pkg;
+	char err[512];
+	int rc = EXIT_CONF_FATAL;
+
+	if (uci_parse_file(path, &pkg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "lvsd: %s\n", err);
+		return rc;
+	}
+	const char *alt = uci_keepalived_alt_config(pkg);
+	struct stat st;
+	if (alt && stat(alt, &st) == 0 && S_ISREG(st.st_mode)) {
+		FILE *f = fopen(alt, "r");
+		char buf[4096];
+		size_t n;
+		if (!f) {
+			fprintf(stderr, "lvsd: %s: %s\n", alt, strerror(errno));
+		} else {
+			while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+				strbuf_append(&out, buf, n);
+			if (!ferror(f))
+				rc = 0;
+			fclose(f);
+		}
+	} else if (uci_keepalived(pkg, &opts, &out, err, sizeof(err)) != 0) {
+		fprintf(stderr, "lvsd: %s\n", err);
+	} else {
+		rc = 0;
+	}
+	if (rc == 0 && (out.oom || (out.len && fwrite(out.data, 1, out.len, stdout) != out.len) ||
+			fflush(stdout) != 0)) {
+		fprintf(stderr, "lvsd: cannot write the config\n");
+		rc = 1;
+	}
+	strbuf_free(&out);
+	uci_pkg_free(pkg);
+	return rc;
+}
+
 /* as_keepalived: keepalived's own meaning of -S -P -C -c -r -R -v -h. */
 static int director_main(int argc, char **argv, bool as_keepalived)
 {
@@ -759,6 +812,7 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 	struct daemon_args args = { .conf_path = LVSD_DEFAULT_CONF, .sock_path = LVSD_DEFAULT_SOCK };
 	bool keep = false, no_respawn = false, keep_overrides = false;
 	bool vrrp_only = false, check_only = false;
+	const char *uci_path = NULL, *hotplug = NULL;
 	struct opts o;
 	char *arg;
 	int opt;
@@ -781,6 +835,8 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 		case 'P': vrrp_only = true; break;
 		case 'C': check_only = true; break;
 		case 'R': no_respawn = true; break;
+		case 'U': uci_path = arg; break;
+		case 'H': hotplug = arg; break;
 		default: return daemon_opt_other(cmd, opt);
 		}
 	}
@@ -794,6 +850,12 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 	int end = daemon_args_end(prog, cmd, &args, argc, argv);
 	if (end >= 0)
 		return end;
+	if (hotplug && !uci_path) {
+		fprintf(stderr, "%s: --hotplug-call goes with --uci\n", prog);
+		return 2;
+	}
+	if (uci_path)
+		return uci_print(uci_path, hotplug);
 	if (vrrp_only && check_only) {
 		fprintf(stderr, "%s: -P and -C exclude each other\n", prog);
 		return 2;

@@ -46,6 +46,7 @@ static const char lvsd_help[] =
 	"       lvsd [-S SOCKET] -s | --json\n"
 	"       lvsd [-S SOCKET] ctl drain|enable VS RS\n"
 	"       lvsd [-S SOCKET] ctl weight VS RS N\n"
+	"       lvsd --uci FILE [--hotplug-call PATH]\n"
 	"The director: keeps the kernel's IPVS table equal to the virtual_server\n"
 	"blocks of a keepalived-style config and the health checkd reports, and\n"
 	"runs checkd and vrrpd as its children (docs/lvsd.md).\n"
@@ -64,6 +65,11 @@ static const char lvsd_help[] =
 	"  -S SOCKET   control socket (default /run/lvsbox/lvsd.sock)\n"
 	"  -s          print the running daemon's virtual servers as a table\n"
 	"  --json      the same as JSON\n"
+	"  --uci FILE  print the keepalived config that OpenWrt's keepalived init\n"
+	"              script writes for the UCI file FILE (/etc/config/keepalived),\n"
+	"              and exit (docs/openwrt-keepalived.md)\n"
+	"  --hotplug-call PATH  with --uci: the program state changes run\n"
+	"              (default /sbin/hotplug-call)\n"
 	"\n"
 	"Signals: HUP reloads the config (only the differences reach IPVS; a\n"
 	"config with errors keeps the running one), TERM/INT stop and remove\n"
@@ -144,6 +150,8 @@ static const struct option shared_longs[] = {
 	CONTROL_LONGS,
 	{ "dont-release-ipvs", no_argument, NULL, 'I' },   /* lvsd */
 	{ "keep-overrides", no_argument, NULL, 'K' },      /* lvsd */
+	{ "uci", required_argument, NULL, 'U' },           /* lvsd */
+	{ "hotplug-call", required_argument, NULL, 'H' },  /* lvsd */
 	{ "digest", required_argument, NULL, 'G' },        /* checkd */
 	{ "events-fd", required_argument, NULL, 'e' },
 	{ NULL, 0, NULL, 0 },
@@ -235,7 +243,7 @@ static void test_daemons(void)
 	check_help(&keepalived_cmd, keepalived_help, "keepalived");
 	check_help(&checkd_cmd, checkd_help, "checkd");
 	check_parse(vrrpd_cmd.rows, "f:nlDtvp:i:S:sh", shared_longs, 11, "vrrpd");
-	check_parse(lvsd_cmd.rows, "f:nlDtvp:i:S:sIh", shared_longs, 13, "lvsd");
+	check_parse(lvsd_cmd.rows, "f:nlDtvp:i:S:sIh", shared_longs, 15, "lvsd");
 	check_parse(checkd_cmd.rows, "f:nlDtvp:i:S:se:V:P:h", shared_longs, 13, "checkd");
 	check_parse(keepalived_cmd.rows, "f:nlDS:tp:i:c:r:PCRIvh", keepalived_longs, 16, "keepalived");
 	struct opts o;
