@@ -7,7 +7,9 @@
 # must mean the same, which our canonical printer (`lvsd -t -v`) shows by
 # printing both identically; and keepalived 2.2.7 itself (`keepalived -t`,
 # in a namespace holding the interfaces the files name) must accept every
-# translation as a config it runs (exit 0 or 5; 3 is errors).
+# translation as a config it runs (exit 0 or 5; 3 is errors). The printer
+# shows what lvsbox models: blocks it ignores with a warning (static_routes,
+# virtual_routes, ...) are held by keepalived's verdict alone.
 cd "$(dirname "$0")/../.." || exit 2
 . tests/lib.sh
 bin=$(dirname "$LVSBOX")/bin
