@@ -146,8 +146,12 @@ const struct opts_cmd keepalived_cmd = {
 	.rows = keepalived_rows,
 };
 
+struct lvsd;
+
 struct script_run {
 	struct loop_child child;
+	struct lvsd *d;
+	void (*then)(struct lvsd *d);   /* once it has ended (or was killed at its timeout) */
 	char line[];
 };
 
@@ -157,6 +161,7 @@ struct lvsd {
 	char self[PATH_MAX];
 	bool keep_ipvs, want_vrrp, want_check;
 	bool keep_overrides;         /* --keep-overrides: lvsd ctl's survive a reload */
+	bool shutdown_pending;       /* shutdown_script runs; the loop waits for it */
 	struct supervisor sv;        /* also holds -R, the log flags and "stopping" */
 	struct conf_keepalived *conf;
 	struct lvs *vs;
@@ -187,6 +192,8 @@ static void on_script_done(struct loop *loop, struct loop_child *child, int stat
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		log_warn("script %s: %s %d", run->line, WIFSIGNALED(status) ? "killed by signal" : "exit status",
 			 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	if (run->then)
+		run->then(run->d);
 	free(run);
 }
 
@@ -197,7 +204,8 @@ static void on_script_done(struct loop *loop, struct loop_child *child, int stat
  * enable_script_security an unsafe line, or one with no user to run as,
  * does not run; without it an unsafe one runs with a warning.
  */
-static void run_script(struct lvsd *d, const struct conf_cmd *cmd)
+static void run_script_then(struct lvsd *d, const struct conf_cmd *cmd, uint64_t timeout_ms,
+			    void (*then)(struct lvsd *d))
 {
 	const struct conf_global *g = &d->conf->global;
 	const char *user, *group = NULL;
@@ -206,7 +214,7 @@ static void run_script(struct lvsd *d, const struct conf_cmd *cmd)
 	char why[512];
 
 	if (!cmd->argv || cmd->argc == 0)
-		return;
+		goto not_run;
 	const char *line = cmd->argv[0];
 	if (cmd->argc >= 2) {
 		user = cmd->argv[1];
@@ -216,31 +224,42 @@ static void run_script(struct lvsd *d, const struct conf_cmd *cmd)
 	}
 	if (!user && g->enable_script_security && geteuid() == 0) {
 		log_err("script %s: not run: no script user to run it as under enable_script_security", line);
-		return;
+		goto not_run;
 	}
 	if (script_ids(user, group, &uid, &gid) != 0)
-		return;
+		goto not_run;
 	switch (script_line_secure(line, uid, why, sizeof(why))) {
 	case SCRIPT_OK:
 		break;
 	case SCRIPT_UNSAFE:
 		if (g->enable_script_security) {
 			log_err("script %s: not run: insecure: %s (enable_script_security)", line, why);
-			return;
+			goto not_run;
 		}
 		log_warn("script %s: insecure: %s", line, why);
 		break;
 	default:
 		log_err("script %s: not run: %s", line, why);
-		return;
+		goto not_run;
 	}
 	struct script_run *run = calloc(1, sizeof(*run) + strlen(line) + 1);
 	if (!run)
-		return;
+		goto not_run;
 	strcpy(run->line, line);
-	if (script_spawn_line(&d->loop, &run->child, run->line, NULL, 0, uid, gid, SCRIPT_TIMEOUT_MS,
-			      on_script_done, run) < 0)
-		free(run);
+	run->d = d;
+	run->then = then;
+	if (script_spawn_line(&d->loop, &run->child, run->line, NULL, 0, uid, gid, timeout_ms,
+			      on_script_done, run) >= 0)
+		return;
+	free(run);
+not_run:
+	if (then)
+		then(d);
+}
+
+static void run_script(struct lvsd *d, const struct conf_cmd *cmd)
+{
+	run_script_then(d, cmd, SCRIPT_TIMEOUT_MS, NULL);
 }
 
 static void quorum_update(struct lvsd *d, struct lvs *vs)
@@ -694,6 +713,28 @@ static int ctl_word_at(int argc, char **argv)
 
 /* ---- main ---- */
 
+/* The first pass and the children, once startup_script has ended. */
+static void begin_work(struct lvsd *d)
+{
+	if (d->sv.stopping)
+		return;
+	if (d->want_check)
+		reconcile(d);
+	loop_timer_arm(&d->loop, &d->tick, RECONCILE_INTERVAL_MS);
+	if (!d->want_check)
+		loop_timer_cancel(&d->loop, &d->tick);
+	children_follow(d, false);
+}
+
+/* shutdown_script has ended: the loop it ran in ends too. */
+static void end_work(struct lvsd *d)
+{
+	if (!d->shutdown_pending)
+		return;
+	d->shutdown_pending = false;
+	loop_break(&d->loop);
+}
+
 static int run_daemon(struct lvsd *d, bool foreground)
 {
 	ssize_t n = readlink("/proc/self/exe", d->self, sizeof(d->self) - 1);
@@ -736,12 +777,9 @@ static int run_daemon(struct lvsd *d, bool foreground)
 	if (d->want_check && d->conf->global.lvs_flush)
 		ipvs_sync_flush(&d->sync, "lvs_flush");
 	kernel_settings(d);
-	if (d->want_check)
-		reconcile(d);
-	loop_timer_arm(&d->loop, &d->tick, RECONCILE_INTERVAL_MS);
-	if (!d->want_check)
-		loop_timer_cancel(&d->loop, &d->tick);
-	children_follow(d, false);
+	/* startup_script first, as keepalived runs it before its children */
+	run_script_then(d, &d->conf->global.startup_script, d->conf->global.startup_script_timeout * 1000ull,
+			begin_work);
 	int rc = loop_run(&d->loop);
 	loop_timer_cancel(&d->loop, &d->stop_timer);
 	child_kill_left(&d->checkd);
@@ -754,6 +792,15 @@ static int run_daemon(struct lvsd *d, bool foreground)
 		ipvs_sync_release(&d->sync);
 	if (d->syncd_managed)
 		syncd_apply(NULL, SYNCD_NONE);
+	/* shutdown_script last, as keepalived runs it once its children are gone */
+	if (d->conf->global.shutdown_script.argc) {
+		d->sv.stopping = true;
+		d->shutdown_pending = true;
+		run_script_then(d, &d->conf->global.shutdown_script,
+				d->conf->global.shutdown_script_timeout * 1000ull, end_work);
+		if (d->shutdown_pending && loop_run(&d->loop) != 0)
+			rc = -1;
+	}
 	daemon_unserve(&d->ctl, d->pid_path);
 	log_notice("stopped");
 	return rc == 0 ? 0 : 1;

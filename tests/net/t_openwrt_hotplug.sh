@@ -53,9 +53,10 @@ for r in r1 r2; do
 		die_suite "openwrt_hotplug: lvsd --uci failed on $r.uci"
 done
 
-# expect_call WHAT ROUTER LINE: ROUTER's hotplug-call got LINE within 4 s.
+# expect_call WHAT ROUTER LINE: ROUTER's hotplug-call got LINE within
+# $WAIT_S seconds (4).
 expect_call() {
-	local tries=80
+	local tries=$((${WAIT_S:-4} * 20))
 	while [ $tries -gt 0 ]; do
 		grep -qxF "$3" "$NB_WORK/$2.calls" && { ok "$IMPL: $1: $2 called hotplug-call $3"; return 0; }
 		sleep 0.05; tries=$((tries - 1))
@@ -83,3 +84,33 @@ nb_wait_holders "$VIP" r1 8
 : >"$NB_WORK/r1.calls"
 nb_kill r1 TERM
 expect_call "graceful stop" r1 "keepalived ACTION=NOTIFY_STOP TYPE=INSTANCE NAME=VI_1 HOME=unset"
+
+# The whole daemon, as OpenWrt's init script starts it, runs hotplug-call
+# with ACTION=startup before its first pass and ACTION=shutdown after its
+# children have stopped (startup_script / shutdown_script). This host has
+# no IPVS: lvsbox's keepalived applet runs VRRP only (-P), like keepalived.
+sleep 1
+: >"$NB_WORK/r1.calls"
+if [ "$IMPL" = vrrpd ]; then
+	mkdir -p /run/lvsbox
+	nb_exec r1 unshare -m sh -c 'mount -t tmpfs lvt /run/lvsbox && exec "$@"' lvsd \
+		"$(dirname "$LVSD")/keepalived" -P -n -l -f "$NB_WORK/r1.conf" -p "$NB_WORK/r1.whole.pid" \
+		>"$NB_WORK/r1.whole.log" 2>&1 &
+else
+	nb_exec r1 unshare -m sh -c 'mount -t tmpfs lvt /run && exec "$@"' keepalived \
+		keepalived -P -n -l -f "$NB_WORK/r1.conf" -p "$NB_WORK/r1.whole.pid" -r "$NB_WORK/r1.whole.vrrp.pid" \
+		>"$NB_WORK/r1.whole.log" 2>&1 &
+fi
+disown $!
+expect_call "daemon start" r1 "keepalived ACTION=startup TYPE= NAME= HOME=unset"
+expect_call "daemon start" r1 "keepalived ACTION=NOTIFY_MASTER TYPE=INSTANCE NAME=VI_1 HOME=unset"
+for _ in $(seq 20); do [ -s "$NB_WORK/r1.whole.pid" ] && break; sleep 0.1; done
+kill -TERM "$(cat "$NB_WORK/r1.whole.pid")"
+expect_call "daemon stop" r1 "keepalived ACTION=NOTIFY_STOP TYPE=INSTANCE NAME=VI_1 HOME=unset"
+WAIT_S=10 expect_call "daemon stop" r1 "keepalived ACTION=shutdown TYPE= NAME= HOME=unset"
+if grep -n . "$NB_WORK/r1.calls" | grep -q "ACTION=shutdown" &&
+   [ "$(grep -n 'ACTION=shutdown' "$NB_WORK/r1.calls" | cut -d: -f1)" -gt "$(grep -n 'ACTION=NOTIFY_STOP' "$NB_WORK/r1.calls" | cut -d: -f1)" ]; then
+	ok "$IMPL: daemon stop: shutdown comes after the instance's stop"
+else
+	fail "$IMPL: daemon stop: shutdown comes after the instance's stop"; sed 's/^/#   /' "$NB_WORK/r1.calls"
+fi
