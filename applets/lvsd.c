@@ -30,6 +30,7 @@
 #include <unistd.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include "applets.h"
 #include "check.h"
@@ -50,6 +51,7 @@
 #include "ipvs_sync.h"
 #include "lvs_syncd.h"
 #include "supervise.h"
+#include "uci_keepalived.h"
 
 #define LVSD_DEFAULT_CONF "/etc/lvsbox/lvsbox.conf"
 #define LVSD_DEFAULT_SOCK CTL_DIR "/lvsd.sock"
@@ -72,6 +74,11 @@ static const struct opts_row lvsd_rows[] = {
 	OPTS_SHOW_SHORT('s', "print the running daemon's virtual servers as a table"),
 	OPTS_INCLUDE(daemon_control_opts),
 	OPT('v', NULL, NULL, NULL),    /* with -t the config printed back, alone the version */
+	OPT_LONG("uci", 'U', "FILE", "print the keepalived config that OpenWrt's keepalived init\n"
+				    "script writes for the UCI file FILE (/etc/config/keepalived),\n"
+				    "and exit (docs/openwrt-keepalived.md)"),
+	OPT_LONG("hotplug-call", 'H', "PATH", "with --uci: the program state changes run\n"
+					     "(default " UCI_HOTPLUG_CALL ")"),
 	OPTS_END,
 };
 
@@ -84,6 +91,7 @@ const struct opts_cmd lvsd_cmd = {
 		 "       lvsd [-S SOCKET] -s | --json\n"
 		 "       lvsd [-S SOCKET] ctl drain|enable VS RS\n"
 		 "       lvsd [-S SOCKET] ctl weight VS RS N\n"
+		 "       lvsd --uci FILE [--hotplug-call PATH]\n"
 		 "The director: keeps the kernel's IPVS table equal to the virtual_server\n"
 		 "blocks of a keepalived-style config and the health checkd reports, and\n"
 		 "runs checkd and vrrpd as its children (docs/lvsd.md).\n"
@@ -138,8 +146,12 @@ const struct opts_cmd keepalived_cmd = {
 	.rows = keepalived_rows,
 };
 
+struct lvsd;
+
 struct script_run {
 	struct loop_child child;
+	struct lvsd *d;
+	void (*then)(struct lvsd *d);   /* once it has ended (or was killed at its timeout) */
 	char line[];
 };
 
@@ -149,6 +161,7 @@ struct lvsd {
 	char self[PATH_MAX];
 	bool keep_ipvs, want_vrrp, want_check;
 	bool keep_overrides;         /* --keep-overrides: lvsd ctl's survive a reload */
+	bool shutdown_pending;       /* shutdown_script runs; the loop waits for it */
 	struct supervisor sv;        /* also holds -R, the log flags and "stopping" */
 	struct conf_keepalived *conf;
 	struct lvs *vs;
@@ -179,6 +192,8 @@ static void on_script_done(struct loop *loop, struct loop_child *child, int stat
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		log_warn("script %s: %s %d", run->line, WIFSIGNALED(status) ? "killed by signal" : "exit status",
 			 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	if (run->then)
+		run->then(run->d);
 	free(run);
 }
 
@@ -189,7 +204,8 @@ static void on_script_done(struct loop *loop, struct loop_child *child, int stat
  * enable_script_security an unsafe line, or one with no user to run as,
  * does not run; without it an unsafe one runs with a warning.
  */
-static void run_script(struct lvsd *d, const struct conf_cmd *cmd)
+static void run_script_then(struct lvsd *d, const struct conf_cmd *cmd, uint64_t timeout_ms,
+			    void (*then)(struct lvsd *d))
 {
 	const struct conf_global *g = &d->conf->global;
 	const char *user, *group = NULL;
@@ -198,7 +214,7 @@ static void run_script(struct lvsd *d, const struct conf_cmd *cmd)
 	char why[512];
 
 	if (!cmd->argv || cmd->argc == 0)
-		return;
+		goto not_run;
 	const char *line = cmd->argv[0];
 	if (cmd->argc >= 2) {
 		user = cmd->argv[1];
@@ -208,31 +224,42 @@ static void run_script(struct lvsd *d, const struct conf_cmd *cmd)
 	}
 	if (!user && g->enable_script_security && geteuid() == 0) {
 		log_err("script %s: not run: no script user to run it as under enable_script_security", line);
-		return;
+		goto not_run;
 	}
 	if (script_ids(user, group, &uid, &gid) != 0)
-		return;
+		goto not_run;
 	switch (script_line_secure(line, uid, why, sizeof(why))) {
 	case SCRIPT_OK:
 		break;
 	case SCRIPT_UNSAFE:
 		if (g->enable_script_security) {
 			log_err("script %s: not run: insecure: %s (enable_script_security)", line, why);
-			return;
+			goto not_run;
 		}
 		log_warn("script %s: insecure: %s", line, why);
 		break;
 	default:
 		log_err("script %s: not run: %s", line, why);
-		return;
+		goto not_run;
 	}
 	struct script_run *run = calloc(1, sizeof(*run) + strlen(line) + 1);
 	if (!run)
-		return;
+		goto not_run;
 	strcpy(run->line, line);
-	if (script_spawn_line(&d->loop, &run->child, run->line, NULL, 0, uid, gid, SCRIPT_TIMEOUT_MS,
-			      on_script_done, run) < 0)
-		free(run);
+	run->d = d;
+	run->then = then;
+	if (script_spawn_line(&d->loop, &run->child, run->line, NULL, 0, uid, gid, timeout_ms,
+			      on_script_done, run) >= 0)
+		return;
+	free(run);
+not_run:
+	if (then)
+		then(d);
+}
+
+static void run_script(struct lvsd *d, const struct conf_cmd *cmd)
+{
+	run_script_then(d, cmd, SCRIPT_TIMEOUT_MS, NULL);
 }
 
 static void quorum_update(struct lvsd *d, struct lvs *vs)
@@ -686,6 +713,28 @@ static int ctl_word_at(int argc, char **argv)
 
 /* ---- main ---- */
 
+/* The first pass and the children, once startup_script has ended. */
+static void begin_work(struct lvsd *d)
+{
+	if (d->sv.stopping)
+		return;
+	if (d->want_check)
+		reconcile(d);
+	loop_timer_arm(&d->loop, &d->tick, RECONCILE_INTERVAL_MS);
+	if (!d->want_check)
+		loop_timer_cancel(&d->loop, &d->tick);
+	children_follow(d, false);
+}
+
+/* shutdown_script has ended: the loop it ran in ends too. */
+static void end_work(struct lvsd *d)
+{
+	if (!d->shutdown_pending)
+		return;
+	d->shutdown_pending = false;
+	loop_break(&d->loop);
+}
+
 static int run_daemon(struct lvsd *d, bool foreground)
 {
 	ssize_t n = readlink("/proc/self/exe", d->self, sizeof(d->self) - 1);
@@ -728,12 +777,9 @@ static int run_daemon(struct lvsd *d, bool foreground)
 	if (d->want_check && d->conf->global.lvs_flush)
 		ipvs_sync_flush(&d->sync, "lvs_flush");
 	kernel_settings(d);
-	if (d->want_check)
-		reconcile(d);
-	loop_timer_arm(&d->loop, &d->tick, RECONCILE_INTERVAL_MS);
-	if (!d->want_check)
-		loop_timer_cancel(&d->loop, &d->tick);
-	children_follow(d, false);
+	/* startup_script first, as keepalived runs it before its children */
+	run_script_then(d, &d->conf->global.startup_script, d->conf->global.startup_script_timeout * 1000ull,
+			begin_work);
 	int rc = loop_run(&d->loop);
 	loop_timer_cancel(&d->loop, &d->stop_timer);
 	child_kill_left(&d->checkd);
@@ -746,9 +792,63 @@ static int run_daemon(struct lvsd *d, bool foreground)
 		ipvs_sync_release(&d->sync);
 	if (d->syncd_managed)
 		syncd_apply(NULL, SYNCD_NONE);
+	/* shutdown_script last, as keepalived runs it once its children are gone */
+	if (d->conf->global.shutdown_script.argc) {
+		d->sv.stopping = true;
+		d->shutdown_pending = true;
+		run_script_then(d, &d->conf->global.shutdown_script,
+				d->conf->global.shutdown_script_timeout * 1000ull, end_work);
+		if (d->shutdown_pending && loop_run(&d->loop) != 0)
+			rc = -1;
+	}
 	daemon_unserve(&d->ctl, d->pid_path);
 	log_notice("stopped");
 	return rc == 0 ? 0 : 1;
+}
+
+/* --uci: the keepalived config for OpenWrt's UCI file on stdout; the
+ * file globals' alt_config_file names instead, when it exists, as the
+ * init script then runs that one. 0, or 3 with the reason on stderr. */
+static int uci_print(const char *path, const char *hotplug)
+{
+	struct uci_keepalived_opts opts = { .hotplug_call = hotplug };
+	struct strbuf out = { 0 };
+	struct uci_pkg *pkg;
+	char err[512];
+	int rc = EXIT_CONF_FATAL;
+
+	if (uci_parse_file(path, &pkg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "lvsd: %s\n", err);
+		return rc;
+	}
+	const char *alt = uci_keepalived_alt_config(pkg);
+	struct stat st;
+	if (alt && stat(alt, &st) == 0 && S_ISREG(st.st_mode)) {
+		FILE *f = fopen(alt, "r");
+		char buf[4096];
+		size_t n;
+		if (!f) {
+			fprintf(stderr, "lvsd: %s: %s\n", alt, strerror(errno));
+		} else {
+			while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+				strbuf_append(&out, buf, n);
+			if (!ferror(f))
+				rc = 0;
+			fclose(f);
+		}
+	} else if (uci_keepalived(pkg, &opts, &out, err, sizeof(err)) != 0) {
+		fprintf(stderr, "lvsd: %s\n", err);
+	} else {
+		rc = 0;
+	}
+	if (rc == 0 && (out.oom || (out.len && fwrite(out.data, 1, out.len, stdout) != out.len) ||
+			fflush(stdout) != 0)) {
+		fprintf(stderr, "lvsd: cannot write the config\n");
+		rc = 1;
+	}
+	strbuf_free(&out);
+	uci_pkg_free(pkg);
+	return rc;
 }
 
 /* as_keepalived: keepalived's own meaning of -S -P -C -c -r -R -v -h. */
@@ -759,6 +859,7 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 	struct daemon_args args = { .conf_path = LVSD_DEFAULT_CONF, .sock_path = LVSD_DEFAULT_SOCK };
 	bool keep = false, no_respawn = false, keep_overrides = false;
 	bool vrrp_only = false, check_only = false;
+	const char *uci_path = NULL, *hotplug = NULL;
 	struct opts o;
 	char *arg;
 	int opt;
@@ -781,6 +882,8 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 		case 'P': vrrp_only = true; break;
 		case 'C': check_only = true; break;
 		case 'R': no_respawn = true; break;
+		case 'U': uci_path = arg; break;
+		case 'H': hotplug = arg; break;
 		default: return daemon_opt_other(cmd, opt);
 		}
 	}
@@ -794,6 +897,12 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 	int end = daemon_args_end(prog, cmd, &args, argc, argv);
 	if (end >= 0)
 		return end;
+	if (hotplug && !uci_path) {
+		fprintf(stderr, "%s: --hotplug-call goes with --uci\n", prog);
+		return 2;
+	}
+	if (uci_path)
+		return uci_print(uci_path, hotplug);
 	if (vrrp_only && check_only) {
 		fprintf(stderr, "%s: -P and -C exclude each other\n", prog);
 		return 2;

@@ -55,6 +55,7 @@ static const struct opts_row vrrpd_rows[] = {
 	OPTS_SHOW_SHORT('S', "control socket (default " VRRPD_DEFAULT_SOCK ")"),
 	OPTS_SHOW_SHORT('s', "print the running daemon's instances as a table"),
 	OPTS_INCLUDE(daemon_control_opts),
+	OPT_LONG("keepalived-json", 'k', NULL, "the instances as keepalived's JSON dump (what LuCI reads)"),
 	OPT('v', NULL, NULL, NULL),    /* with -t the config printed back, alone the version */
 	OPTS_END,
 };
@@ -62,7 +63,7 @@ static const struct opts_row vrrpd_rows[] = {
 const struct opts_cmd vrrpd_cmd = {
 	.usage = "Usage: vrrpd [-n] [-l] [-D] [-f FILE] [-p PIDFILE] [-S SOCKET]\n"
 		 "       vrrpd -t [-v] [-f FILE]\n"
-		 "       vrrpd [-S SOCKET] -s | --json\n"
+		 "       vrrpd [-S SOCKET] -s | --json | --keepalived-json\n"
 		 "VRRP v2/v3 failover of virtual IP addresses (keepalived's vrrp_instance).\n"
 		 "\n",
 	.rows = vrrpd_rows,
@@ -415,9 +416,85 @@ static void status_json(void *arg, struct ctl_buf *b)
 	ctl_puts(b, "\n");
 }
 
+/* keepalived's own JSON dump (its SIGJSON file, /tmp/keepalived.json), in
+ * the names OpenWrt's LuCI reads through ubus: an array of {"data",
+ * "stats"} per instance. Only what vrrpd knows is there; state is
+ * keepalived's number (0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT), times are
+ * whole seconds since the epoch. */
+static void status_keepalived_json(void *arg, struct ctl_buf *b)
+{
+	static const struct {
+		const char *drop, *stat;
+	} drops[] = {
+		{ "truncated", "packet_len_err" }, { "ip_header", "packet_len_err" },
+		{ "interval", "advert_interval_err" }, { "ttl", "ip_ttl_err" },
+		{ "type", "invalid_type_rcvd" }, { "addr_mismatch", "addr_list_err" },
+		{ "addr_count", "addr_list_err" }, { "auth_type", "invalid_authtype" },
+		{ "auth", "auth_failure" },
+	};
+	static const char *const stats[] = { "packet_len_err", "advert_interval_err", "ip_ttl_err",
+					     "invalid_type_rcvd", "addr_list_err", "invalid_authtype",
+					     "auth_failure" };
+	struct vrrpd *d = arg;
+	struct json j;
+	struct timespec now;
+	uint64_t mono = loop_now_ms(&d->loop);
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	json_init(&j, b);
+	json_array_begin(&j);
+	for (struct inst *in = d->insts; in; in = in->next) {
+		uint64_t ago = mono > in->fsm.state_since_ms ? mono - in->fsm.state_since_ms : 0;
+		int state = in->fsm.state <= VRRP_STATE_FAULT ? (int)in->fsm.state : 98;
+		json_object_begin(&j);
+		json_key_object(&j, "data");
+		json_key_string(&j, "iname", in->name);
+		json_key_string(&j, "ifp_ifname", in->ifname);
+		json_key_string(&j, "vmac_ifname", in->vmac_ifindex ? in->vmac_name : "");
+		json_key_uint(&j, "master_priority",
+			      in->fsm.state == VRRP_STATE_MASTER ? in->fsm.priority : in->fsm.master_priority);
+		json_key_int(&j, "last_transition", (int64_t)now.tv_sec - (int64_t)(ago / 1000));
+		json_key_uint(&j, "vrid", in->conf->vrid);
+		json_key_int(&j, "base_priority", in->base_priority);
+		json_key_uint(&j, "effective_priority", in->fsm.priority);
+		json_key_uint(&j, "adver_int", in->conf->advert_int_ms / 1000);
+		json_key_uint(&j, "master_adver_int", in->fsm.master_adver_int_cs / 100);
+		json_key_int(&j, "state", state);
+		json_key_int(&j, "version", in->version);
+		json_key_array(&j, "vips");
+		for (int i = 0; i < in->nvips; i++)
+			json_string(&j, in->vips[i].text);
+		json_array_end(&j);
+		json_object_end(&j);
+		json_key_object(&j, "stats");
+		json_key_uint(&j, "advert_rcvd", in->adverts_received);
+		json_key_uint(&j, "advert_sent", in->adverts_sent);
+		json_key_uint(&j, "become_master", in->fsm.became_master);
+		json_key_uint(&j, "release_master", in->fsm.released_master);
+		for (size_t s = 0; s < sizeof(stats) / sizeof(stats[0]); s++) {
+			unsigned long n = 0;
+			for (size_t k = 0; k < sizeof(drops) / sizeof(drops[0]); k++)
+				if (strcmp(drops[k].stat, stats[s]) == 0)
+					for (int r = 1; r < VRRP_DROP_NREASONS; r++)
+						if (strcmp(vrrp_drop_name(r), drops[k].drop) == 0)
+							n += in->drops[r];
+			json_key_uint(&j, stats[s], n);
+		}
+		json_key_uint(&j, "pri_zero_rcvd", in->fsm.prio0_received);
+		json_key_uint(&j, "pri_zero_sent", in->fsm.prio0_sent);
+		json_object_end(&j);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	ctl_puts(b, "\n");
+}
+
 static void on_ctl_request(const char *command, struct ctl_buf *reply, void *arg)
 {
-	daemon_ctl_answer(command, reply, arg, status_table, status_json);
+	if (strcmp(command, "keepalived-json") == 0)
+		status_keepalived_json(arg, reply);
+	else
+		daemon_ctl_answer(command, reply, arg, status_table, status_json);
 }
 
 /* ---- the IPVS sync daemon follows lvs_sync_daemon's instance ---- */
@@ -606,6 +683,7 @@ int vrrpd_main(int argc, char **argv)
 		if (daemon_parse_opt(&args, opt, arg))
 			continue;
 		switch (opt) {
+		case 'k': args.client_cmd = "keepalived-json"; break;
 		default: return daemon_opt_other(&vrrpd_cmd, opt);
 		}
 	}

@@ -181,6 +181,10 @@ struct conf_global {
 	int lvs_flush_on_stop;              /* enum conf_lvs_flush_on_stop */
 	int max_auto_priority;              /* 0: none (default), -1: none and no warning, 1..99 */
 	unsigned min_auto_priority_delay_us; /* lateness that raises it, default 1 s */
+	/* lvsd runs them before its first pass and after its last, waiting
+	 * at most their timeouts (seconds, default 10) */
+	struct conf_cmd startup_script, shutdown_script;
+	unsigned startup_script_timeout, shutdown_script_timeout;
 	const char *file; int line;
 };
 

@@ -745,6 +745,12 @@ static const struct kw global_kws[] = {
 	{ "lvs_timeouts", KW_CUSTOM, 0, 0, 0, NULL, global_lvs_timeouts, NULL },
 	{ "max_auto_priority", KW_CUSTOM, 0, 0, 0, NULL, global_max_auto_priority, NULL },
 	{ "min_auto_priority_delay", KW_CUSTOM, 0, 0, 0, NULL, global_min_auto_priority_delay, NULL },
+	{ "startup_script", KW_CMD, G(startup_script), 0, 0, NULL, NULL, NULL },
+	{ "startup_script_timeout", KW_UINT, G(startup_script_timeout), 1, 1000, NULL, NULL, NULL },
+	{ "shutdown_script", KW_CMD, G(shutdown_script), 0, 0, NULL, NULL, NULL },
+	{ "shutdown_script_timeout", KW_UINT, G(shutdown_script_timeout), 1, 1000, NULL, NULL, NULL },
+	/* each process already has its applet's name */
+	{ "process_names", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
 	{ "enable_traps", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
 	{ "enable_dbus", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
 	{ "enable_snmp_vrrp", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
@@ -2067,6 +2073,8 @@ static struct conf_keepalived *load_tree(struct conf_tree *tree, conf_vs_fn *eac
 	c->global.smtp_port = 25;
 	c->global.smtp_connect_timeout_ms = 30000;
 	c->global.vrrp_version = 2;
+	c->global.startup_script_timeout = 10;
+	c->global.shutdown_script_timeout = 10;
 	c->global.nftables_priority = -1;
 	c->global.vrrp_garp_master_delay_ms = GARP_MASTER_DELAY_MS;
 	c->global.vrrp_garp_master_repeat = GARP_MASTER_REPEAT;

@@ -373,6 +373,12 @@ static void print_global(FILE *out, const struct conf_global *g)
 	put_ip(out, 1, "vrrp_mcast_group6", &g->vrrp_mcast_group6);
 	put_str(out, 1, "lvs_id", g->lvs_id);
 	put_str(out, 1, "default_interface", g->default_interface);
+	put_cmd(out, 1, "startup_script", &g->startup_script);
+	if (g->startup_script_timeout != 10)
+		put_uint(out, 1, "startup_script_timeout", g->startup_script_timeout);
+	put_cmd(out, 1, "shutdown_script", &g->shutdown_script);
+	if (g->shutdown_script_timeout != 10)
+		put_uint(out, 1, "shutdown_script_timeout", g->shutdown_script_timeout);
 	print_ipvs_globals(out, g);
 	close_block(out, 0);
 }

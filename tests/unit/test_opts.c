@@ -21,7 +21,7 @@
 static const char vrrpd_help[] =
 	"Usage: vrrpd [-n] [-l] [-D] [-f FILE] [-p PIDFILE] [-S SOCKET]\n"
 	"       vrrpd -t [-v] [-f FILE]\n"
-	"       vrrpd [-S SOCKET] -s | --json\n"
+	"       vrrpd [-S SOCKET] -s | --json | --keepalived-json\n"
 	"VRRP v2/v3 failover of virtual IP addresses (keepalived's vrrp_instance).\n"
 	"\n"
 	"  -f FILE     config file (default /etc/lvsbox/lvsbox.conf)\n"
@@ -36,6 +36,7 @@ static const char vrrpd_help[] =
 	"  -S SOCKET   control socket (default /run/lvsbox/vrrpd.sock)\n"
 	"  -s          print the running daemon's instances as a table\n"
 	"  --json      the same as JSON\n"
+	"  --keepalived-json  the instances as keepalived's JSON dump (what LuCI reads)\n"
 	"\n"
 	"Signals: HUP reloads the config (unchanged instances are not touched;\n"
 	"a config with errors keeps the running one), TERM/INT stop gracefully\n"
@@ -46,6 +47,7 @@ static const char lvsd_help[] =
 	"       lvsd [-S SOCKET] -s | --json\n"
 	"       lvsd [-S SOCKET] ctl drain|enable VS RS\n"
 	"       lvsd [-S SOCKET] ctl weight VS RS N\n"
+	"       lvsd --uci FILE [--hotplug-call PATH]\n"
 	"The director: keeps the kernel's IPVS table equal to the virtual_server\n"
 	"blocks of a keepalived-style config and the health checkd reports, and\n"
 	"runs checkd and vrrpd as its children (docs/lvsd.md).\n"
@@ -64,6 +66,11 @@ static const char lvsd_help[] =
 	"  -S SOCKET   control socket (default /run/lvsbox/lvsd.sock)\n"
 	"  -s          print the running daemon's virtual servers as a table\n"
 	"  --json      the same as JSON\n"
+	"  --uci FILE  print the keepalived config that OpenWrt's keepalived init\n"
+	"              script writes for the UCI file FILE (/etc/config/keepalived),\n"
+	"              and exit (docs/openwrt-keepalived.md)\n"
+	"  --hotplug-call PATH  with --uci: the program state changes run\n"
+	"              (default /sbin/hotplug-call)\n"
 	"\n"
 	"Signals: HUP reloads the config (only the differences reach IPVS; a\n"
 	"config with errors keeps the running one), TERM/INT stop and remove\n"
@@ -144,6 +151,9 @@ static const struct option shared_longs[] = {
 	CONTROL_LONGS,
 	{ "dont-release-ipvs", no_argument, NULL, 'I' },   /* lvsd */
 	{ "keep-overrides", no_argument, NULL, 'K' },      /* lvsd */
+	{ "uci", required_argument, NULL, 'U' },           /* lvsd */
+	{ "keepalived-json", no_argument, NULL, 'k' },     /* vrrpd */
+	{ "hotplug-call", required_argument, NULL, 'H' },  /* lvsd */
 	{ "digest", required_argument, NULL, 'G' },        /* checkd */
 	{ "events-fd", required_argument, NULL, 'e' },
 	{ NULL, 0, NULL, 0 },
@@ -234,8 +244,8 @@ static void test_daemons(void)
 	check_help(&lvsd_cmd, lvsd_help, "lvsd");
 	check_help(&keepalived_cmd, keepalived_help, "keepalived");
 	check_help(&checkd_cmd, checkd_help, "checkd");
-	check_parse(vrrpd_cmd.rows, "f:nlDtvp:i:S:sh", shared_longs, 11, "vrrpd");
-	check_parse(lvsd_cmd.rows, "f:nlDtvp:i:S:sIh", shared_longs, 13, "lvsd");
+	check_parse(vrrpd_cmd.rows, "f:nlDtvp:i:S:sh", shared_longs, 12, "vrrpd");
+	check_parse(lvsd_cmd.rows, "f:nlDtvp:i:S:sIh", shared_longs, 15, "lvsd");
 	check_parse(checkd_cmd.rows, "f:nlDtvp:i:S:se:V:P:h", shared_longs, 13, "checkd");
 	check_parse(keepalived_cmd.rows, "f:nlDS:tp:i:c:r:PCRIvh", keepalived_longs, 16, "keepalived");
 	struct opts o;
