@@ -53,13 +53,15 @@ stage_tree() {
 	d=$1
 	[ -f "$LVSBOX" ] || die "$LVSBOX missing (make ARCH=... first)"
 	rm -rf "$d"
-	mkdir -p "$d/usr/sbin" "$d/etc/init.d" "$d/etc/lvsbox"
+	mkdir -p "$d/usr/sbin" "$d/usr/libexec/rpcd" "$d/etc/init.d" "$d/etc/lvsbox"
 	${STRIP:-strip} -o "$d/usr/sbin/lvsbox" "$LVSBOX" || die "cannot strip $LVSBOX"
 	chmod 0755 "$d/usr/sbin/lvsbox"
 	for a in $APPLETS; do ln -s lvsbox "$d/usr/sbin/$a"; done
 	install -m 0755 "$TOP/platform/openwrt/lvsbox.init" "$d/etc/init.d/lvsbox"
 	install -m 0644 "$TOP/platform/openwrt/lvsbox.conf" "$d/etc/lvsbox/lvsbox.conf"
-	chmod 0755 "$d" "$d/usr" "$d/usr/sbin" "$d/etc" "$d/etc/init.d" "$d/etc/lvsbox"
+	# rpcd's exec plugin: ubus keepalived.dump for luci-app-keepalived
+	install -m 0755 "$TOP/platform/openwrt/rpcd-keepalived" "$d/usr/libexec/rpcd/keepalived"
+	chmod 0755 "$d" "$d/usr" "$d/usr/sbin" "$d/usr/libexec" "$d/usr/libexec/rpcd" "$d/etc" "$d/etc/init.d" "$d/etc/lvsbox"
 }
 
 # stamp_tree DIR: every file and directory gets SOURCE_DATE_EPOCH.

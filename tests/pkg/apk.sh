@@ -51,6 +51,9 @@ drwxr-xr-x root ./lib/apk/packages
 -rw-r--r-- root ./lib/apk/packages/lvsbox.conffiles_static
 -rw-r--r-- root ./lib/apk/packages/lvsbox.list
 drwxr-xr-x root ./usr
+drwxr-xr-x root ./usr/libexec
+drwxr-xr-x root ./usr/libexec/rpcd
+-rwxr-xr-x root ./usr/libexec/rpcd/keepalived
 drwxr-xr-x root ./usr/sbin
 lrwxrwxrwx root ./usr/sbin/checkd -> lvsbox
 -rwxr-xr-x root ./usr/sbin/lvsbox
@@ -63,6 +66,7 @@ expect_list="/etc/init.d/lvsbox
 /lib/apk/packages/lvsbox.conffiles
 /lib/apk/packages/lvsbox.conffiles_static
 /lib/apk/packages/lvsbox.list
+/usr/libexec/rpcd/keepalived
 /usr/sbin/checkd
 /usr/sbin/lvsbox
 /usr/sbin/lvsctl

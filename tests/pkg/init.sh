@@ -37,16 +37,21 @@ procd_send_signal() { log procd_send_signal "$@"; }
 # functions, since busybox's ash would run its own applets before PATH
 modprobe() { log modprobe "$@"; }
 logger() { log logger "$@"; }
+# OpenWrt's uci CLI, answering only "uci -q get keepalived.globals.enabled"
+uci() { [ -n "$UCI_ENABLED" ] && echo "$UCI_ENABLED"; }
 EOS
 # The script with its config path pointed into the scratch directory.
 conf=$tmp/etc/lvsbox/lvsbox.conf
-sed "s|^CONF=/etc/lvsbox/lvsbox.conf\$|CONF=$conf|" "$init" >"$tmp/lvsbox.init"
+uci_config=$tmp/etc/config/keepalived uci_conf=$tmp/var/etc/keepalived.conf
+mkdir -p "$tmp/etc/config"
+sed -e "s|^CONF=/etc/lvsbox/lvsbox.conf\$|CONF=$conf|" -e "s|^UCI_CONFIG=.*|UCI_CONFIG=$uci_config|" \
+	-e "s|^UCI_CONF=.*|UCI_CONF=$uci_conf|" "$init" >"$tmp/lvsbox.init"
 cmp -s "$init" "$tmp/lvsbox.init" && fail "the test could not point CONF at its scratch config"
 
 # run_init FUNCTION...: sources the script under busybox ash with the stand-in.
 run_init() {
 	: >"$tmp/calls"
-	CALLS=$tmp/calls busybox sh -c '. "$1"; . "$2"; shift 2; for f; do $f; echo "rc $f $?" >>"$CALLS"; done' \
+	CALLS=$tmp/calls UCI_ENABLED=${UCI_ENABLED:-} busybox sh -c '. "$1"; . "$2"; shift 2; for f; do $f; echo "rc $f $?" >>"$CALLS"; done' \
 		sh "$tmp/standin.sh" "$tmp/lvsbox.init" "$@" 2>"$tmp/err"
 }
 
@@ -84,3 +89,28 @@ grep -qE '^  -f FILE +config file' <<<"$help" && ok "lvsd --help: -f FILE is the
 	{ fail "lvsd -t rejects platform/openwrt/lvsbox.conf"; sed 's/^/#   /' "$tmp/t"; }
 grep -q '^# ---- UCI translation hook' "$init" && grep -q '^lvsbox_uci_translate$' <(sed -n '/^start_service()/,/^}/p' "$init" | tr -d '\t') &&
 	ok "start_service calls the marked UCI translation hook first" || fail "the UCI translation hook is missing or not called"
+
+# /etc/config/keepalived present: lvsd runs its translation. PROG points at
+# this tree's lvsd for the translation; the expected text is `lvsd --uci`'s
+# own (tests/cli/uci.sh checks that translation against keepalived).
+sed -i "s|^PROG=.*|PROG=$PWD/build/x86_64/bin/lvsd|" "$tmp/lvsbox.init"
+cp platform/openwrt/lvsbox.conf "$conf"
+cp tests/fixtures/uci/director.uci "$uci_config"
+run_init start_service
+want=$("$LVSBOX" lvsd --uci "$uci_config" 2>/dev/null)
+check_eq "with /etc/config/keepalived the translation is written to /var/etc/keepalived.conf" "$want" "$(cat "$uci_conf" 2>&1)"
+grep -qx "procd_set_param command $PWD/build/x86_64/bin/lvsd -n -f $uci_conf" "$tmp/calls" &&
+	grep -qx "procd_set_param file $uci_conf" "$tmp/calls" &&
+	ok "procd runs lvsd on the translation and watches it for reloads" ||
+	{ fail "procd is not given the translation"; sed 's/^/#   /' "$tmp/calls"; }
+printf 'config vrrp_instance\n\toption bogus "unterminated\n' >>"$uci_config"
+run_init start_service
+check_eq "a broken /etc/config/keepalived leaves the previous translation in force" "$want" "$(cat "$uci_conf" 2>&1)"
+grep -q "^logger -t lvsbox .*$uci_config:[0-9]*: .*keeping the previous translation" "$tmp/calls" &&
+	grep -qx "procd_set_param file $uci_conf" "$tmp/calls" &&
+	ok "the refusal is logged with file:line and lvsd keeps running on the previous translation" ||
+	{ fail "a broken UCI file is not handled"; sed 's/^/#   /' "$tmp/calls"; }
+[ -e "$uci_conf.new" ] && fail "a half-written translation was left behind"
+UCI_ENABLED=0 run_init start_service
+grep -qx "procd_set_param file $conf" "$tmp/calls" && ok "keepalived's globals.enabled=0: lvsd runs /etc/lvsbox/lvsbox.conf" ||
+	{ fail "globals.enabled=0 is not honoured"; sed 's/^/#   /' "$tmp/calls"; }

@@ -26,6 +26,9 @@ drwxr-xr-x 0/0 ./etc/init.d/
 drwxr-xr-x 0/0 ./etc/lvsbox/
 -rw-r--r-- 0/0 ./etc/lvsbox/lvsbox.conf
 drwxr-xr-x 0/0 ./usr/
+drwxr-xr-x 0/0 ./usr/libexec/
+drwxr-xr-x 0/0 ./usr/libexec/rpcd/
+-rwxr-xr-x 0/0 ./usr/libexec/rpcd/keepalived
 drwxr-xr-x 0/0 ./usr/sbin/
 lrwxrwxrwx 0/0 ./usr/sbin/checkd -> lvsbox
 -rwxr-xr-x 0/0 ./usr/sbin/lvsbox
