@@ -3,6 +3,8 @@
 #   make ARCH=armhf      cross build (armhf aarch64 mipsel mips)
 #   make check           every test suite; prints "N passed, N failed"
 #   make demo            seed 004's VS/NAT experiment inside a qemu guest with IPVS
+#   make image ARCH=..   the appliance image build/$(ARCH)/image/ (rootfs/)
+#   make run ARCH=..     boots that image in qemu, shell on the console
 #   make cross size bench fuzz dev clean
 ARCH ?= x86_64
 BUILD := build/$(ARCH)
@@ -100,6 +102,15 @@ check: all dev
 demo: all
 	tests/vm/demo.sh
 
+# The appliance image (rootfs/build.sh): initramfs, squashfs, the kernel.
+# IMAGE_OVERLAY=DIR is copied over the tree last; IMAGE_OUT puts it elsewhere.
+IMAGE_OUT ?= $(BUILD)/image
+image: all
+	STRIP="$(STRIP)" rootfs/build.sh $(ARCH) $(IMAGE_OUT) $(IMAGE_OVERLAY)
+
+run: image
+	rootfs/qemu.sh $(ARCH) $(IMAGE_OUT)
+
 # Every target with its mbedTLS, one arch after another (each builds with -j).
 ARCHES := x86_64 armhf aarch64 mipsel mips
 cross:
@@ -123,4 +134,4 @@ print-includes:
 clean:
 	rm -rf build
 
-.PHONY: all dev check demo cross size print-strip print-includes clean
+.PHONY: all dev check demo image run cross size print-strip print-includes clean

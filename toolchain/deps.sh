@@ -1,6 +1,6 @@
 #!/bin/sh
 # deps.sh - installs from Debian's archive what a make target needs, once.
-# Usage: toolchain/deps.sh GROUP...   (build dev vm fuzz src conf checkd stub cross net interop)
+# Usage: toolchain/deps.sh GROUP...   (build dev vm fuzz src conf checkd stub cross net interop image)
 # A group whose packages are all installed costs one dpkg query.
 set -e
 
@@ -25,6 +25,11 @@ pkgs_src="dpkg-dev"
 pkgs_net="iproute2 python3 gcc libc6-dev util-linux procps tshark keepalived nftables"
 pkgs_interop="iproute2 python3 gcc libc6-dev util-linux procps tshark keepalived"
 pkgs_cross="gcc-arm-linux-gnueabihf gcc-aarch64-linux-gnu gcc-mipsel-linux-gnu gcc-mips-linux-gnu linux-libc-dev-armhf-cross linux-libc-dev-arm64-cross linux-libc-dev-mipsel-cross linux-libc-dev-mips-cross qemu-user-static qemu-system-mips dpkg-dev util-linux cpio kmod xz-utils openssl"
+# the appliance images (rootfs/build.sh) and booting them (make run, tests/image):
+# cpio/gzip for the initramfs, squashfs-tools for the flash image, kmod's depmod
+# for the image's modules.dep, the host's busybox-static and amd64 kernel for
+# x86_64, and a qemu-system for every arch an image is made for
+pkgs_image="busybox-static linux-image-amd64 cpio gzip xz-utils kmod squashfs-tools qemu-system-x86 qemu-system-arm qemu-system-mips"
 
 want=""
 for group in "$@"; do
