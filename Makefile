@@ -103,13 +103,18 @@ demo: all
 	tests/vm/demo.sh
 
 # The appliance image (rootfs/build.sh): initramfs, squashfs, the kernel.
-# IMAGE_OVERLAY=DIR is copied over the tree last; IMAGE_OUT puts it elsewhere.
+# IMAGE_OVERLAY=DIR is copied over the tree last; IMAGE_OUT puts it elsewhere
+# (docs/image.md).
 IMAGE_OUT ?= $(BUILD)/image
-image: all
+# An arch without a board (mips) is refused before anything is built.
+image:
+	@. rootfs/boards.sh && board $(ARCH)
+	$(MAKE) --no-print-directory all
 	STRIP="$(STRIP)" rootfs/build.sh $(ARCH) $(IMAGE_OUT) $(IMAGE_OVERLAY)
 
+# RUN_ARGS: more qemu arguments (a later -m or -smp overrides the board's).
 run: image
-	rootfs/qemu.sh $(ARCH) $(IMAGE_OUT)
+	rootfs/qemu.sh $(ARCH) $(IMAGE_OUT) $(RUN_ARGS)
 
 # Every target with its mbedTLS, one arch after another (each builds with -j).
 ARCHES := x86_64 armhf aarch64 mipsel mips
