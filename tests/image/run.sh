@@ -26,7 +26,7 @@ mkdir -p "$work"
 toolchain/deps.sh build cross image vm >"$work/deps.log" 2>&1 || { sed 's/^/#   /' "$work/deps.log"; die_suite "image: cannot install the image packages"; }
 start=$SECONDS
 
-(tests/vm/vm-run.sh tests/image/oracle.sh tests/image/expected.cmds >"$work/oracle.txt" 2>"$work/oracle.err"
+(VM_SMP=1 VM_MEM=256M tests/vm/vm-run.sh tests/image/oracle.sh tests/image/expected.cmds >"$work/oracle.txt" 2>"$work/oracle.err"
 	echo $? >"$work/oracle.rc") &
 oracle_pid=$!
 
