@@ -10,7 +10,8 @@
 # is the real ipvsadm's -Ln after tests/image/expected.cmds (the same config
 # as ipvsadm commands), on Debian's x86_64 kernel (tests/vm/vm-run.sh).
 # Services are compared sorted: the kernel lists them in hash order, which
-# depends on where it allocated the namespace.
+# depends on where it allocated the namespace. The plain x86_64 image is
+# also booted as make run does, and driven from its serial console.
 # IMAGE_ARCHES picks arches (default x86_64 aarch64 armhf mipsel);
 # IMAGE_TIMEOUT bounds each boot (default 150 s). Two guests run at a time.
 cd "$(dirname "$0")/../.." || exit 2
@@ -37,6 +38,30 @@ boot() {
 	echo "$? $((SECONDS - t))" >"$work/$1.rc"
 }
 
+# shell_boot: what make run does with the plain x86_64 image (no overlay,
+# qemu's user network): types a command on the serial console until the
+# shell answers it (keys sent while the shell starts may be lost), then
+# poweroff. Console into $work/shell.console.
+shell_boot() {
+	local t=$SECONDS i=0 fifo=$work/shell.in qpid
+	mkfifo "$fifo"
+	timeout "$boot_timeout" rootfs/qemu.sh x86_64 "$work/plain" <"$fifo" >"$work/shell.console" 2>&1 &
+	qpid=$!
+	exec 8>"$fifo"
+	while [ $i -lt "$boot_timeout" ] && kill -0 $qpid 2>/dev/null && ! grep -q '^rcS: up' "$work/shell.console"; do
+		sleep 1; i=$((i + 1))
+	done
+	i=0
+	while [ $i -lt 20 ] && kill -0 $qpid 2>/dev/null && ! tr -d '\r' <"$work/shell.console" | grep -q '^@@shell 42 lvsbox$'; do
+		printf 'echo @@shell $((6 * 7)) $(hostname)\n' >&8
+		sleep 2; i=$((i + 1))
+	done
+	printf 'poweroff\n' >&8
+	wait $qpid
+	echo "$? $((SECONDS - t))" >"$work/shell.rc"
+	exec 8>&-
+}
+
 built=""
 boots=()
 for arch in $arches; do
@@ -52,8 +77,26 @@ for arch in $arches; do
 	while [ "$(for p in "${boots[@]}"; do kill -0 "$p" 2>/dev/null && echo; done | wc -l)" -ge 2 ]; do sleep 1; done
 	boot "$arch" &
 	boots+=($!)
+	[ "$arch" = x86_64 ] || continue
+	if ! make --no-print-directory -j2 ARCH=x86_64 image IMAGE_OUT="$work/plain" >"$work/plain.build" 2>&1; then
+		fail "x86_64: make image without an overlay (see $work/plain.build)"
+		continue
+	fi
+	while [ "$(for p in "${boots[@]}"; do kill -0 "$p" 2>/dev/null && echo; done | wc -l)" -ge 2 ]; do sleep 1; done
+	shell_boot &
+	boots+=($!)
 done
 wait
+
+if [ -f "$work/shell.rc" ]; then
+	read -r rc secs <"$work/shell.rc"
+	tr -d '\r' <"$work/shell.console" >"$work/shell.clean"
+	check_eq "x86_64: the plain image (make run) takes eth0 from qemu's DHCP and starts no lvsd without a config" \
+		"rcS: eth0 10.0.2.15/24 by DHCP|rcS: no /etc/lvsbox/lvsbox.conf, lvsd not started (examples in /etc/lvsbox/examples)" \
+		"$(grep -E '^rcS: (eth0|no /etc|lvsd)' "$work/shell.clean" | paste -sd'|')"
+	check_eq "x86_64: a shell answers on the serial console and poweroff ends qemu (${secs} s)" "yes 0" \
+		"$(grep -q '^@@shell 42 lvsbox$' "$work/shell.clean" && echo yes || echo no) $rc"
+fi
 
 # The squashfs holds the same tree as the initramfs.
 for arch in $built; do
