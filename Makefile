@@ -4,6 +4,8 @@
 #   make check           every test suite; prints "N passed, N failed"
 #   make demo            seed 004's VS/NAT experiment inside a qemu guest with IPVS
 #   make ipk apk         OpenWrt packages of build/$(ARCH)/lvsbox (opkg, apk-tools 3)
+#   make image ARCH=..   the appliance image build/$(ARCH)/image/ (rootfs/)
+#   make run ARCH=..     boots that image in qemu, shell on the console
 #   make cross size bench fuzz dev clean
 ARCH ?= x86_64
 BUILD := build/$(ARCH)
@@ -101,6 +103,20 @@ check: all dev
 demo: all
 	tests/vm/demo.sh
 
+# The appliance image (rootfs/build.sh): initramfs, squashfs, the kernel.
+# IMAGE_OVERLAY=DIR is copied over the tree last; IMAGE_OUT puts it elsewhere
+# (docs/image.md).
+IMAGE_OUT ?= $(BUILD)/image
+# An arch without a board (mips) is refused before anything is built.
+image:
+	@. rootfs/boards.sh && board $(ARCH)
+	$(MAKE) --no-print-directory all
+	STRIP="$(STRIP)" rootfs/build.sh $(ARCH) $(IMAGE_OUT) $(IMAGE_OVERLAY)
+
+# RUN_ARGS: more qemu arguments (a later -m or -smp overrides the board's).
+run: image
+	rootfs/qemu.sh $(ARCH) $(IMAGE_OUT) $(RUN_ARGS)
+
 # Every target with its mbedTLS, one arch after another (each builds with -j).
 ARCHES := x86_64 armhf aarch64 mipsel mips
 cross:
@@ -135,4 +151,4 @@ print-includes:
 clean:
 	rm -rf build
 
-.PHONY: all dev check demo cross size print-strip print-includes clean ipk apk
+.PHONY: all dev check demo image run cross size print-strip print-includes clean ipk apk

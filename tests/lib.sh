@@ -24,6 +24,17 @@ check_cmd() {
 	if "$@" >/dev/null 2>&1; then ok "$what"; else fail "$what (exit $?)"; fi
 }
 
+# ipvs_sorted: an ipvsadm -Ln listing or /proc/net/ip_vs on stdin, its
+# services sorted (each kept with its real servers), the header above and
+# anything after them in place. The kernel lists services in hash order,
+# which depends on where it allocated the namespace.
+ipvs_sorted() {
+	awk '/^(TCP|UDP|SCTP|FWM) / { if (b) print b | "sort"; b = $0; next }
+		/^  ->/ && b { b = b "\x01" $0; next }
+		{ if (b) { print b | "sort"; b = "" } close("sort"); print }
+		END { if (b) print b | "sort"; close("sort") }' | tr '\001' '\n'
+}
+
 # die_suite REASON: a suite cannot run at all (missing qemu, not root): loud failure.
 die_suite() {
 	fail "$*"

@@ -12,7 +12,7 @@
 # instead of following them. Their lines are shown and counted in their turn.
 # BACKGROUND_SUITES= runs everything one after another.
 cd "$(dirname "$0")/.." || exit 2
-SUITES=${SUITES:-"unit cli pkg fuzz net interop cross vm"}
+SUITES=${SUITES:-"unit cli pkg fuzz net interop cross image vm"}
 BACKGROUND_SUITES=${BACKGROUND_SUITES-vm}
 passed=0
 failed=0

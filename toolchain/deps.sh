@@ -1,6 +1,6 @@
 #!/bin/sh
 # deps.sh - installs from Debian's archive what a make target needs, once.
-# Usage: toolchain/deps.sh GROUP...   (build dev vm fuzz src conf checkd stub cross net interop pkg)
+# Usage: toolchain/deps.sh GROUP...   (build dev vm fuzz src conf checkd stub cross net interop pkg image)
 # A group whose packages are all installed costs one dpkg query.
 set -e
 
@@ -28,6 +28,11 @@ pkgs_cross="gcc-arm-linux-gnueabihf gcc-aarch64-linux-gnu gcc-mipsel-linux-gnu g
 # OpenWrt packages (tests/pkg): building the .apk (python3), taking the
 # packages apart (tar, gzip, file) and busybox's ash for the init script
 pkgs_pkg="python3 tar gzip file busybox-static"
+# the appliance images (rootfs/build.sh) and booting them (make run, tests/image):
+# cpio/gzip for the initramfs, squashfs-tools for the flash image, kmod's depmod
+# for the image's modules.dep, the host's busybox-static and amd64 kernel for
+# x86_64, and a qemu-system for every arch an image is made for
+pkgs_image="busybox-static linux-image-amd64 cpio gzip xz-utils kmod squashfs-tools qemu-system-x86 qemu-system-arm qemu-system-mips"
 
 want=""
 for group in "$@"; do

@@ -10,44 +10,17 @@
 cd "$(dirname "$0")/../.." || exit 2
 . tests/lib.sh
 . toolchain/apt.sh
+. toolchain/kernel.sh
 
 work=build/cross/malta
-kroot=build/toolchain/malta/root
 commands=tests/cross/ipvs-commands
 mark=@@lvsbox@@
 rm -rf "$work"
 mkdir -p "$work"
 
-# The kernel: Debian's linux-image-*-4kc-malta for mipsel, unpacked, with a
-# modules.dep made by the host's depmod (the package's postinst would).
-fetch_kernel() {
-	ls "$kroot"/boot/vmlinuz-* >/dev/null 2>&1 && ls "$kroot"/lib/modules/*/modules.dep >/dev/null 2>&1 && return 0
-	local pkg dir=build/toolchain/malta
-	(
-		flock 9
-		apt_add_arch mipsel
-		pkg=$(apt-cache depends linux-image-4kc-malta:mipsel 2>/dev/null | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
-		[ -n "$pkg" ] || { echo "malta.sh: no linux-image-*-4kc-malta for mipsel in the package lists" >&2; exit 1; }
-		rm -rf "$dir"
-		apt_fetch "$dir" "$pkg" || exit 1
-		dpkg-deb -x "$dir"/linux-image-*.deb "$kroot" || exit 1
-		rm -f "$dir"/linux-image-*.deb
-		depmod -b "$kroot" "$(ls "$kroot/lib/modules")"
-	) 9>build/toolchain/.lock
-}
-
-# module_chain NAME: the module's dependencies in load order, then the module
-# (modules.dep lists the module's dependencies deepest last).
-module_chain() {
-	awk -v want="$1" -F': *' '
-		{ n = $1; sub(/.*\//, "", n); sub(/\.ko.*$/, "", n); gsub(/-/, "_", n) }
-		n == want { k = split($2, deps, " "); for (i = k; i >= 1; i--) print deps[i]; print $1; found = 1; exit }
-		END { if (!found) exit 1 }' "$moddir/modules.dep"
-}
-
 # build_initramfs: init, lvsbox with its applet links, modules, commands.
 build_initramfs() {
-	local stage=$work/initramfs m path base seen=" "
+	local stage=$work/initramfs path paths base
 	mkdir -p "$stage"/{bin,dev,modules}
 	cp build/mipsel/tests/malta_init "$stage/init"
 	cp build/mipsel/lvsbox "$stage/bin/lvsbox"
@@ -57,18 +30,15 @@ build_initramfs() {
 	# libcrc32c asks for crc32c, and a bare initramfs has no modprobe to
 	# answer the kernel's request: load crc32c_generic first. Schedulers are
 	# loaded up front for the same reason.
-	for m in crc32c_generic ip_vs ip_vs_rr ip_vs_wlc; do
-		for path in $(module_chain "$m") ; do
-			case "$seen" in *" $path "*) continue ;; esac
-			seen="$seen$path "
-			base=$(basename "$path"); base=${base%%.ko*}.ko
-			case "$path" in
-			*.ko.xz) xz -dc "$moddir/$path" ;;
-			*.ko) cat "$moddir/$path" ;;
-			*) echo "malta.sh: cannot unpack $path" >&2; return 1 ;;
-			esac >"$stage/modules/$base" || return 1
-			echo "$base" >>"$stage/modules/order"
-		done || { echo "malta.sh: module $m not in $moddir/modules.dep" >&2; return 1; }
+	paths=$(kmod_closure "$moddir" crc32c_generic ip_vs ip_vs_rr ip_vs_wlc) || return 1
+	for path in $paths; do
+		base=$(basename "$path"); base=${base%%.ko*}.ko
+		case "$path" in
+		*.ko.xz) xz -dc "$moddir/$path" ;;
+		*.ko) cat "$moddir/$path" ;;
+		*) echo "malta.sh: cannot unpack $path" >&2; return 1 ;;
+		esac >"$stage/modules/$base" || return 1
+		echo "$base" >>"$stage/modules/order"
 	done
 	(cd "$stage" && find . | cpio -o -H newc --quiet) | gzip -1 >"$work/initramfs.cpio.gz"
 }
@@ -83,23 +53,14 @@ split_transcript() {
 		f { print >f }'
 }
 
-# The kernel lists services in hash order, which depends on where the kernel
-# allocated its netns: sort the services (each kept with its real servers),
-# leave the header above and the exit status below them in place.
-canonical_proc() {
-	awk '/^(TCP|UDP|SCTP|FWM) / { if (b) print b | "sort"; b = $0; next }
-		/^  ->/ && b { b = b "\x01" $0; next }
-		{ if (b) { print b | "sort"; b = "" } close("sort"); print }
-		END { if (b) print b | "sort"; close("sort") }' | tr '\001' '\n'
-}
-
 if ! make --no-print-directory -j2 ARCH=mipsel all malta-init >"$work/build.log" 2>&1; then
 	tail -n 15 "$work/build.log" | sed 's/^/#   /'
 	die_suite "mipsel malta: cannot build lvsbox and malta_init for mipsel"
 fi
-fetch_kernel >"$work/fetch.log" 2>&1 || { sed 's/^/#   /' "$work/fetch.log"; die_suite "mipsel malta: cannot fetch Debian's 4kc-malta kernel"; }
-kernel=$(ls "$kroot"/boot/vmlinuz-* | head -n 1)
-moddir=$(ls -d "$kroot"/lib/modules/* | head -n 1)
+kroot=$(kernel_root mipsel 2>"$work/fetch.log") || { sed 's/^/#   /' "$work/fetch.log"; die_suite "mipsel malta: cannot fetch Debian's 4kc-malta kernel"; }
+kver=$(kernel_version "$kroot")
+kernel=$kroot/boot/vmlinuz-$kver
+moddir=$kroot/lib/modules/$kver
 command -v qemu-system-mipsel >/dev/null || die_suite "mipsel malta: qemu-system-mipsel missing"
 build_initramfs 2>"$work/initramfs.log" || { sed 's/^/#   /' "$work/initramfs.log"; die_suite "mipsel malta: cannot build the initramfs"; }
 
@@ -144,8 +105,8 @@ for ref in "$work"/x86_64/*; do
 		continue
 	fi
 	if [[ $cmd == "cat /proc/net/ip_vs" ]]; then
-		canonical_proc <"$ref" >"$ref.canon"
-		canonical_proc <"$got" >"$got.canon"
+		ipvs_sorted <"$ref" >"$ref.canon"
+		ipvs_sorted <"$got" >"$got.canon"
 		ref=$ref.canon got=$got.canon
 		what="kernel's /proc/net/ip_vs after $((10#$n - 1)) commands"
 	else

@@ -36,44 +36,26 @@ die() { echo "vm-run: $*" >&2; exit 125; }
 
 "$repo/toolchain/deps.sh" vm || die "cannot install the vm packages"
 
-# The kernel version is whatever linux-image-amd64 installed; take the newest
-# that has both modules and a vmlinuz.
-kver=
-for d in $(ls -1 /lib/modules | sort -V); do
-	[ -f "/boot/vmlinuz-$d" ] && [ -f "/lib/modules/$d/modules.dep" ] && kver=$d
-done
-[ -n "$kver" ] || die "no /boot/vmlinuz-* with matching /lib/modules/*"
+# The kernel version is whatever linux-image-amd64 installed: the newest that
+# has both modules and a vmlinuz (toolchain/kernel.sh).
+. "$repo/toolchain/apt.sh"
+. "$repo/toolchain/kernel.sh"
+kver=$(kernel_version /) || die "no /boot/vmlinuz-* with matching /lib/modules/*"
 kernel=/boot/vmlinuz-$kver
 moddir=/lib/modules/$kver
 
-# Modules the initramfs needs to reach the 9p root; their dependencies come
-# from modules.dep, in the order that file lists them (deepest last).
+# Modules the initramfs needs to reach the 9p root; kmod_closure
+# (toolchain/kernel.sh) adds their dependencies from modules.dep.
 initrd_modules="virtio virtio_ring virtio_pci 9pnet 9pnet_virtio netfs 9p"
-
-# resolve_module NAME: prints the module's path relative to $moddir followed
-# by its dependencies (modules.dep order: the module first, deepest last).
-resolve_module() {
-	awk -v want="$1" -F': *' '
-		{ n = $1; sub(/.*\//, "", n); sub(/\.ko(\.[a-z]+)?$/, "", n); gsub(/-/, "_", n) }
-		n == want { print $1; m = split($2, deps, " "); for (i = 1; i <= m; i++) print deps[i]; found = 1; exit }
-		END { if (!found) exit 1 }' "$moddir/modules.dep"
-}
 
 # build_initramfs OUT: busybox, the 9p modules uncompressed, and /init.
 build_initramfs() {
-	local out=$1 stage order=() m line
+	local out=$1 stage order=() line
 	stage=$(mktemp -d "$vmdir/initramfs.XXXXXX") || return 1
 	mkdir -p "$stage"/{bin,dev,proc,sys,newroot,modules}
 	cp /bin/busybox "$stage/bin/busybox" || return 1
 	# Insertion order: dependencies before dependants, each module once.
-	for m in $initrd_modules; do
-		local chain
-		chain=$(resolve_module "$m") || { echo "vm-run: module $m not in $moddir" >&2; return 1; }
-		# modules.dep lists the module then its deps; reverse to load deps first.
-		for line in $(echo "$chain" | tac); do
-			case " ${order[*]-} " in *" $line "*) ;; *) order+=("$line") ;; esac
-		done
-	done
+	order=($(kmod_closure "$moddir" $initrd_modules)) || return 1
 	: >"$stage/modules/order"
 	for line in "${order[@]}"; do
 		local base
@@ -162,13 +144,16 @@ run=$(mktemp -d "$vmdir/runs/XXXXXX") || die "cannot create a run directory"
 # build/ is mounted cache=loose (executables there start as fast as from
 # the root); the guest's writes reach the host at the latest at power-off,
 # and what the host changes in build/ during a run may be seen late.
+# no_timer_check: on a busy host TCG can be too slow for the kernel's check
+# of the IO-APIC timer, which then panics at boot ("IO-APIC + timer doesn't
+# work"); the check is meant for real boards.
 # ttyS0 carries the kernel console into a log; ttyS1 carries the script's
 # output, raw, to our stdout.
 timeout --kill-after=5 "$timeout_s" qemu-system-x86_64 \
 	-accel tcg -cpu "${VM_CPU:-qemu64}" -m "$mem" -smp "$smp" \
 	-nodefaults -no-user-config -display none -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 loglevel=1 panic=-1 lvsbox.repo=$repo lvsbox.run=$run ${VM_APPEND:-}" \
+	-append "console=ttyS0 loglevel=1 panic=-1 no_timer_check lvsbox.repo=$repo lvsbox.run=$run ${VM_APPEND:-}" \
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=passthrough,readonly=on,multidevs=remap" \
 	-virtfs "local,path=$repo/build,mount_tag=hostbuild,security_model=passthrough,multidevs=remap" \
 	-serial "file:$run/console.log" \

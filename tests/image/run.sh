@@ -1,0 +1,142 @@
+#!/bin/bash
+# Image suite: the appliance image (rootfs/, make image) boots on the boards
+# it is made for under qemu-system (TCG), and its init starts lvsd, which
+# programs IPVS as the config says.
+#
+# For each arch the image is built with tests/image/overlay/ over it (a test
+# config in /etc/lvsbox/lvsbox.conf, and an rc.local hook that prints
+# lvsctl -Ln between marker lines on the serial console and powers off), then
+# booted once with no network card, bounded by a timeout. The expected table
+# is the real ipvsadm's -Ln after tests/image/expected.cmds (the same config
+# as ipvsadm commands), on Debian's x86_64 kernel (tests/vm/vm-run.sh).
+# Services are compared sorted: the kernel lists them in hash order, which
+# depends on where it allocated the namespace. The plain x86_64 image is
+# also booted as make run does, and driven from its serial console.
+# IMAGE_ARCHES picks arches (default x86_64 aarch64 armhf mipsel);
+# IMAGE_TIMEOUT bounds each boot (default 150 s). Two guests run at a time.
+cd "$(dirname "$0")/../.." || exit 2
+. tests/lib.sh
+
+arches=${IMAGE_ARCHES:-"x86_64 aarch64 armhf mipsel"}
+boot_timeout=${IMAGE_TIMEOUT:-150}
+work=build/image-test
+mark=@@image@@
+rm -rf "$work"
+mkdir -p "$work"
+[ "$(id -u)" = 0 ] || die_suite "image: needs root (device nodes in the image, packages)"
+toolchain/deps.sh build cross image vm >"$work/deps.log" 2>&1 || { sed 's/^/#   /' "$work/deps.log"; die_suite "image: cannot install the image packages"; }
+start=$SECONDS
+
+(VM_SMP=1 VM_MEM=256M tests/vm/vm-run.sh tests/image/oracle.sh tests/image/expected.cmds >"$work/oracle.txt" 2>"$work/oracle.err"
+	echo $? >"$work/oracle.rc") &
+oracle_pid=$!
+
+# boot ARCH: one guest, its console into $work/ARCH.console.
+boot() {
+	local t=$SECONDS
+	IMAGE_NIC=none timeout "$boot_timeout" rootfs/qemu.sh "$1" "$work/$1" </dev/null >"$work/$1.console" 2>&1
+	echo "$? $((SECONDS - t))" >"$work/$1.rc"
+}
+
+# shell_boot: what make run does with the plain x86_64 image (no overlay,
+# qemu's user network): types a command on the serial console until the
+# shell answers it (keys sent while the shell starts may be lost), then
+# poweroff. Console into $work/shell.console.
+shell_boot() {
+	local t=$SECONDS i=0 fifo=$work/shell.in qpid
+	mkfifo "$fifo"
+	timeout "$boot_timeout" rootfs/qemu.sh x86_64 "$work/plain" <"$fifo" >"$work/shell.console" 2>&1 &
+	qpid=$!
+	exec 8>"$fifo"
+	while [ $i -lt "$boot_timeout" ] && kill -0 $qpid 2>/dev/null && ! grep -q '^rcS: up' "$work/shell.console"; do
+		sleep 1; i=$((i + 1))
+	done
+	i=0
+	while [ $i -lt 20 ] && kill -0 $qpid 2>/dev/null && ! tr -d '\r' <"$work/shell.console" | grep -q '^@@shell 42 lvsbox$'; do
+		printf 'echo @@shell $((6 * 7)) $(hostname)\n' >&8
+		sleep 2; i=$((i + 1))
+	done
+	printf 'poweroff\n' >&8
+	wait $qpid
+	echo "$? $((SECONDS - t))" >"$work/shell.rc"
+	exec 8>&-
+}
+
+built=""
+boots=()
+for arch in $arches; do
+	if ! make --no-print-directory -j2 ARCH="$arch" image IMAGE_OUT="$work/$arch" IMAGE_OVERLAY=tests/image/overlay \
+		>"$work/$arch.build" 2>&1; then
+		fail "$arch: make image (see $work/$arch.build)"
+		tail -n 10 "$work/$arch.build" | sed 's/^/#   /'
+		continue
+	fi
+	ok "$arch: make image builds the initramfs and the squashfs ($(tail -n 1 "$work/$arch.build" | sed 's/.*kernel //'))"
+	built="$built $arch"
+	# at most two guests at a time (each boot ends within its timeout)
+	while [ "$(for p in "${boots[@]}"; do kill -0 "$p" 2>/dev/null && echo; done | wc -l)" -ge 2 ]; do sleep 1; done
+	boot "$arch" &
+	boots+=($!)
+	[ "$arch" = x86_64 ] || continue
+	if ! make --no-print-directory -j2 ARCH=x86_64 image IMAGE_OUT="$work/plain" >"$work/plain.build" 2>&1; then
+		fail "x86_64: make image without an overlay (see $work/plain.build)"
+		continue
+	fi
+	while [ "$(for p in "${boots[@]}"; do kill -0 "$p" 2>/dev/null && echo; done | wc -l)" -ge 2 ]; do sleep 1; done
+	shell_boot &
+	boots+=($!)
+done
+wait
+
+if [ -f "$work/shell.rc" ]; then
+	read -r rc secs <"$work/shell.rc"
+	tr -d '\r' <"$work/shell.console" >"$work/shell.clean"
+	check_eq "x86_64: the plain image (make run) takes eth0 from qemu's DHCP and starts no lvsd without a config" \
+		"rcS: eth0 10.0.2.15/24 by DHCP|rcS: no /etc/lvsbox/lvsbox.conf, lvsd not started (examples in /etc/lvsbox/examples)" \
+		"$(grep -E '^rcS: (eth0|no /etc|lvsd)' "$work/shell.clean" | paste -sd'|')"
+	check_eq "x86_64: a shell answers on the serial console and poweroff ends qemu (${secs} s)" "yes 0" \
+		"$(grep -q '^@@shell 42 lvsbox$' "$work/shell.clean" && echo yes || echo no) $rc"
+fi
+
+# The squashfs holds the same tree as the initramfs.
+for arch in $built; do
+	if command -v unsquashfs >/dev/null &&
+		[ "$(unsquashfs -l "$work/$arch/rootfs.squashfs" 2>/dev/null | sed 's|^squashfs-root||' | grep . | LC_ALL=C sort)" = \
+		  "$(cd "$work/$arch/stage" && find . -mindepth 1 | sed 's|^\.||' | LC_ALL=C sort)" ]; then
+		ok "$arch: the squashfs lists the same files as the initramfs tree"
+	else
+		fail "$arch: the squashfs and the initramfs tree differ"
+	fi
+done
+
+oracle_rc=$(cat "$work/oracle.rc" 2>/dev/null)
+if [ "$oracle_rc" != 0 ] || ! grep -q '^IP Virtual Server' "$work/oracle.txt"; then
+	sed 's/^/#   /' "$work/oracle.err" | tail -n 20
+	die_suite "image: the reference table from ipvsadm on x86_64 (vm-run.sh exit $oracle_rc)"
+fi
+ipvs_sorted <"$work/oracle.txt" >"$work/expected.txt"
+
+for arch in $built; do
+	read -r rc secs <"$work/$arch.rc"
+	tr -d '\r' <"$work/$arch.console" >"$work/$arch.clean"
+	if grep -q '^rcS: lvsd started from /etc/lvsbox/lvsbox.conf' "$work/$arch.clean"; then
+		ok "$arch: boots and its init starts lvsd from /etc/lvsbox/lvsbox.conf (${secs} s to power-off)"
+	else
+		fail "$arch: init did not start lvsd (qemu exit $rc after ${secs} s)"
+		grep -v '^\s*$' "$work/$arch.clean" | tail -n 20 | sed 's/^/#   /'
+		continue
+	fi
+	check_eq "$arch: init loaded every module of /etc/lvsbox/modules and the board's" "" \
+		"$(grep '^rcS: modules failed' "$work/$arch.clean")"
+	sed -n "/^$mark table begin/,/^$mark table end/p" "$work/$arch.clean" | sed '1d;$d' | ipvs_sorted >"$work/$arch.table"
+	if cmp -s "$work/expected.txt" "$work/$arch.table"; then
+		ok "$arch: lvsctl -Ln in the guest prints what ipvsadm prints for the config's table"
+	else
+		fail "$arch: lvsctl -Ln in the guest differs from ipvsadm's table for the config"
+		diff -u "$work/expected.txt" "$work/$arch.table" | head -n 30 | sed 's/^/#   /'
+		sed -n "/^$mark log/,/^$mark done/p" "$work/$arch.clean" | tail -n 15 | sed 's/^/#   /'
+	fi
+	check_eq "$arch: lvsd still runs after programming IPVS, and the guest powers off" "running 0" \
+		"$(sed -n "s/^$mark lvsd //p" "$work/$arch.clean") $rc"
+done
+echo "# image suite: $((SECONDS - start)) s"
