@@ -61,5 +61,5 @@ void prom_f64(struct strbuf *b, const char *name, const char *const *labels, dou
 	else if (isinf(v))
 		strbuf_puts(b, v > 0 ? " +Inf\n" : " -Inf\n");
 	else
-		strbuf_printf(b, " %.17g\n", v);
+		strbuf_printf(b, " %.9g\n", v);
 }
