@@ -83,7 +83,7 @@ const char lvs_status_page[] =
 	"			var checks = checkersOf(st.checkd, vs.name, rs.name);\n"
 	"			var lat = checks.map(function (c) { return (c.latency_us / 1000).toFixed(1) + \" ms\"; }).join(\", \");\n"
 	"			var types = checks.map(function (c) { return c.type; }).join(\", \");\n"
-	"			var errs = checks.map(function (c) { return c.error; }).filter(Boolean);\n"
+	"			var errs = checks.filter(function (c) { return c.last_result === \"fail\"; }).map(function (c) { return c.error; }).filter(Boolean);\n"
 	"			cell(r, \"\\u2192 \" + rs.name);\n"
 	"			cell(r, rs.health, rs.health).className += \" health\";\n"
 	"			cell(r, rs.weight);\n"
