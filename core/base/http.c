@@ -305,7 +305,8 @@ static void conn_read(struct http_conn *c)
 			conn_answer(c, rc, rc == 200 ? &req : NULL, why);
 			return;
 		}
-		loop_timer_arm(c->server->loop, &c->deadline, HTTP_IDLE_TIMEOUT_MS);
+		/* the deadline armed at accept stands: the whole request
+		 * must come within it, however slowly it trickles in */
 	}
 }
 

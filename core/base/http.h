@@ -24,7 +24,7 @@
 #define HTTP_MAX_PATH 256
 #define HTTP_MAX_HEADERS 64
 #define HTTP_MAX_CONNS 8
-#define HTTP_IDLE_TIMEOUT_MS 5000  /* silence while reading or writing */
+#define HTTP_IDLE_TIMEOUT_MS 5000  /* for the whole request; then for each silence while answering */
 
 struct http_request {
 	bool head;                     /* HEAD: the answer has no body */
