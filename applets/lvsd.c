@@ -65,6 +65,11 @@
 #define METRICS_REFRESH_MS 3000      /* children's metrics fetched, the .prom file written */
 #define METRICS_FETCH_TIMEOUT_MS 2000
 #define METRICS_CHILD_MAX (8u << 20) /* the most of a child's answer kept */
+/* The children are asked only while someone reads: a kind of answer is
+ * fetched while it was asked for within METRICS_WANTED_MS (the .prom file
+ * always wants the metrics), and one older than METRICS_STALE_MS is not served. */
+#define METRICS_WANTED_MS 60000
+#define METRICS_STALE_MS (2 * METRICS_REFRESH_MS + METRICS_FETCH_TIMEOUT_MS)
 #define CHECKD_SOCK CTL_DIR "/checkd.sock"   /* where lvsd's children answer */
 #define VRRPD_SOCK CTL_DIR "/vrrpd.sock"
 
@@ -183,7 +188,11 @@ struct lvsd {
 		struct ctl_fetch fetch;
 		struct strbuf text;
 		bool have;
+		uint64_t at;          /* loop time of the answer */
+		struct lvsd *d;
 	} answers[4];             /* checkd metrics, vrrpd metrics, checkd json, vrrpd json */
+	uint64_t wanted_at[2];    /* loop time /metrics, /status.json were last asked for */
+	bool ever_wanted[2];
 };
 
 /* ---- small helpers ---- */
@@ -608,12 +617,36 @@ static struct child *answer_child(struct lvsd *d, int i)
 	return i % 2 == 0 ? &d->checkd : &d->vrrpd;
 }
 
+/* Answer i, when its child runs and it is fresh enough to serve. */
+static const struct strbuf *answer_of(struct lvsd *d, int i)
+{
+	const struct child_answer *a = &d->answers[i];
+
+	if (!answer_child(d, i)->pid || !a->have || !a->text.len || loop_now_ms(&d->loop) - a->at > METRICS_STALE_MS)
+		return NULL;
+	return &a->text;
+}
+
+/* A reader asked for kind (0 metrics, 1 the page's JSON): keep fetching
+ * it, and at once when it was not being fetched. */
+static void metrics_wanted(struct lvsd *d, int kind)
+{
+	uint64_t now = loop_now_ms(&d->loop);
+	bool idle = !d->ever_wanted[kind] || now - d->wanted_at[kind] > METRICS_WANTED_MS;
+
+	d->wanted_at[kind] = now;
+	d->ever_wanted[kind] = true;
+	if (idle)
+		loop_timer_arm(&d->loop, &d->metrics_tick, 0);
+}
+
 static void on_answer(struct ctl_fetch *f, bool ok, const char *text, size_t len)
 {
 	struct child_answer *a = f->arg;
 
 	strbuf_reset(&a->text);
 	a->have = ok;
+	a->at = loop_now_ms(&a->d->loop);
 	if (ok)
 		strbuf_append(&a->text, text, len);
 	if (a->text.oom)
@@ -632,9 +665,11 @@ static void metrics_text(struct lvsd *d, struct strbuf *b)
 			log_debug("metrics: IPVS dump: %s", strerror(-rc));
 		lvs_metrics_model(b, d->vs, d->nvs);
 	}
-	for (int i = ANSWER_CHECKD_METRICS; i <= ANSWER_VRRPD_METRICS; i++)
-		if (answer_child(d, i)->pid && d->answers[i].have)
-			strbuf_append(b, d->answers[i].text.data, d->answers[i].text.len);
+	for (int i = ANSWER_CHECKD_METRICS; i <= ANSWER_VRRPD_METRICS; i++) {
+		const struct strbuf *t = answer_of(d, i);
+		if (t)
+			strbuf_append(b, t->data, t->len);
+	}
 }
 
 /* lvsd's own --json with checkd's and vrrpd's beside it (null when the
@@ -654,10 +689,10 @@ static void page_json(struct lvsd *d, struct strbuf *b)
 	json_key(&j, "lvsd");
 	json_raw(&j, own.data ? own.data : "null", own.data ? own.len : 4);
 	for (int i = ANSWER_CHECKD_JSON; i <= ANSWER_VRRPD_JSON; i++) {
-		const struct child_answer *a = &d->answers[i];
+		const struct strbuf *t = answer_of(d, i);
 		json_key(&j, keys[i]);
-		if (answer_child(d, i)->pid && a->have && a->text.len)
-			json_raw(&j, a->text.data, a->text.len);
+		if (t)
+			json_raw(&j, t->data, t->len);
 		else
 			json_null(&j);
 	}
@@ -672,12 +707,14 @@ static void on_http_request(const struct http_request *req, struct http_reply *r
 
 	if (strcmp(req->path, "/metrics") == 0) {
 		reply->content_type = PROM_CONTENT_TYPE;
+		metrics_wanted(d, 0);
 		metrics_text(d, &reply->body);
 	} else if (strcmp(req->path, "/") == 0 || strcmp(req->path, "/index.html") == 0) {
 		reply->content_type = "text/html; charset=utf-8";
 		strbuf_puts(&reply->body, lvs_status_page);
 	} else if (strcmp(req->path, "/status.json") == 0) {
 		reply->content_type = "application/json";
+		metrics_wanted(d, 1);
 		page_json(d, &reply->body);
 	} else {
 		reply->status = 404;
@@ -692,9 +729,14 @@ static void on_metrics_tick(struct loop *loop, struct loop_timer *timer)
 	static const char *const commands[] = { "metrics", "metrics", "json", "json" };
 	struct lvsd *d = timer->arg;
 
+	uint64_t now = loop_now_ms(loop);
 	for (int i = 0; i < 4; i++) {
 		struct child_answer *a = &d->answers[i];
-		if (!answer_child(d, i)->pid) {
+		int kind = i / 2;
+		bool wanted = (kind == 0 && d->metrics_file) ||
+			      (d->ever_wanted[kind] && now - d->wanted_at[kind] <= METRICS_WANTED_MS);
+		a->d = d;
+		if (!answer_child(d, i)->pid || !wanted) {
 			a->have = false;
 			continue;
 		}
