@@ -176,7 +176,10 @@ static void emit(void *arg, const char *line, size_t len)
 static void on_ctl_request(const char *command, struct ctl_buf *reply, void *arg)
 {
 	struct checkd *d = arg;
-	daemon_ctl_answer(command, reply, &d->run, check_status_table, check_status_json);
+	if (strcmp(command, "metrics") == 0)
+		check_status_metrics(&d->run, reply);
+	else
+		daemon_ctl_answer(command, reply, &d->run, check_status_table, check_status_json);
 }
 
 static void on_reload(struct loop *loop, int signo, void *arg)

@@ -36,6 +36,9 @@
 #include "check.h"
 #include "conf.h"
 #include "ctl.h"
+#include "ctl_fetch.h"
+#include "file.h"
+#include "http.h"
 #include "script.h"
 #include "conf_script.h"
 #include "daemon.h"
@@ -45,9 +48,12 @@
 #include "log.h"
 #include "loop.h"
 #include "lvs_ctl.h"
+#include "lvs_metrics.h"
 #include "lvs_model.h"
+#include "lvs_page.h"
 #include "lvs_event.h"
 #include "lvs_status.h"
+#include "prom.h"
 #include "ipvs_sync.h"
 #include "lvs_syncd.h"
 #include "supervise.h"
@@ -58,6 +64,16 @@
 #define RECONCILE_INTERVAL_MS 2000   /* how soon out-of-band damage is repaired */
 #define STOP_WAIT_MS 3000            /* for the children to exit on SIGTERM */
 #define SCRIPT_TIMEOUT_MS 30000      /* quorum_up / quorum_down */
+#define METRICS_REFRESH_MS 3000      /* children's metrics fetched, the .prom file written */
+#define METRICS_FETCH_TIMEOUT_MS 2000
+#define METRICS_CHILD_MAX (8u << 20) /* the most of a child's answer kept */
+/* The children are asked only while someone reads: a kind of answer is
+ * fetched while it was asked for within METRICS_WANTED_MS (the .prom file
+ * always wants the metrics), and one older than METRICS_STALE_MS is not served. */
+#define METRICS_WANTED_MS 60000
+#define METRICS_STALE_MS (2 * METRICS_REFRESH_MS + METRICS_FETCH_TIMEOUT_MS)
+#define CHECKD_SOCK CTL_DIR "/checkd.sock"   /* where lvsd's children answer */
+#define VRRPD_SOCK CTL_DIR "/vrrpd.sock"
 
 /* -I: lvsd's and keepalived's alike */
 static const struct opts_row release_opts[] = {
@@ -70,6 +86,8 @@ static const struct opts_row lvsd_rows[] = {
 	OPTS_INCLUDE(daemon_keepalived_opts),
 	OPTS_INCLUDE(release_opts),
 	OPT_LONG("keep-overrides", 'K', NULL, "a reload keeps lvsd ctl's overrides (default: drops them)"),
+	OPT_LONG("metrics-listen", 'M', "ADDR:PORT", "serve metrics and the status page"),
+	OPT_LONG("metrics-file", 'W', "FILE", "write the metrics there every 3 s"),
 	OPTS_SHOW_SHORT('S', "control socket (default " LVSD_DEFAULT_SOCK ")"),
 	OPTS_SHOW_SHORT('s', "print the running daemon's virtual servers as a table"),
 	OPTS_INCLUDE(daemon_control_opts),
@@ -87,6 +105,7 @@ static const struct opts_row lvsd_rows[] = {
 
 const struct opts_cmd lvsd_cmd = {
 	.usage = "Usage: lvsd [-n] [-l] [-D] [-I] [-f FILE] [-p PIDFILE] [-S SOCKET]\n"
+		 "            [--metrics-listen ADDR:PORT] [--metrics-file FILE]\n"
 		 "       lvsd -t [-v] [-f FILE]\n"
 		 "       lvsd [-S SOCKET] -s | --json\n"
 		 "       lvsd [-S SOCKET] ctl drain|enable VS RS\n"
@@ -173,6 +192,20 @@ struct lvsd {
 	bool syncd_managed;          /* lvs_sync_daemon without an instance: ours to stop */
 	uint64_t start_ms;
 	unsigned long events, bad_events, reloads, reload_failures;
+	/* metrics (docs/metrics.md): the listener, the .prom file, and what
+	 * the children last answered to "metrics" and "json" */
+	const char *metrics_listen, *metrics_file;
+	struct http_server http;
+	struct loop_timer metrics_tick;
+	struct child_answer {
+		struct ctl_fetch fetch;
+		struct strbuf text;
+		bool have;
+		uint64_t at;          /* loop time of the answer */
+		struct lvsd *d;
+	} answers[4];             /* checkd metrics, vrrpd metrics, checkd json, vrrpd json */
+	uint64_t wanted_at[2];    /* loop time /metrics, /status.json were last asked for */
+	bool ever_wanted[2];
 };
 
 /* ---- small helpers ---- */
@@ -602,6 +635,177 @@ static void status_json(void *arg, struct ctl_buf *b)
 	ctl_puts(b, "\n");
 }
 
+/* ---- metrics and the status page (docs/metrics.md) ---- */
+
+enum { ANSWER_CHECKD_METRICS, ANSWER_VRRPD_METRICS, ANSWER_CHECKD_JSON, ANSWER_VRRPD_JSON };
+
+static struct child *answer_child(struct lvsd *d, int i)
+{
+	return i % 2 == 0 ? &d->checkd : &d->vrrpd;
+}
+
+/* Answer i, when its child runs and it is fresh enough to serve. */
+static const struct strbuf *answer_of(struct lvsd *d, int i)
+{
+	const struct child_answer *a = &d->answers[i];
+
+	if (!answer_child(d, i)->pid || !a->have || !a->text.len || loop_now_ms(&d->loop) - a->at > METRICS_STALE_MS)
+		return NULL;
+	return &a->text;
+}
+
+/* A reader asked for kind (0 metrics, 1 the page's JSON): keep fetching
+ * it, and at once when it was not being fetched. */
+static void metrics_wanted(struct lvsd *d, int kind)
+{
+	uint64_t now = loop_now_ms(&d->loop);
+	bool idle = !d->ever_wanted[kind] || now - d->wanted_at[kind] > METRICS_WANTED_MS;
+
+	d->wanted_at[kind] = now;
+	d->ever_wanted[kind] = true;
+	if (idle)
+		loop_timer_arm(&d->loop, &d->metrics_tick, 0);
+}
+
+static void on_answer(struct ctl_fetch *f, bool ok, const char *text, size_t len)
+{
+	struct child_answer *a = f->arg;
+
+	strbuf_reset(&a->text);
+	a->have = ok;
+	a->at = loop_now_ms(&a->d->loop);
+	if (ok)
+		strbuf_append(&a->text, text, len);
+	if (a->text.oom)
+		a->have = false;
+}
+
+/* Everything lvsd knows, in Prometheus text: itself, IPVS, its model,
+ * then what its running children last said. */
+static void metrics_text(struct lvsd *d, struct strbuf *b)
+{
+	prom_family(b, "keepalived_up", "gauge", "Status");
+	prom_u64(b, "keepalived_up", NULL, 1);
+	if (d->want_check) {
+		int rc = lvs_metrics_ipvs(b, d->sync.ipvs);
+		if (rc != 0)
+			log_debug("metrics: IPVS dump: %s", strerror(-rc));
+		lvs_metrics_model(b, d->vs, d->nvs);
+	}
+	for (int i = ANSWER_CHECKD_METRICS; i <= ANSWER_VRRPD_METRICS; i++) {
+		const struct strbuf *t = answer_of(d, i);
+		if (t)
+			strbuf_append(b, t->data, t->len);
+	}
+}
+
+/* lvsd's own --json with checkd's and vrrpd's beside it (null when the
+ * child does not run or did not answer): what the status page reads. */
+static void page_json(struct lvsd *d, struct strbuf *b)
+{
+	static const char *const keys[] = { NULL, NULL, "checkd", "vrrpd" };
+	struct strbuf own = { 0 };
+	struct json j;
+	char host[256] = "";
+
+	status_json(d, &own);
+	gethostname(host, sizeof(host) - 1);
+	json_init(&j, b);
+	json_object_begin(&j);
+	json_key_string(&j, "host", host);
+	json_key(&j, "lvsd");
+	json_raw(&j, own.data ? own.data : "null", own.data ? own.len : 4);
+	for (int i = ANSWER_CHECKD_JSON; i <= ANSWER_VRRPD_JSON; i++) {
+		const struct strbuf *t = answer_of(d, i);
+		json_key(&j, keys[i]);
+		if (t)
+			json_raw(&j, t->data, t->len);
+		else
+			json_null(&j);
+	}
+	json_object_end(&j);
+	strbuf_puts(b, "\n");
+	strbuf_free(&own);
+}
+
+static void on_http_request(const struct http_request *req, struct http_reply *reply, void *arg)
+{
+	struct lvsd *d = arg;
+
+	if (strcmp(req->path, "/metrics") == 0) {
+		reply->content_type = PROM_CONTENT_TYPE;
+		metrics_wanted(d, 0);
+		metrics_text(d, &reply->body);
+	} else if (strcmp(req->path, "/") == 0 || strcmp(req->path, "/index.html") == 0) {
+		reply->content_type = "text/html; charset=utf-8";
+		strbuf_puts(&reply->body, lvs_status_page);
+	} else if (strcmp(req->path, "/status.json") == 0) {
+		reply->content_type = "application/json";
+		metrics_wanted(d, 1);
+		page_json(d, &reply->body);
+	} else {
+		reply->status = 404;
+		strbuf_puts(&reply->body, "404 Not Found: try /metrics, / or /status.json\n");
+	}
+}
+
+/* Every METRICS_REFRESH_MS: the children asked again, the .prom file
+ * written with what is known now. */
+static void on_metrics_tick(struct loop *loop, struct loop_timer *timer)
+{
+	static const char *const commands[] = { "metrics", "metrics", "json", "json" };
+	struct lvsd *d = timer->arg;
+
+	uint64_t now = loop_now_ms(loop);
+	for (int i = 0; i < 4; i++) {
+		struct child_answer *a = &d->answers[i];
+		int kind = i / 2;
+		bool wanted = (kind == 0 && d->metrics_file) ||
+			      (d->ever_wanted[kind] && now - d->wanted_at[kind] <= METRICS_WANTED_MS);
+		a->d = d;
+		if (!answer_child(d, i)->pid || !wanted) {
+			a->have = false;
+			continue;
+		}
+		ctl_fetch_start(&a->fetch, loop, i % 2 == 0 ? CHECKD_SOCK : VRRPD_SOCK, commands[i],
+				METRICS_CHILD_MAX, METRICS_FETCH_TIMEOUT_MS, on_answer, a);
+	}
+	if (d->metrics_file) {
+		struct strbuf b = { 0 };
+		metrics_text(d, &b);
+		if (b.oom || file_replace(d->metrics_file, b.data, b.len, 0644, NULL) != 0)
+			log_warn("metrics: cannot write %s: %s", d->metrics_file, b.oom ? "out of memory" : strerror(errno));
+		strbuf_free(&b);
+	}
+	loop_timer_arm(loop, timer, METRICS_REFRESH_MS);
+}
+
+static int metrics_start(struct lvsd *d)
+{
+	loop_timer_init(&d->metrics_tick, on_metrics_tick, d);
+	if (d->metrics_listen) {
+		int rc = http_listen(&d->http, &d->loop, d->metrics_listen, on_http_request, d);
+		if (rc != 0) {
+			log_err("metrics: cannot listen on %s: %s", d->metrics_listen, strerror(-rc));
+			return -1;
+		}
+		log_notice("metrics and status page on http://%s/", d->metrics_listen);
+	}
+	if (d->metrics_listen || d->metrics_file)
+		loop_timer_arm(&d->loop, &d->metrics_tick, 0);
+	return 0;
+}
+
+static void metrics_stop(struct lvsd *d)
+{
+	loop_timer_cancel(&d->loop, &d->metrics_tick);
+	http_close(&d->http);
+	for (int i = 0; i < 4; i++) {
+		ctl_fetch_cancel(&d->answers[i].fetch);
+		strbuf_free(&d->answers[i].text);
+	}
+}
+
 /*
  * drain, enable, weight: root only (the peer's uid as the kernel gives it),
  * every change logged with who asked; applied by the next reconcile, at once.
@@ -761,6 +965,10 @@ static int run_daemon(struct lvsd *d, bool foreground)
 	}
 	static const struct daemon_hooks hooks = { on_ctl_request, on_reload, on_stop };
 	daemon_serve(&d->loop, &d->ctl, d->sock_path, d->pid_path, &hooks, d);
+	if (metrics_start(d) != 0) {
+		daemon_unserve(&d->ctl, d->pid_path);
+		return 1;
+	}
 	loop_signal(&d->loop, SIGCHLD, on_sigchld, d);
 	loop_timer_init(&d->tick, on_tick, d);
 	loop_timer_init(&d->kick, on_kick, d);
@@ -781,6 +989,7 @@ static int run_daemon(struct lvsd *d, bool foreground)
 	run_script_then(d, &d->conf->global.startup_script, d->conf->global.startup_script_timeout * 1000ull,
 			begin_work);
 	int rc = loop_run(&d->loop);
+	metrics_stop(d);
 	loop_timer_cancel(&d->loop, &d->stop_timer);
 	child_kill_left(&d->checkd);
 	child_kill_left(&d->vrrpd);
@@ -860,6 +1069,7 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 	bool keep = false, no_respawn = false, keep_overrides = false;
 	bool vrrp_only = false, check_only = false;
 	const char *uci_path = NULL, *hotplug = NULL;
+	const char *metrics_listen = NULL, *metrics_file = NULL;
 	struct opts o;
 	char *arg;
 	int opt;
@@ -878,6 +1088,8 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 		switch (opt) {
 		case 'I': keep = true; break;
 		case 'K': keep_overrides = true; break;
+		case 'M': metrics_listen = arg; break;
+		case 'W': metrics_file = arg; break;
 		case 'c': case 'r': break;
 		case 'P': vrrp_only = true; break;
 		case 'C': check_only = true; break;
@@ -897,6 +1109,15 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 	int end = daemon_args_end(prog, cmd, &args, argc, argv);
 	if (end >= 0)
 		return end;
+	if (metrics_listen) {
+		struct sockaddr_storage sa;
+		unsigned salen;
+		char why[200];
+		if (http_parse_listen(metrics_listen, &sa, &salen, why, sizeof(why)) != 0) {
+			fprintf(stderr, "%s: --metrics-listen: %s\n", prog, why);
+			return 2;
+		}
+	}
 	if (hotplug && !uci_path) {
 		fprintf(stderr, "%s: --hotplug-call goes with --uci\n", prog);
 		return 2;
@@ -923,6 +1144,8 @@ static int director_main(int argc, char **argv, bool as_keepalived)
 	d->sv.config_id = args.config_id;
 	d->keep_ipvs = keep;
 	d->keep_overrides = keep_overrides;
+	d->metrics_listen = metrics_listen;
+	d->metrics_file = metrics_file;
 	d->sv.no_respawn = no_respawn;
 	d->want_check = !vrrp_only;
 	d->want_vrrp = !check_only;

@@ -30,6 +30,7 @@
 #include "log.h"
 #include "loop.h"
 #include "lvs_syncd.h"
+#include "prom.h"
 #include "rtnl.h"
 #include "vrrp_advert.h"
 #include "vrrp_apply.h"
@@ -489,10 +490,69 @@ static void status_keepalived_json(void *arg, struct ctl_buf *b)
 	ctl_puts(b, "\n");
 }
 
+/*
+ * "metrics": the instances in Prometheus text, named as the common
+ * keepalived exporters name them (docs/metrics.md): keepalived_vrrp_state
+ * per VIP, and the counters with labels name, intf, vrid and state.
+ */
+static void status_metrics(const struct vrrpd *d, struct ctl_buf *b)
+{
+	static const struct { const char *name, *help; int drops[3]; int field; } fams[] = {
+		{ "keepalived_vrrp_advert_rcvd", "Advertisements received", { 0 }, 1 },
+		{ "keepalived_vrrp_advert_sent", "Advertisements sent", { 0 }, 2 },
+		{ "keepalived_vrrp_become_master", "Became master", { 0 }, 3 },
+		{ "keepalived_vrrp_release_master", "Released master", { 0 }, 4 },
+		{ "keepalived_vrrp_pri_zero_rcvd", "Priority zero received", { 0 }, 5 },
+		{ "keepalived_vrrp_pri_zero_sent", "Priority zero sent", { 0 }, 6 },
+		{ "keepalived_vrrp_packet_len_err", "Packet length errors", { VRRP_DROP_TRUNCATED, VRRP_DROP_IP_HEADER }, 0 },
+		{ "keepalived_vrrp_advert_interval_err", "Advertisement interval errors", { VRRP_DROP_INTERVAL }, 0 },
+		{ "keepalived_vrrp_ip_ttl_err", "TTL errors", { VRRP_DROP_TTL }, 0 },
+		{ "keepalived_vrrp_invalid_type_rcvd", "Invalid type errors", { VRRP_DROP_TYPE }, 0 },
+		{ "keepalived_vrrp_addr_list_err", "Address list errors", { VRRP_DROP_ADDR_COUNT, VRRP_DROP_ADDR_MISMATCH }, 0 },
+		{ "keepalived_vrrp_authtype_mismatch", "Authentication mismatch", { VRRP_DROP_AUTH_TYPE }, 0 },
+		{ "keepalived_vrrp_auth_failure", "Authentication failure", { VRRP_DROP_AUTH, VRRP_DROP_AH_SEQ }, 0 },
+	};
+	char vrid[8], ip[80];
+
+	prom_family(b, "keepalived_vrrp_state", "gauge", "State of vrrp (0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT, 4 STOP)");
+	for (const struct inst *in = d->insts; in; in = in->next) {
+		snprintf(vrid, sizeof(vrid), "%u", (unsigned)in->conf->vrid);
+		for (int i = 0; i < in->nvips; i++) {
+			snprintf(ip, sizeof(ip), "%s", in->vips[i].text);
+			ip[strcspn(ip, " /")] = '\0';
+			const char *labels[] = { "iname", in->name, "intf", in->ifname, "vrid", vrid, "ip_address", ip, NULL };
+			prom_u64(b, "keepalived_vrrp_state", labels, (uint64_t)in->fsm.state);
+		}
+	}
+	for (size_t f = 0; f < sizeof(fams) / sizeof(fams[0]); f++) {
+		prom_family(b, fams[f].name, "counter", fams[f].help);
+		for (const struct inst *in = d->insts; in; in = in->next) {
+			uint64_t v = 0;
+			switch (fams[f].field) {
+			case 1: v = in->adverts_received; break;
+			case 2: v = in->adverts_sent; break;
+			case 3: v = in->fsm.became_master; break;
+			case 4: v = in->fsm.released_master; break;
+			case 5: v = in->fsm.prio0_received; break;
+			case 6: v = in->fsm.prio0_sent; break;
+			default:
+				for (int k = 0; k < 3 && fams[f].drops[k]; k++)
+					v += in->drops[fams[f].drops[k]];
+			}
+			snprintf(vrid, sizeof(vrid), "%u", (unsigned)in->conf->vrid);
+			const char *labels[] = { "name", in->name, "intf", in->ifname, "vrid", vrid,
+						 "state", vrrp_state_names[in->fsm.state], NULL };
+			prom_u64(b, fams[f].name, labels, v);
+		}
+	}
+}
+
 static void on_ctl_request(const char *command, struct ctl_buf *reply, void *arg)
 {
 	if (strcmp(command, "keepalived-json") == 0)
 		status_keepalived_json(arg, reply);
+	else if (strcmp(command, "metrics") == 0)
+		status_metrics(arg, reply);
 	else
 		daemon_ctl_answer(command, reply, arg, status_table, status_json);
 }

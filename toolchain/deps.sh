@@ -1,6 +1,6 @@
 #!/bin/sh
 # deps.sh - installs from Debian's archive what a make target needs, once.
-# Usage: toolchain/deps.sh GROUP...   (build dev vm fuzz src conf checkd stub cross net interop pkg image)
+# Usage: toolchain/deps.sh GROUP...   (build dev vm fuzz src conf checkd stub cross net interop pkg image metrics)
 # A group whose packages are all installed costs one dpkg query.
 set -e
 
@@ -24,6 +24,9 @@ pkgs_src="dpkg-dev"
 # probes, tshark checks the wire, keepalived gives the reference behaviour
 pkgs_net="iproute2 python3 gcc libc6-dev util-linux procps tshark keepalived nftables"
 pkgs_interop="iproute2 python3 gcc libc6-dev util-linux procps tshark keepalived"
+# lvsd's metrics: an independent Prometheus text parser reads the scrape,
+# headless Chromium loads the status page
+pkgs_metrics="python3 python3-prometheus-client chromium curl"
 pkgs_cross="gcc-arm-linux-gnueabihf gcc-aarch64-linux-gnu gcc-mipsel-linux-gnu gcc-mips-linux-gnu linux-libc-dev-armhf-cross linux-libc-dev-arm64-cross linux-libc-dev-mipsel-cross linux-libc-dev-mips-cross qemu-user-static qemu-system-mips dpkg-dev util-linux cpio kmod xz-utils openssl"
 # OpenWrt packages (tests/pkg): building the .apk (python3), taking the
 # packages apart (tar, gzip, file) and busybox's ash for the init script

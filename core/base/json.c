@@ -184,6 +184,14 @@ void json_null(struct json *j)
 	strbuf_puts(j->out, "null");
 }
 
+void json_raw(struct json *j, const char *text, size_t n)
+{
+	while (n && (text[n - 1] == '\n' || text[n - 1] == ' '))
+		n--;
+	before_value(j);
+	strbuf_append(j->out, text, n);
+}
+
 void json_key_string(struct json *j, const char *key, const char *s) { json_key(j, key); json_string(j, s); }
 void json_key_int(struct json *j, const char *key, int64_t v) { json_key(j, key); json_int(j, v); }
 void json_key_uint(struct json *j, const char *key, uint64_t v) { json_key(j, key); json_uint(j, v); }

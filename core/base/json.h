@@ -59,6 +59,10 @@ void json_uint(struct json *j, uint64_t v);
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
 
+/* A value that is JSON text already, one of our daemons' own --json
+ * answers: written as it is, its trailing newline cut; not checked. */
+void json_raw(struct json *j, const char *text, size_t n);
+
 /* A key and its value in one call. */
 void json_key_string(struct json *j, const char *key, const char *s);
 void json_key_int(struct json *j, const char *key, int64_t v);

@@ -68,5 +68,7 @@ int check_model_carry_over(struct model *m, struct model *old);
 /* check_status.c: arg is the struct check_runner */
 void check_status_table(void *arg, struct strbuf *b);
 void check_status_json(void *arg, struct strbuf *b);
+/* Each checker in Prometheus text, for the control socket's "metrics". */
+void check_status_metrics(void *arg, struct strbuf *b);
 
 #endif

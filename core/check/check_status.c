@@ -4,6 +4,7 @@
  */
 #include "check_runner.h"
 #include "json.h"
+#include "prom.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -185,4 +186,43 @@ void check_status_json(void *arg, struct strbuf *b)
 	json_array_end(&j);
 	json_object_end(&j);
 	strbuf_puts(b, "\n");
+}
+
+/*
+ * "metrics": each checker of each real server in Prometheus text
+ * (docs/metrics.md): whether its last verdict is up, the time its last
+ * attempt took, its attempts and failures.
+ */
+void check_status_metrics(void *arg, struct strbuf *b)
+{
+	struct check_runner *run = arg;
+	const struct model *m = &run->m;
+	static const struct { const char *name, *type, *help; } fams[] = {
+		{ "keepalived_checker_up", "gauge", "1 when the checker finds its real server up, else 0." },
+		{ "keepalived_checker_latency_seconds", "gauge", "How long the checker's last attempt took." },
+		{ "keepalived_checker_attempts_total", "counter", "Attempts the checker made." },
+		{ "keepalived_checker_failures_total", "counter", "Attempts of the checker that failed." },
+	};
+	char name[64], target[64];
+
+	for (size_t f = 0; f < sizeof(fams) / sizeof(fams[0]); f++) {
+		prom_family(b, fams[f].name, fams[f].type, fams[f].help);
+		for (int v = 0; v < m->nvs; v++)
+			for (int r = 0; r < m->vs[v].nrs; r++) {
+				const struct rserver *rs = &m->vs[v].rs[r];
+				rs_name(rs, name, sizeof(name));
+				for (int i = 0; i < rs->nchecks; i++) {
+					const struct check *c = rs_check(rs, i);
+					const char *labels[] = { "virtual_server", m->vs[v].name, "real_server", name,
+								 "checker", conf_checker_name(check_params_of(c)->type),
+								 "target", check_target(c, target, sizeof(target)), NULL };
+					if (f == 0)
+						prom_u64(b, fams[f].name, labels, c->st.up ? 1 : 0);
+					else if (f == 1)
+						prom_f64(b, fams[f].name, labels, (double)c->latency_us / 1e6);
+					else
+						prom_u64(b, fams[f].name, labels, f == 2 ? c->attempts : c->failures);
+				}
+			}
+	}
 }

@@ -43,6 +43,7 @@ static const char vrrpd_help[] =
 	"(masters send priority 0 so a backup takes over at once).\n";
 static const char lvsd_help[] =
 	"Usage: lvsd [-n] [-l] [-D] [-I] [-f FILE] [-p PIDFILE] [-S SOCKET]\n"
+	"            [--metrics-listen ADDR:PORT] [--metrics-file FILE]\n"
 	"       lvsd -t [-v] [-f FILE]\n"
 	"       lvsd [-S SOCKET] -s | --json\n"
 	"       lvsd [-S SOCKET] ctl drain|enable VS RS\n"
@@ -63,6 +64,8 @@ static const char lvsd_help[] =
 	"              (default: the host name up to its first dot)\n"
 	"  -I          leave the IPVS table as it is on stop (--dont-release-ipvs)\n"
 	"  --keep-overrides  a reload keeps lvsd ctl's overrides (default: drops them)\n"
+	"  --metrics-listen ADDR:PORT  serve metrics and the status page\n"
+	"  --metrics-file FILE  write the metrics there every 3 s\n"
 	"  -S SOCKET   control socket (default /run/lvsbox/lvsd.sock)\n"
 	"  -s          print the running daemon's virtual servers as a table\n"
 	"  --json      the same as JSON\n"
@@ -154,6 +157,8 @@ static const struct option shared_longs[] = {
 	{ "uci", required_argument, NULL, 'U' },           /* lvsd */
 	{ "keepalived-json", no_argument, NULL, 'k' },     /* vrrpd */
 	{ "hotplug-call", required_argument, NULL, 'H' },  /* lvsd */
+	{ "metrics-listen", required_argument, NULL, 'M' }, /* lvsd */
+	{ "metrics-file", required_argument, NULL, 'W' },   /* lvsd */
 	{ "digest", required_argument, NULL, 'G' },        /* checkd */
 	{ "events-fd", required_argument, NULL, 'e' },
 	{ NULL, 0, NULL, 0 },
@@ -245,7 +250,7 @@ static void test_daemons(void)
 	check_help(&keepalived_cmd, keepalived_help, "keepalived");
 	check_help(&checkd_cmd, checkd_help, "checkd");
 	check_parse(vrrpd_cmd.rows, "f:nlDtvp:i:S:sh", shared_longs, 12, "vrrpd");
-	check_parse(lvsd_cmd.rows, "f:nlDtvp:i:S:sIh", shared_longs, 15, "lvsd");
+	check_parse(lvsd_cmd.rows, "f:nlDtvp:i:S:sIh", shared_longs, 17, "lvsd");
 	check_parse(checkd_cmd.rows, "f:nlDtvp:i:S:se:V:P:h", shared_longs, 13, "checkd");
 	check_parse(keepalived_cmd.rows, "f:nlDS:tp:i:c:r:PCRIvh", keepalived_longs, 16, "keepalived");
 	struct opts o;
