@@ -417,6 +417,31 @@ static void status_json(void *arg, struct ctl_buf *b)
 	ctl_puts(b, "\n");
 }
 
+/* keepalived's per-instance error counters, each the sum of our drop
+ * reasons that keepalived counts under it; its JSON dump and the exporters'
+ * keepalived_vrrp_* families both use these names. */
+static const struct {
+	const char *name, *help;
+	enum vrrp_drop drops[2];
+} keepalived_drop_stats[] = {
+	{ "packet_len_err", "Packet length errors", { VRRP_DROP_TRUNCATED, VRRP_DROP_IP_HEADER } },
+	{ "advert_interval_err", "Advertisement interval errors", { VRRP_DROP_INTERVAL } },
+	{ "ip_ttl_err", "TTL errors", { VRRP_DROP_TTL } },
+	{ "invalid_type_rcvd", "Invalid type errors", { VRRP_DROP_TYPE } },
+	{ "addr_list_err", "Address list errors", { VRRP_DROP_ADDR_COUNT, VRRP_DROP_ADDR_MISMATCH } },
+	{ "authtype_mismatch", "Authentication mismatch", { VRRP_DROP_AUTH_TYPE } },
+	{ "auth_failure", "Authentication failure", { VRRP_DROP_AUTH, VRRP_DROP_AH_SEQ } },
+};
+#define N_DROP_STATS (sizeof(keepalived_drop_stats) / sizeof(keepalived_drop_stats[0]))
+
+static uint64_t drop_stat(const struct inst *in, size_t stat)
+{
+	uint64_t n = 0;
+	for (int k = 0; k < 2 && keepalived_drop_stats[stat].drops[k]; k++)
+		n += in->drops[keepalived_drop_stats[stat].drops[k]];
+	return n;
+}
+
 /* keepalived's own JSON dump (its SIGJSON file, /tmp/keepalived.json), in
  * the names OpenWrt's LuCI reads through ubus: an array of {"data",
  * "stats"} per instance. Only what vrrpd knows is there; state is
@@ -424,18 +449,6 @@ static void status_json(void *arg, struct ctl_buf *b)
  * whole seconds since the epoch. */
 static void status_keepalived_json(void *arg, struct ctl_buf *b)
 {
-	static const struct {
-		const char *drop, *stat;
-	} drops[] = {
-		{ "truncated", "packet_len_err" }, { "ip_header", "packet_len_err" },
-		{ "interval", "advert_interval_err" }, { "ttl", "ip_ttl_err" },
-		{ "type", "invalid_type_rcvd" }, { "addr_mismatch", "addr_list_err" },
-		{ "addr_count", "addr_list_err" }, { "auth_type", "invalid_authtype" },
-		{ "auth", "auth_failure" },
-	};
-	static const char *const stats[] = { "packet_len_err", "advert_interval_err", "ip_ttl_err",
-					     "invalid_type_rcvd", "addr_list_err", "invalid_authtype",
-					     "auth_failure" };
 	struct vrrpd *d = arg;
 	struct json j;
 	struct timespec now;
@@ -472,15 +485,8 @@ static void status_keepalived_json(void *arg, struct ctl_buf *b)
 		json_key_uint(&j, "advert_sent", in->adverts_sent);
 		json_key_uint(&j, "become_master", in->fsm.became_master);
 		json_key_uint(&j, "release_master", in->fsm.released_master);
-		for (size_t s = 0; s < sizeof(stats) / sizeof(stats[0]); s++) {
-			unsigned long n = 0;
-			for (size_t k = 0; k < sizeof(drops) / sizeof(drops[0]); k++)
-				if (strcmp(drops[k].stat, stats[s]) == 0)
-					for (int r = 1; r < VRRP_DROP_NREASONS; r++)
-						if (strcmp(vrrp_drop_name(r), drops[k].drop) == 0)
-							n += in->drops[r];
-			json_key_uint(&j, stats[s], n);
-		}
+		for (size_t s = 0; s < N_DROP_STATS; s++)
+			json_key_uint(&j, keepalived_drop_stats[s].name, drop_stat(in, s));
 		json_key_uint(&j, "pri_zero_rcvd", in->fsm.prio0_received);
 		json_key_uint(&j, "pri_zero_sent", in->fsm.prio0_sent);
 		json_object_end(&j);
@@ -497,20 +503,13 @@ static void status_keepalived_json(void *arg, struct ctl_buf *b)
  */
 static void status_metrics(const struct vrrpd *d, struct ctl_buf *b)
 {
-	static const struct { const char *name, *help; int drops[3]; int field; } fams[] = {
-		{ "keepalived_vrrp_advert_rcvd", "Advertisements received", { 0 }, 1 },
-		{ "keepalived_vrrp_advert_sent", "Advertisements sent", { 0 }, 2 },
-		{ "keepalived_vrrp_become_master", "Became master", { 0 }, 3 },
-		{ "keepalived_vrrp_release_master", "Released master", { 0 }, 4 },
-		{ "keepalived_vrrp_pri_zero_rcvd", "Priority zero received", { 0 }, 5 },
-		{ "keepalived_vrrp_pri_zero_sent", "Priority zero sent", { 0 }, 6 },
-		{ "keepalived_vrrp_packet_len_err", "Packet length errors", { VRRP_DROP_TRUNCATED, VRRP_DROP_IP_HEADER }, 0 },
-		{ "keepalived_vrrp_advert_interval_err", "Advertisement interval errors", { VRRP_DROP_INTERVAL }, 0 },
-		{ "keepalived_vrrp_ip_ttl_err", "TTL errors", { VRRP_DROP_TTL }, 0 },
-		{ "keepalived_vrrp_invalid_type_rcvd", "Invalid type errors", { VRRP_DROP_TYPE }, 0 },
-		{ "keepalived_vrrp_addr_list_err", "Address list errors", { VRRP_DROP_ADDR_COUNT, VRRP_DROP_ADDR_MISMATCH }, 0 },
-		{ "keepalived_vrrp_authtype_mismatch", "Authentication mismatch", { VRRP_DROP_AUTH_TYPE }, 0 },
-		{ "keepalived_vrrp_auth_failure", "Authentication failure", { VRRP_DROP_AUTH, VRRP_DROP_AH_SEQ }, 0 },
+	static const struct { const char *name, *help; } fams[] = {
+		{ "keepalived_vrrp_advert_rcvd", "Advertisements received" },
+		{ "keepalived_vrrp_advert_sent", "Advertisements sent" },
+		{ "keepalived_vrrp_become_master", "Became master" },
+		{ "keepalived_vrrp_release_master", "Released master" },
+		{ "keepalived_vrrp_pri_zero_rcvd", "Priority zero received" },
+		{ "keepalived_vrrp_pri_zero_sent", "Priority zero sent" },
 	};
 	char vrid[8], ip[80];
 
@@ -524,25 +523,30 @@ static void status_metrics(const struct vrrpd *d, struct ctl_buf *b)
 			prom_u64(b, "keepalived_vrrp_state", labels, (uint64_t)in->fsm.state);
 		}
 	}
-	for (size_t f = 0; f < sizeof(fams) / sizeof(fams[0]); f++) {
-		prom_family(b, fams[f].name, "counter", fams[f].help);
+	for (size_t f = 0; f < sizeof(fams) / sizeof(fams[0]) + N_DROP_STATS; f++) {
+		bool own = f < sizeof(fams) / sizeof(fams[0]);
+		char family[64];
+		size_t stat = own ? 0 : f - sizeof(fams) / sizeof(fams[0]);
+		if (own)
+			snprintf(family, sizeof(family), "%s", fams[f].name);
+		else
+			snprintf(family, sizeof(family), "keepalived_vrrp_%s", keepalived_drop_stats[stat].name);
+		prom_family(b, family, "counter", own ? fams[f].help : keepalived_drop_stats[stat].help);
 		for (const struct inst *in = d->insts; in; in = in->next) {
-			uint64_t v = 0;
-			switch (fams[f].field) {
-			case 1: v = in->adverts_received; break;
-			case 2: v = in->adverts_sent; break;
-			case 3: v = in->fsm.became_master; break;
-			case 4: v = in->fsm.released_master; break;
-			case 5: v = in->fsm.prio0_received; break;
-			case 6: v = in->fsm.prio0_sent; break;
-			default:
-				for (int k = 0; k < 3 && fams[f].drops[k]; k++)
-					v += in->drops[fams[f].drops[k]];
+			uint64_t v;
+			switch (f) {
+			case 0: v = in->adverts_received; break;
+			case 1: v = in->adverts_sent; break;
+			case 2: v = in->fsm.became_master; break;
+			case 3: v = in->fsm.released_master; break;
+			case 4: v = in->fsm.prio0_received; break;
+			case 5: v = in->fsm.prio0_sent; break;
+			default: v = drop_stat(in, stat);
 			}
 			snprintf(vrid, sizeof(vrid), "%u", (unsigned)in->conf->vrid);
 			const char *labels[] = { "name", in->name, "intf", in->ifname, "vrid", vrid,
 						 "state", vrrp_state_names[in->fsm.state], NULL };
-			prom_u64(b, fams[f].name, labels, v);
+			prom_u64(b, family, labels, v);
 		}
 	}
 }
