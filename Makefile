@@ -2,7 +2,7 @@
 #   make                 static musl build/$(ARCH)/lvsbox and its applet symlinks
 #   make ARCH=armhf      cross build (armhf aarch64 mipsel mips)
 #   make check           every test suite; prints "N passed, N failed"
-#   make demo            seed 004's VS/NAT experiment inside a qemu guest with IPVS
+#   make demo            seed 000's LVS-DR high-availability cluster, told as a timeline, in a qemu guest with IPVS
 #   make cross size bench fuzz dev clean
 ARCH ?= x86_64
 BUILD := build/$(ARCH)
