@@ -47,7 +47,7 @@ now_ms() {
 }
 
 # ---- the client: `demo-guest.sh client LOG STOPFILE T0`, inside the client's
-# namespace. One GET after another (busybox nc, 1 s timeout each), a line per
+# namespace. One GET after another (busybox nc, 2 s timeout each), a line per
 # request: "START END ANSWER", in ms since T0; ANSWER is the page (the web
 # server's name), "refused" or "no-answer". At most 3000 requests.
 if [ "${1:-}" = client ]; then
@@ -55,7 +55,7 @@ if [ "${1:-}" = client ]; then
 	while [ ! -e "$stop" ] && [ $n -lt 3000 ]; do
 		now_ms
 		a=$NOW
-		out=$(printf 'GET / HTTP/1.0\r\nHost: %s\r\n\r\n' $VIP | timeout 1 nc $VIP $PORT 2>&1)
+		out=$(printf 'GET / HTTP/1.0\r\nHost: %s\r\n\r\n' $VIP | timeout 2 nc $VIP $PORT 2>&1)
 		now_ms
 		case $out in
 		*" 200 OK"*) answer=${out##*"$nl"} ;;
@@ -90,7 +90,10 @@ die() {
 	shift
 	for f in "$@"; do
 		[ -s "$f" ] || continue
-		echo "            last lines of $f:"
+		case $f in
+		"$CLOG") echo "            the client's last requests (start, end in ms since the start; answer):" ;;
+		*) echo "            last lines of $f:" ;;
+		esac
 		tail -n 12 "$f" | indent
 	done
 	exit 1
@@ -170,6 +173,11 @@ both_rs="$WEB03:$PORT Route 1, $WEB04:$PORT Route 1"
 servers_are() { [ "$(servers "$1")" = "$2" ]; }
 # connections NAME: entries of the client's connections in NAME's table.
 connections() { ha_ns "$1" lvsctl -Lnc | awk -v c="$CLIENT:" 'index($4, c) == 1 { n++ } END { print n + 0 }'; }
+# vrrp_of CONF: "STATE PRIORITY nopreempt|preempt" of CONF's vrrp_instance.
+vrrp_of() {
+	awk '$1 == "state" { s = $2 } $1 == "priority" { p = $2 } $1 == "nopreempt" { n = 1 }
+		END { print s, p, n ? "nopreempt" : "preempt" }' "$1"
+}
 show_table() { say "$1# lvsctl -Ln"; table "$1" | indent; }
 holds() { ha_has_vip "$1" $VIP && ! ha_has_vip "$2" $VIP; }
 
@@ -198,8 +206,9 @@ page() {
 page_is() { [ "$(page "$1")" = "$2" ]; }
 
 echo "lvsbox demo: seed 000's LVS-DR high-availability cluster, one network namespace per machine"
-echo "  VIP $VIP:$PORT (wrr, direct routing), health check TCP_CHECK on port 80 (delay_loop 6, 3 retries 3 s apart)"
-echo "  lvs01 172.17.252.34 MASTER prio 150, lvs02 172.17.252.35 BACKUP prio 100 ($CONFIGS/demo-lvs0[12].conf)"
+echo "  VIP $VIP:$PORT (wrr, direct routing), health check TCP_CHECK on port 80 ($CONFIGS/demo-lvs0[12].conf)"
+echo "  lvs01 172.17.252.34: $(vrrp_of "$CONFIGS/demo-lvs01.conf" | awk '{ print $1, "priority", $2, $3 }')"
+echo "  lvs02 172.17.252.35: $(vrrp_of "$CONFIGS/demo-lvs02.conf" | awk '{ print $1, "priority", $2, $3 }')"
 echo "  web03 $WEB03, web04 $WEB04 (busybox httpd), client $CLIENT"
 echo
 
@@ -246,7 +255,7 @@ say "client: GET http://$VIP:$PORT/ again and again"
 wait_for 20 has_answers $t_start 6 || die "the client gets 6 answers through the VIP" "$CLOG"
 awk -v t=$t_start '$1 >= t && c++ < 6 { printf "%4d.%ds  client: %s (%d ms)\n", $1 / 1000, $1 % 1000 / 100, $3, $2 - $1 }' "$CLOG"
 first=$(answers_from $t_start 6)
-alternate "$first" || die "6 requests alternate between web03 and web04 (got: $first)"
+alternate "$first" || die "6 requests alternate between web03 and web04 (got: $first)" "$CLOG"
 pass "6 requests alternate between web03 and web04"
 
 # ---- step 3: web03 stops, the health check takes it out, it comes back
@@ -266,7 +275,7 @@ wait_for 20 servers_are lvs02 "$WEB04:$PORT Route 1" || die "lvs02's health chec
 wait_for 20 has_answers $t_out 6 || die "the client gets answers after web03 left" "$CLOG"
 after=$(answers_from $t_out 6)
 [ "$after" = "web04 web04 web04 web04 web04 web04" ] ||
-	die "every request after web03 left the table is answered by web04 (got: $after)"
+	die "every request after web03 left the table is answered by web04 (got: $after)" "$CLOG"
 pass "web03 is out of both tables; the next 6 requests are all answered by web04"
 
 serve web03
@@ -281,7 +290,7 @@ show_table lvs01
 wait_for 20 servers_are lvs02 "$both_rs" || die "lvs02's health check puts web03 back too" "$WORK/lvs02.log"
 wait_for 20 has_answers $t_in 6 || die "the client gets answers after web03 came back" "$CLOG"
 after=$(answers_from $t_in 6)
-alternate "$after" || die "requests alternate again after web03 came back (got: $after)"
+alternate "$after" || die "requests alternate again after web03 came back (got: $after)" "$CLOG"
 pass "web03 is back in both tables; requests alternate again ($after)"
 
 # ---- step 4: lvs01 loses power
@@ -305,9 +314,9 @@ say "client: its ARP entry for $VIP is lvs02's $mac_lvs02 (lvs02's gratuitous AR
 settled=$((t_vip + 1000))
 wait_for 30 has_answers $settled 6 || die "the client gets answers through lvs02" "$CLOG"
 set -- $(gap $t_kill $settled)
-say "client: $1 ms without an answer, from $(at $2) to $(at $3); $4 requests failed meanwhile ($(tally $t_kill $settled))"
+say "client: $1 ms without an answer, from $(at $2) to $(at $3); requests started since the kill: $(tally $t_kill $settled)"
 after=$(answers_from $settled 6)
-alternate "$after" || die "requests through lvs02 alternate between web03 and web04 (got: $after)"
+alternate "$after" || die "requests through lvs02 alternate between web03 and web04 (got: $after)" "$CLOG"
 n=$(connections lvs02)
 [ "$n" -ge 6 ] || die "lvs02's IPVS carries the client's connections (lvsctl -Lnc has $n of them)"
 pass "traffic goes on through lvs02: requests alternate ($after), its lvsctl -Lnc lists $n of the client's connections"
@@ -323,11 +332,20 @@ now_ms
 t_boot=$((NOW - T0))
 say "lvs01 powers up: cable in, lvsd -f $CONFIGS/demo-lvs01.conf (pid $pid_lvs01)"
 wait_for 30 servers_are lvs01 "$both_rs" || die "lvs01 programs its table again" "$WORK/lvs01.log"
-if grep -q '^[[:space:]]*nopreempt' "$CONFIGS/demo-lvs01.conf"; then
+# Who holds the VIP now, as the configs say: lvs01 takes it back when its
+# priority is the higher, unless it has nopreempt (which keepalived, and
+# lvsd, ignore with state MASTER).
+set -- $(vrrp_of "$CONFIGS/demo-lvs01.conf") $(vrrp_of "$CONFIGS/demo-lvs02.conf")
+if [ "$2" -le "$5" ]; then
+	master=lvs02 backup=lvs01 why="lvs01's priority $2 is not above lvs02's $5: lvs02 keeps it"
+elif [ "$3" = nopreempt ] && [ "$1" != MASTER ]; then
 	master=lvs02 backup=lvs01 why="nopreempt in lvs01's config: lvs02 keeps it"
 else
-	master=lvs01 backup=lvs02 why="priority 150 > 100 and no nopreempt: lvs01 preempts"
+	master=lvs01 backup=lvs02 why="lvs01's priority $2 > $5 and it may preempt: lvs01 takes it back"
 fi
+# Kept: give lvs01's VRRP the time it would need to take the VIP (3 adverts
+# and its skew) before believing that it does not.
+[ $master = lvs02 ] && sleep 5
 wait_for 20 holds $master $backup || die "$master holds the VIP and $backup does not ($why)" "$WORK/lvs01.log" "$WORK/lvs02.log"
 now_ms
 t_master=$((NOW - T0))
@@ -338,9 +356,9 @@ wait_for 10 eval '[ "$(ha_neigh client $VIP)" = "$mac" ]' ||
 settled=$((t_master + 1000))
 wait_for 30 has_answers $settled 6 || die "the client gets answers through $master" "$CLOG"
 set -- $(gap $t_boot $settled)
-say "client: longest time without an answer $1 ms, from $(at $2) to $(at $3); $4 requests failed meanwhile ($(tally $t_boot $settled))"
+say "client: longest time without an answer $1 ms, from $(at $2) to $(at $3); requests started since lvs01 booted: $(tally $t_boot $settled)"
 after=$(answers_from $settled 6)
-alternate "$after" || die "requests through $master alternate between web03 and web04 (got: $after)"
+alternate "$after" || die "requests through $master alternate between web03 and web04 (got: $after)" "$CLOG"
 n=$(connections $master)
 [ "$n" -ge 6 ] || die "$master's IPVS carries the client's connections (lvsctl -Lnc has $n of them)"
 show_table $master
