@@ -29,8 +29,12 @@ ha_ns() {
 	nsenter -F --net="$HA_NETNS/$ns" "$@"
 }
 
+# ha_switch: the bridge, a plain switch: it floods multicast (the sync
+# daemon's group too) instead of snooping for listeners.
 ha_switch() {
-	ip link add "$HA_BR" type bridge && ip link set "$HA_BR" up
+	ip link add "$HA_BR" type bridge || return 1
+	echo 0 >"/sys/class/net/$HA_BR/bridge/multicast_snooping" || return 1
+	ip link set "$HA_BR" up
 }
 
 # ha_plug NAME ADDR/PFX: a new namespace NAME whose eth0 holds ADDR/PFX and
