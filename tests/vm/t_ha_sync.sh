@@ -10,7 +10,7 @@
 # Inside the guest, everything is a network namespace on one bridge (one
 # LAN, 172.17.240.0/20): IPVS, the sync daemon and the VIP are per netns, so
 # each director is a namespace (its LAN interface named eth0, as the seeds
-# have it) running `lvsd -f` with its own /run; two DR real servers prepared
+# have it) running `lvsd -f` with its own /run/lvsbox; two DR real servers prepared
 # with `rsctl up VIP` run a line-echo server that answers with its own
 # address; the client is a namespace too. The real ipvsadm and ip read the
 # kernel's state in each namespace.
@@ -42,32 +42,16 @@ VIP=172.17.252.38
 PORT=8080
 RS1=172.17.252.11 RS2=172.17.252.12
 CL=172.17.252.50
-BR=br-ha
-dir_pgids=()
+HA_WORK=$WORK HA_BIN=$BIN
+. tests/vm/ha_lib.sh
 
 [ -x "$PY" ] || die_suite "ha sync: no $PY (the echo server and client)"
 
-ha_cleanup() {
-	[ ${#dir_pgids[@]} -gt 0 ] && for g in "${dir_pgids[@]}"; do kill -KILL -- "-$g" 2>/dev/null; done
-	lvsd_cleanup
-	ip link del "$BR" 2>/dev/null
-}
-trap ha_cleanup EXIT
-
-ip link add "$BR" type bridge forward_delay 0 mcast_snooping 0 || die_suite "ha sync: cannot make bridge $BR"
-ip link set "$BR" up
-# lan_ns NS ADDR: a namespace NS whose eth0 (ADDR/20) is a port of the bridge.
-lan_ports=0
-lan_ns() {
-	local ns=$1 port=ha$lan_ports
-	lan_ports=$((lan_ports + 1))
-	ip netns add "$ns" || return 1
-	ip link add "$port" type veth peer name eth0 netns "$ns" || return 1
-	ip link set "$port" master "$BR" up
-	ip -n "$ns" link set lo up
-	ip -n "$ns" addr add "$2/20" dev eth0
-	ip -n "$ns" link set eth0 up
-}
+# The switch, the namespaces on it and the directors are tests/vm/ha_lib.sh's.
+trap 'ha_cleanup 2>/dev/null; lvsd_cleanup' EXIT
+ha_switch || die_suite "ha sync: cannot make the switch"
+# lan_ns NS ADDR: a namespace NS whose eth0 (ADDR/20) is a port of the switch.
+lan_ns() { ha_plug "$1" "$2/20"; }
 
 # The echo server: every line it reads is answered by "ADDR LINE", on 8080
 # (the service) and 80 (the seeds' TCP_CHECK port).
@@ -142,22 +126,16 @@ conf() {
    lvs_sync_daemon eth0 VI_1}" "$SEEDS/$1" >"$2"
 }
 
-# director NS CONF: lvsd -n -f CONF in NS with a private /run, in a session
-# of its own, so its process group is lvsd and its children only: setsid,
-# ip netns exec, unshare and sh all exec without forking, so the pid bash
-# started becomes the group's id once setsid has run. DIR_PGID is set to it
-# and appended to dir_pgids.
+# director NS CONF: ha_director's lvsd in NS, in a session of its own, so
+# its process group is lvsd and its children only. DIR_PGID is set to it.
 director() {
-	setsid ip netns exec "$1" unshare -m sh -c \
-		'mount -t tmpfs lvsbox /run && mkdir -p /run/lvsbox && exec "$0" -n -l -f "$1"' \
-		"$BIN/lvsd" "$2" </dev/null >>"$WORK/$1.log" 2>&1 &
-	local pid=$!
+	ha_director "$1" "$2"
+	local pid=$HA_PID
 	# killed by its group id, not waited for: no "Killed" job notice
 	disown "$pid"
-	own_group() { [ "$(awk '{print $5}' "/proc/$1/stat" 2>/dev/null)" = "$1" ]; }
+	own_group() { [ "$(ha_group "$1")" = "$1" ]; }
 	wait_for 5 own_group "$pid" || die_suite "ha sync: lvsd in $1 is not in a process group of its own"
 	DIR_PGID=$pid
-	dir_pgids+=("$pid")
 }
 has_vip() { ip -n "$1" -o addr show dev eth0 | grep -q " $VIP/20 "; }
 sync_state() { ip netns exec "$1" "$IPVSADM" -L --daemon 2>&1; }
@@ -261,8 +239,8 @@ run_case sync yes
 check_eq "sync: the second line on the same connection, after the failover, is answered by the same real server" \
 	"$RESULT_RS line 2" "$RESULT_SECOND"
 check_eq "sync: lvs02's IPVS forwarded it (its InPkts grew)" "1" "$RESULT_FORWARDED"
-for g in "${dir_pgids[@]}"; do kill -KILL -- "-$g" 2>/dev/null; done
-dir_pgids=()
+for g in $ha_pgids; do ha_kill "$g"; done
+ha_pgids=
 ip netns delete lvs01-sync; ip netns delete lvs02-sync
 
 # ---- the control: no lvs_sync_daemon, the connection does not survive ----

@@ -8,7 +8,7 @@
 # dies); the backup takes the VIP and the traffic goes on through it.
 #
 #   dA 172.17.252.36/20 (lvs01) --+
-#   dB 172.17.252.37/20 (lvs02) --+-- br-rs (a plain switch in the root namespace)
+#   dB 172.17.252.37/20 (lvs02) --+-- br-ha (a plain switch in the root namespace)
 #   cl 172.17.252.100/20        --+
 #   rs-39.106.40.172  /32 --------+   real servers: the VIP on lo, arp_ignore=1,
 #   rs-39.107.137.111 /32 --------+   arp_announce=2 (the seed's rs.sh, by hand)
@@ -16,10 +16,10 @@
 # IPVS is per network namespace: each director has its own table, the root
 # namespace's stays empty. The configs are the fixtures unchanged: each
 # director's link to the switch is named eth0 in its namespace, as the
-# fixtures say. What cannot be shared between two lvsd on one filesystem,
-# the children's default control sockets under /run/lvsbox, is kept apart by
-# a tmpfs on /run/lvsbox in each director's own mount namespace (ip netns
-# exec gives it one); lvsd's own socket and pid file are named with -S, -p.
+# fixtures say. The switch, the namespaces and the directors (each lvsd in
+# a mount namespace of its own with a tmpfs on /run/lvsbox, for its
+# children's control sockets) are tests/vm/ha_lib.sh's, which make demo uses
+# too.
 #
 # Asserted: both tables as the fixtures say, only the master holds the VIP;
 # after the kill every process of the master is gone, the backup holds the
@@ -32,6 +32,11 @@
 cd "$(dirname "$0")/../.." || exit 2
 t0=$SECONDS
 . tests/vm/lvsd_lib.sh
+HA_WORK=$WORK HA_BIN=$BIN
+. tests/vm/ha_lib.sh
+# lvsd_cleanup kills and reaps the directors' lvsd quietly (bg_pids), then
+# ha_cleanup their process groups, the switch and its ports.
+trap 'lvsd_cleanup; ha_cleanup' EXIT
 TALLY="/usr/bin/python3 $PWD/tests/vm/http_tally.py"
 [ -x /usr/bin/python3 ] || die_suite "ha: no /usr/bin/python3 (toolchain/deps.sh vm)"
 
@@ -43,22 +48,12 @@ grep -q "interface eth0" "$conf_a" && grep -q "$vip/20" "$conf_a" && grep -q "st
 	die_suite "ha: the seed 000 fixtures are not what this test was written for"
 
 # ---- the network
-ip link add br-rs type bridge && ip link set br-rs up || die_suite "ha: cannot add the switch"
-# plug NS ADDR/PFX: a namespace on the switch, its link named eth0, everything on-link.
-plug() {
-	local ns=$1 dev=ha$rs_count
-	rs_count=$((rs_count + 1))
-	ip netns add "$ns" || return 1
-	ip link add "$dev" type veth peer name eth0 netns "$ns" || return 1
-	ip link set "$dev" master br-rs up || return 1
-	ip -n "$ns" link set lo up && ip -n "$ns" link set eth0 up || return 1
-	ip -n "$ns" addr add "$2" dev eth0 && ip -n "$ns" route add default dev eth0
-}
-plug dA 172.17.252.36/20 && plug dB 172.17.252.37/20 && plug cl 172.17.252.100/20 ||
+ha_switch || die_suite "ha: cannot add the switch"
+ha_plug dA 172.17.252.36/20 && ha_plug dB 172.17.252.37/20 && ha_plug cl 172.17.252.100/20 ||
 	die_suite "ha: cannot make the director and client namespaces"
 for r in $rs1 $rs2; do
 	ns=rs-$r
-	plug "$ns" "$r/32" || die_suite "ha: cannot make $ns"
+	ha_plug "$ns" "$r/32" || die_suite "ha: cannot make $ns"
 	ip -n "$ns" addr add $vip/32 dev lo
 	for s in net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.eth0.arp_ignore=1 \
 		net.ipv4.conf.all.arp_announce=2 net.ipv4.conf.eth0.arp_announce=2; do
@@ -81,20 +76,15 @@ ip netns exec dA "$IPVSADM" -A -t 10.9.9.9:1 -s rr &&
 	[ -z "$(ip netns exec dB "$IPVSADM" -S -n)" ] && ip netns exec dA "$IPVSADM" -C ||
 	die_suite "ha: this kernel's IPVS does not keep a table per network namespace"
 
-# ---- the directors
-mkdir -p /run/lvsbox
-# director NS CONF: lvsd in NS, in a session (so a process group) of its own.
-director() {
-	setsid ip netns exec "$1" sh -c 'mount -t tmpfs -o mode=0755 lvsbox /run/lvsbox && exec "$@"' sh \
-		"$BIN/lvsd" -n -l -f "$2" -S "$WORK/$1.sock" -p "$WORK/$1.pid" </dev/null >>"$WORK/$1.log" 2>&1 &
-	bg_pids+=($!)
-}
-director dA "$conf_a"
-director dB "$conf_b"
+# ---- the directors: lvsd in each, in a session (so a process group) of its own
+ha_director dA "$conf_a"
+bg_pids+=($HA_PID)
+ha_director dB "$conf_b"
+bg_pids+=($HA_PID)
 in_ns_table() { ip netns exec "$1" "$IPVSADM" -S -n | sort; }
 want=$(printf '%s\n' "-A -t $vip:8080 -s wrr -p 50" "-a -t $vip:8080 -r $rs1:8080 -g -w 1" "-a -t $vip:8080 -r $rs2:8080 -g -w 1" | sort)
 ns_table_is() { [ "$(in_ns_table "$1")" = "$want" ]; }
-has_vip() { ip -n "$1" -4 addr show dev eth0 | grep -q "inet $vip/20"; }
+has_vip() { ha_has_vip "$1" $vip; }
 wait_for 30 eval 'ns_table_is dA && ns_table_is dB'
 check_eq "lvs01 (dA) programs seed 000's DR service in its own IPVS table" "$want" "$(in_ns_table dA)"
 check_eq "lvs02 (dB) programs the same in its own table" "$want" "$(in_ns_table dB)"
@@ -113,9 +103,9 @@ check_eq "lvs01's lvsd leads its process group, checkd and vrrpd in it" "$pid_a 
 	"$(ps -o pgid= -p "$pid_a,${kids_a// /,}" | tr -d ' ' | paste -sd' ')"
 
 # ---- traffic, and the master dies
-mac_of() { ip -n "$1" link show eth0 | awk '/link\/ether/ { print $2 }'; }
+mac_of() { ha_mac "$1"; }
 # client_arp: the MAC address the client's neighbour table has for the VIP.
-client_arp() { ip -n cl neigh show $vip | awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }'; }
+client_arp() { ha_neigh cl $vip; }
 ip netns exec cl $TALLY stream $vip 8080 --seconds 90 --stop-file "$WORK/stream.stop" \
 	--timeout 2 --pause 20 >"$WORK/stream" 2>"$WORK/stream.err" &
 bg_pids+=($!)
@@ -127,13 +117,11 @@ check_eq "the client's ARP entry for the VIP is lvs01's" "$(mac_of dA)" \
 	"$(client_arp)"
 
 t_kill=$(date +%s%3N)
-kill -KILL -- "-$pgid_a"
+ha_kill "$pgid_a"
 wait "$pid_a" 2>/dev/null
 # Orphaned children may stay zombies until the guest's init reaps them: gone too.
-alive() { [ -e "/proc/$1" ] && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat" 2>/dev/null; }
-any_alive() { local p; for p in "$@"; do alive "$p" && return 0; done; return 1; }
-wait_for 10 eval '! any_alive $pid_a $kids_a'
-check_cmd "kill -9 of lvs01's process group: lvsd, checkd and vrrpd are gone" eval '! any_alive $pid_a $kids_a'
+wait_for 10 eval '[ -z "$(ha_members $pgid_a)" ]'
+check_cmd "kill -9 of lvs01's process group: lvsd, checkd and vrrpd are gone" eval '[ -z "$(ha_members $pgid_a)" ]'
 wait_for 20 has_vip dB
 t_vip=$(date +%s%3N)
 check_cmd "lvs02 takes the VIP $vip/20 (VRRP)" has_vip dB
