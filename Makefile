@@ -2,7 +2,7 @@
 #   make                 static musl build/$(ARCH)/lvsbox and its applet symlinks
 #   make ARCH=armhf      cross build (armhf aarch64 mipsel mips)
 #   make check           every test suite; prints "N passed, N failed"
-#   make demo            seed 000's LVS-DR high-availability cluster, told as a timeline, in a qemu guest with IPVS
+#   make demo            seed 000's LVS-DR high-availability cluster, told as a timeline, inside the x86_64 image under qemu
 #   make ipk apk         OpenWrt packages of build/$(ARCH)/lvsbox (opkg, apk-tools 3)
 #   make image ARCH=..   the appliance image build/$(ARCH)/image/ (rootfs/)
 #   make run ARCH=..     boots that image in qemu, shell on the console
