@@ -20,4 +20,4 @@ TC_CODE_CFLAGS := -mips16
 TC_BIGNUM_CFLAGS := -mno-mips16
 TC_QEMU := qemu-mipsel-static
 include toolchain/cross.mk
-TC_LDFLAGS += -no-pie
+TC_LDFLAGS += -no-pie -Wl,-T,toolchain/mips16-stubs.ld
