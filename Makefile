@@ -8,6 +8,7 @@
 #   make run ARCH=..     boots that image in qemu, shell on the console
 #   make cross size bench fuzz dev clean
 ARCH ?= x86_64
+comma := ,
 BUILD := build/$(ARCH)
 DEV := build/dev
 .DEFAULT_GOAL := all
@@ -38,8 +39,9 @@ TLS_OBJS := $(TLS_SRCS:%.c=$(BUILD)/obj/%.o)
 $(TLS_OBJS): CFLAGS_SHIP += $(MBEDTLS_CFLAGS)
 $(TLS_OBJS): $(MBEDTLS_DIR)/.stamp
 
+# MAP=1 also writes the linker map next to it, for toolchain/mapsum.py.
 $(BUILD)/lvsbox: $(OBJS) $(TLS_OBJS) $(MBEDTLS_DIR)/.stamp
-	$(CC) $(LDFLAGS_SHIP) -o $@ $(OBJS) $(TLS_OBJS) $(MBEDTLS_LIBS)
+	$(CC) $(LDFLAGS_SHIP) $(if $(MAP),-Wl$(comma)-Map=$@.map) -o $@ $(OBJS) $(TLS_OBJS) $(MBEDTLS_LIBS)
 
 $(BUILD)/obj/%.o: %.c $(TC_STAMP)
 	@mkdir -p $(dir $@)
@@ -134,13 +136,26 @@ apk: all
 	toolchain/deps.sh pkg
 	$(PKG_ENV) platform/openwrt/build-apk.sh $(ARCH) $(BUILD)/openwrt
 
-# Stripped size of each arch built so far, with that arch's own strip.
+# Stripped size of each arch built so far, with that arch's own strip, and
+# the files of its image when `make image` made one; mipsel is held to the
+# budget the issue promises (docs/size.md, checked by the cross suite).
+SIZE_BUDGET_mipsel := 409600
 size:
 	@for a in $(ARCHES); do \
 		d=build/$$a/lvsbox; [ -f "$$d" ] || continue; \
 		s=$$($(MAKE) -s --no-print-directory ARCH=$$a print-strip); \
-		$$s -o $$d.stripped $$d && printf '%-8s %8d bytes stripped\n' $$a $$(stat -c %s $$d.stripped); \
-		rm -f $$d.stripped; done
+		$$s -o $$d.stripped $$d || exit 1; \
+		n=$$(stat -c %s $$d.stripped); rm -f $$d.stripped; \
+		printf '%-8s %8d bytes stripped (%d KiB)\n' $$a $$n $$(( (n + 1023) / 1024 )); \
+		if [ $$a = mipsel ]; then \
+			b=$(SIZE_BUDGET_mipsel); \
+			printf '%-8s %8d bytes budget (400 KiB): %s\n' $$a $$b \
+				"$$([ $$n -le $$b ] && echo "within, $$((b - n)) to spare" || echo "OVER by $$((n - b))")"; \
+		fi; \
+		[ -d build/$$a/image ] || continue; \
+		find build/$$a/image -maxdepth 1 -type f | sort | while read -r f; do \
+			printf '%-8s %8d bytes %s\n' $$a $$(stat -c %s "$$f") "$${f#build/$$a/}"; done; \
+	done
 
 print-strip:
 	@echo $(STRIP)

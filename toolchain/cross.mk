@@ -3,6 +3,9 @@
 #   TC_DEBARCH     Debian architecture whose musl-dev is unpacked into the
 #                  sysroot, or "source" to build musl from Debian's source
 #   TC_ARCH_CFLAGS code generation flags (CPU, float ABI), used for musl too
+#   TC_CODE_CFLAGS (optional) flags for lvsbox's and mbedTLS's C only, not
+#                  musl's (mipsel: -mips16, which musl's inline asm cannot take)
+#   TC_BIGNUM_CFLAGS (optional) added for mbedTLS's bignum.c (inline asm)
 #   TC_QEMU        qemu-user binary that runs this arch's static programs
 #
 # How the compiler finds musl: Debian's cross gcc searches glibc's headers and
@@ -17,7 +20,7 @@ TC_KINC := $(TC_DIR)/kinc
 CC := $(TC_TRIPLE)-gcc -specs $(TC_SYSROOT)/musl-gcc.specs
 AR := $(TC_TRIPLE)-ar
 STRIP := $(TC_TRIPLE)-strip
-TC_CFLAGS := $(TC_ARCH_CFLAGS) -isystem $(TC_KINC)
+TC_CFLAGS := $(TC_ARCH_CFLAGS) $(TC_CODE_CFLAGS) -isystem $(TC_KINC)
 TC_LDFLAGS := $(TC_ARCH_CFLAGS)
 TC_STAMP := $(TC_DIR)/.stamp
 

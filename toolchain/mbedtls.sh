@@ -2,15 +2,17 @@
 # mbedtls.sh - builds mbedTLS from Debian's source package for one target,
 # with lvsbox's configuration (toolchain/mbedtls-config.h).
 #
-# Usage: toolchain/mbedtls.sh OUT CC AR CFLAGS
+# Usage: toolchain/mbedtls.sh OUT CC AR CFLAGS [BIGNUM_CFLAGS]
 #   OUT  build/<arch>/mbedtls; gets include/ (with our config installed as
 #        mbedtls/config.h) and lib/libmbed{tls,x509,crypto}.a
 #   CC, AR, CFLAGS  the target's compiler (may contain options), archiver
 #        and code generation flags
+#   BIGNUM_CFLAGS  added for bignum.c alone, whose multiply loop is inline
+#        assembly (mipsel: -mno-mips16, as MIPS16 cannot encode it)
 # Upstream's Makefile wants to build in its source tree; compiling the
 # library directory directly keeps one unpacked source for every arch.
 set -e
-out=$1 cc=$2 ar=$3 cflags=$4
+out=$1 cc=$2 ar=$3 cflags=$4 bignum_cflags=$5
 [ -n "$ar" ] || { echo "usage: $0 OUT CC AR CFLAGS" >&2; exit 2; }
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/apt.sh"
@@ -27,9 +29,12 @@ cp -a "$src/include" "$out/include"
 cp "$here/mbedtls-config.h" "$out/include/mbedtls/config.h"
 
 export MBEDTLS_CC="$cc" MBEDTLS_CFLAGS="-std=c99 -Os -ffunction-sections -fdata-sections $cflags -I$out/include" MBEDTLS_OBJ="$out/obj"
+export MBEDTLS_BIGNUM_CFLAGS="$bignum_cflags"
 ls "$src"/library/*.c | xargs -P 2 -n 8 sh -c '
 	for f; do
-		$MBEDTLS_CC $MBEDTLS_CFLAGS -c -o "$MBEDTLS_OBJ/$(basename "${f%.c}").o" "$f" || exit 255
+		extra=
+		[ "$(basename "$f")" = bignum.c ] && extra=$MBEDTLS_BIGNUM_CFLAGS
+		$MBEDTLS_CC $MBEDTLS_CFLAGS $extra -c -o "$MBEDTLS_OBJ/$(basename "${f%.c}").o" "$f" || exit 255
 	done' sh
 
 # The same split into three libraries as upstream, by file name.

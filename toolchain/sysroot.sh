@@ -65,6 +65,9 @@ from_source() {
 	rm -rf "$work" "$sysroot"
 	cp -a "$src" "$work"
 	(
+		# Our make's command line (ARCH=mipsel ...) reaches a sub-make
+		# through MAKEFLAGS and would override musl's own ARCH.
+		unset MAKEFLAGS MFLAGS MAKELEVEL
 		cd "$work"
 		./configure --target="$triple" --prefix="$sysroot" --disable-shared \
 			--enable-wrapper=gcc CC="$triple-gcc" CROSS_COMPILE="$triple-" \

@@ -9,7 +9,8 @@
 #   3. the mipsel binary booted under qemu-system-mipsel -M malta on Debian's
 #      4kc-malta kernel: IPVS modules loaded, lvsctl commands run, and the
 #      transcript compared with the real ipvsadm's on the x86_64 kernel
-#      (tests/vm/vm-run.sh), which checks the 32-bit netlink layout.
+#      (tests/vm/vm-run.sh), which checks the 32-bit netlink layout;
+#   and the stripped mipsel binary's size beside its 400 KiB budget (printed).
 # CROSS_ARCHES picks targets for parts 1-2 (default: all four).
 cd "$(dirname "$0")/../.." || exit 2
 . tests/lib.sh
@@ -110,6 +111,15 @@ if [[ " $arches " == *" mips "* ]] && [ -f build/mips/lvsbox ]; then
 	check_eq "mips: lvsbox holds no FPU instruction (soft-float for 24Kc)" 0 "$fpu"
 	check_eq "mips: lvsbox is marked soft-float o32" "yes" \
 		"$(mips-linux-gnu-readelf -A build/mips/lvsbox | grep -c 'FP ABI: *Soft float' | sed 's/^[1-9][0-9]*$/yes/; s/^0$/no/')"
+fi
+
+# The stripped mipsel binary beside the appliance issue's 400 KiB budget:
+# printed, as `make size` prints it, not counted (a figure, not a test;
+# docs/size.md says where the bytes go and what is left to cut).
+if [[ " $arches " == *" mipsel "* ]] && [ -f build/mipsel/lvsbox ] &&
+	mipsel-linux-gnu-strip -o "$log/lvsbox-mipsel.stripped" build/mipsel/lvsbox; then
+	n=$(stat -c %s "$log/lvsbox-mipsel.stripped")
+	echo "# mipsel: stripped lvsbox $n bytes; budget 409600 (400 KiB): $([ "$n" -le 409600 ] && echo "within" || echo "over by $((n - 409600))")"
 fi
 
 # --- 2. mbedTLS per target ---
