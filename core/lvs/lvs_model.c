@@ -154,19 +154,23 @@ static int vs_services(const struct conf_keepalived *conf, const struct lvs *vs,
 	}
 	for (int e = 0; e < g->nentries; e++) {
 		const struct conf_vsg_entry *en = &g->entries[e];
-		unsigned first = 0, last = 0;
-		if (!en->fwmark && en->range_last) {
+		/* A range counts the low bits up from the address's: past ffff
+		 * back to 0 when it wraps (IPv6, as keepalived counts) */
+		unsigned first = 0, count = 1, low_mask = en->addr.family == AF_INET6 ? 0xffffu : 0xffu;
+		const int ranged = !en->fwmark && (en->range_last || en->range_wraps);
+		if (ranged) {
 			first = en->addr.family == AF_INET6 ?
 				(unsigned)en->addr.addr[14] << 8 | en->addr.addr[15] : en->addr.addr[3];
-			last = en->range_last;
+			count = ((en->range_last - first) & low_mask) + 1;
 		}
-		for (unsigned i = first; i <= last; i++) {
-			struct ipvs_service *nv = realloc(v, (size_t)(n + 1) * sizeof(*v));
-			if (!nv) {
-				free(v);
-				return -1;
-			}
-			v = nv;
+		struct ipvs_service *nv = realloc(v, ((size_t)n + count) * sizeof(*v));
+		if (!nv) {
+			free(v);
+			return -1;
+		}
+		v = nv;
+		for (unsigned k = 0; k < count; k++) {
+			unsigned i = (first + k) & low_mask;
 			struct ipvs_service s;
 			memset(&s, 0, sizeof(s));
 			if (en->fwmark) {
@@ -176,10 +180,10 @@ static int vs_services(const struct conf_keepalived *conf, const struct lvs *vs,
 				s.af = (uint16_t)en->addr.family;
 				s.protocol = ipproto_of(cv->protocol);
 				memcpy(s.addr.raw, en->addr.addr, addr_len(en->addr.family));
-				if (en->range_last && s.af == AF_INET6) {
+				if (ranged && s.af == AF_INET6) {
 					s.addr.raw[14] = (uint8_t)(i >> 8);
 					s.addr.raw[15] = (uint8_t)i;
-				} else if (en->range_last) {
+				} else if (ranged) {
 					s.addr.raw[3] = (uint8_t)i;
 				}
 				s.port = (uint16_t)en->port;
