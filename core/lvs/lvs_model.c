@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include "log.h"
 #include "lvs_model.h"
 
 static size_t addr_len(int af)
@@ -121,6 +122,43 @@ static const struct conf_vs_group *find_group(const struct conf_keepalived *conf
 	return NULL;
 }
 
+/* The family of a group virtual server as keepalived 2.2.7 sets it: its
+ * sorry server's, else its first real server's, leaving out servers
+ * reached by tunnel (their family may differ); 0 when none sets it. */
+static int group_vs_family(const struct conf_virtual_server *cv)
+{
+	const struct conf_real_server *s = cv->sorry_server;
+	if (s && (s->lb_kind < 0 ? cv->lb_kind : s->lb_kind) != CONF_LB_TUN)
+		return s->addr.family;
+	for (int r = 0; r < cv->nreal_servers; r++) {
+		const struct conf_real_server *rs = &cv->real_servers[r];
+		if ((rs->lb_kind < 0 ? cv->lb_kind : rs->lb_kind) != CONF_LB_TUN)
+			return rs->addr.family;
+	}
+	return 0;
+}
+
+/* Whether keepalived 2.2.7 drops a group virtual server at start
+ * (link_vsg_to_vs): its group has IPv4 and IPv6 addresses and the virtual
+ * server a family, or its group's only family is not the virtual
+ * server's. lvsd then programs none of its services either. */
+static bool group_family_mismatch(const struct conf_virtual_server *cv, const struct conf_vs_group *g)
+{
+	bool v4 = false, v6 = false;
+	for (int e = 0; e < g->nentries; e++) {
+		if (g->entries[e].fwmark)
+			continue;
+		if (g->entries[e].addr.family == AF_INET6)
+			v6 = true;
+		else
+			v4 = true;
+	}
+	int af = group_vs_family(cv);
+	if (!af)
+		return false;
+	return (v4 && v6) || (v4 && af == AF_INET6) || (v6 && af == AF_INET);
+}
+
 /* The kernel services one virtual_server stands for: one, or one per
  * address (and fwmark) of its virtual_server_group. */
 static int vs_services(const struct conf_keepalived *conf, const struct lvs *vs, struct ipvs_service **out)
@@ -148,7 +186,7 @@ static int vs_services(const struct conf_keepalived *conf, const struct lvs *vs,
 		return 1;
 	}
 	const struct conf_vs_group *g = find_group(conf, cv->group);
-	if (!g) {
+	if (!g || group_family_mismatch(cv, g)) {
 		*out = NULL;
 		return 0;
 	}
@@ -316,6 +354,10 @@ int model_build(const struct conf_keepalived *conf, struct lvs *old, int nold,
 		struct lvs *vs = &m[v];
 		vs->conf = cv;
 		conf_vs_name(cv, vs->name, sizeof(vs->name));
+		const struct conf_vs_group *g = cv->kind == CONF_VS_GROUP ? find_group(conf, cv->group) : NULL;
+		if (g && group_family_mismatch(cv, g))
+			log_warn("%s: the families of its group's addresses and of its real servers do not "
+				 "match, so it is not programmed (keepalived 2.2.7 ignores it too)", vs->name);
 		vs->rs = calloc((size_t)cv->nreal_servers + 1, sizeof(*vs->rs));
 		if (!vs->rs) {
 			model_free(m, v + 1);
