@@ -72,11 +72,13 @@ static uint32_t v4_mask(unsigned bits)
 static void svc_attrs(struct ipvs_service *s, const struct conf_virtual_server *cv)
 {
 	snprintf(s->sched_name, sizeof(s->sched_name), "%s", cv->lb_algo ? cv->lb_algo : "wlc");
+	/* a host's mask, also without persistence, as keepalived and ipvsadm
+	 * send it: the kernel refuses an IPv6 service whose mask is not 1..128 */
+	s->netmask = s->af == AF_INET6 ? 128 : 0xffffffffu;
 	if (!cv->persistence_timeout)
 		return;
 	s->flags |= IP_VS_SVC_F_PERSISTENT;
 	s->timeout = cv->persistence_timeout;
-	s->netmask = s->af == AF_INET6 ? 128 : 0xffffffffu;
 	const char *g = cv->persistence_granularity;
 	if (!g)
 		return;
