@@ -930,7 +930,9 @@ void conf_free(struct conf_tree *tree)
 
 static int needs_quotes(const char *s, int is_keyword)
 {
-	if (!*s || (is_keyword && strcmp(s, "include") == 0))
+	/* a keyword is a line's first word: "include" and "@..." (a config id
+	 * condition) would read as directives there */
+	if (!*s || (is_keyword && (strcmp(s, "include") == 0 || *s == '@')))
 		return 1;
 	for (; *s; s++)
 		if (is_blank(*s) || strchr("{}#!\"'$\\\n", *s))
