@@ -3,15 +3,17 @@
 # routing and by IP tunnelling to two real servers prepared with rsctl only,
 # and the answers come in the scheduler's proportions: rr splits and
 # alternates, wrr 2:1 gives 40:20 of 60 (+-3), persistence keeps each of 9
-# client addresses on one server. The guest's root namespace is the
+# client addresses on one server; then IPv6 by tunnel (IPv6 in IPv6 to
+# ip6tnl0, where rsctl puts an IPv6 VIP). The guest's root namespace is the
 # director, the client and the servers are namespaces; every server's page
 # names it, so each answer shows who served (tests/vm/http_tally.py).
 cd "$(dirname "$0")/../.." || exit 2
 . tests/vm/lvsd_lib.sh
 . tests/vm/traffic_lib.sh
 RSCTL=$BIN/rsctl
-VIP=10.100.0.100
+VIP=10.100.0.100 VIP6=fd00:900::100
 RS1=10.101.0.1 RS2=10.101.0.2
+RS1_6=fd00:101::1 RS2_6=fd00:101::2
 t0=$SECONDS
 
 for a in $RS1 $RS2; do
@@ -23,23 +25,42 @@ for a in $RS1 $RS2; do
 	ip netns exec "rs-$a" busybox httpd -f -p 80 -h "$WORK/www-$a" </dev/null >/dev/null 2>&1 &
 	bg_pids+=($!)
 done
+# IPv6 for the servers: an address each, the director at fe80::1 on each
+# link and with an address of the servers' prefix there, which it takes as
+# the tunnel's source (were that the VIP, which the servers hold too, their
+# ip6tnl0 would refuse packets from one of their own addresses)
+i=0
+for a in $RS1 $RS2; do
+	a6=$([ $a = $RS1 ] && echo $RS1_6 || echo $RS2_6)
+	ip -6 addr add fe80::1/64 dev "rs$i" nodad
+	ip -6 addr add "fd00:101::f$i/128" dev "rs$i" nodad
+	ip -6 route add "$a6/128" dev "rs$i"
+	ip -n "rs-$a" -6 addr add "$a6/128" dev eth0 nodad
+	ip -n "rs-$a" -6 route add default via fe80::1 dev eth0
+	i=$((i + 1))
+done
 ip netns add cl || die_suite "dr/tun traffic: cannot add the client"
 ip link add cl0 type veth peer name eth0 netns cl
 ip addr add 10.200.0.1/24 dev cl0
+ip -6 addr add fd00:200::1/64 dev cl0 nodad
 ip link set cl0 up
 ip -n cl link set lo up
 ip -n cl link set eth0 up
 ip -n cl addr add 10.200.0.2/24 dev eth0
+ip -n cl -6 addr add fd00:200::2/64 dev eth0 nodad
 ip -n cl route add default via 10.200.0.1
+ip -n cl -6 route add default via fd00:200::1
 # Client addresses for persistence: two sets of 9, one per mode.
 for n in $(seq 10 27); do echo "addr add 10.200.0.$n/32 dev eth0"; done | ip -n cl -batch - ||
 	die_suite "dr/tun traffic: cannot give the client its source addresses"
 SRC_DR=$(seq -f '10.200.0.%g' 10 18 | paste -sd,)
 SRC_TUN=$(seq -f '10.200.0.%g' 19 27 | paste -sd,)
-# The director: the VIP is its own, it forwards the servers' replies,
+# The director: the VIPs are its own, it forwards the servers' replies,
 # whose source (the VIP) is one of its addresses.
 ip addr add $VIP/32 dev lo
-sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.accept_local=1 net.ipv4.conf.all.rp_filter=0
+ip -6 addr add $VIP6/128 dev lo nodad
+sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.accept_local=1 net.ipv4.conf.all.rp_filter=0 \
+	net.ipv6.conf.all.forwarding=1
 
 cfg=$WORK/lvsd.conf
 # conf KIND ALGO PERSISTENCE VIP RS:WEIGHT...
@@ -124,4 +145,34 @@ mode TUN TUN -i "$SRC_TUN"
 check_cmd "TUN: the servers received IPIP on tunl0 (its rx counter, ip -s link)" \
 	eval "[ \"\$(ip -n rs-$RS1 -s -j link show tunl0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0][\"stats64\"][\"rx\"][\"packets\"])')\" -gt 0 ]"
 
+# ---- IPv6 by tunnel: IPv6 in IPv6 to each server's ip6tnl0
+rsctl_all up $VIP6 --mode tun
+conf TUN rr 0 $VIP6 $RS1_6:1 $RS2_6:1 >"$cfg"
+: >"$LVSD_LOG"
+start_lvsd -f "$cfg" || die_suite "TUN IPv6: lvsd did not start"
+wait_for 20 saved_has "-r \[$RS2_6\]:80 -i -w 1" ||
+	{ fail "TUN IPv6: lvsd did not program its table"; table | sed 's/^/#   /'; show_log "$LVSD_LOG"; }
+get $VIP6 80 --count 10 >"$WORK/rr6"
+echo "# TUN IPv6 rr, 10 requests: $(tally "$WORK/rr6")"
+check_eq "TUN IPv6 rr: 10 requests through [$VIP6]:80, 5 answered by each server" "5 5" \
+	"$(count_answers "$WORK/rr6" $RS1) $(count_answers "$WORK/rr6" $RS2)"
+if [ "$(grep -vc ' ERR:' "$WORK/rr6")" != 10 ]; then
+	{
+		echo "director: ipvsadm -Lnc"; "$IPVSADM" -Lnc | head -5
+		echo "director: ipvsadm -Ln --stats"; "$IPVSADM" -Ln --stats
+		echo "director: nstat"; nstat -az 2>/dev/null | grep -E 'Ip6(InReceives|InNoRoutes|InDiscards|InAddrErrors|InDelivers|OutRequests|OutNoRoutes|OutDiscards|InTooBig)|Icmp6OutDestUnreachs|Icmp6InDestUnreachs'
+		echo "client: nstat"; ip netns exec cl nstat -az 2>/dev/null | grep -E 'Ip6(InReceives|OutRequests|OutNoRoutes)|Icmp6In(DestUnreachs|Errors)'
+		echo "client: ip -6 route get $VIP6"; ip -n cl -6 route get $VIP6
+		echo "director: ip -6 neigh"; ip -6 neigh
+		echo "director: ip -6 route get $RS1_6"; ip -6 route get $RS1_6
+		echo "director: ip -s link rs0"; ip -s link show rs0
+		echo "rs-$RS1: ip -6 addr"; ip -n "rs-$RS1" -6 addr
+		echo "rs-$RS1: ip -s -d link ip6tnl0"; ip -n "rs-$RS1" -s -d link show ip6tnl0
+		echo "rs-$RS1: nstat"; ip netns exec "rs-$RS1" nstat -az 2>/dev/null | grep -Ei 'Ip6(InReceives|InNoRoutes|InDiscards|InAddrErrors|InUnknownProtos|InDelivers)|Ip6OutRequests'
+	} 2>&1 | sed 's/^/#   /'
+fi
+check_cmd "TUN IPv6: the servers received IPv6 in IPv6 on ip6tnl0 (its rx counter)" \
+	eval "[ \"\$(ip -n rs-$RS1 -s -j link show ip6tnl0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0][\"stats64\"][\"rx\"][\"packets\"])')\" -gt 0 ]"
+if stop_lvsd; then ok "TUN IPv6: SIGTERM stops lvsd"; else fail "TUN IPv6: SIGTERM stops lvsd"; fi
+rsctl_all down
 echo "# ($((SECONDS - t0)) s)"
