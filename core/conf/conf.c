@@ -92,9 +92,16 @@ static const unsigned char char_class[256] = {
 	['"'] = CH_QUOTE, ['\''] = CH_QUOTE, ['$'] = CH_DOLLAR,
 };
 
-static int is_blank(int c)
+/* Inlined by force: -Os keeps it a call, and the lexer asks it of every byte. */
+static inline __attribute__((always_inline)) int is_blank(int c)
 {
 	return char_class[(unsigned char)c] & CH_BLANK;
+}
+
+/* What ends a word outside quotes. */
+static inline __attribute__((always_inline)) int ends_word(char c)
+{
+	return is_blank(c) || c == '{' || c == '}' || c == '#' || c == '!';
 }
 
 void conf_diag(struct conf_tree *tree, int is_error, const char *file, int line, const char *fmt, ...)
@@ -546,10 +553,19 @@ static void lex_line(struct lexer *lx, const char *s, size_t len, const char *fi
 		}
 		size_t w = 0;
 		int quoted = 0;
+		const char *text = word;
 		while (i < len) {
 			size_t run = i;
 			while (run < len && !char_class[(unsigned char)s[run]])
 				run++;
+			/* a word that is one plain run (most are) is taken where
+			 * it stands: no copy */
+			if (run > i && w == 0 && (run == len || ends_word(s[run]))) {
+				text = s + i;
+				w = run - i;
+				i = run;
+				break;
+			}
 			if (run > i) {
 				memcpy(word + w, s + i, run - i);
 				w += run - i;
@@ -557,7 +573,7 @@ static void lex_line(struct lexer *lx, const char *s, size_t len, const char *fi
 				continue;
 			}
 			c = s[i];
-			if (is_blank(c) || c == '{' || c == '}' || c == '#' || c == '!')
+			if (ends_word(c))
 				break;
 			/* an undefined ${NAME} stays a word, its braces open no block */
 			size_t n = c == '$' && i + 1 < len && s[i + 1] == '{' ? name_len(s + i + 2, len - i - 2) : 0;
@@ -592,7 +608,7 @@ static void lex_line(struct lexer *lx, const char *s, size_t len, const char *fi
 		}
 		if (lx->ntoks == 0)
 			first_quoted = quoted;
-		if (push_token(lx, TOK_WORD, word, w) < 0)
+		if (push_token(lx, TOK_WORD, text, w) < 0)
 			lx->failed = 1;
 	}
 	if (lx->failed)
@@ -914,7 +930,8 @@ void conf_free(struct conf_tree *tree)
 
 static int needs_quotes(const char *s, int is_keyword)
 {
-	/* a line's first word starting with '@' would be read back as a config-id condition */
+	/* a keyword is a line's first word: "include" and "@..." (a config id
+	 * condition) would read as directives there */
 	if (!*s || (is_keyword && (strcmp(s, "include") == 0 || *s == '@')))
 		return 1;
 	for (; *s; s++)

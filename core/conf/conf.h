@@ -386,6 +386,9 @@ struct conf_vsg_entry {
 	struct conf_ip addr;
 	unsigned range_last;                /* last byte (IPv4) or last 16 bits (IPv6) of a range
 					     * from ADDR to there; 0 when no range */
+	int range_wraps;                    /* IPv6: the last 16 bits count up past ffff to 0
+					     * and on to range_last, within ADDR's /112, as
+					     * keepalived counts an end address in another /112 */
 	unsigned port;
 	unsigned fwmark;                    /* nonzero: a fwmark entry */
 	int line;

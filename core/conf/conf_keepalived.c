@@ -1754,6 +1754,32 @@ static unsigned range_width(const struct conf_ip *ip)
 	return ip->family == AF_INET6 ? 16 : 8;
 }
 
+/* Whether ADDR has a bit set below the first MASK bits. */
+static int host_bits_set(const struct conf_ip *ip, unsigned mask)
+{
+	const unsigned bytes = ip->family == AF_INET6 ? 16 : 4;
+	for (unsigned i = mask / 8; i < bytes; i++) {
+		unsigned keep = i == mask / 8 ? 0xffu << (8 - mask % 8) & 0xffu : 0;
+		if (ip->addr[i] & ~keep & 0xffu)
+			return 1;
+	}
+	return 0;
+}
+
+/* An IPv4 range past the last byte. keepalived 2.2.7 accepts it (-t exits
+ * 0), but its checker adds one service per address by counting the last
+ * byte up from ADDR's and stopping at the end address, which that byte
+ * never reaches: it adds ADDR's /24 (past .255 back to .0), then loops
+ * forever on "Service already exists" without a real server, and does not
+ * stop on SIGTERM. lvsbox refuses the entry instead of programming half of
+ * it. */
+static void cross_byte(struct walk *w, const struct conf_node *e, const char *text, const struct conf_ip *ip)
+{
+	error_at(w, e, "virtual_server_group entry '%s' goes past the last byte of %u.%u.%u.x: keepalived 2.2.7 "
+		 "programs %u.%u.%u.0/24 alone for it and then hangs; write one entry per /24",
+		 text, ip->addr[0], ip->addr[1], ip->addr[2], ip->addr[0], ip->addr[1], ip->addr[2]);
+}
+
 /*
  * The address of a virtual_server_group entry, keepalived 2.2.7's forms:
  * ADDR, ADDR-LAST (LAST decimal for IPv4, hex for IPv6), ADDR-ENDADDR and
@@ -1781,17 +1807,17 @@ static int vsg_range(struct walk *w, const struct conf_node *e, struct conf_vsg_
 		}
 		if (mask == bits)
 			return 1;
-		if (mask < bits - width) {
-			error_at(w, e, "virtual_server_group entry '%s': lvsbox expands ranges only in the last %u bits (/%u or longer)",
-				 text, width, bits - width);
-			return -1;
-		}
-		unsigned host = (1u << (bits - mask)) - 1;
-		if (first & host) {
+		if (host_bits_set(&entry->addr, (unsigned)mask)) {
 			warn_at(w, e, "virtual_server_group entry '%s' has host bits set under its mask, skipped", text);
 			return 0;
 		}
-		entry->range_last = first | host;
+		if (mask < bits - width && !v6) {
+			cross_byte(w, e, text, &entry->addr);
+			return -1;
+		}
+		/* IPv6 wider than /112: keepalived counts the last 16 bits only,
+		 * so ADDR/112 is what it programs */
+		entry->range_last = mask < bits - width ? 0xffffu : first | ((1u << (bits - mask)) - 1);
 		return 1;
 	}
 	if (!dash)
@@ -1808,9 +1834,17 @@ static int vsg_range(struct walk *w, const struct conf_node *e, struct conf_vsg_
 			return 0;
 		}
 		if (memcmp(end.addr, entry->addr.addr, v6 ? 14 : 3)) {
-			error_at(w, e, "virtual_server_group entry '%s': lvsbox expands ranges only in the last %u bits",
-				 text, width);
-			return -1;
+			if (!v6) {
+				cross_byte(w, e, text, &entry->addr);
+				return -1;
+			}
+			/* keepalived counts the last 16 bits up from ADDR's, past
+			 * ffff back to 0, until they equal the end's: ADDR's /112
+			 * only, whatever the end's higher bits */
+			unsigned last = range_low(&end);
+			entry->range_last = last == first ? 0 : last;
+			entry->range_wraps = last < first;
+			return 1;
 		}
 		entry->range_last = cmp ? range_low(&end) : 0;
 		return 1;

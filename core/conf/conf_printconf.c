@@ -587,9 +587,19 @@ static void print_vs_group(FILE *out, const struct conf_vs_group *g)
 			continue;
 		}
 		fputs(conf_ip_str(&e->addr, buf, sizeof(buf)), out);
-		/* keepalived reads an IPv6 range end in hex */
-		if (e->range_last)
+		if (e->range_wraps) {
+			/* an end address in the next /112 says "past ffff" to
+			 * keepalived; the parser made sure there is one */
+			struct conf_ip end = e->addr;
+			for (int b = 13; b >= 0 && ++end.addr[b] == 0; b--)
+				;
+			end.addr[14] = (unsigned char)(e->range_last >> 8);
+			end.addr[15] = (unsigned char)e->range_last;
+			fprintf(out, "-%s", conf_ip_str(&end, buf, sizeof(buf)));
+		} else if (e->range_last) {
+			/* keepalived reads an IPv6 range end in hex */
 			fprintf(out, e->addr.family == AF_INET6 ? "-%x" : "-%u", e->range_last);
+		}
 		fprintf(out, " %u\n", e->port);
 	}
 	close_block(out, 0);

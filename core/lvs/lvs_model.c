@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include "log.h"
 #include "lvs_model.h"
 
 static size_t addr_len(int af)
@@ -71,11 +72,13 @@ static uint32_t v4_mask(unsigned bits)
 static void svc_attrs(struct ipvs_service *s, const struct conf_virtual_server *cv)
 {
 	snprintf(s->sched_name, sizeof(s->sched_name), "%s", cv->lb_algo ? cv->lb_algo : "wlc");
+	/* a host's mask, also without persistence, as keepalived and ipvsadm
+	 * send it: the kernel refuses an IPv6 service whose mask is not 1..128 */
+	s->netmask = s->af == AF_INET6 ? 128 : 0xffffffffu;
 	if (!cv->persistence_timeout)
 		return;
 	s->flags |= IP_VS_SVC_F_PERSISTENT;
 	s->timeout = cv->persistence_timeout;
-	s->netmask = s->af == AF_INET6 ? 128 : 0xffffffffu;
 	const char *g = cv->persistence_granularity;
 	if (!g)
 		return;
@@ -121,6 +124,43 @@ static const struct conf_vs_group *find_group(const struct conf_keepalived *conf
 	return NULL;
 }
 
+/* The family of a group virtual server as keepalived 2.2.7 sets it: its
+ * sorry server's, else its first real server's, leaving out servers
+ * reached by tunnel (their family may differ); 0 when none sets it. */
+static int group_vs_family(const struct conf_virtual_server *cv)
+{
+	const struct conf_real_server *s = cv->sorry_server;
+	if (s && (s->lb_kind < 0 ? cv->lb_kind : s->lb_kind) != CONF_LB_TUN)
+		return s->addr.family;
+	for (int r = 0; r < cv->nreal_servers; r++) {
+		const struct conf_real_server *rs = &cv->real_servers[r];
+		if ((rs->lb_kind < 0 ? cv->lb_kind : rs->lb_kind) != CONF_LB_TUN)
+			return rs->addr.family;
+	}
+	return 0;
+}
+
+/* Whether keepalived 2.2.7 drops a group virtual server at start
+ * (link_vsg_to_vs): its group has IPv4 and IPv6 addresses and the virtual
+ * server a family, or its group's only family is not the virtual
+ * server's. lvsd then programs none of its services either. */
+static bool group_family_mismatch(const struct conf_virtual_server *cv, const struct conf_vs_group *g)
+{
+	bool v4 = false, v6 = false;
+	for (int e = 0; e < g->nentries; e++) {
+		if (g->entries[e].fwmark)
+			continue;
+		if (g->entries[e].addr.family == AF_INET6)
+			v6 = true;
+		else
+			v4 = true;
+	}
+	int af = group_vs_family(cv);
+	if (!af)
+		return false;
+	return (v4 && v6) || (v4 && af == AF_INET6) || (v6 && af == AF_INET);
+}
+
 /* The kernel services one virtual_server stands for: one, or one per
  * address (and fwmark) of its virtual_server_group. */
 static int vs_services(const struct conf_keepalived *conf, const struct lvs *vs, struct ipvs_service **out)
@@ -148,25 +188,29 @@ static int vs_services(const struct conf_keepalived *conf, const struct lvs *vs,
 		return 1;
 	}
 	const struct conf_vs_group *g = find_group(conf, cv->group);
-	if (!g) {
+	if (!g || group_family_mismatch(cv, g)) {
 		*out = NULL;
 		return 0;
 	}
 	for (int e = 0; e < g->nentries; e++) {
 		const struct conf_vsg_entry *en = &g->entries[e];
-		unsigned first = 0, last = 0;
-		if (!en->fwmark && en->range_last) {
+		/* A range counts the low bits up from the address's: past ffff
+		 * back to 0 when it wraps (IPv6, as keepalived counts) */
+		unsigned first = 0, count = 1, low_mask = en->addr.family == AF_INET6 ? 0xffffu : 0xffu;
+		const int ranged = !en->fwmark && (en->range_last || en->range_wraps);
+		if (ranged) {
 			first = en->addr.family == AF_INET6 ?
 				(unsigned)en->addr.addr[14] << 8 | en->addr.addr[15] : en->addr.addr[3];
-			last = en->range_last;
+			count = ((en->range_last - first) & low_mask) + 1;
 		}
-		for (unsigned i = first; i <= last; i++) {
-			struct ipvs_service *nv = realloc(v, (size_t)(n + 1) * sizeof(*v));
-			if (!nv) {
-				free(v);
-				return -1;
-			}
-			v = nv;
+		struct ipvs_service *nv = realloc(v, ((size_t)n + count) * sizeof(*v));
+		if (!nv) {
+			free(v);
+			return -1;
+		}
+		v = nv;
+		for (unsigned k = 0; k < count; k++) {
+			unsigned i = (first + k) & low_mask;
 			struct ipvs_service s;
 			memset(&s, 0, sizeof(s));
 			if (en->fwmark) {
@@ -176,10 +220,10 @@ static int vs_services(const struct conf_keepalived *conf, const struct lvs *vs,
 				s.af = (uint16_t)en->addr.family;
 				s.protocol = ipproto_of(cv->protocol);
 				memcpy(s.addr.raw, en->addr.addr, addr_len(en->addr.family));
-				if (en->range_last && s.af == AF_INET6) {
+				if (ranged && s.af == AF_INET6) {
 					s.addr.raw[14] = (uint8_t)(i >> 8);
 					s.addr.raw[15] = (uint8_t)i;
-				} else if (en->range_last) {
+				} else if (ranged) {
 					s.addr.raw[3] = (uint8_t)i;
 				}
 				s.port = (uint16_t)en->port;
@@ -312,6 +356,10 @@ int model_build(const struct conf_keepalived *conf, struct lvs *old, int nold,
 		struct lvs *vs = &m[v];
 		vs->conf = cv;
 		conf_vs_name(cv, vs->name, sizeof(vs->name));
+		const struct conf_vs_group *g = cv->kind == CONF_VS_GROUP ? find_group(conf, cv->group) : NULL;
+		if (g && group_family_mismatch(cv, g))
+			log_warn("%s: the families of its group's addresses and of its real servers do not "
+				 "match, so it is not programmed (keepalived 2.2.7 ignores it too)", vs->name);
 		vs->rs = calloc((size_t)cv->nreal_servers + 1, sizeof(*vs->rs));
 		if (!vs->rs) {
 			model_free(m, v + 1);

@@ -230,7 +230,7 @@ static int vs_group_eq(const struct conf_vs_group *a, const struct conf_vs_group
 	SAME(nentries);
 	for (int i = 0; i < a->nentries; i++) {
 		const struct conf_vsg_entry *x = &a->entries[i], *y = &b->entries[i];
-		if (!ip_eq(&x->addr, &y->addr) || x->range_last != y->range_last || x->port != y->port ||
+		if (!ip_eq(&x->addr, &y->addr) || x->range_last != y->range_last || x->range_wraps != y->range_wraps || x->port != y->port ||
 		    x->fwmark != y->fwmark)
 			return DIFF("virtual_server_group entry");
 	}

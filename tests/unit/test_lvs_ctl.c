@@ -351,6 +351,52 @@ static void test_carry(void)
 	conf_keepalived_free(conf);
 }
 
+/* A group's IPv6 ranges expand as keepalived 2.2.7's checker counts them:
+ * the last 16 bits up from the start's, past ffff back to 0 for an end
+ * address in another /112, and a mask wider than /112 as its first /112. */
+static void test_group_ranges(void)
+{
+	static const char text[] = "virtual_server_group g {\n"
+		" 2001:db8::1:fff0-2001:db8::2:5 80\n"
+		" 2001:db8::3:7-2001:db8::4:9 80\n"
+		" 2001:db8:1::/64 81\n"
+		" 10.0.0.250-5 80\n"
+		"}\n"
+		"virtual_server group g {\n real_server 2001:db8:9::1 80 {\n }\n}\n";
+	struct conf_keepalived *conf = load(text);
+	struct lvs *m = NULL;
+	struct want w = { 0 };
+	int n = 0;
+	char a[INET6_ADDRSTRLEN], first[INET6_ADDRSTRLEN] = "", last[INET6_ADDRSTRLEN] = "";
+	int wrap = 0, short_range = 0, wide = 0;
+
+	CHECK(conf && conf->tree->nerrors == 0 && model_build(conf, NULL, 0, &m, &n) == 0 && n == 1,
+	      "the group loads into one virtual server");
+	CHECK(conf && conf->tree->ndiags == 1, "one diagnostic: 10.0.0.250-5 is not a range keepalived takes");
+	if (!m || build_want(conf, m, n, &w) != 0)
+		return;
+	for (int i = 0; i < w.n; i++) {
+		inet_ntop(AF_INET6, w.v[i].svc.addr.raw, a, sizeof(a));
+		if (w.v[i].svc.port == 81) {
+			if (!wide++)
+				snprintf(first, sizeof(first), "%s", a);
+			snprintf(last, sizeof(last), "%s", a);
+		} else if (strncmp(a, "2001:db8::1:", 12) == 0) {
+			wrap++;
+		} else if (strncmp(a, "2001:db8::3:", 12) == 0) {
+			short_range++;
+		}
+	}
+	CHECK(wrap == 22, "::1:fff0 to ::2:5 is ::1:fff0..ffff and ::1:0..5, 22 services (%d)", wrap);
+	CHECK(short_range == 3, "::3:7 to ::4:9 is ::3:7..9 (%d)", short_range);
+	CHECK(wide == 65536 && strcmp(first, "2001:db8:1::") == 0 && strcmp(last, "2001:db8:1::ffff") == 0,
+	      "/64 is its first /112: %d services, %s to %s", wide, first, last);
+	CHECK(w.n == 22 + 3 + 65536, "nothing else (%d services)", w.n);
+	want_free(&w);
+	model_free(m, n);
+	conf_keepalived_free(conf);
+}
+
 int main(void)
 {
 	test_parse_forms();
@@ -358,5 +404,6 @@ int main(void)
 	test_find();
 	test_override();
 	test_carry();
+	test_group_ranges();
 	return unit_exit();
 }

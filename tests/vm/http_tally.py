@@ -26,9 +26,10 @@ import time
 
 
 def request(host, port, src, timeout):
-    """One GET / on a fresh connection; the body's first line or ERR:reason."""
+    """One GET / on a fresh connection; the body's first line or ERR:reason.
+    HOST and SRC may be IPv6 addresses."""
     try:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     except OSError as e:
         return "ERR:socket:%s" % e.errno
     try:
@@ -36,7 +37,8 @@ def request(host, port, src, timeout):
         if src:
             sock.bind((src, 0))
         sock.connect((host, port))
-        sock.sendall(b"GET / HTTP/1.0\r\nHost: %s\r\n\r\n" % host.encode())
+        name = "[%s]" % host if ":" in host else host
+        sock.sendall(b"GET / HTTP/1.0\r\nHost: %s\r\n\r\n" % name.encode())
         data = b""
         while len(data) < 65536:
             chunk = sock.recv(4096)
