@@ -243,29 +243,32 @@ static void quorum_update(struct lvsd *d, struct lvs *vs)
 		run_script(d, script);
 }
 
-/* One pass over the current model (a reload replaces it). */
-static void reconcile(struct lvsd *d)
+/* One pass over the current model (a reload replaces it). dump: against a
+ * fresh dump of the kernel's table (the periodic pass, which repairs what
+ * was changed from outside); otherwise against the table the last pass
+ * left, so a health change or a reload costs only its own requests. */
+static void reconcile(struct lvsd *d, bool dump)
 {
 	if (!d->want_check)
 		return;
 	d->sync.conf = d->conf;
 	d->sync.vs = d->vs;
 	d->sync.nvs = d->nvs;
-	ipvs_sync_pass(&d->sync);
+	ipvs_sync_pass(&d->sync, dump);
 }
 
 static void on_tick(struct loop *loop, struct loop_timer *timer)
 {
 	struct lvsd *d = timer->arg;
 
-	reconcile(d);
+	reconcile(d, true);
 	loop_timer_arm(loop, timer, RECONCILE_INTERVAL_MS);
 }
 
 static void on_kick(struct loop *loop, struct loop_timer *timer)
 {
 	(void)loop;
-	reconcile(timer->arg);
+	reconcile(timer->arg, false);
 }
 
 /* A change is applied at once, but every event read in one wake-up in one pass. */
@@ -488,7 +491,7 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 	log_notice("reloaded %s: %d virtual servers", d->conf_path, d->nvs);
 	/* before vrrpd's reload: a sync daemon handed over to vrrpd is then its to start */
 	kernel_settings(d);
-	reconcile(d);
+	reconcile(d, false);
 	children_follow(d, true);
 }
 
@@ -729,7 +732,7 @@ static int run_daemon(struct lvsd *d, bool foreground)
 		ipvs_sync_flush(&d->sync, "lvs_flush");
 	kernel_settings(d);
 	if (d->want_check)
-		reconcile(d);
+		reconcile(d, true);
 	loop_timer_arm(&d->loop, &d->tick, RECONCILE_INTERVAL_MS);
 	if (!d->want_check)
 		loop_timer_cancel(&d->loop, &d->tick);
