@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -54,6 +55,7 @@
 #define LVSD_DEFAULT_CONF "/etc/lvsbox/lvsbox.conf"
 #define LVSD_DEFAULT_SOCK CTL_DIR "/lvsd.sock"
 #define RECONCILE_INTERVAL_MS 2000   /* how soon out-of-band damage is repaired */
+#define RECONCILE_SHARE 10           /* a dump may take a tenth of the interval */
 #define STOP_WAIT_MS 3000            /* for the children to exit on SIGTERM */
 #define SCRIPT_TIMEOUT_MS 30000      /* quorum_up / quorum_down */
 
@@ -257,12 +259,27 @@ static void reconcile(struct lvsd *d, bool dump)
 	ipvs_sync_pass(&d->sync, dump);
 }
 
+static uint64_t monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The periodic pass dumps the whole table; on a table so large that the
+ * dump takes more than a tenth of the interval, the next one waits ten
+ * times as long as this one took, so that looking for damage never costs
+ * more than a tenth of a core. Changes do not wait for it (kick). */
 static void on_tick(struct loop *loop, struct loop_timer *timer)
 {
 	struct lvsd *d = timer->arg;
+	uint64_t start = monotonic_ms();
 
 	reconcile(d, true);
-	loop_timer_arm(loop, timer, RECONCILE_INTERVAL_MS);
+	uint64_t took = monotonic_ms() - start;
+	loop_timer_arm(loop, timer, took * RECONCILE_SHARE > RECONCILE_INTERVAL_MS ?
+				    took * RECONCILE_SHARE : RECONCILE_INTERVAL_MS);
 }
 
 static void on_kick(struct loop *loop, struct loop_timer *timer)
