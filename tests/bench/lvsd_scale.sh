@@ -34,7 +34,8 @@
 # Environment: IDLE (60), DELAY_LOOP (600), VS/RS (scale_conf.sh),
 # DAEMONS ("keepalived lvsd"), START_MAX (420 s) and RELOAD_MAX (150 s) the
 # longest waits for the table and for a reload, VM_TIMEOUT (1200),
-# VM_MEM (2G), LVSD (this tree's build).
+# VM_MEM (2G), LVSD (this tree's build), DEBUG=1 (also the daemons' log
+# lines around start-up and reload, and a capture check with ipvsadm).
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 IDLE=${IDLE:-60}
@@ -209,7 +210,8 @@ run() {
 	done
 	[ -n "$t1" ] || echo "bench-lvsd: $d: the new weight not in IPVS after $RELOAD_MAX s"
 	R[$d.reload]=${t1:->$RELOAD_MAX}
-	[ -n "${DEBUG:-}" ] && { tail -5 "$work/$d.log"; grep -c removed "$work/$d.log"; }
+	[ -n "${DEBUG:-}" ] && { tail -5 "$work/$d.log"; echo "removed: $(grep -c 'removed\|Removing' "$work/$d.log")," \
+		"down: $(grep -c ' down \|failed' "$work/$d.log")"; }
 	if [ -n "$ipvs_family" ]; then
 		kill "$nlpid"; wait "$nlpid"
 		line=$(tail -1 "$nlout")
