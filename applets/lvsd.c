@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -62,6 +63,7 @@
 #define LVSD_DEFAULT_CONF "/etc/lvsbox/lvsbox.conf"
 #define LVSD_DEFAULT_SOCK CTL_DIR "/lvsd.sock"
 #define RECONCILE_INTERVAL_MS 2000   /* how soon out-of-band damage is repaired */
+#define RECONCILE_SHARE 10           /* a dump may take a tenth of the interval */
 #define STOP_WAIT_MS 3000            /* for the children to exit on SIGTERM */
 #define SCRIPT_TIMEOUT_MS 30000      /* quorum_up / quorum_down */
 #define METRICS_REFRESH_MS 3000      /* children's metrics fetched, the .prom file written */
@@ -303,29 +305,47 @@ static void quorum_update(struct lvsd *d, struct lvs *vs)
 		run_script(d, script);
 }
 
-/* One pass over the current model (a reload replaces it). */
-static void reconcile(struct lvsd *d)
+/* One pass over the current model (a reload replaces it). dump: against a
+ * fresh dump of the kernel's table (the periodic pass, which repairs what
+ * was changed from outside); otherwise against the table the last pass
+ * left, so a health change or a reload costs only its own requests. */
+static void reconcile(struct lvsd *d, bool dump)
 {
 	if (!d->want_check)
 		return;
 	d->sync.conf = d->conf;
 	d->sync.vs = d->vs;
 	d->sync.nvs = d->nvs;
-	ipvs_sync_pass(&d->sync);
+	ipvs_sync_pass(&d->sync, dump);
 }
 
+static uint64_t monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The periodic pass dumps the whole table; on a table so large that the
+ * dump takes more than a tenth of the interval, the next one waits ten
+ * times as long as this one took, so that looking for damage never costs
+ * more than a tenth of a core. Changes do not wait for it (kick). */
 static void on_tick(struct loop *loop, struct loop_timer *timer)
 {
 	struct lvsd *d = timer->arg;
+	uint64_t start = monotonic_ms();
 
-	reconcile(d);
-	loop_timer_arm(loop, timer, RECONCILE_INTERVAL_MS);
+	reconcile(d, true);
+	uint64_t took = monotonic_ms() - start;
+	loop_timer_arm(loop, timer, took * RECONCILE_SHARE > RECONCILE_INTERVAL_MS ?
+				    took * RECONCILE_SHARE : RECONCILE_INTERVAL_MS);
 }
 
 static void on_kick(struct loop *loop, struct loop_timer *timer)
 {
 	(void)loop;
-	reconcile(timer->arg);
+	reconcile(timer->arg, false);
 }
 
 /* A change is applied at once, but every event read in one wake-up in one pass. */
@@ -548,7 +568,7 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 	log_notice("reloaded %s: %d virtual servers", d->conf_path, d->nvs);
 	/* before vrrpd's reload: a sync daemon handed over to vrrpd is then its to start */
 	kernel_settings(d);
-	reconcile(d);
+	reconcile(d, false);
 	children_follow(d, true);
 }
 
@@ -923,7 +943,7 @@ static void begin_work(struct lvsd *d)
 	if (d->sv.stopping)
 		return;
 	if (d->want_check)
-		reconcile(d);
+		reconcile(d, true);
 	loop_timer_arm(&d->loop, &d->tick, RECONCILE_INTERVAL_MS);
 	if (!d->want_check)
 		loop_timer_cancel(&d->loop, &d->tick);

@@ -373,3 +373,112 @@ void ipvs_actions_free(struct ipvs_actions *a)
 	free(a->v);
 	memset(a, 0, sizeof(*a));
 }
+
+/* ---- the table the actions leave ---- */
+
+static size_t ksvc_index(const struct kernel_table *k, const struct ipvs_service *svc)
+{
+	const struct kernel_svc *ks = (const struct kernel_svc *)(const void *)((const char *)svc -
+									    offsetof(struct kernel_svc, svc));
+	return (size_t)(ks - k->v);
+}
+
+/* The dest as the kernel has it after an add or edit: wanted settings, the
+ * kernel's counters. */
+static struct ipvs_dest dest_after(const struct want_dest *wd)
+{
+	struct ipvs_dest d = wd->dest;
+
+	if (wd->have) {
+		d.activeconns = wd->have->activeconns;
+		d.inactconns = wd->have->inactconns;
+		d.persistconns = wd->have->persistconns;
+		d.stats = wd->have->stats;
+	}
+	return d;
+}
+
+static int wanted_after(const struct want_svc *ws, int i, const struct ipvs_actions *acts, struct kernel_table *out)
+{
+	const struct kernel_svc *have = ws->have;
+	struct ipvs_service svc = ws->svc;
+	bool *stays = NULL;
+	int rc = -1;
+
+	if (have)
+		svc.stats = have->svc.stats;
+	if (kernel_table_add_svc(out, &svc))
+		return -1;
+	struct kernel_svc *ks = &out->v[out->n - 1];
+	ks->dests_known = true;
+	for (int j = 0; j < ws->ndests; j++) {
+		struct ipvs_dest d = dest_after(&ws->dests[j]);
+		if (kernel_table_add_dest(ks, &d))
+			return -1;
+	}
+	if (!have || !have->ndests)
+		return 0;
+	/* The kernel's others stay unless removed: not ours, or not ours to judge. */
+	stays = malloc(have->ndests * sizeof(*stays));
+	if (!stays)
+		return -1;
+	for (size_t j = 0; j < have->ndests; j++)
+		stays[j] = true;
+	for (int j = 0; j < ws->ndests; j++)
+		if (ws->dests[j].have)
+			stays[ws->dests[j].have - have->dests] = false;
+	for (size_t a = 0; a < acts->n; a++)
+		if (acts->v[a].kind == IPVS_DEL_DEST && acts->v[a].want == i)
+			stays[acts->v[a].have - have->dests] = false;
+	for (size_t j = 0; j < have->ndests; j++)
+		if (stays[j] && kernel_table_add_dest(ks, &have->dests[j]))
+			goto out;
+	rc = 0;
+out:
+	free(stays);
+	return rc;
+}
+
+int kernel_table_after(const struct want *w, const struct kernel_table *k, const struct ipvs_actions *acts,
+		       struct kernel_table *out)
+{
+	bool *taken = calloc(k->n + 1, sizeof(*taken));   /* wanted or removed */
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (!taken)
+		return -1;
+	for (int i = 0; i < w->n; i++) {
+		const struct kernel_svc *have = w->v[i].have;
+		if (!have)
+			continue;
+		if (taken[have - k->v]) {
+			rc = 1;
+			goto out;
+		}
+		taken[have - k->v] = true;
+	}
+	for (size_t a = 0; a < acts->n; a++)
+		if (acts->v[a].kind == IPVS_DEL_SVC)
+			taken[ksvc_index(k, acts->v[a].svc)] = true;
+	for (size_t i = 0; i < k->n; i++) {
+		if (taken[i])
+			continue;
+		if (kernel_table_add_svc(out, &k->v[i].svc))
+			goto out;
+		struct kernel_svc *ks = &out->v[out->n - 1];
+		ks->dests_known = k->v[i].dests_known;
+		for (size_t j = 0; j < k->v[i].ndests; j++)
+			if (kernel_table_add_dest(ks, &k->v[i].dests[j]))
+				goto out;
+	}
+	for (int i = 0; i < w->n; i++)
+		if (wanted_after(&w->v[i], i, acts, out))
+			goto out;
+	rc = 0;
+out:
+	free(taken);
+	if (rc)
+		kernel_table_free(out);
+	return rc;
+}

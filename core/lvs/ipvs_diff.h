@@ -86,6 +86,7 @@ struct kernel_svc {
 	struct ipvs_dest *dests;
 	size_t ndests, dests_cap;
 	int dests_err;
+	bool dests_known;    /* dumped, or known from the pass that built the table */
 };
 
 struct kernel_table {
@@ -141,6 +142,17 @@ struct ipvs_actions {
 int  ipvs_diff(struct want *w, const struct kernel_table *k, const struct ipvs_keymap *owned_svcs,
 	       const struct ipvs_keymap *owned_dests, struct ipvs_actions *out);
 void ipvs_actions_free(struct ipvs_actions *a);
+
+/*
+ * The kernel's table once every action of acts (ipvs_diff of w and k)
+ * succeeded: k's services that nothing wanted and that stay, then each
+ * wanted service with its wanted dests and those of k's that stay; counters
+ * are k's. lvsd compares the next change with it instead of a new dump.
+ * Returns 0, 1 when it cannot tell (two wanted services are one kernel
+ * service), -1 when out of memory; out is empty unless 0.
+ */
+int kernel_table_after(const struct want *w, const struct kernel_table *k, const struct ipvs_actions *acts,
+		       struct kernel_table *out);
 
 bool ipvs_svc_differs(const struct ipvs_service *want, const struct ipvs_service *have);
 bool ipvs_dest_differs(const struct ipvs_dest *want, const struct ipvs_dest *have);

@@ -94,8 +94,10 @@ static int dump_wanted_dests(struct ipvs_sync *d, const struct want *w, struct k
 	}
 	for (size_t i = 0; i < k->n; i++) {
 		struct ipvs_key key = ipvs_svc_key(&k->v[i].svc);
-		if (ipvs_keymap_has(&wanted, &key))
+		if (ipvs_keymap_has(&wanted, &key)) {
 			k->v[i].dests_err = ipvs_dump_dests(d->ipvs, &k->v[i].svc, collect_dest, &k->v[i]);
+			k->v[i].dests_known = !k->v[i].dests_err;
+		}
 	}
 	ipvs_keymap_free(&wanted);
 	return 0;
@@ -362,37 +364,97 @@ static void apply_actions(struct ipvs_sync *d, struct want *w, const struct ipvs
 	d->owned_dests = o.dests;
 }
 
-/* One pass: dump, compare, apply the differences. */
-void ipvs_sync_pass(struct ipvs_sync *d)
+static void forget_known(struct ipvs_sync *d)
 {
-	struct kernel_table k;
+	kernel_table_free(&d->known);
+	d->known_valid = false;
+}
+
+/* The kernel's table, dumped: its services, and the dests of those wanted. */
+static int dump_table(struct ipvs_sync *d, const struct want *w, struct kernel_table *k)
+{
+	memset(k, 0, sizeof(*k));
+	int r = ipvs_dump_services(d->ipvs, collect_service, k);
+	if (r != 0) {
+		log_err("IPVS dump: %s", strerror(-r));
+		kernel_table_free(k);
+		ipvs_close(d->ipvs);
+		d->ipvs = NULL;
+		return -1;
+	}
+	if (dump_wanted_dests(d, w, k) != 0) {
+		log_err("out of memory computing the IPVS table");
+		kernel_table_free(k);
+		return -1;
+	}
+	return 0;
+}
+
+/* A pass without a dump can use the known table only if it holds the dests
+ * of every service the wanted table has there. */
+static bool known_covers(const struct want *w)
+{
+	for (int i = 0; i < w->n; i++)
+		if (w->v[i].have && !w->v[i].have->dests_known)
+			return false;
+	return true;
+}
+
+/* One pass: dump (or take the known table), compare, apply the differences. */
+void ipvs_sync_pass(struct ipvs_sync *d, bool dump)
+{
+	struct kernel_table dumped, *k = &dumped;
 	struct ipvs_actions acts;
 	struct want w;
 
-	if (!ipvs_ready(d))
+	if (!ipvs_ready(d)) {
+		forget_known(d);
 		return;
+	}
 	d->reconciles++;
 	update_suspended(d);
-	memset(&k, 0, sizeof(k));
-	int r = ipvs_dump_services(d->ipvs, collect_service, &k);
-	if (r != 0) {
-		log_err("IPVS dump: %s", strerror(-r));
-		kernel_table_free(&k);
-		ipvs_close(d->ipvs);
-		d->ipvs = NULL;
-		return;
-	}
-	if (build_want(d->conf, d->vs, d->nvs, &w) != 0 || dump_wanted_dests(d, &w, &k) != 0 ||
-	    ipvs_diff(&w, &k, &d->owned_svcs, &d->owned_dests, &acts) != 0) {
+	if (build_want(d->conf, d->vs, d->nvs, &w) != 0) {
 		log_err("out of memory computing the IPVS table");
 		want_free(&w);
-		kernel_table_free(&k);
 		return;
 	}
+	memset(&dumped, 0, sizeof(dumped));
+	if (!dump && d->known_valid) {
+		k = &d->known;
+		if (ipvs_diff(&w, k, &d->owned_svcs, &d->owned_dests, &acts) != 0)
+			goto oom;
+		if (!known_covers(&w)) {
+			ipvs_actions_free(&acts);
+			k = &dumped;
+		}
+	}
+	if (k == &dumped) {
+		if (dump_table(d, &w, &dumped) != 0) {
+			forget_known(d);
+			want_free(&w);
+			return;
+		}
+		if (ipvs_diff(&w, k, &d->owned_svcs, &d->owned_dests, &acts) != 0)
+			goto oom;
+	}
+	unsigned long errors = d->kernel_errors;
 	apply_actions(d, &w, &acts);
+	struct kernel_table after;
+	bool valid = d->kernel_errors == errors && kernel_table_after(&w, k, &acts, &after) == 0;
+	forget_known(d);
+	if (valid) {
+		d->known = after;
+		d->known_valid = true;
+	}
 	ipvs_actions_free(&acts);
 	want_free(&w);
-	kernel_table_free(&k);
+	kernel_table_free(&dumped);
+	return;
+oom:
+	log_err("out of memory computing the IPVS table");
+	forget_known(d);
+	want_free(&w);
+	kernel_table_free(&dumped);
 }
 
 /* On stop: every service lvsd owns goes, with its dests (keepalived's default). */
@@ -434,6 +496,7 @@ void ipvs_sync_flush(struct ipvs_sync *d, const char *why)
 	}
 	ipvs_keymap_free(&d->owned_svcs);
 	ipvs_keymap_free(&d->owned_dests);
+	forget_known(d);
 	log_notice("%s: flushed every IPVS virtual server", why);
 }
 
@@ -473,4 +536,5 @@ void ipvs_sync_free(struct ipvs_sync *d)
 	d->ipvs = NULL;
 	ipvs_keymap_free(&d->owned_svcs);
 	ipvs_keymap_free(&d->owned_dests);
+	forget_known(d);
 }

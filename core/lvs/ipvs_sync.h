@@ -18,6 +18,11 @@ struct ipvs_sync {
 	struct ipvs *ipvs;            /* opened on first use, reopened after a failed dump */
 	bool ipvs_error_logged;
 	struct ipvs_keymap owned_svcs, owned_dests;   /* what lvsd added or adopted */
+	/* The kernel's table as the last pass left it, when every change of
+	 * that pass succeeded: a pass that need not look for damage from
+	 * outside compares with it instead of dumping the table again. */
+	struct kernel_table known;
+	bool known_valid;
 	/* The model, set by the caller before each pass. */
 	const struct conf_keepalived *conf;
 	struct lvs *vs;
@@ -28,8 +33,11 @@ struct ipvs_sync {
 	bool timeouts_saved;
 };
 
-/* Also updates ha_suspend and what the status shows of each real server. */
-void ipvs_sync_pass(struct ipvs_sync *d);
+/* Also updates ha_suspend and what the status shows of each real server.
+ * dump: compare with a fresh dump of the kernel's table (finds and repairs
+ * damage done from outside); otherwise with the table the last pass left,
+ * when it is known, so a change costs only its own requests. */
+void ipvs_sync_pass(struct ipvs_sync *d, bool dump);
 /* On stop: every service lvsd owns goes, with its dests. */
 void ipvs_sync_release(struct ipvs_sync *d);
 /* lvs_flush at start, lvs_flush_on_stop: every service goes, lvsd's or not. */

@@ -9,12 +9,14 @@
 #   PARTS  when given (> 0), OUT holds global_defs and "include" lines and
 #          the virtual servers go to PARTS files OUT.partN beside it
 # Environment: VS (2284) and RS (37294) change the counts; the real servers
-# are spread over the virtual servers as evenly as they divide.
+# are spread over the virtual servers as evenly as they divide; DELAY_LOOP
+# (6) is every virtual server's delay_loop.
 out=${1:?usage: scale_conf.sh OUT [PARTS]}
 parts=${2:-0}
 VS=${VS:-2284}
 RS=${RS:-37294}
-awk -v vs="$VS" -v rs="$RS" -v parts="$parts" -v out="$out" '
+DELAY_LOOP=${DELAY_LOOP:-6}
+awk -v vs="$VS" -v rs="$RS" -v delay="$DELAY_LOOP" -v parts="$parts" -v out="$out" '
 function emit(s) { print s > file }
 BEGIN {
 	file = out
@@ -36,7 +38,7 @@ BEGIN {
 		# real servers from 172.16.0.0 on, port 8080
 		a = int(v / 2)
 		emit("virtual_server 10.0." int(a / 250) "." (1 + a % 250) " " (v % 2 ? 443 : 80) " {")
-		emit("\tdelay_loop 6")
+		emit("\tdelay_loop " delay)
 		emit("\tlb_algo wrr")
 		emit("\tlb_kind NAT")
 		emit("\tpersistence_timeout 300")

@@ -372,6 +372,61 @@ static void test_linear(void)
 	CHECK(p2 * 10 <= p1 * 25, "twice the table, at most 2.5 times the work (%lu vs %lu)", p2, p1);
 }
 
+/* The table the actions leave: comparing with it again changes nothing, and
+ * it keeps what is not ours and the kernel's counters. */
+static void test_table_after(void)
+{
+	struct fixture f;
+	struct kernel_table after;
+
+	setup(&f);
+	struct ipvs_service other = tcp4(0x0a0000ff, 25);
+	struct ipvs_dest od = dest4(0xc0000299, 25, 1);
+	kernel_table_add_svc(&f.k, &other);
+	kernel_table_add_dest(&f.k.v[0], &od);
+	f.w.v[0].dests[0].dest.weight = 50;           /* an edit */
+	f.w.v[1].ndests = 2;                           /* a removed dest */
+	free(f.w.v[2].dests);                          /* a removed service */
+	memmove(&f.w.v[2], &f.w.v[3], sizeof(f.w.v[0]));
+	f.w.n--;
+	struct ipvs_service fresh = tcp4(0x0a000009, 80);
+	struct want_svc *ws = want_add(&f.w, &fresh, 9);   /* a new service */
+	struct ipvs_dest d1 = dest4(0xc0000301, 80, 3), d2 = dest4(0xc0000302, 80, 4);
+	want_dest(ws, &d1);
+	want_dest(ws, &d2);
+	CHECK(run(&f) == 0 && f.a.n == 6, "edit, dest removal, service add with two dests, service removal");
+	CHECK(kernel_table_after(&f.w, &f.k, &f.a, &after) == 0, "the table after is built");
+	CHECK(after.n == 5, "five services: the foreign one, three kept, the new one (got %zu)", after.n);
+	CHECK(after.v[0].svc.port == 25 && after.v[0].ndests == 0, "the foreign service stays as it was");
+	CHECK(after.v[1].ndests == 4 && after.v[1].dests[0].weight == 50 && after.v[1].dests[3].port == 25,
+	      "the edited weight, and the foreign dest kept in our service");
+	CHECK(after.v[1].dests[1].activeconns == 7 && after.v[1].dests[0].stats.conns == 1000,
+	      "the kernel's counters are kept");
+	CHECK(after.v[2].ndests == 2 && after.v[4].ndests == 2, "the removed dest is gone, the new ones are in");
+	for (size_t i = 0; i < after.n; i++)
+		CHECK(after.v[i].dests_known == (i > 0), "dests known for the wanted services only (%zu)", i);
+	for (size_t i = 0; i < f.a.n; i++)
+		if (f.a.v[i].kind == IPVS_ADD_SVC || f.a.v[i].kind == IPVS_ADD_DEST) {
+			struct ipvs_key k = f.a.v[i].kind == IPVS_ADD_SVC ? ipvs_svc_key(f.a.v[i].svc)
+				: ipvs_dest_key(f.a.v[i].svc, &f.w.v[f.a.v[i].want].dests[f.a.v[i].dest].dest);
+			ipvs_keymap_put(f.a.v[i].kind == IPVS_ADD_SVC ? &f.os : &f.od, &k, 0);
+		}
+	struct ipvs_actions again;
+	CHECK(ipvs_diff(&f.w, &after, &f.os, &f.od, &again) == 0 && again.n == 0,
+	      "compared with the table after, nothing more to do (got %zu actions)", again.n);
+	ipvs_actions_free(&again);
+	kernel_table_free(&after);
+
+	/* Two wanted services that are one kernel service: it cannot tell. */
+	struct want_svc twin = f.w.v[0];
+	twin.dests = NULL;
+	twin.ndests = 0;
+	want_add(&f.w, &twin.svc, 0);
+	CHECK(run(&f) == 0 && kernel_table_after(&f.w, &f.k, &f.a, &after) == 1 && after.n == 0,
+	      "twins: no table after");
+	teardown(&f);
+}
+
 int main(void)
 {
 	test_no_change();
@@ -380,6 +435,7 @@ int main(void)
 	test_repair();
 	test_foreign();
 	test_sorry_and_twins();
+	test_table_after();
 	test_linear();
 	return unit_exit();
 }
