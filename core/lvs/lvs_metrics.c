@@ -27,40 +27,38 @@ struct backends {
 	int err;
 };
 
-static int collect_svc(const struct ipvs_service *svc, void *arg)
+/* One more slot at the end of b->v, or NULL when memory ran out. */
+static struct backend *backend_add(struct backends *b)
 {
-	struct backends *b = arg;
-	struct ipvs_service *copy;
-
-	/* services first, kept at the front; their dests come after */
 	if (b->n == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 32;
 		struct backend *v = realloc(b->v, cap * sizeof(*v));
 		if (!v)
-			return -ENOMEM;
+			return NULL;
 		b->v = v;
 		b->cap = cap;
 	}
-	copy = &b->v[b->n++].svc;
-	*copy = *svc;
+	return &b->v[b->n++];
+}
+
+static int collect_svc(const struct ipvs_service *svc, void *arg)
+{
+	/* services first, kept at the front; their dests come after */
+	struct backend *slot = backend_add(arg);
+	if (!slot)
+		return -ENOMEM;
+	slot->svc = *svc;
 	return 0;
 }
 
 static int collect_dest(const struct ipvs_dest *d, void *arg)
 {
 	struct backends *b = arg;
-
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 32;
-		struct backend *v = realloc(b->v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		b->v = v;
-		b->cap = cap;
-	}
-	b->v[b->n].svc = *b->svc;
-	b->v[b->n].dest = *d;
-	b->n++;
+	struct backend *slot = backend_add(b);
+	if (!slot)
+		return -ENOMEM;
+	slot->svc = *b->svc;
+	slot->dest = *d;
 	return 0;
 }
 
