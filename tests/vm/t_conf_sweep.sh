@@ -42,6 +42,9 @@ rows=(
 	"seed003-node2|tests/fixtures/keepalived/seed003-node2.conf|192.168.139.8:80:http 192.168.139.9:80:http|3|2"
 	"checkers|configs/checkers.conf|10.1.0.1:80:tcp 10.1.0.2:80:http 10.1.0.3:443:tls 10.1.0.5:25:smtp 10.1.0.6:0:ping 10.1.0.7:53:dns 10.1.0.8:53:udp|9|3"
 	"dr-ha-master|configs/dr-ha-master.conf|192.0.2.11:80:tcp 192.0.2.12:80:tcp|3|1"
+	# make demo's directors: seed 000's without persistence, checked on port 80
+	"demo-lvs01|configs/demo-lvs01.conf|39.106.40.172:80:tcp 39.107.137.111:80:tcp|3|1"
+	"demo-lvs02|configs/demo-lvs02.conf|39.106.40.172:80:tcp 39.107.137.111:80:tcp|3|1"
 	"nat|configs/nat.conf|10.0.0.11:8080:http 10.0.0.12:8080:http|3|1"
 	"tun|configs/tun.conf|192.0.2.21:80:tcp 203.0.113.22:80:tcp|3|1"
 	"vrrp-gateway|configs/vrrp-gateway.conf||0|-"
