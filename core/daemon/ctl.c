@@ -214,6 +214,16 @@ static void on_accept(struct loop *loop, struct loop_io *io, unsigned events)
 	}
 }
 
+int ctl_unix_addr(struct sockaddr_un *addr, const char *path)
+{
+	memset(addr, 0, sizeof(*addr));
+	addr->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(addr->sun_path))
+		return -ENAMETOOLONG;
+	memcpy(addr->sun_path, path, strlen(path));
+	return 0;
+}
+
 /*
  * A socket file left by a daemon that died holds the name and may go; a
  * live daemon answers a connect, and then the name is not ours to take.
@@ -251,7 +261,7 @@ int ctl_listen(struct ctl_server *srv, struct loop *loop, const char *path,
 
 	memset(srv, 0, sizeof(*srv));
 	srv->listen_io.fd = -1;
-	if (strlen(path) >= sizeof(addr.sun_path) || strlen(path) >= sizeof(srv->path))
+	if (ctl_unix_addr(&addr, path) != 0 || strlen(path) >= sizeof(srv->path))
 		return -ENAMETOOLONG;
 	if (strncmp(path, CTL_DIR "/", sizeof(CTL_DIR)) == 0)
 		mkdir(CTL_DIR, 0755);
@@ -259,9 +269,6 @@ int ctl_listen(struct ctl_server *srv, struct loop *loop, const char *path,
 	srv->loop = loop;
 	srv->handler = handler;
 	srv->arg = arg;
-	memset(&addr, 0, sizeof(addr));
-	addr.sun_family = AF_UNIX;
-	strcpy(addr.sun_path, path);
 	err = ctl_clear_stale(path, &addr);
 	if (err != 0)
 		return err;
@@ -346,14 +353,11 @@ int ctl_request(const char *path, const char *command, int out_fd, struct ctl_re
 	if (!res)
 		res = &ignored;
 	memset(res, 0, sizeof(*res));
-	if (strlen(path) >= sizeof(addr.sun_path))
+	if (ctl_unix_addr(&addr, path) != 0)
 		return -ENAMETOOLONG;
 	int line_len = snprintf(line, sizeof(line), CTL_SIZED "%s\n", command);
 	if (line_len < 0 || (size_t)line_len >= sizeof(line))
 		return -EINVAL;
-	memset(&addr, 0, sizeof(addr));
-	addr.sun_family = AF_UNIX;
-	strcpy(addr.sun_path, path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;

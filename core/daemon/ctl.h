@@ -90,6 +90,10 @@ struct ctl_server {
 	pid_t peer_pid;
 };
 
+/* Fills addr for the socket at path; -ENAMETOOLONG when path does not fit
+ * sun_path, so no caller truncates a name into somebody else's socket. */
+struct sockaddr_un;
+int ctl_unix_addr(struct sockaddr_un *addr, const char *path);
 /* Binds path (replacing a stale socket, creating /run/lvsbox when the path
  * is under it) and starts accepting. 0 or a negative errno: -EADDRINUSE
  * when a daemon answers on path, -ENOTSOCK when something other than a

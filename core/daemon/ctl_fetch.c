@@ -92,14 +92,13 @@ static void on_deadline(struct loop *loop, struct loop_timer *timer)
 bool ctl_fetch_start(struct ctl_fetch *f, struct loop *loop, const char *path, const char *command,
 		     size_t max, unsigned timeout_ms, ctl_fetch_fn *done, void *arg)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa;
 
-	if (f->busy || strlen(path) >= sizeof(sa.sun_path))
+	if (f->busy || ctl_unix_addr(&sa, path) != 0)
 		return false;
 	int len = snprintf(f->request, sizeof(f->request), "%s%s\n", CTL_SIZED, command);
 	if (len < 0 || (size_t)len >= sizeof(f->request))
 		return false;
-	strcpy(sa.sun_path, path);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return false;

@@ -23,6 +23,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include "ctl.h"
+#include "ctl_fetch.h"
 #include "daemon.h"
 #include "loop.h"
 #include "unit.h"
@@ -408,6 +409,30 @@ static void test_json(void)
 	ctl_buf_free(&b);
 }
 
+/* A path one byte over sun_path must be refused by every entry point, not
+ * cut short into the name of another socket. */
+static void test_long_paths(struct loop *loop)
+{
+	struct sockaddr_un addr;
+	struct ctl_server srv;
+	struct ctl_fetch fetch = { 0 };
+	char fits[sizeof(addr.sun_path)], over[sizeof(addr.sun_path) + 1];
+
+	memset(fits, 'a', sizeof(fits) - 1);
+	fits[sizeof(fits) - 1] = '\0';
+	fits[0] = '/';
+	memcpy(over, fits, sizeof(fits) - 1);
+	over[sizeof(over) - 2] = 'b';
+	over[sizeof(over) - 1] = '\0';
+	CHECK(ctl_unix_addr(&addr, fits) == 0 && addr.sun_family == AF_UNIX &&
+	      memcmp(addr.sun_path, fits, sizeof(fits)) == 0, "a %zu-byte path fills sun_path", strlen(fits));
+	CHECK(ctl_unix_addr(&addr, over) == -ENAMETOOLONG, "a %zu-byte path does not fit", strlen(over));
+	CHECK(ctl_listen(&srv, loop, over, handler, NULL) == -ENAMETOOLONG, "listen refuses the long path");
+	CHECK(ctl_request(over, "status", STDOUT_FILENO, NULL) == -ENAMETOOLONG, "request refuses the long path");
+	CHECK(!ctl_fetch_start(&fetch, loop, over, "status", 4096, 1000, NULL, NULL),
+	      "fetch refuses the long path");
+}
+
 int main(void)
 {
 	struct ctl_server srv, second;
@@ -481,6 +506,7 @@ int main(void)
 	run_case(bare_over, "bare reply over the cap: the error line, not half a reply",
 		 "error: the reply is over the 32 MiB a control socket sends\n");
 	test_client_verdicts();
+	test_long_paths(&loop);
 
 	ctl_close(&srv);
 	CHECK(access(sock_path, F_OK) != 0, "socket file removed on close");
