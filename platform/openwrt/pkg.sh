@@ -17,6 +17,10 @@
 PKG_NAME=lvsbox
 PKG_SECTION=net
 PKG_DEPENDS="kmod-nf-ipvs"
+# OpenWrt's keepalived package ships /usr/libexec/rpcd/keepalived too, and
+# both would run VRRP from /etc/config/keepalived; saying so gives opkg's
+# clear refusal instead of a file clash half-way through an install.
+PKG_CONFLICTS="keepalived"
 PKG_DESCRIPTION="LVS and keepalived in one static binary: lvsd programs the kernel's IPVS table from a keepalived-style config, checks real servers (checkd) and floats virtual IPs with VRRP (vrrpd)."
 CONFFILES="/etc/lvsbox/lvsbox.conf"
 

@@ -54,11 +54,13 @@ for arch in $PKG_ARCHES; do
 	c=$d/control/control
 	field() { sed -n "s/^$1: //p" "$c"; }
 	check_eq "$arch: control has each field once, in a Debian control paragraph" \
-		"Architecture Depends Description Installed-Size Package Section Source SourceName Version" \
+		"Architecture Conflicts Depends Description Installed-Size Package Section Source SourceName Version" \
 		"$(grep -o '^[A-Za-z-]*:' "$c" | tr -d : | sort | tr '\n' ' ' | sed 's/ $//')"
 	check_eq "$arch: Package" lvsbox "$(field Package)"
 	check_eq "$arch: Version is lvsbox's version with release -r1" "$version" "$(field Version)"
 	check_eq "$arch: Depends on OpenWrt's IPVS kernel modules" kmod-nf-ipvs "$(field Depends)"
+	check_eq "$arch: Conflicts with OpenWrt's keepalived package, whose rpcd plugin it also ships" \
+		keepalived "$(field Conflicts)"
 	check_eq "$arch: Architecture is OpenWrt's name for the target" "${owarch[$arch]}" "$(field Architecture)"
 	check_eq "$arch: Installed-Size is the size of the uncompressed data tar" \
 		"$(gzip -dc "$d/outer/data.tar.gz" | wc -c)" "$(field Installed-Size)"
