@@ -109,7 +109,9 @@ void conf_diag(struct conf_tree *tree, int is_error, const char *file, int line,
 	char reason[512];
 	va_list ap;
 
-	if (is_error)
+	if (is_error == CONF_NOTE)
+		tree->nnotes++;
+	else if (is_error)
 		tree->nerrors++;
 	else
 		tree->nwarnings++;
@@ -989,7 +991,7 @@ void conf_print_diags(FILE *out, const struct conf_tree *tree)
 {
 	for (int i = 0; i < tree->ndiags; i++)
 		fprintf(out, "%s\n", tree->diags[i].text);
-	int dropped = tree->nerrors + tree->nwarnings - tree->ndiags;
+	int dropped = tree->nerrors + tree->nwarnings + tree->nnotes - tree->ndiags;
 	if (dropped > 0)
 		fprintf(out, "(%d more)\n", dropped);
 }

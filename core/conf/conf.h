@@ -43,8 +43,12 @@ struct conf_node {
 	char *args[];               /* nargs words, in the node's own allocation */
 };
 
+/* conf_diag's is_error for a note: shown like a warning but not counted in
+ * nwarnings, for what keepalived accepts silently (so -t still exits 0). */
+#define CONF_NOTE 2
+
 struct conf_diag {
-	int is_error;
+	int is_error;               /* 1 error, 0 warning, CONF_NOTE */
 	int line;
 	const char *file;
 	char *text;                 /* "file:line: reason" */
@@ -56,7 +60,7 @@ struct conf_tree {
 	int nfiles;
 	struct conf_diag diags[CONF_MAX_DIAGS];
 	int ndiags;                 /* kept in diags[] */
-	int nerrors, nwarnings;     /* all, including those not kept */
+	int nerrors, nwarnings, nnotes; /* all, including those not kept */
 	unsigned flags;             /* the CONF_* flags it was parsed with */
 	struct conf_node root;      /* last: its args[] is empty */
 };
@@ -367,7 +371,7 @@ struct conf_virtual_server {
 	int lb_kind;                        /* enum conf_lb_kind, default NAT */
 	unsigned persistence_timeout;       /* seconds; 0: no persistence */
 	const char *persistence_granularity;
-	int protocol;                       /* enum conf_protocol, default TCP */
+	int protocol;                       /* enum conf_protocol; unset: UDP (TCP for fwmark) */
 	const char *virtualhost;
 	struct conf_real_server *sorry_server; /* NULL when none */
 	unsigned quorum;                    /* default 1 */

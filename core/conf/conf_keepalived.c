@@ -1911,7 +1911,7 @@ static void load_vs_group(struct walk *w, const struct conf_node *n)
 
 static void load_virtual_server(struct walk *w, const struct conf_node *n)
 {
-	struct conf_virtual_server vs = { .delay_loop_ms = 60000, .lb_algo = "wlc", .quorum = 1 };
+	struct conf_virtual_server vs = { .delay_loop_ms = 60000, .lb_algo = "wlc", .quorum = 1, .protocol = -1 };
 	long long num;
 	vs.file = n->file;
 	vs.line = n->line;
@@ -1949,6 +1949,13 @@ static void load_virtual_server(struct walk *w, const struct conf_node *n)
 	w->honour_obj = &vs;
 	walk_block(w, n, vs_kws, &vs, "virtual_server");
 	w->honour = NULL;
+	/* keepalived 2.2.7 takes a service with no protocol line as UDP (a
+	 * fwmark has no protocol); a config moved over must program the same
+	 * table, so the default follows it, with its warning. */
+	if (vs.protocol < 0 && vs.kind != CONF_VS_FWMARK)
+		warn_at(w, n, "virtual_server has no protocol: UDP, as keepalived takes it; write 'protocol TCP' for TCP");
+	if (vs.protocol < 0)
+		vs.protocol = vs.kind == CONF_VS_FWMARK ? CONF_PROTO_TCP : CONF_PROTO_UDP;
 	vs.real_servers = scratch_keep(w, &w->real_servers, sizeof(*vs.real_servers), &vs.nreal_servers);
 	if (!vs.nreal_servers)
 		warn_at(w, n, "virtual_server has no real_server");
@@ -2053,8 +2060,9 @@ static void check_references(struct walk *w)
 	}
 }
 
-/* lvs_sync_daemon's instance must exist (else no sync daemon runs, as in
- * keepalived); an unset sync id becomes the instance's VRID, or 0. */
+/* lvs_sync_daemon's instance must exist, else no sync daemon runs; keepalived
+ * 2.2.7 says nothing and -t exits 0, so this is a note, not a warning. An
+ * unset sync id becomes the instance's VRID, or 0. */
 static void resolve_lvs_syncd(struct walk *w)
 {
 	struct conf_lvs_syncd *sd = &w->conf->global.lvs_syncd;
@@ -2066,7 +2074,7 @@ static void resolve_lvs_syncd(struct walk *w)
 		if (strcmp(w->conf->instances[i].name, sd->instance) == 0)
 			vi = &w->conf->instances[i];
 	if (sd->instance && !vi) {
-		conf_diag(w->tree, 0, sd->file, sd->line,
+		conf_diag(w->tree, CONF_NOTE, sd->file, sd->line,
 			  "lvs_sync_daemon: no vrrp_instance %s, no sync daemon is run", sd->instance);
 		sd->ifname = NULL;
 		sd->instance = NULL;

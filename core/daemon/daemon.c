@@ -176,11 +176,15 @@ int daemon_detach(bool keep_stdout)
 
 void daemon_log_diags(const struct conf_tree *tree)
 {
-	for (int i = 0; i < tree->ndiags; i++)
-		log_msg(tree->diags[i].is_error ? LOG_ERR : LOG_WARNING, "%s", tree->diags[i].text);
-	if (tree->nerrors + tree->nwarnings > tree->ndiags)
-		log_msg(LOG_WARNING, "%d more diagnostics not shown",
-			tree->nerrors + tree->nwarnings - tree->ndiags);
+	int all = tree->nerrors + tree->nwarnings + tree->nnotes;
+
+	for (int i = 0; i < tree->ndiags; i++) {
+		int is_error = tree->diags[i].is_error;
+		log_msg(is_error == CONF_NOTE ? LOG_NOTICE : is_error ? LOG_ERR : LOG_WARNING, "%s",
+			tree->diags[i].text);
+	}
+	if (all > tree->ndiags)
+		log_msg(LOG_WARNING, "%d more diagnostics not shown", all - tree->ndiags);
 }
 
 struct conf_keepalived *daemon_reload_read(const char *path)

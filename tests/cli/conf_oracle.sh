@@ -98,6 +98,16 @@ for f in "$work/strict-novip.conf" "$work/novip.conf"; do
 	check_eq "oracle $(basename "$f"): vrrpd -t exits as keepalived -t ($k_rc)" "$k_rc" "$o_rc"
 done
 
+# lvs_sync_daemon naming an instance that is not there: keepalived runs no
+# sync daemon and says nothing, so lvsd -t must not count it as a warning.
+printf 'global_defs {\n    lvs_sync_daemon eth0 VI_MISSING\n}\n%b' \
+	'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    virtual_ipaddress {\n        10.0.0.1\n    }\n}\n' \
+	>"$work/sync-missing.conf"
+timeout 20 ip netns exec "$ns" keepalived -t -f "$work/sync-missing.conf" >/dev/null 2>&1
+k_rc=$?
+"$PWD/build/x86_64/bin/lvsd" -t -f "$work/sync-missing.conf" 2>/dev/null
+check_eq "oracle sync-missing.conf: lvsd -t exits as keepalived -t ($k_rc)" "$k_rc" "$?"
+
 # keepalived's config id (-i): "@ID line" is read only with -i ID, "@^ID
 # line" only without it. Unknown keywords on such lines show which lines each
 # side read: the same lines must be flagged for every id.
@@ -105,6 +115,7 @@ cat >"$work/config-id.conf" <<'CONF'
 virtual_server 10.0.0.1 80 {
  lb_algo rr
  lb_kind NAT
+ protocol TCP
  @high bogus_high
    @low bogus_low
  @^high bogus_not_high

@@ -97,6 +97,7 @@ virtual_server 10.77.0.101 80 {
     }
 }
 virtual_server 10.77.0.102 80 {
+    protocol TCP
     delay_loop 1
     alpha
     real_server $S 85 {

@@ -471,7 +471,7 @@ static void test_substitution(void)
 static void test_unknown_keyword_warning(void)
 {
 	static const char text[] = "global_defs {\n  router_id a\n  routr_id b\n}\nvirtual_server 10.0.0.1 80 {\n"
-		"  real_server 10.0.0.2 80 {\n    TCP_CHECK {\n      conect_timeout 3\n    }\n  }\n}\n";
+		"  real_server 10.0.0.2 80 {\n    TCP_CHECK {\n      conect_timeout 3\n    }\n  }\n  protocol TCP\n}\n";
 	struct conf_tree *t = conf_parse_buffer("warn.conf", text, sizeof(text) - 1, 0);
 	struct conf_keepalived *c = t ? conf_keepalived_load(t) : NULL;
 	CHECK(c && c->tree->nerrors == 0 && c->tree->nwarnings == 2, "unknown keywords are warnings, not errors");
@@ -544,7 +544,7 @@ static void test_typed_values(void)
 		"virtual_server fwmark 7 {\n lvs_sched sh\n lvs_method TUN\n protocol UDP\n quorum 2\n"
 		" real_server 10.1.0.1 {\n  weight 0\n  lb_kind DR\n  MISC_CHECK {\n   misc_path \"/bin/check 1\"\n  }\n }\n}\n"
 		"virtual_server_group G {\n 10.2.0.1-20 80\n fwmark 9\n}\n"
-		"virtual_server group G {\n real_server 10.2.1.1 80 {\n }\n}\n";
+		"virtual_server group G {\n real_server 10.2.1.1 80 {\n }\n protocol TCP\n}\n";
 	struct conf_tree *t = conf_parse_buffer("typed.conf", text, sizeof(text) - 1, 0);
 	struct conf_keepalived *c = t ? conf_keepalived_load(t) : NULL;
 	if (!c)
@@ -705,7 +705,7 @@ static void test_vsg_ranges(void)
 {
 	static const char text[] = "virtual_server_group G {\n 2001:db8::a-1f 80\n 10.0.0.8/30 81\n"
 		" 2001:db8::1/128 82\n 10.0.0.20-10.0.0.25 83\n 10.0.0.30 84 dev eth0\n}\n"
-		"virtual_server group G {\n real_server 10.0.0.2 80 {\n }\n}\n";
+		"virtual_server group G {\n real_server 10.0.0.2 80 {\n }\n protocol TCP\n}\n";
 	struct conf_tree *t = conf_parse_buffer("vsg.conf", text, sizeof(text) - 1, 0);
 	struct conf_keepalived *c = t ? conf_keepalived_load(t) : NULL;
 	const struct conf_vs_group *g = c && c->nvs_groups == 1 ? &c->vs_groups[0] : NULL;
@@ -743,7 +743,7 @@ static void test_vs_extra_words(void)
 static void test_config_id(void)
 {
 	static const char text[] = "virtual_server 10.0.0.1 80 {\n @high delay_loop 7\n  @low delay_loop 9\n"
-		" @^high quorum 3\n @high\n real_server 10.0.0.2 80 {\n }\n}\n";
+		" @^high quorum 3\n @high\n real_server 10.0.0.2 80 {\n }\n protocol TCP\n}\n";
 	static const struct { const char *id; unsigned delay_ms, quorum; } want[] = {
 		{ "high", 7000, 1 }, { "low", 9000, 3 }, { "other", 60000, 3 },
 	};

@@ -161,6 +161,7 @@ static const char conf_text[] =
 	"}\n"
 	"virtual_server group web {\n"
 	"  lb_kind DR\n"
+	"  protocol TCP\n"
 	"  real_server 10.0.1.7 80 {\n"
 	"  }\n"
 	"}\n";
@@ -362,7 +363,7 @@ static void test_group_ranges(void)
 		" 2001:db8:1::/64 81\n"
 		" 10.0.0.250-5 80\n"
 		"}\n"
-		"virtual_server group g {\n real_server 2001:db8:9::1 80 {\n }\n}\n";
+		"virtual_server group g {\n protocol TCP\n real_server 2001:db8:9::1 80 {\n }\n}\n";
 	struct conf_keepalived *conf = load(text);
 	struct lvs *m = NULL;
 	struct want w = { 0 };
