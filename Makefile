@@ -5,7 +5,7 @@
 #   make demo            seed 000's LVS-DR high-availability cluster, told as a timeline, inside the x86_64 image under qemu
 #   make ipk apk         OpenWrt packages of build/$(ARCH)/lvsbox (opkg, apk-tools 3)
 #   make image ARCH=..   the appliance image build/$(ARCH)/image/ (rootfs/)
-#   make run ARCH=..     boots that image in qemu, shell on the console
+#   make run ARCH=..     boots that image in qemu, shell on the console (IMAGE_ROOT=squashfs: from its squashfs)
 #   make cross size bench fuzz dev clean
 ARCH ?= x86_64
 comma := ,
@@ -106,7 +106,7 @@ check: all dev
 demo:
 	tests/vm/demo.sh
 
-# The appliance image (rootfs/build.sh): initramfs, squashfs, the kernel.
+# The appliance image (rootfs/build.sh): initramfs, squashfs, its stage1, the kernel.
 # IMAGE_OVERLAY=DIR is copied over the tree last; IMAGE_OUT puts it elsewhere
 # (docs/image.md).
 IMAGE_OUT ?= $(BUILD)/image
@@ -117,8 +117,11 @@ image:
 	STRIP="$(STRIP)" rootfs/build.sh $(ARCH) $(IMAGE_OUT) $(IMAGE_OVERLAY)
 
 # RUN_ARGS: more qemu arguments (a later -m or -smp overrides the board's).
+# IMAGE_ROOT=squashfs boots the squashfs from a disk through stage1.cpio.gz
+# instead of the initramfs.
+IMAGE_ROOT ?= initramfs
 run: image
-	rootfs/qemu.sh $(ARCH) $(IMAGE_OUT) $(RUN_ARGS)
+	IMAGE_ROOT=$(IMAGE_ROOT) rootfs/qemu.sh $(ARCH) $(IMAGE_OUT) $(RUN_ARGS)
 
 # Every target with its mbedTLS, one arch after another (each builds with -j).
 ARCHES := x86_64 armhf aarch64 mipsel mips

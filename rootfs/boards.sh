@@ -9,8 +9,13 @@
 #   BOARD_APPEND   more kernel command line the board wants
 #   BOARD_MODULES  modules of that card (and its bus) the image loads at boot
 #   BOARD_DEBARCH  Debian's name of the arch (busybox-static:DEBARCH)
+# and, for a board that boots the squashfs from a disk (IMAGE_ROOT=squashfs),
+#   BOARD_DISK          the qemu -device model of the disk holding the squashfs
+#   BOARD_ROOTDEV       the device node that disk is in the guest
+#   BOARD_ROOT_MODULES  what stage1 loads to see that disk and mount squashfs
+# (all empty where the squashfs boot has not been tried: it is refused there).
 board() {
-	BOARD_APPEND=
+	BOARD_APPEND= BOARD_DISK= BOARD_ROOTDEV= BOARD_ROOT_MODULES=
 	case $1 in
 	x86_64)
 		BOARD_QEMU=qemu-system-x86_64 BOARD_ARGS="-M pc -cpu qemu64 -m 256"
@@ -18,7 +23,9 @@ board() {
 		# TCG on a busy host can make the kernel's check of the IO-APIC
 		# timer fail and panic; the check is for real boards
 		BOARD_APPEND=no_timer_check
-		BOARD_MODULES="virtio_pci virtio_net" BOARD_DEBARCH=amd64 ;;
+		BOARD_MODULES="virtio_pci virtio_net" BOARD_DEBARCH=amd64
+		BOARD_DISK=virtio-blk-pci BOARD_ROOTDEV=/dev/vda
+		BOARD_ROOT_MODULES="virtio_pci virtio_blk squashfs" ;;
 	aarch64)
 		BOARD_QEMU=qemu-system-aarch64 BOARD_ARGS="-M virt -cpu cortex-a53 -m 256"
 		BOARD_NIC=virtio-net-pci BOARD_CONSOLE=ttyAMA0

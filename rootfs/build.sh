@@ -6,6 +6,10 @@
 #   OUT      output directory; gets
 #              initramfs.cpio.gz  the root file system as a gzip'd newc cpio
 #              rootfs.squashfs    the same tree, xz-compressed, for flashing
+#              stage1.cpio.gz     the initramfs that mounts rootfs.squashfs
+#                                 from the board's disk and switches to it
+#                                 (rootfs/stage1-init; boards with a
+#                                 BOARD_DISK only)
 #              vmlinuz            the Debian kernel whose modules are inside
 #              kernel.version     that kernel's version
 #              stage/             the tree itself
@@ -64,14 +68,51 @@ for d in bin sbin usr/bin usr/sbin etc proc sys dev run tmp var root lib/modules
 chmod 1777 "$stage/tmp"
 chmod 700 "$stage/root"
 
-# busybox and its links (relative, so the tree works wherever it is mounted)
-cp "$bbdir/root/bin/busybox" "$stage/bin/busybox"
-for path in $(busybox --list-full); do
-	case $path in linuxrc) continue ;; esac
-	[ -e "$stage/$path" ] && continue
-	up=$(echo "$path" | sed 's|[^/]*/|../|g; s|[^/]*$||')
-	ln -s "${up}bin/busybox" "$stage/$path"
-done
+# busybox_tree TREE: the arch's busybox in TREE/bin and a link for each applet
+# (relative, so the tree works wherever it is mounted).
+busybox_tree() {
+	cp "$bbdir/root/bin/busybox" "$1/bin/busybox"
+	for path in $(busybox --list-full); do
+		case $path in linuxrc) continue ;; esac
+		[ -e "$1/$path" ] && continue
+		mkdir -p "$1/${path%/*}"
+		up=$(echo "$path" | sed 's|[^/]*/|../|g; s|[^/]*$||')
+		ln -s "${up}bin/busybox" "$1/$path"
+	done
+}
+
+# ship_modules TREE NAME...: the modules NAME... take, dependencies
+# included, uncompressed into TREE/lib/modules/VERSION with the kernel's
+# lists and a modules.dep from depmod, so busybox's modprobe works there;
+# sets mods to the list.
+ship_modules() {
+	local tree=$1 kdest=$1/lib/modules/$kver rel dest
+	shift
+	mods=$(kmod_closure "$moddir" "$@")
+	mkdir -p "$kdest"
+	for rel in $mods; do
+		dest=$kdest/${rel%%.ko*}.ko
+		mkdir -p "$(dirname "$dest")"
+		case $rel in
+		*.ko.xz) xz -dc "$moddir/$rel" >"$dest" ;;
+		*.ko.zst) zstd -qdc "$moddir/$rel" >"$dest" ;;
+		*.ko.gz) gzip -dc "$moddir/$rel" >"$dest" ;;
+		*.ko) cp "$moddir/$rel" "$dest" ;;
+		esac
+	done
+	cp "$moddir/modules.builtin" "$kdest/" 2>/dev/null || :
+	[ -f "$moddir/modules.builtin.modinfo" ] && cp "$moddir/modules.builtin.modinfo" "$kdest/"
+	for rel in $mods; do echo "${rel%%.ko*}.ko"; done >"$kdest/modules.order"
+	depmod -b "$tree" "$kver"
+}
+
+# cpio_gz TREE FILE: TREE as a gzip'd newc cpio, owned by root.
+cpio_gz() {
+	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -9 >"$2.tmp"
+	mv "$2.tmp" "$2"
+}
+
+busybox_tree "$stage"
 ln -s bin/busybox "$stage/init"
 
 # lvsbox, stripped, and a link per applet as make puts them in build/ARCH/bin
@@ -82,6 +123,9 @@ done
 
 cp -a rootfs/skel/. "$stage/"
 echo lvsbox >"$stage/etc/hostname"
+# udhcpc's hook writes the DNS servers here; on the read-only squashfs they
+# go to /run (tmpfs) instead
+ln -s ../run/resolv.conf "$stage/etc/resolv.conf"
 mkdir -p "$stage/etc/lvsbox/examples"
 cp configs/*.conf "$stage/etc/lvsbox/examples/"
 {
@@ -98,23 +142,8 @@ names=$(cat "$stage/etc/lvsbox/modules" "$stage/etc/lvsbox/modules.board" rootfs
 for f in "$moddir"/kernel/net/netfilter/ipvs/ip_vs*.ko*; do
 	f=${f##*/}; names="$names ${f%%.ko*}"
 done
-mods=$(kmod_closure "$moddir" $names)
-kdest=$stage/lib/modules/$kver
-mkdir -p "$kdest"
-for rel in $mods; do
-	dest=$kdest/${rel%%.ko*}.ko
-	mkdir -p "$(dirname "$dest")"
-	case $rel in
-	*.ko.xz) xz -dc "$moddir/$rel" >"$dest" ;;
-	*.ko.zst) zstd -qdc "$moddir/$rel" >"$dest" ;;
-	*.ko.gz) gzip -dc "$moddir/$rel" >"$dest" ;;
-	*.ko) cp "$moddir/$rel" "$dest" ;;
-	esac
-done
-cp "$moddir/modules.builtin" "$kdest/" 2>/dev/null || :
-[ -f "$moddir/modules.builtin.modinfo" ] && cp "$moddir/modules.builtin.modinfo" "$kdest/"
-for rel in $mods; do echo "${rel%%.ko*}.ko"; done >"$kdest/modules.order"
-depmod -b "$stage" "$kver"
+ship_modules "$stage" $names
+nmods=$(echo "$mods" | wc -w)
 cp "$kroot/boot/vmlinuz-$kver" "$out/vmlinuz"
 echo "$kver" >"$out/kernel.version"
 
@@ -123,9 +152,25 @@ echo "$kver" >"$out/kernel.version"
 mknod -m 600 "$stage/dev/console" c 5 1
 mknod -m 666 "$stage/dev/null" c 1 3
 
-(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -9 >"$out/initramfs.cpio.gz.tmp"
-mv "$out/initramfs.cpio.gz.tmp" "$out/initramfs.cpio.gz"
+cpio_gz "$stage" "$out/initramfs.cpio.gz"
 rm -f "$out/rootfs.squashfs"
 mksquashfs "$stage" "$out/rootfs.squashfs" -all-root -comp xz -noappend -quiet >/dev/null
-echo "build.sh: $arch image in $out: kernel $kver, $(echo "$mods" | wc -w) modules," \
-	"initramfs $(stat -c %s "$out/initramfs.cpio.gz") bytes, squashfs $(stat -c %s "$out/rootfs.squashfs") bytes"
+
+# stage1: what boots the squashfs from the board's disk. busybox, the
+# modules that disk and squashfs need, and rootfs/stage1-init as /init, with
+# the board's root device and those modules in /etc/stage1.conf.
+rm -rf "$out/stage1" "$out/stage1.cpio.gz"
+if [ -n "$BOARD_ROOT_MODULES" ]; then
+	s1=$out/stage1
+	for d in bin dev etc proc sys newroot; do mkdir -p "$s1/$d"; done
+	busybox_tree "$s1"
+	cp rootfs/stage1-init "$s1/init"
+	chmod 755 "$s1/init"
+	printf 'rootdev=%s\nmodules="%s"\n' "$BOARD_ROOTDEV" "$BOARD_ROOT_MODULES" >"$s1/etc/stage1.conf"
+	ship_modules "$s1" $BOARD_ROOT_MODULES
+	mknod -m 600 "$s1/dev/console" c 5 1
+	cpio_gz "$s1" "$out/stage1.cpio.gz"
+	stage1_size=", stage1 $(stat -c %s "$out/stage1.cpio.gz") bytes"
+fi
+echo "build.sh: $arch image in $out: kernel $kver, $nmods modules," \
+	"initramfs $(stat -c %s "$out/initramfs.cpio.gz") bytes, squashfs $(stat -c %s "$out/rootfs.squashfs") bytes${stage1_size:-}"

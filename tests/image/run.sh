@@ -11,7 +11,11 @@
 # as ipvsadm commands), on Debian's x86_64 kernel (tests/vm/vm-run.sh).
 # Services are compared sorted: the kernel lists them in hash order, which
 # depends on where it allocated the namespace. The plain x86_64 image is
-# also booted as make run does, and driven from its serial console.
+# also booted as make run does, and driven from its serial console. The
+# overlaid x86_64 image is booted a second time from its squashfs, through
+# stage1 (IMAGE_ROOT=squashfs), where / must be that read-only squashfs, and
+# a third time with the squashfs cut in half, where stage1 must say so and
+# reboot.
 # IMAGE_ARCHES picks arches (default x86_64 aarch64 armhf mipsel);
 # IMAGE_TIMEOUT bounds each boot (default 150 s). Two guests run at a time.
 cd "$(dirname "$0")/../.." || exit 2
@@ -31,11 +35,19 @@ start=$SECONDS
 	echo $? >"$work/oracle.rc") &
 oracle_pid=$!
 
-# boot ARCH: one guest, its console into $work/ARCH.console.
+# boot NAME ARCH DIR [VAR=VALUE...]: one guest of the image in DIR, with no
+# network card unless a VAR says otherwise, its console into
+# $work/NAME.console.
 boot() {
-	local t=$SECONDS
-	IMAGE_NIC=none timeout "$boot_timeout" rootfs/qemu.sh "$1" "$work/$1" </dev/null >"$work/$1.console" 2>&1
-	echo "$? $((SECONDS - t))" >"$work/$1.rc"
+	local name=$1 arch=$2 dir=$3 t=$SECONDS
+	shift 3
+	env IMAGE_NIC=none "$@" timeout "$boot_timeout" rootfs/qemu.sh "$arch" "$dir" </dev/null >"$work/$name.console" 2>&1
+	echo "$? $((SECONDS - t))" >"$work/$name.rc"
+}
+
+# at most two guests at a time (each boot ends within its timeout)
+boot_slot() {
+	while [ "$(for p in "${boots[@]}"; do kill -0 "$p" 2>/dev/null && echo; done | wc -l)" -ge 2 ]; do sleep 1; done
 }
 
 # shell_boot: what make run does with the plain x86_64 image (no overlay,
@@ -73,16 +85,28 @@ for arch in $arches; do
 	fi
 	ok "$arch: make image builds the initramfs and the squashfs ($(tail -n 1 "$work/$arch.build" | sed 's/.*kernel //'))"
 	built="$built $arch"
-	# at most two guests at a time (each boot ends within its timeout)
-	while [ "$(for p in "${boots[@]}"; do kill -0 "$p" 2>/dev/null && echo; done | wc -l)" -ge 2 ]; do sleep 1; done
-	boot "$arch" &
+	boot_slot
+	boot "$arch" "$arch" "$work/$arch" &
 	boots+=($!)
 	[ "$arch" = x86_64 ] || continue
+	# The same image's squashfs as a flashed router boots it: through
+	# stage1 from a read-only disk, with qemu's user network so DHCP writes
+	# /etc/resolv.conf. Then the squashfs cut to half its size on that disk.
+	boot_slot
+	boot squashfs x86_64 "$work/x86_64" IMAGE_ROOT=squashfs IMAGE_NIC= &
+	boots+=($!)
+	mkdir -p "$work/truncated"
+	ln -sf ../x86_64/vmlinuz ../x86_64/stage1.cpio.gz "$work/truncated/"
+	truncated_size=$(($(stat -c %s "$work/x86_64/rootfs.squashfs") / 2 / 4096 * 4096))
+	head -c "$truncated_size" "$work/x86_64/rootfs.squashfs" >"$work/truncated/rootfs.squashfs"
+	boot_slot
+	boot truncated x86_64 "$work/truncated" IMAGE_ROOT=squashfs &
+	boots+=($!)
 	if ! make --no-print-directory -j2 ARCH=x86_64 image IMAGE_OUT="$work/plain" >"$work/plain.build" 2>&1; then
 		fail "x86_64: make image without an overlay (see $work/plain.build)"
 		continue
 	fi
-	while [ "$(for p in "${boots[@]}"; do kill -0 "$p" 2>/dev/null && echo; done | wc -l)" -ge 2 ]; do sleep 1; done
+	boot_slot
 	shell_boot &
 	boots+=($!)
 done
@@ -116,27 +140,60 @@ if [ "$oracle_rc" != 0 ] || ! grep -q '^IP Virtual Server' "$work/oracle.txt"; t
 fi
 ipvs_sorted <"$work/oracle.txt" >"$work/expected.txt"
 
+# check_boot NAME WHAT: the overlaid image's boot NAME started lvsd, and its
+# table is the reference one. Returns non-zero when lvsd did not start.
+check_boot() {
+	local name=$1 what=$2 rc secs
+	read -r rc secs <"$work/$name.rc"
+	tr -d '\r' <"$work/$name.console" >"$work/$name.clean"
+	if grep -q '^rcS: lvsd started from /etc/lvsbox/lvsbox.conf' "$work/$name.clean"; then
+		ok "$what: boots and its init starts lvsd from /etc/lvsbox/lvsbox.conf (${secs} s to power-off)"
+	else
+		fail "$what: init did not start lvsd (qemu exit $rc after ${secs} s)"
+		grep -v '^\s*$' "$work/$name.clean" | tail -n 20 | sed 's/^/#   /'
+		return 1
+	fi
+	check_eq "$what: init loaded every module of /etc/lvsbox/modules and the board's" "" \
+		"$(grep '^rcS: modules failed' "$work/$name.clean")"
+	sed -n "/^$mark table begin/,/^$mark table end/p" "$work/$name.clean" | sed '1d;$d' | ipvs_sorted >"$work/$name.table"
+	if cmp -s "$work/expected.txt" "$work/$name.table"; then
+		ok "$what: lvsctl -Ln in the guest prints what ipvsadm prints for the config's table"
+	else
+		fail "$what: lvsctl -Ln in the guest differs from ipvsadm's table for the config"
+		diff -u "$work/expected.txt" "$work/$name.table" | head -n 30 | sed 's/^/#   /'
+		sed -n "/^$mark log/,/^$mark done/p" "$work/$name.clean" | tail -n 15 | sed 's/^/#   /'
+	fi
+	check_eq "$what: lvsd still runs after programming IPVS, and the guest powers off" "running 0" \
+		"$(sed -n "s/^$mark lvsd //p" "$work/$name.clean") $rc"
+}
+
 for arch in $built; do
-	read -r rc secs <"$work/$arch.rc"
-	tr -d '\r' <"$work/$arch.console" >"$work/$arch.clean"
-	if grep -q '^rcS: lvsd started from /etc/lvsbox/lvsbox.conf' "$work/$arch.clean"; then
-		ok "$arch: boots and its init starts lvsd from /etc/lvsbox/lvsbox.conf (${secs} s to power-off)"
-	else
-		fail "$arch: init did not start lvsd (qemu exit $rc after ${secs} s)"
-		grep -v '^\s*$' "$work/$arch.clean" | tail -n 20 | sed 's/^/#   /'
-		continue
-	fi
-	check_eq "$arch: init loaded every module of /etc/lvsbox/modules and the board's" "" \
-		"$(grep '^rcS: modules failed' "$work/$arch.clean")"
-	sed -n "/^$mark table begin/,/^$mark table end/p" "$work/$arch.clean" | sed '1d;$d' | ipvs_sorted >"$work/$arch.table"
-	if cmp -s "$work/expected.txt" "$work/$arch.table"; then
-		ok "$arch: lvsctl -Ln in the guest prints what ipvsadm prints for the config's table"
-	else
-		fail "$arch: lvsctl -Ln in the guest differs from ipvsadm's table for the config"
-		diff -u "$work/expected.txt" "$work/$arch.table" | head -n 30 | sed 's/^/#   /'
-		sed -n "/^$mark log/,/^$mark done/p" "$work/$arch.clean" | tail -n 15 | sed 's/^/#   /'
-	fi
-	check_eq "$arch: lvsd still runs after programming IPVS, and the guest powers off" "running 0" \
-		"$(sed -n "s/^$mark lvsd //p" "$work/$arch.clean") $rc"
+	check_boot "$arch" "$arch"
 done
+
+if [ -f "$work/squashfs.rc" ] && check_boot squashfs "x86_64 squashfs"; then
+	# /proc/mounts: device, mount point, type, options
+	check_eq "x86_64 squashfs: / is the squashfs on the virtio disk, mounted read-only" "/dev/vda / squashfs ro" \
+		"$(sed -n "s/^$mark root //p" "$work/squashfs.clean" | awk '{ split($4, o, ","); print $1, $2, $3, o[1] }')"
+	check_eq "x86_64 squashfs: a write to / is refused" "touch: /.write-test: Read-only file system" \
+		"$(sed -n "s/^$mark write //p" "$work/squashfs.clean")"
+	# qemu's user network: the guest is 10.0.2.15, the DNS server 10.0.2.3
+	check_eq "x86_64 squashfs: eth0 gets its DHCP lease and /etc/resolv.conf its DNS server on the read-only root" \
+		"rcS: eth0 10.0.2.15/24 by DHCP|nameserver 10.0.2.3" \
+		"$(grep '^rcS: eth0' "$work/squashfs.clean")|$(sed -n "s/^$mark resolv //p" "$work/squashfs.clean" | sed 's/ *$//')"
+fi
+
+if [ -f "$work/truncated.rc" ]; then
+	read -r rc secs <"$work/truncated.rc"
+	tr -d '\r' <"$work/truncated.console" >"$work/truncated.clean"
+	if grep -q "stage1: the squashfs on /dev/vda is truncated: .* the device has $truncated_size\$" "$work/truncated.clean"; then
+		ok "x86_64 squashfs cut to $truncated_size bytes: stage1 says on the console that it is truncated"
+	else
+		fail "x86_64 squashfs cut to $truncated_size bytes: no message from stage1 about it (qemu exit $rc after ${secs} s)"
+		grep -v '^\s*$' "$work/truncated.clean" | tail -n 10 | sed 's/^/#   /'
+	fi
+	# qemu runs with -no-reboot: stage1's reboot ends it; 124 is timeout's
+	check_eq "x86_64 squashfs cut short: the guest reboots by itself, starting nothing from it" "0 no rcS" \
+		"$rc $(grep -q '^rcS:' "$work/truncated.clean" && echo rcS ran || echo no rcS)"
+fi
 echo "# image suite: $((SECONDS - start)) s"
