@@ -297,12 +297,14 @@ static void run_script(struct lvsd *d, const struct conf_cmd *cmd)
 	run_script_then(d, cmd, SCRIPT_TIMEOUT_MS, NULL);
 }
 
-static void quorum_update(struct lvsd *d, struct lvs *vs)
+/* Whether the virtual server's quorum changed (its script then runs). */
+static bool quorum_update(struct lvsd *d, struct lvs *vs)
 {
 	const struct conf_cmd *script = lvs_quorum_update(vs);
 
 	if (script)
 		run_script(d, script);
+	return script != NULL;
 }
 
 /* One pass over the current model (a reload replaces it). dump: against a
@@ -374,13 +376,17 @@ static void apply_event(struct lvsd *d, char *line)
 		return;
 	}
 	d->events++;
-	if (!lvs_event_apply(d->vs, d->nvs, &ev, now_ms(d), &vs)) {
+	bool table_changed = false;
+	if (!lvs_event_apply(d->vs, d->nvs, &ev, now_ms(d), &vs, &table_changed)) {
 		log_debug("checkd: %.*s %.*s is not in the running config", (int)ev.vs_len, ev.vs,
 			  (int)ev.rs_len, ev.rs);
 		return;
 	}
-	quorum_update(d, vs);
-	kick(d);
+	/* checkd repeats what lvsd knows (its first round, the initial lines
+	 * after a reload): on a large table a pass for each such line kept
+	 * lvsd busy with nothing to change. */
+	if (quorum_update(d, vs) || table_changed)
+		kick(d);
 }
 
 static void on_event_line(char *line, void *arg)

@@ -131,13 +131,15 @@ static struct lrs *find_rs(struct lvs *vs, int nvs, const struct lvs_event *ev, 
  * has no such real server.
  */
 struct lrs *lvs_event_apply(struct lvs *model, int nvs, const struct lvs_event *ev, uint64_t now,
-				   struct lvs **vsp)
+			    struct lvs **vsp, bool *table_changed)
 {
 	struct lvs *vs = NULL;
 	struct lrs *rs = find_rs(model, nvs, ev, &vs);
 	if (!rs)
 		return NULL;
 	*vsp = vs;
+	bool was_up = rs->up;
+	int was_weight = lvs_rs_weight(rs);
 	bool up = ev->kind == LVS_EVENT_DOWN ? false : ev->kind == LVS_EVENT_UP ? true : rs->up;
 	int reason_len = ev->reason_len < INT_MAX ? (int)ev->reason_len : INT_MAX;
 	if (up != rs->up) {
@@ -156,6 +158,8 @@ struct lrs *lvs_event_apply(struct lvs *model, int nvs, const struct lvs_event *
 	}
 	if (ev->reason)
 		snprintf(rs->reason, sizeof(rs->reason), "%.*s", reason_len, ev->reason);
+	if (table_changed)
+		*table_changed = rs->up != was_up || lvs_rs_weight(rs) != was_weight;
 	return rs;
 }
 

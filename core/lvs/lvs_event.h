@@ -36,9 +36,11 @@ struct lvs_event {
 
 /* 0, LVS_EVENT_MALFORMED or LVS_EVENT_UNKNOWN; reads only line[0, len). */
 int lvs_event_parse(const char *line, size_t len, struct lvs_event *out);
-/* The real server the event changed; NULL when the model has none by its names. */
+/* The real server the event changed; NULL when the model has none by its
+ * names. *table_changed (when not NULL): whether what the server puts in the
+ * IPVS table (its health, its weight while up) changed, so a pass is due. */
 struct lrs *lvs_event_apply(struct lvs *model, int nvs, const struct lvs_event *ev, uint64_t now,
-			    struct lvs **vsp);
+			    struct lvs **vsp, bool *table_changed);
 /* quorum_up or quorum_down when the virtual server's quorum changed, else NULL. */
 const struct conf_cmd *lvs_quorum_update(struct lvs *vs);
 

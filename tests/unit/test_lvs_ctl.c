@@ -253,7 +253,7 @@ static void event(struct lvs *m, int n, const char *line)
 	struct lvs_event ev;
 	struct lvs *vs;
 
-	if (lvs_event_parse(line, strlen(line), &ev) != 0 || !lvs_event_apply(m, n, &ev, 1000, &vs))
+	if (lvs_event_parse(line, strlen(line), &ev) != 0 || !lvs_event_apply(m, n, &ev, 1000, &vs, NULL))
 		abort();
 	lvs_quorum_update(vs);
 }

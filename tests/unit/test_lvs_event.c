@@ -152,7 +152,7 @@ static void test_apply(void)
 	strcpy(rs[1].name, "192.0.2.22:80");
 
 	CHECK(parse("1 up tcp/192.0.2.10:80 192.0.2.21:80 weight=5 reason=ok", &ev) == 0, "up line for the first server");
-	CHECK(lvs_event_apply(&vs, 1, &ev, 1500, &which) == &rs[0] && which == &vs, "it finds the server and its virtual server");
+	CHECK(lvs_event_apply(&vs, 1, &ev, 1500, &which, NULL) == &rs[0] && which == &vs, "it finds the server and its virtual server");
 	CHECK(rs[0].up && rs[0].weight == 5 && rs[0].have_weight && rs[0].weight_conf_seen == 2,
 	      "up with checkd's weight, and the configured weight it was given against");
 	CHECK(rs[0].transitions == 1 && rs[0].changed_valid && rs[0].changed_ms == 1500, "one transition at 1500 ms");
@@ -161,30 +161,57 @@ static void test_apply(void)
 	CHECK(lvs_quorum_update(&vs) == NULL, "no change, no script");
 
 	CHECK(parse("2 weight tcp/192.0.2.10:80 192.0.2.21:80 weight=1", &ev) == 0 &&
-	      lvs_event_apply(&vs, 1, &ev, 2000, &which) == &rs[0], "a weight line");
+	      lvs_event_apply(&vs, 1, &ev, 2000, &which, NULL) == &rs[0], "a weight line");
 	CHECK(rs[0].up && rs[0].weight == 1 && rs[0].transitions == 1 && strcmp(rs[0].reason, "ok") == 0,
 	      "the weight changes, the state, transitions and reason stay");
 	CHECK(lvs_quorum_update(&vs) == &cvs.quorum_down && !vs.quorum_up, "live weight 1 < 4: quorum lost, quorum_down runs");
 
 	CHECK(parse("3 down tcp/192.0.2.10:80 192.0.2.21:80 weight=0 reason=timeout", &ev) == 0 &&
-	      lvs_event_apply(&vs, 1, &ev, 3000, &which) == &rs[0], "a down line");
+	      lvs_event_apply(&vs, 1, &ev, 3000, &which, NULL) == &rs[0], "a down line");
 	CHECK(!rs[0].up && rs[0].weight == 1 && rs[0].transitions == 2 && rs[0].changed_ms == 3000 &&
 	      strcmp(rs[0].reason, "timeout") == 0, "down: the weight checkd gave when up is kept");
 
 	CHECK(parse("4 up tcp/192.0.2.10:80 192.0.2.23:80 weight=1", &ev) == 0 &&
-	      lvs_event_apply(&vs, 1, &ev, 4000, &which) == NULL, "a real server not in the model: NULL");
+	      lvs_event_apply(&vs, 1, &ev, 4000, &which, NULL) == NULL, "a real server not in the model: NULL");
 	CHECK(parse("4 up tcp/192.0.2.10:8 192.0.2.21:80 weight=1", &ev) == 0 &&
-	      lvs_event_apply(&vs, 1, &ev, 4000, &which) == NULL, "a virtual server name that is a prefix does not match");
+	      lvs_event_apply(&vs, 1, &ev, 4000, &which, NULL) == NULL, "a virtual server name that is a prefix does not match");
 	CHECK(parse("4 up tcp/192.0.2.10:80 192.0.2.21:8 weight=1", &ev) == 0 &&
-	      lvs_event_apply(&vs, 1, &ev, 4000, &which) == NULL, "a real server name that is a prefix does not match");
+	      lvs_event_apply(&vs, 1, &ev, 4000, &which, NULL) == NULL, "a real server name that is a prefix does not match");
 
 	char longer[400];
 	memset(longer, 'r', sizeof(longer));
 	const char *head = "5 up tcp/192.0.2.10:80 192.0.2.22:80 weight=3 reason=";
 	memcpy(longer, head, strlen(head));
-	CHECK(lvs_event_parse(longer, sizeof(longer), &ev) == 0 && lvs_event_apply(&vs, 1, &ev, 5000, &which) == &rs[1],
+	CHECK(lvs_event_parse(longer, sizeof(longer), &ev) == 0 && lvs_event_apply(&vs, 1, &ev, 5000, &which, NULL) == &rs[1],
 	      "a reason longer than the model keeps");
 	CHECK(strlen(rs[1].reason) == sizeof(rs[1].reason) - 1, "the reason is cut to fit");
+}
+
+/* Only a change of health, or of weight while up, calls for an IPVS pass. */
+static void test_table_changed(void)
+{
+	struct conf_virtual_server cvs = { .quorum = 1 };
+	struct conf_real_server crs = { .weight = 2 };
+	struct lrs rs = { .conf = &crs, .up = true };
+	struct lvs vs = { .conf = &cvs, .rs = &rs, .nrs = 1 }, *which;
+	struct lvs_event ev;
+	bool changed;
+
+	strcpy(vs.name, "tcp/192.0.2.10:80");
+	strcpy(rs.name, "192.0.2.21:80");
+	static const struct { const char *line; bool changed; const char *what; } steps[] = {
+		{ "1 up tcp/192.0.2.10:80 192.0.2.21:80 weight=2 initial", false, "an initial up at the configured weight" },
+		{ "2 up tcp/192.0.2.10:80 192.0.2.21:80 weight=2 reason=ok", false, "the same up again, a new reason" },
+		{ "3 weight tcp/192.0.2.10:80 192.0.2.21:80 weight=7", true, "a new weight while up" },
+		{ "4 down tcp/192.0.2.10:80 192.0.2.21:80 weight=0 reason=timeout", true, "down" },
+		{ "5 down tcp/192.0.2.10:80 192.0.2.21:80 weight=0 reason=refused", false, "down again" },
+		{ "6 up tcp/192.0.2.10:80 192.0.2.21:80 weight=7", true, "up again" },
+	};
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		changed = !steps[i].changed;
+		CHECK(parse(steps[i].line, &ev) == 0 && lvs_event_apply(&vs, 1, &ev, 1000, &which, &changed) == &rs &&
+		      changed == steps[i].changed, "%s: %s", steps[i].what, steps[i].changed ? "a pass is due" : "no pass");
+	}
 }
 
 int main(void)
@@ -194,5 +221,6 @@ int main(void)
 	test_unknown();
 	test_bounded();
 	test_apply();
+	test_table_changed();
 	return unit_exit();
 }
