@@ -140,19 +140,27 @@ if [ "$oracle_rc" != 0 ] || ! grep -q '^IP Virtual Server' "$work/oracle.txt"; t
 fi
 ipvs_sorted <"$work/oracle.txt" >"$work/expected.txt"
 
+# console_says NAME PATTERN WHAT: boot NAME's console (without its CRs in
+# $work/NAME.clean; qemu's exit status and seconds left in rc and secs) has
+# a line matching PATTERN. Its last lines are shown when not.
+console_says() {
+	read -r rc secs <"$work/$1.rc"
+	tr -d '\r' <"$work/$1.console" >"$work/$1.clean"
+	if grep -q "$2" "$work/$1.clean"; then
+		ok "$3 (qemu exit $rc after $secs s)"
+		return 0
+	fi
+	fail "$3: not on the console (qemu exit $rc after $secs s)"
+	grep -v '^\s*$' "$work/$1.clean" | tail -n 20 | sed 's/^/#   /'
+	return 1
+}
+
 # check_boot NAME WHAT: the overlaid image's boot NAME started lvsd, and its
 # table is the reference one. Returns non-zero when lvsd did not start.
 check_boot() {
 	local name=$1 what=$2 rc secs
-	read -r rc secs <"$work/$name.rc"
-	tr -d '\r' <"$work/$name.console" >"$work/$name.clean"
-	if grep -q '^rcS: lvsd started from /etc/lvsbox/lvsbox.conf' "$work/$name.clean"; then
-		ok "$what: boots and its init starts lvsd from /etc/lvsbox/lvsbox.conf (${secs} s to power-off)"
-	else
-		fail "$what: init did not start lvsd (qemu exit $rc after ${secs} s)"
-		grep -v '^\s*$' "$work/$name.clean" | tail -n 20 | sed 's/^/#   /'
-		return 1
-	fi
+	console_says "$name" '^rcS: lvsd started from /etc/lvsbox/lvsbox.conf' \
+		"$what: boots and its init starts lvsd from /etc/lvsbox/lvsbox.conf" || return 1
 	check_eq "$what: init loaded every module of /etc/lvsbox/modules and the board's" "" \
 		"$(grep '^rcS: modules failed' "$work/$name.clean")"
 	sed -n "/^$mark table begin/,/^$mark table end/p" "$work/$name.clean" | sed '1d;$d' | ipvs_sorted >"$work/$name.table"
@@ -184,14 +192,8 @@ if [ -f "$work/squashfs.rc" ] && check_boot squashfs "x86_64 squashfs"; then
 fi
 
 if [ -f "$work/truncated.rc" ]; then
-	read -r rc secs <"$work/truncated.rc"
-	tr -d '\r' <"$work/truncated.console" >"$work/truncated.clean"
-	if grep -q "stage1: the squashfs on /dev/vda is truncated: .* the device has $truncated_size\$" "$work/truncated.clean"; then
-		ok "x86_64 squashfs cut to $truncated_size bytes: stage1 says on the console that it is truncated"
-	else
-		fail "x86_64 squashfs cut to $truncated_size bytes: no message from stage1 about it (qemu exit $rc after ${secs} s)"
-		grep -v '^\s*$' "$work/truncated.clean" | tail -n 10 | sed 's/^/#   /'
-	fi
+	console_says truncated "stage1: the squashfs on /dev/vda is truncated: .* the device has $truncated_size\$" \
+		"x86_64 squashfs cut to $truncated_size bytes: stage1 says on the console that it is truncated"
 	# qemu runs with -no-reboot: stage1's reboot ends it; 124 is timeout's
 	check_eq "x86_64 squashfs cut short: the guest reboots by itself, starting nothing from it" "0 no rcS" \
 		"$rc $(grep -q '^rcS:' "$work/truncated.clean" && echo rcS ran || echo no rcS)"
