@@ -183,6 +183,7 @@ struct lvsd {
 	bool keep_ipvs, want_vrrp, want_check;
 	bool keep_overrides;         /* --keep-overrides: lvsd ctl's survive a reload */
 	bool shutdown_pending;       /* shutdown_script runs; the loop waits for it */
+	bool working;                /* startup_script has ended: passes and children may run */
 	struct supervisor sv;        /* also holds -R, the log flags and "stopping" */
 	struct conf_keepalived *conf;
 	struct lvs *vs;
@@ -313,7 +314,7 @@ static bool quorum_update(struct lvsd *d, struct lvs *vs)
  * left, so a health change or a reload costs only its own requests. */
 static void reconcile(struct lvsd *d, bool dump)
 {
-	if (!d->want_check)
+	if (!d->want_check || !d->working)
 		return;
 	d->sync.conf = d->conf;
 	d->sync.vs = d->vs;
@@ -574,6 +575,12 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 	log_notice("reloaded %s: %d virtual servers", d->conf_path, d->nvs);
 	/* before vrrpd's reload: a sync daemon handed over to vrrpd is then its to start */
 	kernel_settings(d);
+	/* During startup_script the new config waits for it like the old one did:
+	 * keepalived programs nothing and starts no child before it ends. */
+	if (!d->working) {
+		log_notice("reload: the first pass and the children wait for startup_script");
+		return;
+	}
 	reconcile(d, false);
 	children_follow(d, true);
 }
@@ -948,6 +955,7 @@ static void begin_work(struct lvsd *d)
 {
 	if (d->sv.stopping)
 		return;
+	d->working = true;
 	if (d->want_check)
 		reconcile(d, true);
 	loop_timer_arm(&d->loop, &d->tick, RECONCILE_INTERVAL_MS);

@@ -72,3 +72,34 @@ sleep 1
 check_eq "checkd: the server is still checked, and up" up "$(ck_get tcp/10.77.0.120:80 "$S:9301" state)"
 check_eq "checkd: no down event came from the empty config" 0 "$(grep -c " down " "$CK_EVENTS")"
 ck_stop
+
+# ---- lvsd as keepalived in r1 beside vrrpd (VRRP only, -P: this host has no IPVS): a SIGHUP while
+# startup_script runs must not start the children early; keepalived starts
+# none before the script ends, and a reload is no reason to.
+LVSD_BIN=$(dirname "$VRRPD")/keepalived
+{
+	echo "global_defs {"
+	echo "    startup_script \"/bin/sh -c 'sleep 3; touch $W/startup.done'\""
+	echo "    startup_script_timeout 20"
+	echo "}"
+	nb_instance VI_2 52 150 "$NB_NET.101/24"
+} >"$W/l.conf"
+rm -f "$W/startup.done"
+ip netns exec "$NB_ID-r1" unshare -m sh -c 'mount -t tmpfs lvt /run && exec "$@"' lvsd \
+	"$LVSD_BIN" -P -n -l -f "$W/l.conf" -p "$W/l.pid" >"$W/l.log" 2>&1 &
+lpid=$!
+disown $lpid
+for _ in $(seq 30); do grep -q "starting with" "$W/l.log" && break; sleep 0.1; done
+sleep 0.5
+if hup_and_see "$lpid" "$W/l.log" "reload: the first pass and the children wait for startup_script"; then
+	ok "lvsd: a SIGHUP during startup_script is taken, and the children wait for the script"
+else fail "lvsd: a SIGHUP during startup_script is taken, and the children wait for the script"; sed 's/^/#   /' "$W/l.log" | tail; fi
+sleep 0.5
+check_eq "lvsd runs, and no child started while startup_script still runs" "running 0 no" \
+	"$(kill -0 "$lpid" 2>/dev/null && echo running) $(grep -c 'started vrrpd' "$W/l.log") $([ -e "$W/startup.done" ] && echo yes || echo no)"
+for _ in $(seq 100); do grep -q 'started vrrpd' "$W/l.log" && break; sleep 0.1; done
+check_eq "lvsd: vrrpd starts once, after startup_script has ended" "1 yes" \
+	"$(grep -c 'started vrrpd' "$W/l.log") $([ -e "$W/startup.done" ] && echo yes || echo no)"
+kill -TERM "$lpid" 2>/dev/null
+for _ in $(seq 50); do kill -0 "$lpid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$lpid" 2>/dev/null && { fail "lvsd: stops on SIGTERM"; kill -KILL "$lpid"; } || ok "lvsd: stops on SIGTERM"
