@@ -148,7 +148,7 @@ static void apply_dest(struct ipvs_sync *d, struct owned *o, struct want_svc *ws
 
 	dest_text(dn, sizeof(dn), &wd->dest);
 	if (a && a->kind == IPVS_ADD_DEST) {
-		r = ipvs_add_dest(d->ipvs, &ws->svc, &wd->dest);
+		r = d->sent ? d->sent[a - d->sent_base] : ipvs_add_dest(d->ipvs, &ws->svc, &wd->dest);
 		snprintf(text, sizeof(text), "add %s to %s", dn, svcname);
 		if (r == 0) {
 			d->adds++;
@@ -215,7 +215,7 @@ static int apply_service(struct ipvs_sync *d, struct want_svc *ws, const struct 
 	int r;
 
 	if (a->kind == IPVS_ADD_SVC) {
-		r = ipvs_add_service(d->ipvs, &ws->svc);
+		r = d->sent ? d->sent[a - d->sent_base] : ipvs_add_service(d->ipvs, &ws->svc);
 		if (r == 0) {
 			d->adds++;
 			if (a->repair) {
@@ -364,6 +364,61 @@ static void apply_actions(struct ipvs_sync *d, struct want *w, const struct ipvs
 	d->owned_dests = o.dests;
 }
 
+/*
+ * A pass of adds only (the start, a reload that adds services or servers)
+ * goes to the kernel in batches, many requests per send, instead of one
+ * request and one wait per object; apply_actions then takes each add's
+ * verdict from d->sent instead of sending it, so the logs, counters, errors
+ * and ownership are those of requests sent one by one. 1 when sent (every
+ * verdict known), 0 when the pass is not such or batching is not possible,
+ * -1 when an answer was lost: what went in is in, and the caller compares
+ * with a fresh dump and goes on one request at a time.
+ */
+#define ADDS_AHEAD_MIN 2
+static void note_refused(long tag, int err, void *arg)
+{
+	struct ipvs_sync *d = arg;
+
+	d->sent[tag] = err;
+}
+
+static int send_adds_ahead(struct ipvs_sync *d, const struct want *w, const struct ipvs_actions *acts)
+{
+	if (acts->n < ADDS_AHEAD_MIN)
+		return 0;
+	for (size_t i = 0; i < acts->n; i++)
+		if (acts->v[i].kind != IPVS_ADD_SVC && acts->v[i].kind != IPVS_ADD_DEST)
+			return 0;
+	d->sent = calloc(acts->n, sizeof(*d->sent));
+	if (!d->sent)
+		return 0;
+	if (ipvs_batch_begin(d->ipvs) != 0) {
+		free(d->sent);
+		d->sent = NULL;
+		return 0;
+	}
+	d->sent_base = acts->v;
+	ipvs_batch_keep_going(d->ipvs);
+	ipvs_batch_on_failure(d->ipvs, note_refused, d);
+	for (size_t i = 0; i < acts->n; i++) {
+		const struct ipvs_action *a = &acts->v[i];
+		const struct want_svc *ws = &w->v[a->want];
+		ipvs_batch_tag(d->ipvs, (long)i);
+		if (a->kind == IPVS_ADD_SVC)
+			ipvs_add_service(d->ipvs, &ws->svc);
+		else
+			ipvs_add_dest(d->ipvs, &ws->svc, &ws->dests[a->dest].dest);
+	}
+	ipvs_batch_end(d->ipvs, NULL);
+	ipvs_batch_on_failure(d->ipvs, NULL, NULL);
+	if (!ipvs_batch_uncertain(d->ipvs))
+		return 1;
+	log_warn("IPVS lost answers to %zu batched adds; comparing with a fresh dump", acts->n);
+	free(d->sent);
+	d->sent = NULL;
+	return -1;
+}
+
 static void forget_known(struct ipvs_sync *d)
 {
 	kernel_table_free(&d->known);
@@ -437,8 +492,23 @@ void ipvs_sync_pass(struct ipvs_sync *d, bool dump)
 		if (ipvs_diff(&w, k, &d->owned_svcs, &d->owned_dests, &acts) != 0)
 			goto oom;
 	}
+	int ahead = send_adds_ahead(d, &w, &acts);
+	if (ahead < 0) {
+		ipvs_actions_free(&acts);
+		kernel_table_free(&dumped);
+		k = &dumped;
+		if (dump_table(d, &w, &dumped) != 0) {
+			forget_known(d);
+			want_free(&w);
+			return;
+		}
+		if (ipvs_diff(&w, k, &d->owned_svcs, &d->owned_dests, &acts) != 0)
+			goto oom;
+	}
 	unsigned long errors = d->kernel_errors;
 	apply_actions(d, &w, &acts);
+	free(d->sent);
+	d->sent = NULL;
 	struct kernel_table after;
 	bool valid = d->kernel_errors == errors && kernel_table_after(&w, k, &acts, &after) == 0;
 	forget_known(d);

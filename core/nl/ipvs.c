@@ -59,6 +59,8 @@ struct ipvs {
 	size_t max_in_flight;   /* what the socket's receive queue allows */
 	size_t pending_cap;     /* entries allocated in pending */
 	int batch_err;
+	bool batch_keep_going;       /* refusals do not stop later requests */
+	bool batch_uncertain;        /* an answer was lost or a send failed */
 	ipvs_batch_fail_fn batch_fail_fn;
 	void *batch_fail_arg;
 	long batch_err_tag;
@@ -627,8 +629,8 @@ static int run_command(struct ipvs *h, struct nlmsghdr *req)
 		rc = ensure_socket(h);
 		return rc ? rc : exchange(h, req, NULL, NULL);
 	}
-	/* After a failure nothing more is sent; the rest is dropped. */
-	if (h->batch_err)
+	/* After a failure nothing more is sent, unless asked; the rest is dropped. */
+	if (h->batch_err && !h->batch_keep_going)
 		return 0;
 	h->pending[h->npending].seq = req->nlmsg_seq;
 	h->pending[h->npending].tag = h->tag;
@@ -1084,6 +1086,7 @@ static int flush_chunk(struct ipvs *h)
 		return h->batch_err;
 	rc = ensure_socket(h);
 	if (rc) {
+		h->batch_uncertain = true;
 		note_batch_failure(h, rc, 0);
 		goto reset;
 	}
@@ -1101,10 +1104,12 @@ static int flush_chunk(struct ipvs *h)
 	if (x.stream_err) {
 		/* Lost acks (ENOBUFS) or a stray message: the outcome of the
 		 * unacknowledged requests is unknown. */
+		h->batch_uncertain = true;
 		note_batch_failure(h, x.stream_err, h->acked);
 	} else if (rc && !h->acked) {
 		/* No answer came because the send failed: nothing of this
 		 * chunk went out. (Refusals are noted as they are read.) */
+		h->batch_uncertain = true;
 		note_batch_failure(h, rc, 0);
 	}
 reset:
@@ -1142,7 +1147,19 @@ int ipvs_batch_begin(struct ipvs *h)
 	h->acked = 0;
 	h->batch_err = 0;
 	h->batch_err_tag = 0;
+	h->batch_keep_going = false;
+	h->batch_uncertain = false;
 	return 0;
+}
+
+void ipvs_batch_keep_going(struct ipvs *h)
+{
+	h->batch_keep_going = true;
+}
+
+bool ipvs_batch_uncertain(const struct ipvs *h)
+{
+	return h->batch_uncertain;
 }
 
 void ipvs_batch_tag(struct ipvs *h, long tag)

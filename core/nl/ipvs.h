@@ -9,6 +9,7 @@
 #ifndef LVSBOX_IPVS_H
 #define LVSBOX_IPVS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <netinet/in.h>
 #include <linux/ip_vs.h>
@@ -140,5 +141,12 @@ int  ipvs_batch_end(struct ipvs *h, long *failed_tag);
  * returns): a restore reports each bad line as separate calls would. */
 typedef void (*ipvs_batch_fail_fn)(long tag, int err, void *arg);
 void ipvs_batch_on_failure(struct ipvs *h, ipvs_batch_fail_fn fn, void *arg);
+/* For this batch (after batch_begin): a refusal does not stop the requests
+ * queued after it, so each gets the kernel's own verdict, refusals through
+ * the failure callback and the rest applied. */
+void ipvs_batch_keep_going(struct ipvs *h);
+/* After batch_end: true when an answer was lost or a send failed, so some
+ * outcomes are unknown (a failure callback then names where it happened). */
+bool ipvs_batch_uncertain(const struct ipvs *h);
 
 #endif
