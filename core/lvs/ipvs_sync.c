@@ -445,6 +445,16 @@ static int dump_table(struct ipvs_sync *d, const struct want *w, struct kernel_t
 	return 0;
 }
 
+/* The actions that make a fresh dump (into *dumped) the wanted table: 0;
+ * -1 when the dump failed, -2 when out of memory. */
+static int diff_with_dump(struct ipvs_sync *d, struct want *w, struct kernel_table *dumped,
+			  struct ipvs_actions *acts)
+{
+	if (dump_table(d, w, dumped) != 0)
+		return -1;
+	return ipvs_diff(w, dumped, &d->owned_svcs, &d->owned_dests, acts) != 0 ? -2 : 0;
+}
+
 /* A pass without a dump can use the known table only if it holds the dests
  * of every service the wanted table has there. */
 static bool known_covers(const struct want *w)
@@ -483,28 +493,20 @@ void ipvs_sync_pass(struct ipvs_sync *d, bool dump)
 			k = &dumped;
 		}
 	}
-	if (k == &dumped) {
-		if (dump_table(d, &w, &dumped) != 0) {
-			forget_known(d);
-			want_free(&w);
-			return;
-		}
-		if (ipvs_diff(&w, k, &d->owned_svcs, &d->owned_dests, &acts) != 0)
-			goto oom;
-	}
-	int ahead = send_adds_ahead(d, &w, &acts);
-	if (ahead < 0) {
+	int r = k == &dumped ? diff_with_dump(d, &w, &dumped, &acts) : 0;
+	if (r == 0 && send_adds_ahead(d, &w, &acts) < 0) {
 		ipvs_actions_free(&acts);
 		kernel_table_free(&dumped);
 		k = &dumped;
-		if (dump_table(d, &w, &dumped) != 0) {
-			forget_known(d);
-			want_free(&w);
-			return;
-		}
-		if (ipvs_diff(&w, k, &d->owned_svcs, &d->owned_dests, &acts) != 0)
-			goto oom;
+		r = diff_with_dump(d, &w, &dumped, &acts);
 	}
+	if (r == -1) {
+		forget_known(d);
+		want_free(&w);
+		return;
+	}
+	if (r != 0)
+		goto oom;
 	unsigned long errors = d->kernel_errors;
 	apply_actions(d, &w, &acts);
 	free(d->sent);
