@@ -42,7 +42,7 @@ struct mem_chunk {
 	max_align_t data[];
 };
 
-#define MEM_CHUNK_SIZE (256u << 10)
+#define MEM_CHUNK_SIZE (512u << 10)
 
 /* Identical words share one copy: keywords and small numbers repeat on
  * every real server. Lives while the file is read. */
@@ -251,6 +251,33 @@ static const char *intern_file(struct conf_tree *tree, const char *name)
 	if (!(grown[tree->nfiles] = strdup(name)))
 		return NULL;
 	return grown[tree->nfiles++];
+}
+
+/* Out of memory here costs only the closing line in one diagnostic. */
+static void note_block_end(struct conf_tree *tree, const struct conf_node *n, const char *file, int line)
+{
+	if (tree->nends == tree->capends) {
+		int cap = tree->capends ? tree->capends * 2 : 64;
+		struct conf_block_end *grown = realloc(tree->ends, (size_t)cap * sizeof(*grown));
+		if (!grown)
+			return;
+		tree->ends = grown;
+		tree->capends = cap;
+	}
+	int index = tree->nfiles - 1;
+	while (index > 0 && tree->files[index] != file)
+		index--;
+	tree->ends[tree->nends++] = (struct conf_block_end){ n, line, index };
+}
+
+int conf_block_end(const struct conf_tree *tree, const struct conf_node *n, const char **file)
+{
+	for (int i = tree->nends - 1; i >= 0; i--)
+		if (tree->ends[i].node == n) {
+			*file = tree->files[tree->ends[i].file];
+			return tree->ends[i].line;
+		}
+	return 0;
 }
 
 static int push_token(struct lexer *lx, int kind, const char *text, size_t len)
@@ -813,9 +840,9 @@ static void parse_line(struct lexer *lx, const char *file, int line)
 				parse_error(lx, file, line, "unbalanced braces: '}' without '{'");
 				return;
 			}
-			struct conf_node *closed = lx->open[--lx->nopen].node;
-			closed->end_file = file;
-			closed->end_line = line;
+			const struct conf_node *closed = lx->open[--lx->nopen].node;
+			if (lx->nopen == 1)
+				note_block_end(lx->tree, closed, file, line);
 			lx->last = NULL;
 			i++;
 			continue;
@@ -920,6 +947,7 @@ void conf_free(struct conf_tree *tree)
 		next = c->next;
 		free(c);
 	}
+	free(tree->ends);
 	for (int i = 0; i < tree->nfiles; i++)
 		free(tree->files[i]);
 	free(tree->files);

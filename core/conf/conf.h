@@ -29,7 +29,9 @@
 #define CONF_MAX_DIAGS         100       /* diagnostics kept; later ones only counted */
 
 /* Nodes and their words are owned by the tree and never change; equal
- * words may be one copy. Kept small: a large config has 200,000 nodes. */
+ * words may be one copy. Kept small: a large config has 200,000 nodes, so
+ * where a block closes is kept beside the tree, for top-level blocks only
+ * (conf_block_end). */
 struct conf_node {
 	char *keyword;              /* NULL only for the root */
 	struct conf_node *child;    /* first child */
@@ -38,8 +40,6 @@ struct conf_node {
 	int line;
 	unsigned short nargs;       /* at most CONF_MAX_WORDS */
 	unsigned char has_block;    /* was followed by { } (possibly empty) */
-	int end_line;
-	const char *end_file;       /* where its closing '}' is; NULL without a block */
 	char *args[];               /* nargs words, in the node's own allocation */
 };
 
@@ -62,6 +62,8 @@ struct conf_tree {
 	int ndiags;                 /* kept in diags[] */
 	int nerrors, nwarnings, nnotes; /* all, including those not kept */
 	unsigned flags;             /* the CONF_* flags it was parsed with */
+	struct conf_block_end { const struct conf_node *node; int line, file; } *ends; /* file: in files[] */
+	int nends, capends;         /* where each top-level block's '}' is */
 	struct conf_node root;      /* last: its args[] is empty */
 };
 
@@ -104,6 +106,9 @@ void conf_diag(struct conf_tree *tree, int is_error, const char *file, int line,
 
 /* Memory that lives as long as the tree (conf_free); NULL when out of memory. */
 void *conf_tree_alloc(struct conf_tree *tree, size_t size);
+/* The line of a top-level block's closing '}' (its file in *file); 0 when
+ * n is not such a block or its end was not recorded. */
+int conf_block_end(const struct conf_tree *tree, const struct conf_node *n, const char **file);
 /* conf_tree_release gives back all conf_tree_alloc'd after conf_tree_mark. */
 struct conf_mark { void *chunk; size_t used; };
 struct conf_mark conf_tree_mark(const struct conf_tree *tree);

@@ -1615,8 +1615,10 @@ static void load_script(struct walk *w, const struct conf_node *n)
 	walk_block(w, n, script_kws, s, "vrrp_script");
 	if (!s->script.argc) {
 		/* keepalived 2.2.7 drops it, naming the block's closing line */
+		const char *end_file = n->file;
+		int end_line = conf_block_end(w->tree, n, &end_file);
 		if (!w->quiet)
-			conf_diag(w->tree, 0, n->end_file ? n->end_file : n->file, n->end_file ? n->end_line : n->line,
+			conf_diag(w->tree, 0, end_file, end_line ? end_line : n->line,
 				  "vrrp_script %s has no script, removed", s->name);
 		w->conf->nscripts--;
 	}
