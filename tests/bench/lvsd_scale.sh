@@ -12,7 +12,7 @@
 #   idle CPU  user + system seconds of the tree over IDLE seconds (60) once
 #             the table is full, from /proc/PID/stat
 #   reload    SIGHUP after the last real server's weight changed in the file:
-#             wall time until ipvsadm shows it, and the IPVS netlink requests
+#             wall time until /proc/net/ip_vs shows it, and the IPVS netlink requests
 #             sent meanwhile (an nlmon capture, tests/bench/nl_count.py), with
 #             the time from the SIGHUP to the last change request
 #   -t        `lvsd -t` and `keepalived -t` on the same file (time, peak memory)
@@ -105,8 +105,16 @@ tree_kib() {
 # have_last NS: the last real server is in the last virtual server.
 have_last() { ip netns exec "$1" $ipvsadm -Ln -t "$last_vs" 2>/dev/null | grep -q " $last_rs "; }
 counts() { ip netns exec "$1" $ipvsadm -Sn 2>/dev/null | awk '/^-A/ { s++ } /^-a/ { d++ } END { print s + 0, d + 0 }'; }
-# weight_is NS W: the last real server has weight W.
-weight_is() { ip netns exec "$1" $ipvsadm -Ln -t "$last_vs" 2>/dev/null | awk -v rs="$last_rs" -v w="$2" '$2 == rs && $4 == w { f = 1 } END { exit !f }'; }
+# weight_is NS W: the last real server has weight W. Read from /proc/net/ip_vs
+# (addresses and ports in hex), not over netlink, so that polling during the
+# reload adds nothing to the request count of the capture.
+hexaddr() { local ip=${1%:*}; printf '%02X%02X%02X%02X:%04X' ${ip//./ } "${1##*:}"; }
+weight_is() {
+	ip netns exec "$1" cat /proc/net/ip_vs 2>/dev/null | awk -v vs="$(hexaddr "$last_vs")" -v rs="$(hexaddr "$last_rs")" -v w="$2" '
+		$1 != "->" { in_vs = ($2 == vs) }
+		$1 == "->" && in_vs && $2 == rs && $4 == w { f = 1 }
+		END { exit !f }'
+}
 
 # bed NAME: the daemon's namespace NAME, the real servers' NAME-rs behind a veth.
 bed() {
@@ -210,11 +218,11 @@ run() {
 	done
 	[ -n "$t1" ] || echo "bench-lvsd: $d: the new weight not in IPVS after $RELOAD_MAX s"
 	R[$d.reload]=${t1:->$RELOAD_MAX}
-	[ -n "${DEBUG:-}" ] && { tail -5 "$work/$d.log"; echo "removed: $(grep -c 'removed\|Removing' "$work/$d.log")," \
+	[ -n "${DEBUG:-}" ] && { sed -n '/reloaded/,$p' "$work/$d.log" | head -20; echo "removed: $(grep -c 'removed\|Removing' "$work/$d.log")," \
 		"down: $(grep -c ' down \|failed' "$work/$d.log")"; }
 	if [ -n "$ipvs_family" ]; then
 		kill "$nlpid"; wait "$nlpid"
-		line=$(tail -1 "$nlout")
+		line=$(grep '^sends=' "$nlout" | tail -1)
 		for s in sends requests changes reads last_change_ms; do
 			R[$d.$s]=$(echo "$line" | tr ' ' '\n' | awk -F= -v k="$s" '$1 == k { print $2 }')
 		done

@@ -9,10 +9,12 @@
 #   FAMILY_ID  the generic netlink family number of IPVS (genl ctrl get name IPVS)
 #   PID        when given, gets SIGHUP once the capture runs
 # Prints "ready" when capturing; stops on SIGTERM or SIGINT and prints one line:
-#   sends=N requests=N changes=N reads=N first_change_ms=X last_change_ms=X
+#   sends=N requests=N changes=N reads=N first_change_ms=X last_change_ms=X cmds=C:N,...
 # sends: datagrams (sendmsg calls) with at least one IPVS message; requests:
 # IPVS messages; changes: those that add, edit or delete; reads: the others
-# (GET, dumps). Times: from the SIGHUP (or the start) to the change's arrival.
+# (GET, dumps); cmds: the count of each IPVS command number (linux/ip_vs.h),
+# which tells a daemon's changes from the reads of whoever polls the table.
+# Times: from the SIGHUP (or the start) to the change's arrival.
 import ctypes
 import os
 import signal
@@ -22,8 +24,12 @@ import sys
 import time
 
 # nlmon marks a message on its way to the kernel PACKET_OUTGOING (6.1) or
-# PACKET_KERNEL (kernels that tell the direction that way)
+# PACKET_KERNEL (kernels that tell the direction that way). Debian's 6.1
+# marks the kernel's answers PACKET_OUTGOING too, and IPVS answers a dump
+# with NEW_SERVICE and NEW_DEST messages, so only a message flagged as a
+# request counts.
 TO_KERNEL = {4, 7}
+NLM_F_REQUEST = 0x1
 ETH_P_ALL = 0x0003
 # IPVS_CMD_NEW_SERVICE, SET_SERVICE, DEL_SERVICE, NEW_DEST, SET_DEST,
 # DEL_DEST, NEW_DAEMON, DEL_DAEMON, SET_CONFIG, ZERO, FLUSH (linux/ip_vs.h)
@@ -64,6 +70,7 @@ def main():
     sends = requests = changes = 0
     first = last = None
     seen = {}
+    cmds = {}
     print("ready", flush=True)
     t0 = time.monotonic()
     if pid:
@@ -81,11 +88,12 @@ def main():
             continue
         off, mine = 0, 0
         while off + 20 <= len(data):
-            length, mtype = struct.unpack_from("=IH", data, off)
+            length, mtype, flags = struct.unpack_from("=IHH", data, off)
             if length < 16:
                 break
-            if mtype == family:
+            if mtype == family and flags & NLM_F_REQUEST:
                 mine += 1
+                cmds[data[off + 16]] = cmds.get(data[off + 16], 0) + 1
                 if data[off + 16] in CHANGES:
                     changes += 1
                     first = now if first is None else first
@@ -96,8 +104,9 @@ def main():
 
     def ms(t):
         return "%.1f" % ((t - t0) * 1000) if t is not None else "-"
-    print("sends=%d requests=%d changes=%d reads=%d first_change_ms=%s last_change_ms=%s"
-          % (sends, requests, changes, requests - changes, ms(first), ms(last)), flush=True)
+    by_cmd = ",".join("%d:%d" % (c, n) for c, n in sorted(cmds.items())) or "-"
+    print("sends=%d requests=%d changes=%d reads=%d first_change_ms=%s last_change_ms=%s cmds=%s"
+          % (sends, requests, changes, requests - changes, ms(first), ms(last), by_cmd), flush=True)
     if os.environ.get("DEBUG"):
         print("frames by packet type:", seen, flush=True)
 
