@@ -128,7 +128,23 @@ static void kernel_error(struct ipvs_sync *d, char *slot, size_t size, const cha
 /* What lvsd owns after this pass, and the services whose pass failed. */
 struct owned {
 	struct ipvs_keymap svcs, dests, failed;
+	/* The kernel's verdict on each add sent ahead in batches (0 or a
+	 * negative errno), by index in the pass's actions; NULL: each add
+	 * is sent when it is applied. */
+	const int *sent;
+	const struct ipvs_action *first;
 };
+
+/* An add's result: the batch's verdict when it went ahead, else sent now. */
+static int add_verdict(struct ipvs_sync *d, const struct owned *o, const struct want_svc *ws,
+		       const struct ipvs_action *a)
+{
+	if (o->sent)
+		return o->sent[a - o->first];
+	if (a->kind == IPVS_ADD_SVC)
+		return ipvs_add_service(d->ipvs, &ws->svc);
+	return ipvs_add_dest(d->ipvs, &ws->svc, &ws->dests[a->dest].dest);
+}
 
 static void own(struct ipvs_keymap *m, const struct ipvs_key *k)
 {
@@ -148,7 +164,7 @@ static void apply_dest(struct ipvs_sync *d, struct owned *o, struct want_svc *ws
 
 	dest_text(dn, sizeof(dn), &wd->dest);
 	if (a && a->kind == IPVS_ADD_DEST) {
-		r = d->sent ? d->sent[a - d->sent_base] : ipvs_add_dest(d->ipvs, &ws->svc, &wd->dest);
+		r = add_verdict(d, o, ws, a);
 		snprintf(text, sizeof(text), "add %s to %s", dn, svcname);
 		if (r == 0) {
 			d->adds++;
@@ -209,13 +225,13 @@ static void remove_dest(struct ipvs_sync *d, struct owned *o, struct want_svc *w
 }
 
 /* A wanted service's add or edit; text names it for an error. */
-static int apply_service(struct ipvs_sync *d, struct want_svc *ws, const struct ipvs_action *a, const char *name,
-			 char *text, size_t size)
+static int apply_service(struct ipvs_sync *d, const struct owned *o, struct want_svc *ws,
+			 const struct ipvs_action *a, const char *name, char *text, size_t size)
 {
 	int r;
 
 	if (a->kind == IPVS_ADD_SVC) {
-		r = d->sent ? d->sent[a - d->sent_base] : ipvs_add_service(d->ipvs, &ws->svc);
+		r = add_verdict(d, o, ws, a);
 		if (r == 0) {
 			d->adds++;
 			if (a->repair) {
@@ -252,7 +268,7 @@ static size_t apply_wanted(struct ipvs_sync *d, struct owned *o, struct want *w,
 
 	svc_text(name, sizeof(name), &ws->svc);
 	if (next < acts->n && a->want == i && (a->kind == IPVS_ADD_SVC || a->kind == IPVS_EDIT_SVC)) {
-		r = apply_service(d, ws, a, name, text, sizeof(text));
+		r = apply_service(d, o, ws, a, name, text, sizeof(text));
 		next++;
 	}
 	if (r == 0 && ws->have && ws->have->dests_err) {
@@ -341,12 +357,14 @@ static bool ipvs_ready(struct ipvs_sync *d)
 	return true;
 }
 
-static void apply_actions(struct ipvs_sync *d, struct want *w, const struct ipvs_actions *acts)
+static void apply_actions(struct ipvs_sync *d, struct want *w, const struct ipvs_actions *acts, const int *sent)
 {
 	struct owned o;
 	size_t next = 0;
 
 	memset(&o, 0, sizeof(o));
+	o.sent = sent;
+	o.first = acts->v;
 	reset_observed(d);
 	for (int i = 0; i < w->n; i++)
 		next = apply_wanted(d, &o, w, i, acts, next);
@@ -368,38 +386,38 @@ static void apply_actions(struct ipvs_sync *d, struct want *w, const struct ipvs
  * A pass of adds only (the start, a reload that adds services or servers)
  * goes to the kernel in batches, many requests per send, instead of one
  * request and one wait per object; apply_actions then takes each add's
- * verdict from d->sent instead of sending it, so the logs, counters, errors
+ * verdict from *sent instead of sending it, so the logs, counters, errors
  * and ownership are those of requests sent one by one. 1 when sent (every
- * verdict known), 0 when the pass is not such or batching is not possible,
- * -1 when an answer was lost: what went in is in, and the caller compares
- * with a fresh dump and goes on one request at a time.
+ * verdict known, *sent to be freed), 0 when the pass is not such or
+ * batching is not possible, -1 when an answer was lost: what went in is
+ * in, and the caller compares with a fresh dump and goes on one request
+ * at a time.
  */
 #define ADDS_AHEAD_MIN 2
 static void note_refused(long tag, int err, void *arg)
 {
-	struct ipvs_sync *d = arg;
+	int *sent = arg;
 
-	d->sent[tag] = err;
+	sent[tag] = err;
 }
 
-static int send_adds_ahead(struct ipvs_sync *d, const struct want *w, const struct ipvs_actions *acts)
+static int send_adds_ahead(struct ipvs_sync *d, const struct want *w, const struct ipvs_actions *acts, int **sent)
 {
+	*sent = NULL;
 	if (acts->n < ADDS_AHEAD_MIN)
 		return 0;
 	for (size_t i = 0; i < acts->n; i++)
 		if (acts->v[i].kind != IPVS_ADD_SVC && acts->v[i].kind != IPVS_ADD_DEST)
 			return 0;
-	d->sent = calloc(acts->n, sizeof(*d->sent));
-	if (!d->sent)
+	int *verdicts = calloc(acts->n, sizeof(*verdicts));
+	if (!verdicts)
 		return 0;
 	if (ipvs_batch_begin(d->ipvs) != 0) {
-		free(d->sent);
-		d->sent = NULL;
+		free(verdicts);
 		return 0;
 	}
-	d->sent_base = acts->v;
 	ipvs_batch_keep_going(d->ipvs);
-	ipvs_batch_on_failure(d->ipvs, note_refused, d);
+	ipvs_batch_on_failure(d->ipvs, note_refused, verdicts);
 	for (size_t i = 0; i < acts->n; i++) {
 		const struct ipvs_action *a = &acts->v[i];
 		const struct want_svc *ws = &w->v[a->want];
@@ -411,11 +429,12 @@ static int send_adds_ahead(struct ipvs_sync *d, const struct want *w, const stru
 	}
 	ipvs_batch_end(d->ipvs, NULL);
 	ipvs_batch_on_failure(d->ipvs, NULL, NULL);
-	if (!ipvs_batch_uncertain(d->ipvs))
+	if (!ipvs_batch_uncertain(d->ipvs)) {
+		*sent = verdicts;
 		return 1;
+	}
 	log_warn("IPVS lost answers to %zu batched adds; comparing with a fresh dump", acts->n);
-	free(d->sent);
-	d->sent = NULL;
+	free(verdicts);
 	return -1;
 }
 
@@ -494,7 +513,8 @@ void ipvs_sync_pass(struct ipvs_sync *d, bool dump)
 		}
 	}
 	int r = k == &dumped ? diff_with_dump(d, &w, &dumped, &acts) : 0;
-	if (r == 0 && send_adds_ahead(d, &w, &acts) < 0) {
+	int *sent = NULL;
+	if (r == 0 && send_adds_ahead(d, &w, &acts, &sent) < 0) {
 		ipvs_actions_free(&acts);
 		kernel_table_free(&dumped);
 		k = &dumped;
@@ -508,9 +528,8 @@ void ipvs_sync_pass(struct ipvs_sync *d, bool dump)
 	if (r != 0)
 		goto oom;
 	unsigned long errors = d->kernel_errors;
-	apply_actions(d, &w, &acts);
-	free(d->sent);
-	d->sent = NULL;
+	apply_actions(d, &w, &acts, sent);
+	free(sent);
 	struct kernel_table after;
 	bool valid = d->kernel_errors == errors && kernel_table_after(&w, k, &acts, &after) == 0;
 	forget_known(d);

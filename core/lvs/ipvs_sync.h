@@ -23,10 +23,6 @@ struct ipvs_sync {
 	 * outside compares with it instead of dumping the table again. */
 	struct kernel_table known;
 	bool known_valid;
-	/* This pass's adds went to the kernel ahead, batched: the kernel's
-	 * verdict on each (0 or a negative errno), by action; NULL otherwise. */
-	int *sent;
-	const struct ipvs_action *sent_base;
 	/* The model, set by the caller before each pass. */
 	const struct conf_keepalived *conf;
 	struct lvs *vs;
