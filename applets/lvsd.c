@@ -20,6 +20,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -550,11 +551,13 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 	if (d->sv.stopping)
 		return;
 	d->reloads++;
+	uint64_t t0 = monotonic_ms();
 	struct conf_keepalived *conf = read_config(d->conf_path, true);
 	if (!conf) {
 		d->reload_failures++;
 		return;
 	}
+	uint64_t t_read = monotonic_ms();
 	if (model_load(d, conf, &m, &nm) != 0) {
 		log_err("reload: out of memory, keeping the running config");
 		d->reload_failures++;
@@ -581,7 +584,12 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 		log_notice("reload: the first pass and the children wait for startup_script");
 		return;
 	}
+	uint64_t t_model = monotonic_ms();
 	reconcile(d, false);
+	uint64_t t_pass = monotonic_ms();
+	/* where a slow reload spends its time: reading the config grows with its size */
+	log_info("reload took %" PRIu64 " ms: reading the config %" PRIu64 " ms, the model %" PRIu64
+		 " ms, the pass %" PRIu64 " ms", t_pass - t0, t_read - t0, t_model - t_read, t_pass - t_model);
 	children_follow(d, true);
 }
 
