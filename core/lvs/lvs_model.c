@@ -3,6 +3,7 @@
  * table built from it; apart from the daemon so it stays free of kernel
  * calls and event-loop state.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -236,6 +237,28 @@ static int vs_services(const struct conf_keepalived *conf, const struct lvs *vs,
 	return n;
 }
 
+static bool same_dest(const struct ipvs_dest *a, const struct ipvs_dest *b)
+{
+	return a->af == b->af && a->port == b->port && memcmp(a->addr.raw, b->addr.raw, addr_len(a->af)) == 0;
+}
+
+/* Whether dst is already among the n dests of v (every pass asks it of
+ * every dest; above this many a hash index keeps that linear). */
+#define DEST_SCAN_MAX 32
+static int dest_seen(struct ipvs_keymap *seen, const struct want_svc *ws, const struct want_dest *v, int n,
+		     const struct ipvs_dest *dst)
+{
+	if (!seen) {
+		for (int i = 0; i < n; i++)
+			if (same_dest(&v[i].dest, dst))
+				return 1;
+		return 0;
+	}
+	struct ipvs_key k = ipvs_dest_key(&ws->svc, dst);
+	int r = ipvs_keymap_put(seen, &k, 0);
+	return r < 0 ? -1 : r == 0;
+}
+
 /* What a virtual server's dests should be now (keepalived's rules):
  * an up server with its weight, a down one only with inhibit_on_failure
  * (weight 0); when quorum is lost and there is a sorry server, the sorry
@@ -245,9 +268,11 @@ static int vs_dests(const struct lvs *vs, struct want_svc *ws)
 	const struct conf_virtual_server *cv = vs->conf;
 	bool sorry = !vs->quorum_up && cv->sorry_server;
 	struct want_dest *v = calloc((size_t)vs->nrs + 1, sizeof(*v));
+	struct ipvs_keymap index, *seen = vs->nrs + 1 > DEST_SCAN_MAX ? &index : NULL;
 
 	if (!v)
 		return -1;
+	memset(&index, 0, sizeof(index));
 	ws->dests = v;
 	ws->ndests = 0;
 	for (int pass = 0; pass < 2; pass++) {
@@ -267,11 +292,10 @@ static int vs_dests(const struct lvs *vs, struct want_svc *ws)
 				else
 					continue;
 			}
-			struct ipvs_key k = ipvs_dest_key(&ws->svc, &dst);
-			bool dup = false;
-			for (int i = 0; i < ws->ndests && !dup; i++) {
-				struct ipvs_key o = ipvs_dest_key(&ws->svc, &v[i].dest);
-				dup = memcmp(&k, &o, sizeof(k)) == 0;
+			int dup = dest_seen(seen, ws, v, ws->ndests, &dst);
+			if (dup < 0) {
+				ipvs_keymap_free(&index);
+				return -1;
 			}
 			if (dup)
 				continue;
@@ -280,6 +304,7 @@ static int vs_dests(const struct lvs *vs, struct want_svc *ws)
 			ws->ndests++;
 		}
 	}
+	ipvs_keymap_free(&index);
 	return 0;
 }
 
@@ -343,14 +368,78 @@ void model_free(struct lvs *vs, int nvs)
 	free(vs);
 }
 
+/*
+ * Names of the old model sorted, to find what a reload carries over: a
+ * scan of the old model for each virtual server and each real server made
+ * a reload quadratic in both (seconds at 2,284 virtual servers; a virtual
+ * server with thousands of real servers did the same on its own). Among
+ * equal names the first in config order wins, as the scan had it.
+ */
+struct named {
+	const char *name;
+	int at;
+};
+
+static int named_order(const void *a, const void *b)
+{
+	const struct named *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+
+/* n names found at base + i * stride + name_at; NULL when n is 0 or out of memory. */
+static struct named *names_sorted(const void *base, int n, size_t stride, size_t name_at)
+{
+	struct named *v = n > 0 ? malloc((size_t)n * sizeof(*v)) : NULL;
+
+	if (!v)
+		return NULL;
+	for (int i = 0; i < n; i++)
+		v[i] = (struct named){ (const char *)base + (size_t)i * stride + name_at, i };
+	qsort(v, (size_t)n, sizeof(*v), named_order);
+	return v;
+}
+
+/* The position of name's first entry in v, or -1. */
+static int names_find(const struct named *v, int n, const char *name)
+{
+	int lo = 0, hi = n;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (strcmp(v[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && strcmp(v[lo].name, name) == 0 ? v[lo].at : -1;
+}
+
+static void carry_health(struct lrs *rs, const struct lrs *ors)
+{
+	rs->up = ors->up;
+	rs->weight = ors->weight;
+	rs->weight_conf_seen = ors->weight_conf_seen;
+	rs->have_weight = ors->have_weight;
+	rs->transitions = ors->transitions;
+	rs->changed_ms = ors->changed_ms;
+	rs->changed_valid = ors->changed_valid;
+	memcpy(rs->reason, ors->reason, sizeof(rs->reason));
+}
+
 /* The model for conf; health and quorum carried over from old by name. */
 int model_build(const struct conf_keepalived *conf, struct lvs *old, int nold,
 		       struct lvs **out, int *nout)
 {
 	struct lvs *m = calloc((size_t)conf->nvirtual_servers + 1, sizeof(*m));
+	struct named *old_vs = names_sorted(old, nold, sizeof(*old), offsetof(struct lvs, name));
 
-	if (!m)
+	if (!m || (nold > 0 && !old_vs)) {
+		free(m);
+		free(old_vs);
 		return -1;
+	}
 	for (int v = 0; v < conf->nvirtual_servers; v++) {
 		const struct conf_virtual_server *cv = &conf->virtual_servers[v];
 		struct lvs *vs = &m[v];
@@ -361,35 +450,27 @@ int model_build(const struct conf_keepalived *conf, struct lvs *old, int nold,
 			log_warn("%s: the families of its group's addresses and of its real servers do not "
 				 "match, so it is not programmed (keepalived 2.2.7 ignores it too)", vs->name);
 		vs->rs = calloc((size_t)cv->nreal_servers + 1, sizeof(*vs->rs));
-		if (!vs->rs) {
+		int o = old_vs ? names_find(old_vs, nold, vs->name) : -1;
+		struct lvs *ovs = o >= 0 ? &old[o] : NULL;
+		struct named *old_rs = ovs ? names_sorted(ovs->rs, ovs->nrs, sizeof(*ovs->rs),
+							  offsetof(struct lrs, name)) : NULL;
+		if (!vs->rs || (ovs && ovs->nrs > 0 && !old_rs)) {
+			free(old_rs);
+			free(old_vs);
 			model_free(m, v + 1);
 			return -1;
 		}
 		vs->nrs = cv->nreal_servers;
-		struct lvs *ovs = NULL;
-		for (int o = 0; o < nold && !ovs; o++)
-			if (strcmp(old[o].name, vs->name) == 0)
-				ovs = &old[o];
 		for (int r = 0; r < cv->nreal_servers; r++) {
 			struct lrs *rs = &vs->rs[r];
 			rs->conf = &cv->real_servers[r];
 			conf_addr_port(&rs->conf->addr, rs->conf->port, rs->name, sizeof(rs->name));
 			rs_initial(vs, rs);
-			for (int o = 0; ovs && o < ovs->nrs; o++) {
-				const struct lrs *ors = &ovs->rs[o];
-				if (strcmp(ors->name, rs->name) != 0)
-					continue;
-				rs->up = ors->up;
-				rs->weight = ors->weight;
-				rs->weight_conf_seen = ors->weight_conf_seen;
-				rs->have_weight = ors->have_weight;
-				rs->transitions = ors->transitions;
-				rs->changed_ms = ors->changed_ms;
-				rs->changed_valid = ors->changed_valid;
-				memcpy(rs->reason, ors->reason, sizeof(rs->reason));
-				break;
-			}
+			int at = old_rs ? names_find(old_rs, ovs->nrs, rs->name) : -1;
+			if (at >= 0)
+				carry_health(rs, &ovs->rs[at]);
 		}
+		free(old_rs);
 		vs->carried = ovs != NULL;
 		if (ovs) {
 			vs->quorum_up = ovs->quorum_up;
@@ -398,6 +479,7 @@ int model_build(const struct conf_keepalived *conf, struct lvs *old, int nold,
 			vs->quorum_up = live_weight(vs) >= (long)cv->quorum + (long)cv->hysteresis;
 		}
 	}
+	free(old_vs);
 	*out = m;
 	*nout = conf->nvirtual_servers;
 	return 0;
