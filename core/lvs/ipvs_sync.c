@@ -162,7 +162,9 @@ static void apply_dest(struct ipvs_sync *d, struct owned *o, struct want_svc *ws
 	char text[200], dn[64];
 	int r = 0;
 
-	dest_text(dn, sizeof(dn), &wd->dest);
+	/* Only a change or an error names the dest: most dests of a pass have neither. */
+	if (a)
+		dest_text(dn, sizeof(dn), &wd->dest);
 	if (a && a->kind == IPVS_ADD_DEST) {
 		r = add_verdict(d, o, ws, a);
 		snprintf(text, sizeof(text), "add %s to %s", dn, svcname);
