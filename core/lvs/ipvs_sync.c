@@ -114,15 +114,15 @@ static const char *fwd_name(uint32_t flags)
 }
 
 /* Logs a kernel error once per object until it changes or clears. */
-static void kernel_error(struct ipvs_sync *d, char *slot, size_t size, const char *what, int rc)
+static void kernel_error(struct ipvs_sync *d, char **slot, const char *what, int rc)
 {
 	char text[96];
 
 	d->kernel_errors++;
 	snprintf(text, sizeof(text), "%s: %s", what, strerror(-rc));
-	if (strcmp(text, slot) != 0)
+	if (strcmp(text, lvs_text(*slot)) != 0)
 		log_err("%s", text);
-	snprintf(slot, size, "%s", text);
+	lvs_text_set(slot, text, strlen(text));
 }
 
 /* What lvsd owns after this pass, and the services whose pass failed. */
@@ -188,7 +188,7 @@ static void apply_dest(struct ipvs_sync *d, struct owned *o, struct want_svc *ws
 		}
 	}
 	if (r != 0) {
-		kernel_error(d, rs ? rs->error : vs->error, rs ? sizeof(rs->error) : sizeof(vs->error), text, r);
+		kernel_error(d, rs ? &rs->error : &vs->error, text, r);
 		return;
 	}
 	struct ipvs_key k = ipvs_dest_key(&ws->svc, &wd->dest);
@@ -197,7 +197,7 @@ static void apply_dest(struct ipvs_sync *d, struct owned *o, struct want_svc *ws
 		vs->sorry_in = true;
 		return;
 	}
-	rs->error[0] = '\0';
+	lvs_text_set(&rs->error, NULL, 0);
 	rs->services_in++;
 	rs->kernel_weight = wd->dest.weight;
 	if (wd->have) {
@@ -217,7 +217,7 @@ static void remove_dest(struct ipvs_sync *d, struct owned *o, struct want_svc *w
 	int r = ipvs_del_dest(d->ipvs, &ws->svc, a->have);
 	if (r != 0 && r != -ENOENT) {
 		snprintf(text, sizeof(text), "remove %s from %s", dn, svcname);
-		kernel_error(d, vs->error, sizeof(vs->error), text, r);
+		kernel_error(d, &vs->error, text, r);
 		struct ipvs_key k = ipvs_dest_key(&ws->svc, a->have);
 		own(&o->dests, &k);
 		return;
@@ -278,7 +278,7 @@ static size_t apply_wanted(struct ipvs_sync *d, struct owned *o, struct want *w,
 		snprintf(text, sizeof(text), "service %s", name);
 	}
 	if (r != 0) {
-		kernel_error(d, vs->error, sizeof(vs->error), text, r);
+		kernel_error(d, &vs->error, text, r);
 		/* Still ours if it was, with its dests: the next pass tries again. */
 		if (ipvs_keymap_has(&d->owned_svcs, &key))
 			own(&o->svcs, &key);
@@ -295,7 +295,7 @@ static size_t apply_wanted(struct ipvs_sync *d, struct owned *o, struct want *w,
 		vs->stats.inbytes += s->inbytes;
 		vs->stats.outbytes += s->outbytes;
 	}
-	vs->error[0] = '\0';
+	lvs_text_set(&vs->error, NULL, 0);
 	own(&o->svcs, &key);
 	vs->services_in++;
 	for (int j = 0; j < ws->ndests; j++) {

@@ -361,10 +361,41 @@ int build_want(const struct conf_keepalived *conf, struct lvs *model, int nvs, s
 	return 0;
 }
 
+void lvs_text_set(char **slot, const char *text, size_t len)
+{
+	if (len > LVS_TEXT_MAX)
+		len = LVS_TEXT_MAX;
+	if (!text || !len) {
+		free(*slot);
+		*slot = NULL;
+		return;
+	}
+	if (*slot && strlen(*slot) == len && memcmp(*slot, text, len) == 0)
+		return;
+	char *s = malloc(len + 1);
+	if (s) {
+		memcpy(s, text, len);
+		s[len] = '\0';
+	}
+	free(*slot);
+	*slot = s;
+}
+
+const char *lvs_text(const char *slot)
+{
+	return slot ? slot : "";
+}
+
 void model_free(struct lvs *vs, int nvs)
 {
-	for (int v = 0; v < nvs; v++)
+	for (int v = 0; v < nvs; v++) {
+		for (int r = 0; r < vs[v].nrs; r++) {
+			free(vs[v].rs[r].reason);
+			free(vs[v].rs[r].error);
+		}
 		free(vs[v].rs);
+		free(vs[v].error);
+	}
 	free(vs);
 }
 
@@ -425,7 +456,7 @@ static void carry_health(struct lrs *rs, const struct lrs *ors)
 	rs->transitions = ors->transitions;
 	rs->changed_ms = ors->changed_ms;
 	rs->changed_valid = ors->changed_valid;
-	memcpy(rs->reason, ors->reason, sizeof(rs->reason));
+	lvs_text_set(&rs->reason, ors->reason, ors->reason ? strlen(ors->reason) : 0);
 }
 
 /* The model for conf; health and quorum carried over from old by name. */

@@ -15,22 +15,26 @@
 #include "ipvs.h"
 #include "ipvs_diff.h"
 
+/* A model's texts (checkd's reason, a kernel error) are on the heap, NULL
+ * when there is none: at tens of thousands of real servers, fixed buffers
+ * in every lrs were most of the model. */
+#define LVS_TEXT_MAX 159
 struct lrs {                     /* one real_server of one virtual_server */
 	const struct conf_real_server *conf;
 	char name[64];               /* "192.0.2.1:80": checkd's spelling */
 	bool up;
+	bool have_weight;
+	bool changed_valid;
 	int weight;                  /* as checkd last said; see lvs_rs_weight() */
 	int weight_conf_seen;        /* the configured weight when it said so */
-	bool have_weight;
 	unsigned long transitions;
 	uint64_t changed_ms;
-	bool changed_valid;
-	char reason[160];
+	char *reason;                /* checkd's last reason, or NULL */
 	/* From the last reconcile, summed over the virtual server's services. */
 	int services_in;             /* services it is in */
 	int kernel_weight;
 	uint64_t active, inactive, conns;
-	char error[96];              /* the last kernel error about it, logged once */
+	char *error;                 /* the last kernel error about it, logged once; or NULL */
 	/* lvsd ctl's override (lvs_ctl.c): kept over health changes, dropped by a reload. */
 	enum lrs_ctl { LRS_CTL_NONE, LRS_CTL_DRAIN, LRS_CTL_WEIGHT } ctl;
 	int ctl_weight;
@@ -47,8 +51,14 @@ struct lvs {                     /* one virtual_server block */
 	bool carried;                /* from the config before a reload, with its health */
 	int nservices, services_in;
 	struct ipvs_stats stats;
-	char error[96];
+	char *error;                 /* as lrs's */
 };
+
+/* *slot becomes the first len bytes of text (at most LVS_TEXT_MAX); text
+ * NULL or len 0 clears it, and so does running out of memory. */
+void lvs_text_set(char **slot, const char *text, size_t len);
+/* The slot's text, "" when there is none. */
+const char *lvs_text(const char *slot);
 
 bool rs_inhibit(const struct lvs *vs, const struct lrs *rs);
 int lvs_rs_weight(const struct lrs *rs);

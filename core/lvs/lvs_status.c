@@ -48,13 +48,13 @@ void lvs_table(struct strbuf *b, const struct lvs *vs, uint64_t now)
 		if (rs->ctl != LRS_CTL_NONE) {
 			char what[32];
 			snprintf(ctl, sizeof(ctl), "[ctl: %s]%s", lvs_ctl_describe(rs, what, sizeof(what)),
-				 rs->error[0] || rs->reason[0] ? " " : "");
+				 rs->error || rs->reason ? " " : "");
 		}
 		strbuf_printf(b, "  %-28s %-5s %6d %6s %8llu %8llu %10llu %6lu %6s  %s%s\n", rs->name,
 			      rs->up ? "up" : "down", rs->up ? lvs_rs_weight(rs) : rs_inhibit(vs, rs) ? 0 : rs->conf->weight,
 			      kw, (unsigned long long)rs->active, (unsigned long long)rs->inactive,
 			      (unsigned long long)rs->conns, rs->transitions, ago, ctl,
-			      rs->error[0] ? rs->error : rs->reason);
+			      rs->error ? rs->error : lvs_text(rs->reason));
 	}
 	if (cv->sorry_server) {
 		char sn[64];
@@ -63,11 +63,6 @@ void lvs_table(struct strbuf *b, const struct lvs *vs, uint64_t now)
 	}
 }
 
-/* The text s, or null when it is empty. */
-static void json_key_text_or_null(struct json *j, const char *key, const char *s)
-{
-	json_key_string(j, key, s[0] ? s : NULL);
-}
 
 static void lrs_json(struct json *j, const struct lvs *vs, const struct lrs *rs)
 {
@@ -89,8 +84,8 @@ static void lrs_json(struct json *j, const struct lvs *vs, const struct lrs *rs)
 	json_key_uint(j, "conns", rs->conns);
 	json_key_uint(j, "transitions", rs->transitions);
 	json_key_uint_if(j, "last_change_ms", rs->changed_valid, rs->changed_ms);
-	json_key_text_or_null(j, "reason", rs->reason);
-	json_key_text_or_null(j, "error", rs->error);
+	json_key_string(j, "reason", rs->reason);
+	json_key_string(j, "error", rs->error);
 	json_key_string(j, "ctl", rs->ctl == LRS_CTL_DRAIN ? "drained" : rs->ctl == LRS_CTL_WEIGHT ? "weight" : NULL);
 	json_key_int_if(j, "ctl_weight", rs->ctl != LRS_CTL_NONE, rs->ctl_weight);
 	json_object_end(j);

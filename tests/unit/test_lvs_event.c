@@ -184,7 +184,11 @@ static void test_apply(void)
 	memcpy(longer, head, strlen(head));
 	CHECK(lvs_event_parse(longer, sizeof(longer), &ev) == 0 && lvs_event_apply(&vs, 1, &ev, 5000, &which, NULL) == &rs[1],
 	      "a reason longer than the model keeps");
-	CHECK(strlen(rs[1].reason) == sizeof(rs[1].reason) - 1, "the reason is cut to fit");
+	CHECK(rs[1].reason && strlen(rs[1].reason) == LVS_TEXT_MAX, "the reason is cut to %d bytes", LVS_TEXT_MAX);
+	CHECK(parse("6 up tcp/192.0.2.10:80 192.0.2.22:80 weight=3 reason=", &ev) == 0 &&
+	      lvs_event_apply(&vs, 1, &ev, 6000, &which, NULL) == &rs[1] && !rs[1].reason, "an empty reason clears it");
+	for (int r = 0; r < 2; r++)
+		free(rs[r].reason);
 }
 
 /* Only a change of health, or of weight while up, calls for an IPVS pass. */
@@ -212,6 +216,7 @@ static void test_table_changed(void)
 		CHECK(parse(steps[i].line, &ev) == 0 && lvs_event_apply(&vs, 1, &ev, 1000, &which, &changed) == &rs &&
 		      changed == steps[i].changed, "%s: %s", steps[i].what, steps[i].changed ? "a pass is due" : "no pass");
 	}
+	free(rs.reason);
 }
 
 int main(void)
