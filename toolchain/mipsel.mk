@@ -32,4 +32,8 @@ TC_QEMU := qemu-mipsel-static
 include toolchain/cross.mk
 # --no-warn-mismatch: libgcc's integer helpers and crt files are marked
 # hard-float though they hold no FPU instruction (see toolchain/mips.mk).
-TC_LDFLAGS += -no-pie -Wl,--no-warn-mismatch -Wl,-T,toolchain/mips16-stubs.ld
+TC_LDFLAGS += -no-pie -Wl,--no-warn-mismatch
+# Only a hard-float MIPS16 build has float call stubs to keep (mips16-stubs.ld).
+ifeq ($(filter -msoft-float,$(TC_ARCH_CFLAGS)),)
+TC_LDFLAGS += -Wl,-T,toolchain/mips16-stubs.ld
+endif
