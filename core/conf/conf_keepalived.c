@@ -1455,6 +1455,18 @@ static void real_server(struct walk *w, const struct conf_node *n, void *obj)
 	}
 	rs.checkers = scratch_keep(w, &w->checkers, sizeof(*rs.checkers), &rs.ncheckers);
 	(void)vs;
+	/* keepalived 2.2.7 warns and drops the second of two real servers with
+	 * one address and port; checkd would otherwise check it twice. */
+	const struct conf_real_server *seen = w->real_servers.v;
+	for (int i = 0; i < w->real_servers.n; i++)
+		if (seen[i].port == rs.port && seen[i].addr.family == rs.addr.family &&
+		    memcmp(seen[i].addr.addr, rs.addr.addr, sizeof(rs.addr.addr)) == 0) {
+			char a[INET6_ADDRSTRLEN];
+			warn_at(w, n, "real_server %s %u is already on line %d, removed (keepalived keeps the first)",
+				conf_ip_str(&rs.addr, a, sizeof(a)), rs.port, seen[i].line);
+			free_real_server(&rs);
+			return;
+		}
 	struct conf_real_server *slot = scratch_add(w, &w->real_servers, sizeof(*slot));
 	if (slot)
 		*slot = rs;

@@ -3,8 +3,11 @@
  * what the wanted table holds, on virtual servers small enough for the
  * linear look-ups and large enough for the indexed ones. A reloaded config
  * that lists its virtual servers and real servers in another order keeps
- * each server's health by name; a real server written twice is one dest
- * (the first, as keepalived keeps the first of a duplicated real server).
+ * each server's health by name. A real server written twice is dropped
+ * with a warning when the config is read (keepalived 2.2.7 keeps the first);
+ * two lines that IPVS sees as one dest (DR servers on one address with
+ * different ports: both go in on the virtual server's port) are one dest,
+ * the first.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,18 +24,20 @@ static struct conf_keepalived *load(const char *text)
 	return t ? conf_keepalived_load(t) : NULL;
 }
 
-static void add_vs(char *buf, size_t size, const char *addr, int nrs, bool reversed, int dup_of)
+/* dup_of: one more line for host 10.0.1.DUP_OF, on port dup_port, weight 99 */
+static void add_vs(char *buf, size_t size, const char *addr, int nrs, bool reversed, int dup_of, int dup_port)
 {
 	size_t len = strlen(buf);
 
-	len += (size_t)snprintf(buf + len, size - len, "virtual_server %s 80 {\n protocol TCP\n", addr);
+	len += (size_t)snprintf(buf + len, size - len, "virtual_server %s 80 {\n protocol TCP\n lb_kind DR\n", addr);
 	for (int i = 0; i < nrs; i++) {
 		int host = reversed ? nrs - i : i + 1;
 		len += (size_t)snprintf(buf + len, size - len, " real_server 10.0.1.%d 80 {\n  weight %d\n }\n",
 					host, host);
 	}
 	if (dup_of)
-		len += (size_t)snprintf(buf + len, size - len, " real_server 10.0.1.%d 80 {\n  weight 99\n }\n", dup_of);
+		len += (size_t)snprintf(buf + len, size - len, " real_server 10.0.1.%d %d {\n  weight 99\n }\n", dup_of,
+					dup_port);
 	snprintf(buf + len, size - len, "}\n");
 }
 
@@ -56,12 +61,12 @@ static void test_reload_carries_by_name(void)
 {
 	static char before[8192], after[8192];
 
-	add_vs(before, sizeof(before), "10.0.0.1", 3, false, 0);
-	add_vs(before, sizeof(before), "10.0.0.2", BIG, false, 0);
+	add_vs(before, sizeof(before), "10.0.0.1", 3, false, 0, 0);
+	add_vs(before, sizeof(before), "10.0.0.2", BIG, false, 0, 0);
 	/* the reloaded config: the two virtual servers swapped, the large one's servers reversed */
-	add_vs(after, sizeof(after), "10.0.0.2", BIG, true, 0);
-	add_vs(after, sizeof(after), "10.0.0.1", 3, false, 0);
-	add_vs(after, sizeof(after), "10.0.0.3", 2, false, 0);
+	add_vs(after, sizeof(after), "10.0.0.2", BIG, true, 0, 0);
+	add_vs(after, sizeof(after), "10.0.0.1", 3, false, 0, 0);
+	add_vs(after, sizeof(after), "10.0.0.3", 2, false, 0, 0);
 	struct conf_keepalived *c1 = load(before), *c2 = load(after);
 	struct lvs *m1 = NULL, *m2 = NULL;
 	int n1 = 0, n2 = 0;
@@ -98,12 +103,25 @@ static void test_reload_carries_by_name(void)
 	conf_keepalived_free(c1);
 }
 
-static void test_duplicate_is_one_dest(void)
+static void test_duplicate_dropped(void)
 {
 	static char text[8192];
 
-	add_vs(text, sizeof(text), "10.0.0.1", 3, false, 2);
-	add_vs(text, sizeof(text), "10.0.0.2", BIG, false, 17);
+	add_vs(text, sizeof(text), "10.0.0.1", 3, false, 2, 80);
+	struct conf_keepalived *conf = load(text);
+
+	CHECK(conf && conf->tree->nerrors == 0 && conf->tree->ndiags == 1, "a real server written twice: one warning");
+	CHECK(conf && conf->nvirtual_servers == 1 && conf->virtual_servers[0].nreal_servers == 3 &&
+	      conf->virtual_servers[0].real_servers[1].weight == 2, "the second is dropped, the first stays with weight 2");
+	conf_keepalived_free(conf);
+}
+
+static void test_one_dest(void)
+{
+	static char text[8192];
+
+	add_vs(text, sizeof(text), "10.0.0.1", 3, false, 2, 8080);
+	add_vs(text, sizeof(text), "10.0.0.2", BIG, false, 17, 8080);
 	struct conf_keepalived *conf = load(text);
 	struct lvs *m = NULL;
 	struct want w;
@@ -119,8 +137,10 @@ static void test_duplicate_is_one_dest(void)
 		return;
 	}
 	const struct want_svc *small = svc_of(&w, 0), *big = svc_of(&w, 1);
-	CHECK(small && small->ndests == 3, "small: 10.0.1.2:80 twice is one dest (%d)", small ? small->ndests : -1);
-	CHECK(big && big->ndests == BIG, "large: 10.0.1.17:80 twice is one dest (%d)", big ? big->ndests : -1);
+	CHECK(small && small->ndests == 3, "small: DR 10.0.1.2 on ports 80 and 8080 is one dest (%d)",
+	      small ? small->ndests : -1);
+	CHECK(big && big->ndests == BIG, "large: DR 10.0.1.17 on ports 80 and 8080 is one dest (%d)",
+	      big ? big->ndests : -1);
 	int w2 = -1, w17 = -1;
 	for (int d = 0; small && d < small->ndests; d++)
 		if (small->dests[d].rs == 1)
@@ -137,6 +157,7 @@ static void test_duplicate_is_one_dest(void)
 int main(void)
 {
 	test_reload_carries_by_name();
-	test_duplicate_is_one_dest();
+	test_duplicate_dropped();
+	test_one_dest();
 	return unit_exit();
 }

@@ -61,6 +61,7 @@ rows=(
 	"lb-kind|tests/unit/conf/lenient/lb-kind.conf||6|-"
 	"lvs-timeouts|tests/unit/conf/lenient/lvs-timeouts.conf||2|-"
 	"quorum-zero|tests/unit/conf/lenient/quorum-zero.conf||2|-"
+	"rs-duplicate|tests/unit/conf/lenient/rs-duplicate.conf||3|-"
 	# no protocol line: keepalived programs UDP (an address and a group)
 	"vs-no-protocol|tests/unit/conf/lenient/vs-no-protocol.conf||6|-"
 	"vsg-ipv6|tests/vm/conf/vsg-ipv6.conf||22|-"
