@@ -385,9 +385,11 @@ static void apply_kw(struct walk *w, const struct kw *kw, const struct conf_node
 	}
 }
 
+/* The first letters are compared before strcmp: every line of a config
+ * comes through here, and most table entries differ at once. */
 static const struct kw *find_kw(const struct kw *table, const char *keyword)
 {
-	while (table->name && strcmp(table->name, keyword))
+	while (table->name && (table->name[0] != keyword[0] || strcmp(table->name, keyword)))
 		table++;
 	return table->name ? table : NULL;
 }
