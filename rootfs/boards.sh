@@ -29,11 +29,15 @@ board() {
 	aarch64)
 		BOARD_QEMU=qemu-system-aarch64 BOARD_ARGS="-M virt -cpu cortex-a53 -m 256"
 		BOARD_NIC=virtio-net-pci BOARD_CONSOLE=ttyAMA0
-		BOARD_MODULES="virtio_pci virtio_net" BOARD_DEBARCH=arm64 ;;
+		BOARD_MODULES="virtio_pci virtio_net" BOARD_DEBARCH=arm64
+		BOARD_DISK=virtio-blk-pci BOARD_ROOTDEV=/dev/vda
+		BOARD_ROOT_MODULES="virtio_pci virtio_blk squashfs" ;;
 	armhf)
-		BOARD_QEMU=qemu-system-arm BOARD_ARGS="-M virt -cpu cortex-a15 -m 256"
+		BOARD_QEMU=qemu-system-arm BOARD_ARGS="-M virt,highmem=off -cpu cortex-a15 -m 256"
 		BOARD_NIC=virtio-net-pci BOARD_CONSOLE=ttyAMA0
-		BOARD_MODULES="virtio_pci virtio_net" BOARD_DEBARCH=armhf ;;
+		BOARD_MODULES="virtio_pci virtio_net" BOARD_DEBARCH=armhf
+		BOARD_DISK=virtio-blk-pci BOARD_ROOTDEV=/dev/vda
+		BOARD_ROOT_MODULES="virtio_pci virtio_blk squashfs" ;;
 	mipsel)
 		BOARD_QEMU=qemu-system-mipsel BOARD_ARGS="-M malta -m 256"
 		BOARD_NIC=pcnet BOARD_CONSOLE=ttyS0

@@ -11,11 +11,12 @@
 # as ipvsadm commands), on Debian's x86_64 kernel (tests/vm/vm-run.sh).
 # Services are compared sorted: the kernel lists them in hash order, which
 # depends on where it allocated the namespace. The plain x86_64 image is
-# also booted as make run does, and driven from its serial console. The
-# overlaid x86_64 image is booted a second time from its squashfs, through
-# stage1 (IMAGE_ROOT=squashfs), where / must be that read-only squashfs, and
-# a third time with the squashfs cut in half, where stage1 must say so and
-# reboot.
+# also booted as make run does, and driven from its serial console. Each
+# overlaid image whose board has a disk (rootfs/boards.sh: x86_64, aarch64,
+# armhf) is booted a second time from its squashfs, through stage1
+# (IMAGE_ROOT=squashfs) and with qemu's user network, where / must be that
+# read-only squashfs and DHCP must work; the x86_64 one a third time with
+# the squashfs cut in half, where stage1 must say so and reboot.
 # IMAGE_ARCHES picks arches (default x86_64 aarch64 armhf mipsel);
 # IMAGE_TIMEOUT bounds each boot (default 150 s). Two guests run at a time.
 cd "$(dirname "$0")/../.." || exit 2
@@ -44,6 +45,9 @@ boot() {
 	env IMAGE_NIC=none "$@" timeout "$boot_timeout" rootfs/qemu.sh "$arch" "$dir" </dev/null >"$work/$name.console" 2>&1
 	echo "$? $((SECONDS - t))" >"$work/$name.rc"
 }
+
+# has_disk ARCH: the arch's board boots a squashfs from a disk.
+has_disk() { (. rootfs/boards.sh && board "$1" >/dev/null 2>&1 && [ -n "$BOARD_DISK" ]); }
 
 # at most two guests at a time (each boot ends within its timeout)
 boot_slot() {
@@ -88,13 +92,16 @@ for arch in $arches; do
 	boot_slot
 	boot "$arch" "$arch" "$work/$arch" &
 	boots+=($!)
-	[ "$arch" = x86_64 ] || continue
 	# The same image's squashfs as a flashed router boots it: through
 	# stage1 from a read-only disk, with qemu's user network so DHCP writes
-	# /etc/resolv.conf. Then the squashfs cut to half its size on that disk.
-	boot_slot
-	boot squashfs x86_64 "$work/x86_64" IMAGE_ROOT=squashfs IMAGE_NIC= &
-	boots+=($!)
+	# /etc/resolv.conf.
+	if has_disk "$arch"; then
+		boot_slot
+		boot "squashfs-$arch" "$arch" "$work/$arch" IMAGE_ROOT=squashfs IMAGE_NIC= &
+		boots+=($!)
+	fi
+	[ "$arch" = x86_64 ] || continue
+	# Then the squashfs cut to half its size on that disk.
 	mkdir -p "$work/truncated"
 	ln -sf ../x86_64/vmlinuz ../x86_64/stage1.cpio.gz "$work/truncated/"
 	truncated_size=$(($(stat -c %s "$work/x86_64/rootfs.squashfs") / 2 / 4096 * 4096))
@@ -179,17 +186,21 @@ for arch in $built; do
 	check_boot "$arch" "$arch"
 done
 
-if [ -f "$work/squashfs.rc" ] && check_boot squashfs "x86_64 squashfs"; then
+for arch in $built; do
+	sq=squashfs-$arch
+	has_disk "$arch" || continue
+	[ -f "$work/$sq.rc" ] || { fail "$arch squashfs: the boot left no record ($work/$sq.rc)"; continue; }
+	check_boot "$sq" "$arch squashfs" || continue
 	# /proc/mounts: device, mount point, type, options
-	check_eq "x86_64 squashfs: / is the squashfs on the virtio disk, mounted read-only" "/dev/vda / squashfs ro" \
-		"$(sed -n "s/^$mark root //p" "$work/squashfs.clean" | awk '{ split($4, o, ","); print $1, $2, $3, o[1] }')"
-	check_eq "x86_64 squashfs: a write to / is refused" "touch: /.write-test: Read-only file system" \
-		"$(sed -n "s/^$mark write //p" "$work/squashfs.clean")"
+	check_eq "$arch squashfs: / is the squashfs on the virtio disk, mounted read-only" "/dev/vda / squashfs ro" \
+		"$(sed -n "s/^$mark root //p" "$work/$sq.clean" | awk '{ split($4, o, ","); print $1, $2, $3, o[1] }')"
+	check_eq "$arch squashfs: a write to / is refused" "touch: /.write-test: Read-only file system" \
+		"$(sed -n "s/^$mark write //p" "$work/$sq.clean")"
 	# qemu's user network: the guest is 10.0.2.15, the DNS server 10.0.2.3
-	check_eq "x86_64 squashfs: eth0 gets its DHCP lease and /etc/resolv.conf its DNS server on the read-only root" \
+	check_eq "$arch squashfs: eth0 gets its DHCP lease and /etc/resolv.conf its DNS server on the read-only root" \
 		"rcS: eth0 10.0.2.15/24 by DHCP|nameserver 10.0.2.3" \
-		"$(grep '^rcS: eth0' "$work/squashfs.clean")|$(sed -n "s/^$mark resolv //p" "$work/squashfs.clean" | sed 's/ *$//')"
-fi
+		"$(grep '^rcS: eth0' "$work/$sq.clean")|$(sed -n "s/^$mark resolv //p" "$work/$sq.clean" | sed 's/ *$//')"
+done
 
 if [ -f "$work/truncated.rc" ]; then
 	console_says truncated "stage1: the squashfs on /dev/vda is truncated: .* the device has $truncated_size\$" \
