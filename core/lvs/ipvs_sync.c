@@ -508,9 +508,9 @@ void ipvs_sync_pass(struct ipvs_sync *d, bool dump)
 	/* A pass that dumps replaces the known table whatever happens: gone
 	 * before the dump, it does not add to the pass's peak (the periodic
 	 * pass is lvsd's highest memory: 7 MiB of it at 37,294 servers). */
-	if (dump)
+	if (dump) {
 		forget_known(d);
-	if (!dump && d->known_valid) {
+	} else if (d->known_valid) {
 		k = &d->known;
 		if (ipvs_diff(&w, k, &d->owned_svcs, &d->owned_dests, &acts) != 0)
 			goto oom;

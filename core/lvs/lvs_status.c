@@ -63,7 +63,6 @@ void lvs_table(struct strbuf *b, const struct lvs *vs, uint64_t now)
 	}
 }
 
-
 static void lrs_json(struct json *j, const struct lvs *vs, const struct lrs *rs)
 {
 	char a[INET6_ADDRSTRLEN] = "";
