@@ -507,7 +507,9 @@ static int model_load(struct lvsd *d, const struct conf_keepalived *conf, struct
 
 static struct conf_keepalived *read_config(const char *path, bool reload)
 {
-	struct conf_keepalived *conf = reload ? daemon_reload_read(path) : conf_keepalived_read(path);
+	int checker_errors = 0;
+	struct conf_keepalived *conf = reload ? daemon_reload_read(path, &checker_errors)
+					      : daemon_read_servers(path, &checker_errors);
 
 	if (!conf && reload)
 		return NULL;
@@ -515,14 +517,18 @@ static struct conf_keepalived *read_config(const char *path, bool reload)
 		log_err("out of memory reading %s", path);
 		return NULL;
 	}
-	daemon_log_diags(conf->tree);
-	/* Checker options are checkd's to interpret; a config it would refuse is refused here too. */
-	if (conf->tree->nerrors || daemon_checker_errors(conf, NULL)) {
+	if (!reload)    /* daemon_reload_read has logged them */
+		daemon_log_diags(conf->tree);
+	/* Checker options are checkd's to interpret; a config it would refuse
+	 * is refused here too. lvsd keeps only their count, and the typed
+	 * view without the tree's nodes. */
+	if (conf->tree->nerrors || checker_errors) {
 		log_err("%s: %d error(s), %s", path, conf->tree->nerrors,
 			reload ? "keeping the running config" : "not starting");
 		conf_keepalived_free(conf);
 		return NULL;
 	}
+	conf_tree_drop_nodes(conf->tree);
 	return conf;
 }
 

@@ -643,7 +643,7 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 	(void)signo;
 
 	log_notice("reloading %s", d->conf_path);
-	struct conf_keepalived *conf = daemon_reload_read(d->conf_path);
+	struct conf_keepalived *conf = daemon_reload_read(d->conf_path, NULL);
 	if (!conf)
 		return;
 	if (strict_refusals(conf)) {

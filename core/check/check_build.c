@@ -96,8 +96,9 @@ static void notify_vet(const struct model *m, const struct conf_cmd *cmd, bool s
 }
 
 /* Where a real server's notify line is, for the log: the node whose
- * arguments the command points at (KW_CMD keeps them), else the
- * real_server line. Only looked for when a verdict is worth a log line. */
+ * arguments are the command's words (KW_CMD copies the node's array of
+ * them), else the real_server line. Only looked for when a verdict is
+ * worth a log line. */
 static void notify_where(const struct conf_keepalived *conf, const struct conf_virtual_server *cv,
 			 const struct conf_real_server *cr, const struct conf_cmd *cmd, const char **file, int *line)
 {
@@ -110,7 +111,8 @@ static void notify_where(const struct conf_keepalived *conf, const struct conf_v
 			if (rn->line != cr->line || rn->file != cr->file)
 				continue;
 			for (const struct conf_node *n = rn->child; n; n = n->next)
-				if (n->args == cmd->argv) {
+				if (n->nargs == cmd->argc &&
+				    memcmp(n->args, cmd->argv, (size_t)cmd->argc * sizeof(*cmd->argv)) == 0) {
 					*file = n->file;
 					*line = n->line;
 					return;

@@ -34,7 +34,9 @@ struct def {
 /*
  * A tree's nodes, argument arrays and words live in a few large chunks,
  * freed together: a config of 37,000 real servers is some 400,000 words
- * and 200,000 nodes, which one allocation each made slow and large.
+ * and 200,000 nodes, which one allocation each made slow and large. The
+ * nodes have chunks of their own, so that a daemon done walking them can
+ * let them go first and keep the words.
  */
 struct mem_chunk {
 	struct mem_chunk *next;
@@ -136,9 +138,9 @@ void conf_diag(struct conf_tree *tree, int is_error, const char *file, int line,
 	do { conf_diag((lx)->tree, 1, (file), (line), __VA_ARGS__); (lx)->failed = 1; } while (0)
 
 /* align: 1 for words, 8 for nodes and the typed layer's structs (pointers, long long) */
-static void *tree_alloc(struct conf_tree *tree, size_t size, size_t align)
+static void *chunk_alloc(void **chunks, size_t size, size_t align)
 {
-	struct mem_chunk *c = tree->mem;
+	struct mem_chunk *c = *chunks;
 	if (c)
 		c->used = (c->used + align - 1) / align * align;
 	if (!c || c->used > c->size || c->size - c->used < size) {
@@ -150,16 +152,39 @@ static void *tree_alloc(struct conf_tree *tree, size_t size, size_t align)
 		grown->used = 0;
 		grown->size = want;
 		grown->next = c;
-		tree->mem = c = grown;
+		*chunks = c = grown;
 	}
 	void *p = (char *)c->data + c->used;
 	c->used += size;
 	return p;
 }
 
+static void *tree_alloc(struct conf_tree *tree, size_t size, size_t align)
+{
+	return chunk_alloc(&tree->mem, size, align);
+}
+
 void *conf_tree_alloc(struct conf_tree *tree, size_t size)
 {
 	return tree_alloc(tree, size, 8);
+}
+
+static void free_chunks(void *chunks)
+{
+	for (struct mem_chunk *c = chunks, *next; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+}
+
+void conf_tree_drop_nodes(struct conf_tree *tree)
+{
+	free_chunks(tree->node_mem);
+	tree->node_mem = NULL;
+	tree->root.child = NULL;
+	free(tree->ends);
+	tree->ends = NULL;
+	tree->nends = tree->capends = 0;
 }
 
 struct conf_mark conf_tree_mark(const struct conf_tree *tree)
@@ -870,7 +895,7 @@ static void parse_line(struct lexer *lx, const char *file, int line)
 		size_t nargs = 0;
 		while (i + 1 + nargs < lx->ntoks && lx->toks[i + 1 + nargs].kind == TOK_WORD)
 			nargs++;
-		struct conf_node *n = conf_tree_alloc(lx->tree, sizeof(*n) + nargs * sizeof(char *));
+		struct conf_node *n = chunk_alloc(&lx->tree->node_mem, sizeof(*n) + nargs * sizeof(char *), 8);
 		if (!n) {
 			lx->failed = 1;
 			return;
@@ -943,10 +968,8 @@ void conf_free(struct conf_tree *tree)
 {
 	if (!tree)
 		return;
-	for (struct mem_chunk *c = tree->mem, *next; c; c = next) {
-		next = c->next;
-		free(c);
-	}
+	free_chunks(tree->mem);
+	free_chunks(tree->node_mem);
 	free(tree->ends);
 	for (int i = 0; i < tree->nfiles; i++)
 		free(tree->files[i]);

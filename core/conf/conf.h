@@ -55,7 +55,8 @@ struct conf_diag {
 };
 
 struct conf_tree {
-	void *mem;                  /* the chunks holding nodes and words */
+	void *mem;                  /* the chunks holding words and the typed layer's structs */
+	void *node_mem;             /* the chunks holding nodes (conf_tree_drop_nodes) */
 	char **files;               /* every file name nodes point to */
 	int nfiles;
 	struct conf_diag diags[CONF_MAX_DIAGS];
@@ -104,6 +105,12 @@ const char *conf_config_id(void);
 void conf_diag(struct conf_tree *tree, int is_error, const char *file, int line,
 	const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/*
+ * Lets the nodes go, keeping the words, the file names, the diagnostics and
+ * what conf_tree_alloc gave: for a daemon that keeps the typed view (whose
+ * strings are words) and walks the tree no more. The root is left empty.
+ */
+void conf_tree_drop_nodes(struct conf_tree *tree);
 /* Memory that lives as long as the tree (conf_free); NULL when out of memory. */
 void *conf_tree_alloc(struct conf_tree *tree, size_t size);
 /* The line of a top-level block's closing '}' (its file in *file); 0 when
@@ -126,7 +133,7 @@ struct conf_ip {
 
 /* A command line as written: one quoted string or several words. */
 struct conf_cmd {
-	char **argv;                /* points into the tree; NULL when not set */
+	char **argv;                /* the tree's words, in the tree's memory; NULL when not set */
 	int argc;
 };
 
@@ -357,7 +364,7 @@ struct conf_real_server {
 	struct conf_cmd notify_up, notify_down;
 	unsigned uthreshold, lthreshold;    /* 0: none */
 	struct conf_check_opts check_opts;  /* its checkers' defaults */
-	struct conf_checker *checkers;
+	struct conf_checker *checkers;      /* NULL after conf_keepalived_read_servers */
 	const char *file;
 	int ncheckers;
 	int line;
@@ -435,10 +442,17 @@ struct conf_keepalived *conf_keepalived_read(const char *path);
  * without real servers (nreal_servers 0).
  * Memory stays that of the tree and one virtual server. fn is not called
  * for a file with syntax errors; its verdicts count only if the result has
- * no errors, as daemon_checker_errors' would.
+ * no errors (as lvsd counts daemon_read_servers').
  */
 typedef void conf_vs_fn(const struct conf_keepalived *conf, const struct conf_virtual_server *vs, void *ctx);
 struct conf_keepalived *conf_keepalived_check_each(const char *path, conf_vs_fn *fn, void *ctx);
+/*
+ * conf_keepalived_read for a daemon that keeps the servers but not their
+ * checkers (lvsd): each virtual server goes to fn once read, with its
+ * checkers, as in conf_keepalived_check_each; then the checkers are let
+ * go: every real server keeps its ncheckers, with checkers NULL.
+ */
+struct conf_keepalived *conf_keepalived_read_servers(const char *path, conf_vs_fn *fn, void *ctx);
 void conf_keepalived_free(struct conf_keepalived *conf);
 
 const char *conf_checker_name(int type);

@@ -72,14 +72,30 @@ struct walk {
 	/* the real servers of the virtual server being read, the checkers of
 	 * its real server: gathered here, then kept in the tree's memory */
 	struct scratch { void *v; int n, cap; } real_servers, checkers;
-	conf_vs_fn *each_vs;        /* conf_keepalived_check_each */
+	conf_vs_fn *each_vs;        /* conf_keepalived_check_each, conf_keepalived_read_servers */
 	void *each_ctx;
+	int keep_servers;           /* conf_keepalived_read_servers: the checkers go after each_vs */
 };
 
 #define warn_at(w, n, ...) do { if (!(w)->quiet) conf_diag((w)->tree, 0, (n)->file, (n)->line, __VA_ARGS__); } while (0)
 #define error_at(w, n, ...) do { if (!(w)->quiet) conf_diag((w)->tree, 1, (n)->file, (n)->line, __VA_ARGS__); } while (0)
 
 static void walk_block(struct walk *w, const struct conf_node *block, const struct kw *table, void *obj, const char *label);
+
+/* A command line's words, in an array of the tree's memory rather than the
+ * node's own: the typed view outlives the nodes (conf_tree_drop_nodes). */
+static void set_cmd(struct walk *w, struct conf_cmd *cmd, const struct conf_node *n)
+{
+	char **argv = n->nargs ? conf_tree_alloc(w->tree, n->nargs * sizeof(*argv)) : NULL;
+	if (n->nargs && !argv) {
+		w->oom = 1;
+		return;
+	}
+	if (argv)
+		memcpy(argv, n->args, n->nargs * sizeof(*argv));
+	cmd->argv = argv;
+	cmd->argc = n->nargs;
+}
 
 /*
  * Appends a zeroed element to *arr (n elements of size) and returns it.
@@ -134,6 +150,21 @@ static void *scratch_keep(struct walk *w, struct scratch *s, size_t size, int *n
 	}
 	s->n = 0;
 	return kept;
+}
+
+/* The same in memory of its own, to be freed before the tree is. */
+static void *scratch_take(struct walk *w, struct scratch *s, size_t size, int *n)
+{
+	void *taken = NULL;
+	*n = 0;
+	if (s->n && !(taken = malloc((size_t)s->n * size)))
+		w->oom = 1;
+	else if (s->n) {
+		memcpy(taken, s->v, (size_t)s->n * size);
+		*n = s->n;
+	}
+	s->n = 0;
+	return taken;
 }
 
 /* A decimal number in [min, max]; long long so that fwmarks fit on 32-bit boxes. */
@@ -301,10 +332,8 @@ static void apply_kw(struct walk *w, const struct kw *kw, const struct conf_node
 	case KW_CMD:
 		if (n->nargs == 0)
 			error_at(w, n, "'%s' needs a command", n->keyword);
-		else if (field) {
-			((struct conf_cmd *)field)->argv = (char **)n->args;
-			((struct conf_cmd *)field)->argc = n->nargs;
-		}
+		else if (field)
+			set_cmd(w, (struct conf_cmd *)field, n);
 		break;
 	case KW_UINT:
 	case KW_INT:
@@ -936,8 +965,7 @@ static void notify_deleted(struct walk *w, const struct conf_node *n, void *obj)
 		return;
 	}
 	vi->notify_deleted = 1;
-	vi->notify_deleted_cmd.argv = n->nargs ? (char **)n->args : NULL;
-	vi->notify_deleted_cmd.argc = n->nargs;
+	set_cmd(w, &vi->notify_deleted_cmd, n);
 }
 
 /* The old spelling of global lvs_sync_daemon IFACE INSTANCE, kept working. */
@@ -1059,12 +1087,11 @@ static void store_first(struct walk *w, const struct conf_node *n, const struct 
 }
 
 /* Lines kept as written (no value check here): the first one counts. */
-static void keep_words(const struct conf_node *n, struct conf_cmd *cmd, struct conf_at *at)
+static void keep_words(struct walk *w, const struct conf_node *n, struct conf_cmd *cmd, struct conf_at *at)
 {
 	if (at->line)
 		return;
-	cmd->argv = (char **)n->args;
-	cmd->argc = n->nargs;
+	set_cmd(w, cmd, n);
 	at->file = n->file;
 	at->line = n->line;
 }
@@ -1093,25 +1120,22 @@ LOCATED(url_regex_max_offset, struct conf_check_url, KW_UINT, U(regex_max_offset
 static void checker_user(struct walk *w, const struct conf_node *n, void *obj)
 {
 	struct conf_checker *c = obj;
-	(void)w;
 	if (c)
-		keep_words(n, &c->user, &c->user_at);
+		keep_words(w, n, &c->user, &c->user_at);
 }
 
 static void check_payload(struct walk *w, const struct conf_node *n, void *obj)
 {
 	struct conf_checker *c = obj;
-	(void)w;
 	if (c)
-		keep_words(n, &c->payload, &c->payload_at);
+		keep_words(w, n, &c->payload, &c->payload_at);
 }
 
 static void check_require_reply(struct walk *w, const struct conf_node *n, void *obj)
 {
 	struct conf_checker *c = obj;
-	(void)w;
 	if (c)
-		keep_words(n, &c->require_reply, &c->require_reply_at);
+		keep_words(w, n, &c->require_reply, &c->require_reply_at);
 }
 
 #define CHECK_COMMON \
@@ -1431,10 +1455,18 @@ static void warn_rs_port(struct walk *w, const struct conf_virtual_server *vs, c
 
 static void free_real_server(struct conf_real_server *rs)
 {
-	if (!rs)
+	if (!rs || !rs->checkers)
 		return;
 	for (int i = 0; i < rs->ncheckers; i++)
 		free_checker(&rs->checkers[i]);
+}
+
+/* conf_keepalived_read_servers: the checkers were taken into memory of their own */
+static void drop_checkers(struct conf_real_server *rs)
+{
+	free_real_server(rs);
+	free(rs->checkers);
+	rs->checkers = NULL;
 }
 
 static void real_server(struct walk *w, const struct conf_node *n, void *obj)
@@ -1455,7 +1487,8 @@ static void real_server(struct walk *w, const struct conf_node *n, void *obj)
 		w->honour = honour;
 		w->honour_obj = honour_obj;
 	}
-	rs.checkers = scratch_keep(w, &w->checkers, sizeof(*rs.checkers), &rs.ncheckers);
+	rs.checkers = w->keep_servers ? scratch_take(w, &w->checkers, sizeof(*rs.checkers), &rs.ncheckers)
+				      : scratch_keep(w, &w->checkers, sizeof(*rs.checkers), &rs.ncheckers);
 	(void)vs;
 	/* keepalived 2.2.7 warns and drops the second of two real servers with
 	 * one address and port; checkd would otherwise check it twice. */
@@ -1466,14 +1499,14 @@ static void real_server(struct walk *w, const struct conf_node *n, void *obj)
 			char a[INET6_ADDRSTRLEN];
 			warn_at(w, n, "real_server %s %u is already on line %d, removed (keepalived keeps the first)",
 				conf_ip_str(&rs.addr, a, sizeof(a)), rs.port, seen[i].line);
-			free_real_server(&rs);
+			w->keep_servers ? drop_checkers(&rs) : free_real_server(&rs);
 			return;
 		}
 	struct conf_real_server *slot = scratch_add(w, &w->real_servers, sizeof(*slot));
 	if (slot)
 		*slot = rs;
 	else
-		free_real_server(&rs);
+		w->keep_servers ? drop_checkers(&rs) : free_real_server(&rs);
 }
 
 static void sorry_server(struct walk *w, const struct conf_node *n, void *obj)
@@ -1979,7 +2012,12 @@ static void load_virtual_server(struct walk *w, const struct conf_node *n)
 		warn_rs_port(w, &vs, &vs.real_servers[i], "real_server");
 	if (vs.sorry_server)
 		warn_rs_port(w, &vs, vs.sorry_server, "sorry_server");
-	if (w->each_vs) {
+	if (w->each_vs && w->keep_servers) {
+		if (!w->oom)
+			w->each_vs(w->conf, &vs, w->each_ctx);
+		for (int i = 0; i < vs.nreal_servers; i++)
+			drop_checkers(&vs.real_servers[i]);
+	} else if (w->each_vs) {
 		if (!w->oom)
 			w->each_vs(w->conf, &vs, w->each_ctx);
 		for (int i = 0; i < vs.nreal_servers; i++)
@@ -2120,7 +2158,7 @@ static void finish_global(struct conf_global *g)
 		g->vrrp_garp_lower_prio_delay_ms = g->vrrp_garp_master_delay_ms;
 }
 
-static struct conf_keepalived *load_tree(struct conf_tree *tree, conf_vs_fn *each_vs, void *each_ctx)
+static struct conf_keepalived *load_tree(struct conf_tree *tree, conf_vs_fn *each_vs, void *each_ctx, int keep_servers)
 {
 	struct conf_keepalived *c = calloc(1, sizeof(*c));
 	if (!c) {
@@ -2143,7 +2181,7 @@ static struct conf_keepalived *load_tree(struct conf_tree *tree, conf_vs_fn *eac
 	if (tree->nerrors)
 		return c;
 
-	struct walk w = { .conf = c, .tree = tree, .each_vs = each_vs, .each_ctx = each_ctx };
+	struct walk w = { .conf = c, .tree = tree, .each_vs = each_vs, .each_ctx = each_ctx, .keep_servers = keep_servers };
 	/* global_defs first: instances read its vrrp_version */
 	for (const struct conf_node *n = tree->root.child; n; n = n->next)
 		if (strcmp(n->keyword, "global_defs") == 0)
@@ -2181,7 +2219,7 @@ static struct conf_keepalived *load_tree(struct conf_tree *tree, conf_vs_fn *eac
 
 struct conf_keepalived *conf_keepalived_load(struct conf_tree *tree)
 {
-	return load_tree(tree, NULL, NULL);
+	return load_tree(tree, NULL, NULL, 0);
 }
 
 struct conf_keepalived *conf_keepalived_read(const char *path)
@@ -2193,7 +2231,13 @@ struct conf_keepalived *conf_keepalived_read(const char *path)
 struct conf_keepalived *conf_keepalived_check_each(const char *path, conf_vs_fn *fn, void *ctx)
 {
 	struct conf_tree *tree = conf_parse_file(path, 0);
-	return tree ? load_tree(tree, fn, ctx) : NULL;
+	return tree ? load_tree(tree, fn, ctx, 0) : NULL;
+}
+
+struct conf_keepalived *conf_keepalived_read_servers(const char *path, conf_vs_fn *fn, void *ctx)
+{
+	struct conf_tree *tree = conf_parse_file(path, 0);
+	return tree ? load_tree(tree, fn, ctx, 1) : NULL;
 }
 
 void conf_keepalived_free(struct conf_keepalived *c)

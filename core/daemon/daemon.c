@@ -187,7 +187,15 @@ void daemon_log_diags(const struct conf_tree *tree)
 		log_msg(LOG_WARNING, "%d more diagnostics not shown", all - tree->ndiags);
 }
 
-struct conf_keepalived *daemon_reload_read(const char *path)
+static conf_vs_fn count_checker_errors;
+
+struct conf_keepalived *daemon_read_servers(const char *path, int *checker_errors)
+{
+	*checker_errors = 0;
+	return conf_keepalived_read_servers(path, count_checker_errors, checker_errors);
+}
+
+struct conf_keepalived *daemon_reload_read(const char *path, int *checker_errors)
 {
 	struct stat st;
 
@@ -206,7 +214,8 @@ struct conf_keepalived *daemon_reload_read(const char *path)
 		log_err("reload: %s is empty (a write in progress?), keeping the running config", path);
 		return NULL;
 	}
-	struct conf_keepalived *conf = conf_keepalived_read(path);
+	struct conf_keepalived *conf = checker_errors ? daemon_read_servers(path, checker_errors)
+						      : conf_keepalived_read(path);
 	if (!conf) {
 		log_err("reload: out of memory, keeping the running config");
 		return NULL;
@@ -309,15 +318,9 @@ static int vs_checker_errors(const struct conf_keepalived *conf, const struct co
 	return bad;
 }
 
-int daemon_checker_errors(const struct conf_keepalived *conf, FILE *out)
+static void count_checker_errors(const struct conf_keepalived *conf, const struct conf_virtual_server *vs, void *ctx)
 {
-	int bad = 0;
-
-	for (int v = 0; v < conf->nvirtual_servers; v++)
-		bad += vs_checker_errors(conf, &conf->virtual_servers[v], out);
-	/* The params remembered where they were in conf; the caller may free it next. */
-	check_params_conf_done(conf);
-	return bad;
+	*(int *)ctx += vs_checker_errors(conf, vs, NULL);
 }
 
 /* -t: each virtual server checked as it is read, then let go (conf_keepalived_check_each). */
@@ -354,7 +357,7 @@ int daemon_check_config(const char *prog, const char *path, unsigned tests)
 		return EXIT_CONF_FATAL;
 	}
 	conf_print_diags(stderr, conf->tree);
-	/* as daemon_checker_errors: checkers are judged in a config without errors */
+	/* as lvsd refuses a config: checkers are judged in a config without errors */
 	int bad = conf->tree->nerrors ? 0 : t.bad;
 	if (bad)
 		fwrite(errors, 1, errors_len, stderr);

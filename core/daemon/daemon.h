@@ -49,10 +49,20 @@ int daemon_detach(bool keep_stdout);
 /* Each parser diagnostic as a log line, errors at LOG_ERR, the rest as warnings. */
 void daemon_log_diags(const struct conf_tree *tree);
 
+/*
+ * The config of a daemon that needs its servers but not their checkers
+ * (lvsd, conf_keepalived_read_servers): each checker's options are judged
+ * on the way as checkd reads them, and those it would refuse are logged
+ * and counted in *checker_errors (which count only when the config itself
+ * has no errors).
+ */
+struct conf_keepalived *daemon_read_servers(const char *path, int *checker_errors);
+
 /* The config for a SIGHUP: NULL, with the reason logged, when path is
  * missing, a directory, empty (a truncated write must not tear down every
- * VIP and server) or has errors; the running config then stays. */
-struct conf_keepalived *daemon_reload_read(const char *path);
+ * VIP and server) or has errors; the running config then stays. With
+ * checker_errors, read as daemon_read_servers reads it. */
+struct conf_keepalived *daemon_reload_read(const char *path, int *checker_errors);
 
 /*
  * The script helpers under the names vrrpd and checkd call them by, until
@@ -72,10 +82,6 @@ const char *daemon_default_script_user(const struct conf_global *g, const char *
 #define DAEMON_TEST_CHECKERS 1u        /* every checker's options, as checkd reads them */
 #define DAEMON_TEST_VRRP_SCRIPTS 2u    /* vrrp_script and notify scripts need enable_script_security */
 #define DAEMON_TEST_CHECKER_SCRIPTS 4u /* so do quorum, real-server notify and MISC_CHECK */
-
-/* Options of every checker that checkd would refuse, each written to out
- * (or logged when out is NULL); returns how many. */
-int daemon_checker_errors(const struct conf_keepalived *conf, FILE *out);
 
 /* -t: reads path, prints its diagnostics to stderr and returns keepalived's
  * exit code; prog names us in the out-of-memory message. */
