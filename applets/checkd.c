@@ -188,7 +188,7 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 	(void)loop;
 	(void)signo;
 
-	struct conf_keepalived *conf = daemon_reload_read(d->conf_path, NULL);
+	struct conf_keepalived *conf = daemon_reload_read(d->conf_path, DAEMON_READ_ALL, NULL);
 	if (conf)
 		check_runner_reload(&d->run, conf, d->conf_path);
 }

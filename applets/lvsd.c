@@ -508,8 +508,8 @@ static int model_load(struct lvsd *d, const struct conf_keepalived *conf, struct
 static struct conf_keepalived *read_config(const char *path, bool reload)
 {
 	int checker_errors = 0;
-	struct conf_keepalived *conf = reload ? daemon_reload_read(path, &checker_errors)
-					      : daemon_read_servers(path, &checker_errors);
+	struct conf_keepalived *conf = reload ? daemon_reload_read(path, DAEMON_READ_SERVERS, &checker_errors)
+					      : daemon_read(path, DAEMON_READ_SERVERS, &checker_errors);
 
 	if (!conf && reload)
 		return NULL;

@@ -643,7 +643,7 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 	(void)signo;
 
 	log_notice("reloading %s", d->conf_path);
-	struct conf_keepalived *conf = daemon_reload_read(d->conf_path, NULL);
+	struct conf_keepalived *conf = daemon_reload_read(d->conf_path, DAEMON_READ_NO_SERVERS, NULL);
 	if (!conf)
 		return;
 	if (strict_refusals(conf)) {
@@ -769,7 +769,7 @@ int vrrpd_main(int argc, char **argv)
 	d->sock_path = args.sock_path;
 	d->pid_path = pid_path;
 	d->sock4 = d->sock4_ah = d->sock6 = d->garp_fd = -1;
-	d->conf = conf_keepalived_read(conf_path);
+	d->conf = daemon_read(conf_path, DAEMON_READ_NO_SERVERS, NULL);
 	if (!d->conf) {
 		log_err("out of memory");
 		free(d);

@@ -442,7 +442,7 @@ struct conf_keepalived *conf_keepalived_read(const char *path);
  * without real servers (nreal_servers 0).
  * Memory stays that of the tree and one virtual server. fn is not called
  * for a file with syntax errors; its verdicts count only if the result has
- * no errors (as lvsd counts daemon_read_servers').
+ * no errors (as lvsd counts daemon_read's).
  */
 typedef void conf_vs_fn(const struct conf_keepalived *conf, const struct conf_virtual_server *vs, void *ctx);
 struct conf_keepalived *conf_keepalived_check_each(const char *path, conf_vs_fn *fn, void *ctx);

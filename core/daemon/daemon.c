@@ -189,13 +189,27 @@ void daemon_log_diags(const struct conf_tree *tree)
 
 static conf_vs_fn count_checker_errors;
 
-struct conf_keepalived *daemon_read_servers(const char *path, int *checker_errors)
+static void skip_virtual_server(const struct conf_keepalived *conf, const struct conf_virtual_server *vs, void *ctx)
 {
-	*checker_errors = 0;
-	return conf_keepalived_read_servers(path, count_checker_errors, checker_errors);
+	(void)conf;
+	(void)vs;
+	(void)ctx;
 }
 
-struct conf_keepalived *daemon_reload_read(const char *path, int *checker_errors)
+struct conf_keepalived *daemon_read(const char *path, enum daemon_read what, int *checker_errors)
+{
+	switch (what) {
+	case DAEMON_READ_SERVERS:
+		*checker_errors = 0;
+		return conf_keepalived_read_servers(path, count_checker_errors, checker_errors);
+	case DAEMON_READ_NO_SERVERS:
+		return conf_keepalived_check_each(path, skip_virtual_server, NULL);
+	default:
+		return conf_keepalived_read(path);
+	}
+}
+
+struct conf_keepalived *daemon_reload_read(const char *path, enum daemon_read what, int *checker_errors)
 {
 	struct stat st;
 
@@ -214,8 +228,7 @@ struct conf_keepalived *daemon_reload_read(const char *path, int *checker_errors
 		log_err("reload: %s is empty (a write in progress?), keeping the running config", path);
 		return NULL;
 	}
-	struct conf_keepalived *conf = checker_errors ? daemon_read_servers(path, checker_errors)
-						      : conf_keepalived_read(path);
+	struct conf_keepalived *conf = daemon_read(path, what, checker_errors);
 	if (!conf) {
 		log_err("reload: out of memory, keeping the running config");
 		return NULL;

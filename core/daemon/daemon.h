@@ -49,20 +49,26 @@ int daemon_detach(bool keep_stdout);
 /* Each parser diagnostic as a log line, errors at LOG_ERR, the rest as warnings. */
 void daemon_log_diags(const struct conf_tree *tree);
 
-/*
- * The config of a daemon that needs its servers but not their checkers
- * (lvsd, conf_keepalived_read_servers): each checker's options are judged
- * on the way as checkd reads them, and those it would refuse are logged
- * and counted in *checker_errors (which count only when the config itself
- * has no errors).
- */
-struct conf_keepalived *daemon_read_servers(const char *path, int *checker_errors);
+/* What of the config a daemon keeps (daemon_read). */
+enum daemon_read {
+	DAEMON_READ_ALL,            /* everything (checkd, which frees it once its model is built) */
+	/* the servers without their checkers (lvsd, conf_keepalived_read_servers):
+	 * each checker's options are judged on the way as checkd reads them, and
+	 * those it would refuse are logged and counted in *checker_errors (which
+	 * count only when the config itself has no errors) */
+	DAEMON_READ_SERVERS,
+	/* no virtual server at all (vrrpd): each is checked as it is read, then
+	 * let go (conf_keepalived_check_each); groups keep their name only */
+	DAEMON_READ_NO_SERVERS,
+};
+/* checker_errors: only for DAEMON_READ_SERVERS, else may be NULL. */
+struct conf_keepalived *daemon_read(const char *path, enum daemon_read what, int *checker_errors);
 
-/* The config for a SIGHUP: NULL, with the reason logged, when path is
- * missing, a directory, empty (a truncated write must not tear down every
- * VIP and server) or has errors; the running config then stays. With
- * checker_errors, read as daemon_read_servers reads it. */
-struct conf_keepalived *daemon_reload_read(const char *path, int *checker_errors);
+/* The config for a SIGHUP, read as daemon_read reads it: NULL, with the
+ * reason logged, when path is missing, a directory, empty (a truncated
+ * write must not tear down every VIP and server) or has errors; the
+ * running config then stays. */
+struct conf_keepalived *daemon_reload_read(const char *path, enum daemon_read what, int *checker_errors);
 
 /*
  * The script helpers under the names vrrpd and checkd call them by, until

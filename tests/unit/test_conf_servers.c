@@ -1,9 +1,9 @@
 /*
  * test_conf_servers.c - the config as lvsd keeps it: read with
  * conf_keepalived_read_servers (each virtual server seen with its checkers,
- * then kept without them) and daemon_read_servers (the checkers checkd
- * would refuse counted on the way), then stripped of the tree's nodes by
- * conf_tree_drop_nodes. What lvsd reads afterwards (command lines, names,
+ * then kept without them) and daemon_read (the checkers checkd would
+ * refuse counted on the way), then stripped of the tree's nodes by
+ * conf_tree_drop_nodes; and as vrrpd keeps it, without virtual servers. What lvsd reads afterwards (command lines, names,
  * file names) must still be there: under the dev build's AddressSanitizer
  * a string left pointing into the freed nodes fails these tests.
  */
@@ -135,14 +135,14 @@ static void test_checker_errors_counted(void)
 {
 	int bad = -1;
 	write_config("00ff");
-	struct conf_keepalived *c = daemon_read_servers(path, &bad);
+	struct conf_keepalived *c = daemon_read(path, DAEMON_READ_SERVERS, &bad);
 	CHECK(c && c->tree->nerrors == 0 && bad == 0, "a config checkd takes has no checker errors (%d)", bad);
 	conf_keepalived_free(c);
 	unlink(path);
 
 	/* checkd refuses a UDP_CHECK payload that is not hex; the parse does not */
 	write_config("zz");
-	c = daemon_read_servers(path, &bad);
+	c = daemon_read(path, DAEMON_READ_SERVERS, &bad);
 	CHECK(c && c->tree->nerrors == 0 && bad == 1, "a payload checkd would refuse is counted (%d)", bad);
 	CHECK(c && c->virtual_servers[1].real_servers[0].ncheckers == 1 && !c->virtual_servers[1].real_servers[0].checkers,
 	      "its checker is let go all the same");
@@ -169,10 +169,29 @@ static void test_full_read_keeps_checkers(void)
 	unlink(path);
 }
 
+/* vrrpd's read: the instances, no virtual server; a virtual server's error still refuses the file */
+static void test_no_servers(void)
+{
+	write_config("00ff");
+	struct conf_keepalived *c = daemon_read(path, DAEMON_READ_NO_SERVERS, NULL);
+	CHECK(c && c->tree->nerrors == 0 && c->nvirtual_servers == 0 && c->ninstances == 1 &&
+	      strcmp(c->instances[0].name, "VI_1") == 0, "vrrpd's read keeps the instance and no virtual server");
+	conf_keepalived_free(c);
+	unlink(path);
+
+	write_config("00ff\n  }\n  weight x\n  UDP_CHECK {");
+	c = daemon_read(path, DAEMON_READ_NO_SERVERS, NULL);
+	CHECK(c && c->tree->nerrors == 1, "an error inside a virtual server is still found (%d errors)",
+	      c ? c->tree->nerrors : -1);
+	conf_keepalived_free(c);
+	unlink(path);
+}
+
 int main(void)
 {
 	test_read_servers();
 	test_checker_errors_counted();
 	test_full_read_keeps_checkers();
+	test_no_servers();
 	return unit_exit();
 }
