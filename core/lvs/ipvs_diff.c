@@ -203,6 +203,29 @@ int kernel_table_add_dest(struct kernel_svc *ks, const struct ipvs_dest *d)
 	return 0;
 }
 
+/* Room doubles as a table grows; a table that is kept (lvsd's known
+ * table) gives the rest back: a service of 17 dests has room for 32. */
+static void kernel_table_trim(struct kernel_table *k)
+{
+	for (size_t i = 0; i < k->n; i++) {
+		struct kernel_svc *ks = &k->v[i];
+		if (ks->dests_cap == ks->ndests)
+			continue;
+		struct ipvs_dest *v = ks->ndests ? realloc(ks->dests, ks->ndests * sizeof(*v)) : NULL;
+		if (ks->ndests && !v)
+			continue;   /* the larger room stays; nothing is lost */
+		if (!ks->ndests)
+			free(ks->dests);
+		ks->dests = v;
+		ks->dests_cap = ks->ndests;
+	}
+	struct kernel_svc *v = k->n ? realloc(k->v, k->n * sizeof(*v)) : NULL;
+	if (v) {
+		k->v = v;
+		k->cap = k->n;
+	}
+}
+
 void kernel_table_free(struct kernel_table *k)
 {
 	for (size_t i = 0; i < k->n; i++)
@@ -481,6 +504,7 @@ int kernel_table_after(const struct want *w, const struct kernel_table *k, const
 	for (int i = 0; i < w->n; i++)
 		if (wanted_after(&w->v[i], i, acts, out))
 			goto out;
+	kernel_table_trim(out);
 	rc = 0;
 out:
 	free(taken);

@@ -405,6 +405,10 @@ static void test_table_after(void)
 	CHECK(after.v[2].ndests == 2 && after.v[4].ndests == 2, "the removed dest is gone, the new ones are in");
 	for (size_t i = 0; i < after.n; i++)
 		CHECK(after.v[i].dests_known == (i > 0), "dests known for the wanted services only (%zu)", i);
+	bool exact = after.cap == after.n;
+	for (size_t i = 0; i < after.n; i++)
+		exact = exact && after.v[i].dests_cap == after.v[i].ndests;
+	CHECK(exact, "the table after keeps no spare room (lvsd keeps it between passes)");
 	for (size_t i = 0; i < f.a.n; i++)
 		if (f.a.v[i].kind == IPVS_ADD_SVC || f.a.v[i].kind == IPVS_ADD_DEST) {
 			struct ipvs_key k = f.a.v[i].kind == IPVS_ADD_SVC ? ipvs_svc_key(f.a.v[i].svc)
