@@ -523,7 +523,7 @@ static struct conf_keepalived *read_config(const char *path, bool reload)
 	 * is refused here too. lvsd keeps only their count, and the typed
 	 * view without the tree's nodes. */
 	if (conf->tree->nerrors || checker_errors) {
-		log_err("%s: %d error(s), %s", path, conf->tree->nerrors,
+		log_err("%s: %d error(s), %s", path, conf->tree->nerrors ? conf->tree->nerrors : checker_errors,
 			reload ? "keeping the running config" : "not starting");
 		conf_keepalived_free(conf);
 		return NULL;

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -74,7 +75,7 @@ struct walk {
 	struct scratch { void *v; int n, cap; } real_servers, checkers;
 	conf_vs_fn *each_vs;        /* conf_keepalived_check_each, conf_keepalived_read_servers */
 	void *each_ctx;
-	int keep_servers;           /* conf_keepalived_read_servers: the checkers go after each_vs */
+	bool keep_servers;          /* conf_keepalived_read_servers: the checkers go after each_vs */
 };
 
 #define warn_at(w, n, ...) do { if (!(w)->quiet) conf_diag((w)->tree, 0, (n)->file, (n)->line, __VA_ARGS__); } while (0)
@@ -137,34 +138,22 @@ static void *scratch_add(struct walk *w, struct scratch *s, size_t size)
 }
 
 /* The scratch list's elements, moved to the tree's memory (freed with it),
- * and the list emptied; NULL when it was empty. */
-static void *scratch_keep(struct walk *w, struct scratch *s, size_t size, int *n)
+ * or with own to memory of their own (checkers that go before the tree,
+ * keep_servers); the list emptied; NULL when it was empty. */
+static void *scratch_keep(struct walk *w, struct scratch *s, size_t size, int *n, bool own)
 {
 	void *kept = NULL;
 	*n = 0;
-	if (s->n && !(kept = conf_tree_alloc(w->tree, (size_t)s->n * size)))
+	if (!s->n)
+		return NULL;
+	if (!(kept = own ? malloc((size_t)s->n * size) : conf_tree_alloc(w->tree, (size_t)s->n * size)))
 		w->oom = 1;
-	else if (s->n) {
+	else {
 		memcpy(kept, s->v, (size_t)s->n * size);
 		*n = s->n;
 	}
 	s->n = 0;
 	return kept;
-}
-
-/* The same in memory of its own, to be freed before the tree is. */
-static void *scratch_take(struct walk *w, struct scratch *s, size_t size, int *n)
-{
-	void *taken = NULL;
-	*n = 0;
-	if (s->n && !(taken = malloc((size_t)s->n * size)))
-		w->oom = 1;
-	else if (s->n) {
-		memcpy(taken, s->v, (size_t)s->n * size);
-		*n = s->n;
-	}
-	s->n = 0;
-	return taken;
 }
 
 /* A decimal number in [min, max]; long long so that fwmarks fit on 32-bit boxes. */
@@ -1469,6 +1458,15 @@ static void drop_checkers(struct conf_real_server *rs)
 	rs->checkers = NULL;
 }
 
+/* A real server read but not kept. */
+static void discard_real_server(struct walk *w, struct conf_real_server *rs)
+{
+	if (w->keep_servers)
+		drop_checkers(rs);
+	else
+		free_real_server(rs);
+}
+
 static void real_server(struct walk *w, const struct conf_node *n, void *obj)
 {
 	struct conf_virtual_server *vs = obj;
@@ -1487,8 +1485,7 @@ static void real_server(struct walk *w, const struct conf_node *n, void *obj)
 		w->honour = honour;
 		w->honour_obj = honour_obj;
 	}
-	rs.checkers = w->keep_servers ? scratch_take(w, &w->checkers, sizeof(*rs.checkers), &rs.ncheckers)
-				      : scratch_keep(w, &w->checkers, sizeof(*rs.checkers), &rs.ncheckers);
+	rs.checkers = scratch_keep(w, &w->checkers, sizeof(*rs.checkers), &rs.ncheckers, w->keep_servers);
 	(void)vs;
 	/* keepalived 2.2.7 warns and drops the second of two real servers with
 	 * one address and port; checkd would otherwise check it twice. */
@@ -1499,14 +1496,14 @@ static void real_server(struct walk *w, const struct conf_node *n, void *obj)
 			char a[INET6_ADDRSTRLEN];
 			warn_at(w, n, "real_server %s %u is already on line %d, removed (keepalived keeps the first)",
 				conf_ip_str(&rs.addr, a, sizeof(a)), rs.port, seen[i].line);
-			w->keep_servers ? drop_checkers(&rs) : free_real_server(&rs);
+			discard_real_server(w, &rs);
 			return;
 		}
 	struct conf_real_server *slot = scratch_add(w, &w->real_servers, sizeof(*slot));
 	if (slot)
 		*slot = rs;
 	else
-		w->keep_servers ? drop_checkers(&rs) : free_real_server(&rs);
+		discard_real_server(w, &rs);
 }
 
 static void sorry_server(struct walk *w, const struct conf_node *n, void *obj)
@@ -2005,7 +2002,7 @@ static void load_virtual_server(struct walk *w, const struct conf_node *n)
 		warn_at(w, n, "virtual_server has no protocol: UDP, as keepalived takes it; write 'protocol TCP' for TCP");
 	if (vs.protocol < 0)
 		vs.protocol = vs.kind == CONF_VS_FWMARK ? CONF_PROTO_TCP : CONF_PROTO_UDP;
-	vs.real_servers = scratch_keep(w, &w->real_servers, sizeof(*vs.real_servers), &vs.nreal_servers);
+	vs.real_servers = scratch_keep(w, &w->real_servers, sizeof(*vs.real_servers), &vs.nreal_servers, false);
 	if (!vs.nreal_servers)
 		warn_at(w, n, "virtual_server has no real_server");
 	for (int i = 0; i < vs.nreal_servers; i++)
@@ -2158,7 +2155,7 @@ static void finish_global(struct conf_global *g)
 		g->vrrp_garp_lower_prio_delay_ms = g->vrrp_garp_master_delay_ms;
 }
 
-static struct conf_keepalived *load_tree(struct conf_tree *tree, conf_vs_fn *each_vs, void *each_ctx, int keep_servers)
+static struct conf_keepalived *load_tree(struct conf_tree *tree, conf_vs_fn *each_vs, void *each_ctx, bool keep_servers)
 {
 	struct conf_keepalived *c = calloc(1, sizeof(*c));
 	if (!c) {
@@ -2219,7 +2216,7 @@ static struct conf_keepalived *load_tree(struct conf_tree *tree, conf_vs_fn *eac
 
 struct conf_keepalived *conf_keepalived_load(struct conf_tree *tree)
 {
-	return load_tree(tree, NULL, NULL, 0);
+	return load_tree(tree, NULL, NULL, false);
 }
 
 struct conf_keepalived *conf_keepalived_read(const char *path)
@@ -2231,13 +2228,13 @@ struct conf_keepalived *conf_keepalived_read(const char *path)
 struct conf_keepalived *conf_keepalived_check_each(const char *path, conf_vs_fn *fn, void *ctx)
 {
 	struct conf_tree *tree = conf_parse_file(path, 0);
-	return tree ? load_tree(tree, fn, ctx, 0) : NULL;
+	return tree ? load_tree(tree, fn, ctx, false) : NULL;
 }
 
 struct conf_keepalived *conf_keepalived_read_servers(const char *path, conf_vs_fn *fn, void *ctx)
 {
 	struct conf_tree *tree = conf_parse_file(path, 0);
-	return tree ? load_tree(tree, fn, ctx, 1) : NULL;
+	return tree ? load_tree(tree, fn, ctx, true) : NULL;
 }
 
 void conf_keepalived_free(struct conf_keepalived *c)

@@ -21,7 +21,7 @@
 #define LVS_TEXT_MAX 159
 struct lrs {                     /* one real_server of one virtual_server */
 	const struct conf_real_server *conf;
-	char name[64];               /* "192.0.2.1:80": checkd's spelling */
+	char name[48];               /* "192.0.2.1:80": checkd's spelling; "[IPv6]:port" is at most 47 */
 	bool up;
 	bool have_weight;
 	bool changed_valid;

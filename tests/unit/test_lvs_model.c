@@ -154,10 +154,33 @@ static void test_one_dest(void)
 	conf_keepalived_free(conf);
 }
 
+/* The longest name a real server can have fits lrs.name whole: checkd's
+ * events name it the same way, and a cut name would match nothing. */
+static void test_longest_name(void)
+{
+	static const char text[] =
+		"virtual_server ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe 65535 {\n protocol TCP\n"
+		" real_server ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff 65535 {\n  weight 1\n }\n}\n";
+	struct conf_keepalived *conf = load(text);
+	struct lvs *m = NULL;
+	int n = 0;
+
+	if (!conf || model_build(conf, NULL, 0, &m, &n) != 0 || n != 1 || m[0].nrs != 1) {
+		CHECK(0, "the IPv6 config loads");
+		conf_keepalived_free(conf);
+		return;
+	}
+	CHECK(strcmp(m[0].rs[0].name, "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535") == 0,
+	      "the longest real server name is whole (%s)", m[0].rs[0].name);
+	model_free(m, n);
+	conf_keepalived_free(conf);
+}
+
 int main(void)
 {
 	test_reload_carries_by_name();
 	test_duplicate_dropped();
 	test_one_dest();
+	test_longest_name();
 	return unit_exit();
 }
