@@ -41,7 +41,11 @@ board() {
 	mipsel)
 		BOARD_QEMU=qemu-system-mipsel BOARD_ARGS="-M malta -m 256"
 		BOARD_NIC=pcnet BOARD_CONSOLE=ttyS0
-		BOARD_MODULES="pcnet32" BOARD_DEBARCH=mipsel ;;
+		BOARD_MODULES="pcnet32" BOARD_DEBARCH=mipsel
+		# malta's own disks are IDE; its PCI bus takes a virtio disk as
+		# the other boards' does, and Debian's malta kernel has the modules
+		BOARD_DISK=virtio-blk-pci BOARD_ROOTDEV=/dev/vda
+		BOARD_ROOT_MODULES="virtio_pci virtio_blk squashfs" ;;
 	mips)
 		echo "boards.sh: no image for mips: Debian bookworm has no big-endian mips port, so no kernel or busybox-static to put in one (the mips lvsbox is for OpenWrt's ath79 packages)" >&2
 		return 1 ;;
