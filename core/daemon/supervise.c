@@ -24,7 +24,33 @@ static void child_close_fd(struct child *c)
 	loop_io_stop(c->sv->loop, &c->io);
 	close(c->fd);
 	c->fd = -1;
-	c->len = 0;
+	c->lines.len = 0;
+	c->lines.skipping = false;
+}
+
+unsigned line_reader_took(struct line_reader *r, size_t n, void (*on_line)(char *line, void *arg), void *arg)
+{
+	unsigned dropped = 0;
+	char *start = r->buf, *end = r->buf + r->len + n, *nl;
+
+	while ((nl = memchr(start, '\n', (size_t)(end - start)))) {
+		*nl = '\0';
+		if (r->skipping)
+			r->skipping = false;    /* the dropped line's tail ends here */
+		else
+			on_line(start, arg);
+		start = nl + 1;
+	}
+	size_t rest = (size_t)(end - start);
+	if (rest == sizeof(r->buf)) {
+		dropped++;
+		r->skipping = true;
+	}
+	if (r->skipping)
+		rest = 0;
+	memmove(r->buf, start, rest);
+	r->len = rest;
+	return dropped;
 }
 
 static void on_child_readable(struct loop *loop, struct loop_io *io, unsigned events)
@@ -36,7 +62,8 @@ static void on_child_readable(struct loop *loop, struct loop_io *io, unsigned ev
 
 	/* Bounded: at most a few buffers per wake-up, so nothing starves. */
 	for (int round = 0; round < 16; round++) {
-		ssize_t n = read(c->fd, c->buf + c->len, sizeof(c->buf) - c->len);
+		struct line_reader *r = &c->lines;
+		ssize_t n = read(c->fd, r->buf + r->len, sizeof(r->buf) - r->len);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
 		if (n <= 0) {
@@ -44,19 +71,9 @@ static void on_child_readable(struct loop *loop, struct loop_io *io, unsigned ev
 			child_close_fd(c);
 			return;
 		}
-		c->len += (size_t)n;
-		char *start = c->buf, *nl;
-		while ((nl = memchr(start, '\n', c->len - (size_t)(start - c->buf)))) {
-			*nl = '\0';
-			sv->on_line(start, sv->arg);
-			start = nl + 1;
-		}
-		c->len -= (size_t)(start - c->buf);
-		memmove(c->buf, start, c->len);
-		if (c->len == sizeof(c->buf)) {
+		if (line_reader_took(r, (size_t)n, sv->on_line, sv->arg)) {
 			sv->on_line(NULL, sv->arg);
-			log_warn("%s: event line longer than %zu bytes dropped", c->name, sizeof(c->buf));
-			c->len = 0;
+			log_warn("%s: event line longer than %zu bytes dropped", c->name, sizeof(r->buf) - 1);
 		}
 	}
 }
@@ -159,7 +176,8 @@ static void child_start(struct child *c)
 	if (c->events) {
 		close(pair[1]);
 		c->fd = pair[0];
-		c->len = 0;
+		c->lines.len = 0;
+		c->lines.skipping = false;
 		loop_io_init(&c->io, c->fd, on_child_readable, c);
 		loop_io_watch(sv->loop, &c->io, LOOP_READ);
 	}

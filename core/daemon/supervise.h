@@ -17,6 +17,21 @@
 #define CHILD_STABLE_MS 60000        /* a child that ran this long restarts without backoff */
 #define EVENT_LINE_MAX 1024
 
+/*
+ * A child's channel cut into lines. What is read goes to the free room
+ * at buf + len (sizeof(buf) - len bytes, never 0 between calls), then
+ * line_reader_took hands each whole line to on_line without its newline.
+ * A line that does not fit (EVENT_LINE_MAX bytes or more before its
+ * newline) is dropped whole: nothing of it reaches on_line, its tail
+ * included. Returns how many lines were dropped by this call's bytes.
+ */
+struct line_reader {
+	char buf[EVENT_LINE_MAX];
+	size_t len;
+	bool skipping;               /* inside a dropped line, until its newline */
+};
+unsigned line_reader_took(struct line_reader *r, size_t n, void (*on_line)(char *line, void *arg), void *arg);
+
 /* What every child of one daemon shares. */
 struct supervisor {
 	struct loop *loop;
@@ -39,8 +54,7 @@ struct child {
 	pid_t pid;
 	int fd;                      /* our end of the socketpair, -1 */
 	struct loop_io io;
-	char buf[EVENT_LINE_MAX];
-	size_t len;
+	struct line_reader lines;
 	struct loop_timer restart;
 	unsigned backoff_ms;
 	uint64_t started_ms;
