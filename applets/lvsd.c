@@ -194,6 +194,7 @@ struct lvsd {
 	struct loop_timer tick, kick, stop_timer;
 	struct child checkd, vrrpd;
 	bool syncd_managed;          /* lvs_sync_daemon without an instance: ours to stop */
+	struct syncd_keeper syncd;
 	uint64_t start_ms;
 	unsigned long events, bad_events, reloads, reload_failures;
 	/* metrics (docs/metrics.md): the listener, the .prom file, and what
@@ -418,8 +419,9 @@ static void kernel_settings(struct lvsd *d)
 	ipvs_sync_timeouts(&d->sync, &d->conf->global.lvs_timeouts);
 	if (sd->ifname && !sd->instance) {
 		d->syncd_managed = true;
-		syncd_apply(sd, SYNCD_BOTH);
+		syncd_keep(&d->syncd, sd, SYNCD_BOTH);
 	} else if (d->syncd_managed) {
+		syncd_keeper_stop(&d->syncd);
 		if (!sd->ifname)
 			syncd_apply(NULL, SYNCD_NONE);
 		d->syncd_managed = false;
@@ -1019,6 +1021,7 @@ static int run_daemon(struct lvsd *d, bool foreground)
 	}
 	loop_signal(&d->loop, SIGCHLD, on_sigchld, d);
 	loop_timer_init(&d->tick, on_tick, d);
+	syncd_keeper_init(&d->syncd, &d->loop);
 	loop_timer_init(&d->kick, on_kick, d);
 	loop_timer_init(&d->stop_timer, loop_break_timer, d);
 	d->sv.loop = &d->loop;
@@ -1047,6 +1050,7 @@ static int run_daemon(struct lvsd *d, bool foreground)
 		ipvs_sync_flush(&d->sync, "lvs_flush_on_stop");
 	else
 		ipvs_sync_release(&d->sync);
+	syncd_keeper_stop(&d->syncd);
 	if (d->syncd_managed)
 		syncd_apply(NULL, SYNCD_NONE);
 	/* shutdown_script last, as keepalived runs it once its children are gone */

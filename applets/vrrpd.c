@@ -573,6 +573,10 @@ static int syncd_role(int state)
 	}
 }
 
+/* One vrrpd a process: its sync daemons' retry (core/daemon sits above
+ * the engine's struct vrrpd, so it is kept here). */
+static struct syncd_keeper syncd_keeper;
+
 /* Brings the sync daemons to the followed instance's state. A reload that
  * drops lvs_sync_daemon stops those this vrrpd ran; one that names no
  * instance hands them to lvsd, which runs master and backup then. */
@@ -585,13 +589,14 @@ static void syncd_follow(struct vrrpd *d)
 		in = in->next;
 	if (!sd->ifname || !sd->instance || !in) {
 		/* lvsd runs them now (no instance named): its own pass replaces ours */
+		syncd_keeper_stop(&syncd_keeper);
 		if (d->syncd_managed && !sd->ifname)
 			syncd_apply(NULL, SYNCD_NONE);
 		d->syncd_managed = false;
 		return;
 	}
 	d->syncd_managed = true;
-	syncd_apply(sd, syncd_role(in->fsm.state));
+	syncd_keep(&syncd_keeper, sd, syncd_role(in->fsm.state));
 }
 
 static void on_state_changed(struct vrrpd *d, const struct inst *in)
@@ -600,7 +605,7 @@ static void on_state_changed(struct vrrpd *d, const struct inst *in)
 
 	if (sd->ifname && sd->instance && strcmp(in->name, sd->instance) == 0) {
 		d->syncd_managed = true;
-		syncd_apply(sd, syncd_role(in->fsm.state));
+		syncd_keep(&syncd_keeper, sd, syncd_role(in->fsm.state));
 	}
 }
 
@@ -769,6 +774,7 @@ int vrrpd_main(int argc, char **argv)
 	d->sock_path = args.sock_path;
 	d->pid_path = pid_path;
 	d->sock4 = d->sock4_ah = d->sock6 = d->garp_fd = -1;
+	syncd_keeper_init(&syncd_keeper, &d->loop);
 	d->conf = daemon_read(conf_path, DAEMON_READ_NO_SERVERS, NULL);
 	if (!d->conf) {
 		log_err("out of memory");
@@ -820,6 +826,7 @@ int vrrpd_main(int argc, char **argv)
 	syncd_follow(d);
 	rc = loop_run(&d->loop);
 	loop_timer_cancel(&d->loop, &d->stop_timer);
+	syncd_keeper_stop(&syncd_keeper);
 	if (d->syncd_managed)
 		syncd_apply(NULL, SYNCD_NONE);
 	forget_notifies(d);

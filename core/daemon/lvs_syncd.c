@@ -125,3 +125,43 @@ int syncd_apply(const struct conf_lvs_syncd *conf, int role)
 	ipvs_close(h);
 	return first_err;
 }
+
+static void on_syncd_retry(struct loop *loop, struct loop_timer *timer)
+{
+	struct syncd_keeper *k = timer->arg;
+	(void)loop;
+
+	k->retries++;
+	if (syncd_apply(k->conf, k->role) != 0)
+		loop_timer_arm(k->loop, &k->retry, SYNCD_RETRY_MS);
+	else
+		log_notice("lvs_sync_daemon: in place after %lu retries", k->retries);
+}
+
+void syncd_keeper_init(struct syncd_keeper *k, struct loop *loop)
+{
+	memset(k, 0, sizeof(*k));
+	k->loop = loop;
+	loop_timer_init(&k->retry, on_syncd_retry, k);
+}
+
+int syncd_keep(struct syncd_keeper *k, const struct conf_lvs_syncd *conf, int role)
+{
+	syncd_keeper_stop(k);
+	k->conf = conf;
+	k->role = role;
+	int rc = syncd_apply(conf, role);
+	if (rc != 0) {
+		log_notice("lvs_sync_daemon: trying again every %d s", SYNCD_RETRY_MS / 1000);
+		loop_timer_arm(k->loop, &k->retry, SYNCD_RETRY_MS);
+	}
+	return rc;
+}
+
+void syncd_keeper_stop(struct syncd_keeper *k)
+{
+	if (k->loop)
+		loop_timer_cancel(k->loop, &k->retry);
+	k->conf = NULL;
+	k->retries = 0;
+}

@@ -11,6 +11,7 @@
 
 #include "conf.h"
 #include "ipvs.h"
+#include "loop.h"
 
 enum syncd_role {
 	SYNCD_NONE,      /* no sync daemon runs */
@@ -42,5 +43,26 @@ void syncd_plan(const struct ipvs_daemon *running, int nrunning, const struct ip
  * NONE. Returns 0, or the first failure's negative errno (logged).
  */
 int syncd_apply(const struct conf_lvs_syncd *conf, int role);
+
+/*
+ * syncd_apply tried again every SYNCD_RETRY_MS while it fails: an interface
+ * that comes up after the daemon started, or IPVS loaded late. Each
+ * syncd_keep replaces what the retry applies; conf must live until the
+ * next syncd_keep or syncd_keeper_stop (the caller's config does, until a
+ * reload calls syncd_keep again).
+ */
+#define SYNCD_RETRY_MS 5000
+struct syncd_keeper {
+	struct loop *loop;
+	struct loop_timer retry;
+	const struct conf_lvs_syncd *conf;
+	int role;
+	unsigned long retries;
+};
+void syncd_keeper_init(struct syncd_keeper *k, struct loop *loop);
+/* syncd_apply(conf, role) now; on failure again and again until it succeeds. */
+int syncd_keep(struct syncd_keeper *k, const struct conf_lvs_syncd *conf, int role);
+/* No more retries (the daemons are left as they are). */
+void syncd_keeper_stop(struct syncd_keeper *k);
 
 #endif

@@ -160,3 +160,25 @@ else
 fi
 if stop_lvsd; then ok "SIGTERM stops lvsd"; else fail "SIGTERM stops lvsd"; fi
 check_eq "lvsd stopped: no sync daemon is left" "" "$(daemons)"
+
+# --- the interface comes up after lvsd: a failed start is tried again every 5 s ---
+late=$WORK/late.conf
+instance_conf "$late" 150 "lvs_sync_daemon sx0 id 7"
+sed -n '/^virtual_server/,$p' "$both" >>"$late"
+: >"$LVSD_LOG"
+start_lvsd -f "$late" || die_suite "syncd: lvsd does not start with a missing sync interface"
+sleep 2
+check_eq "sync interface sx0 missing: no sync daemon runs" "" "$(daemons)"
+grep -q "lvs_sync_daemon: trying again every 5 s" "$LVSD_LOG" &&
+	ok "sync interface sx0 missing: lvsd says it will try again" ||
+	{ fail "sync interface sx0 missing: lvsd says it will try again"; show_log "$LVSD_LOG"; }
+ip link add sx0 type veth peer name sx1 && ip link set sx0 up && ip link set sx1 up
+if wait_for 15 daemons_match "^master sync daemon (mcast=sx0, syncid=7" && wait_for 5 daemons_match "^backup sync daemon (mcast=sx0, syncid=7"; then
+	ok "sx0 created: within one retry lvsd runs master and backup on it"
+else
+	fail "sx0 created: within one retry lvsd runs master and backup on it"
+	echo "#   actual: $(daemons)"; show_log "$LVSD_LOG"
+fi
+if stop_lvsd; then ok "SIGTERM stops lvsd"; else fail "SIGTERM stops lvsd"; fi
+check_eq "lvsd stopped: no sync daemon is left on sx0" "" "$(daemons)"
+ip link del sx0 2>/dev/null
