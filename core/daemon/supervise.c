@@ -42,7 +42,7 @@ unsigned line_reader_took(struct line_reader *r, size_t n, void (*on_line)(char 
 		start = nl + 1;
 	}
 	size_t rest = (size_t)(end - start);
-	if (rest == sizeof(r->buf)) {
+	if (rest == sizeof(r->buf) && !r->skipping) {
 		dropped++;
 		r->skipping = true;
 	}

@@ -41,12 +41,12 @@ static unsigned feed(struct line_reader *r, const char *text, size_t len, size_t
 
 int main(void)
 {
-	static char text[4096];
+	static char text[8192];
 	size_t len = 0;
 	len += (size_t)sprintf(text + len, "0.001 up tcp/10.0.0.1:80 172.16.0.1:8080 weight=1 initial\n");
 	len += (size_t)sprintf(text + len, "1.000 down tcp/10.0.0.1:80 172.16.0.2:8080 weight=0 reason=");
-	memset(text + len, 'x', 1400);   /* ends in what would parse as an event */
-	len += 1400;
+	memset(text + len, 'x', 3000);   /* more than twice the buffer; ends in what would parse as an event */
+	len += 3000;
 	len += (size_t)sprintf(text + len, " 2.000 up tcp/10.0.0.1:80 172.16.0.2:8080 weight=1\n");
 	len += (size_t)sprintf(text + len, "3.000 weight tcp/10.0.0.1:80 172.16.0.1:8080 weight=5\n");
 	len += (size_t)sprintf(text + len, "4.000 up tcp/10.0.0.1:80 172.16.0");   /* not ended yet */
