@@ -2009,14 +2009,12 @@ static void load_virtual_server(struct walk *w, const struct conf_node *n)
 		warn_rs_port(w, &vs, &vs.real_servers[i], "real_server");
 	if (vs.sorry_server)
 		warn_rs_port(w, &vs, vs.sorry_server, "sorry_server");
+	if (w->each_vs && !w->oom)
+		w->each_vs(w->conf, &vs, w->each_ctx);
 	if (w->each_vs && w->keep_servers) {
-		if (!w->oom)
-			w->each_vs(w->conf, &vs, w->each_ctx);
 		for (int i = 0; i < vs.nreal_servers; i++)
 			drop_checkers(&vs.real_servers[i]);
 	} else if (w->each_vs) {
-		if (!w->oom)
-			w->each_vs(w->conf, &vs, w->each_ctx);
 		for (int i = 0; i < vs.nreal_servers; i++)
 			free_real_server(&vs.real_servers[i]);
 		conf_tree_release(w->tree, mark);

@@ -24,8 +24,13 @@ static void child_close_fd(struct child *c)
 	loop_io_stop(c->sv->loop, &c->io);
 	close(c->fd);
 	c->fd = -1;
-	c->lines.len = 0;
-	c->lines.skipping = false;
+}
+
+/* Each channel a child is started with begins with no line half read. */
+static void line_reader_reset(struct line_reader *r)
+{
+	r->len = 0;
+	r->skipping = false;
 }
 
 unsigned line_reader_took(struct line_reader *r, size_t n, void (*on_line)(char *line, void *arg), void *arg)
@@ -176,8 +181,7 @@ static void child_start(struct child *c)
 	if (c->events) {
 		close(pair[1]);
 		c->fd = pair[0];
-		c->lines.len = 0;
-		c->lines.skipping = false;
+		line_reader_reset(&c->lines);
 		loop_io_init(&c->io, c->fd, on_child_readable, c);
 		loop_io_watch(sv->loop, &c->io, LOOP_READ);
 	}
