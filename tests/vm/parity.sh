@@ -21,10 +21,13 @@
 #   END
 # Every other command gets /dev/null as stdin.
 #
-# Each scenario runs twice on a fresh table (emptied, sync daemons stopped,
-# timeouts 900 120 300, all done with /usr/sbin/ipvsadm; IPVS modules
-# reloaded when connection entries are left): once with each tool,
-# both invoked through PATH as plain `ipvsadm` so argv[0] is the same. After
+# Each scenario runs twice in a network namespace of its own (IPVS keeps
+# one table, one set of timeouts and one pair of sync daemons per
+# namespace), emptied in between with /usr/sbin/ipvsadm: once with each
+# tool, both invoked through PATH as plain `ipvsadm` so argv[0] is the same.
+# Both runs share the namespace because the kernel's listing order follows
+# a hash that differs from one namespace to the next.
+# PARITY_JOBS scenarios (default 2, one per guest CPU) run side by side. After
 # every line the transcript records its stdout, stderr and exit status, then
 # `ipvsadm -Ln` and, when that lists a service, `ipvsadm -S -n`, both by the
 # same tool. Independently, /usr/sbin/ipvsadm's -Ln and -S -n after every line
@@ -39,41 +42,34 @@ real=/usr/sbin/ipvsadm
 refdir=
 testdir=$repo/build/x86_64/bin
 outdir=
-while getopts r:t:o: opt; do
+one_run=0
+while getopts r:t:o:x opt; do
 	case $opt in
 	r) refdir=$(realpath "$OPTARG") ;;
 	t) testdir=$(realpath "$OPTARG") ;;
 	o) outdir=$OPTARG ;;
+	x) one_run=1 ;;  # internal: a scenario's runs, in the namespace made for them
 	*) echo "usage: $0 [-r REFDIR] [-t TESTDIR] [-o OUTDIR] SCENARIO..." >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 [ $# -ge 1 ] || { echo "$0: no scenario" >&2; exit 2; }
-[ -x "$testdir/ipvsadm" ] || die_suite "parity: no runnable ipvsadm in $testdir (make?)"
-[ -r /proc/net/ip_vs ] || die_suite "parity: this kernel has no IPVS (run inside vm-run.sh)"
-if [ -z "$outdir" ]; then
-	outdir=$(mktemp -d "$repo/build/vm/parity.XXXXXX") || exit 2
-	own_outdir=1
-else
-	mkdir -p "$outdir" || exit 2
-	own_outdir=0
-fi
-if [ -z "$refdir" ]; then
-	refdir=$outdir/real-ipvsadm
-	mkdir -p "$refdir" && ln -sfn "$real" "$refdir/ipvsadm"
-fi
-[ -x "$refdir/ipvsadm" ] || die_suite "parity: no runnable ipvsadm in $refdir"
-
-fresh_table() {
-	# Connection entries outlive -C; only a module reload drops them.
-	if [ "$(wc -l </proc/net/ip_vs_conn)" != 1 ]; then
-		"$repo/tests/vm/guest-modules.sh" reload >&2
+if [ $one_run = 0 ]; then
+	[ -x "$testdir/ipvsadm" ] || die_suite "parity: no runnable ipvsadm in $testdir (make?)"
+	[ -r /proc/net/ip_vs ] || die_suite "parity: this kernel has no IPVS (run inside vm-run.sh)"
+	if [ -z "$outdir" ]; then
+		outdir=$(mktemp -d "$repo/build/vm/parity.XXXXXX") || exit 2
+		own_outdir=1
+	else
+		mkdir -p "$outdir" || exit 2
+		own_outdir=0
 	fi
-	"$real" -C
-	"$real" --stop-daemon master 2>/dev/null
-	"$real" --stop-daemon backup 2>/dev/null
-	"$real" --set 900 120 300
-}
+	if [ -z "$refdir" ]; then
+		refdir=$outdir/real-ipvsadm
+		mkdir -p "$refdir" && ln -sfn "$real" "$refdir/ipvsadm"
+	fi
+	[ -x "$refdir/ipvsadm" ] || die_suite "parity: no runnable ipvsadm in $refdir"
+fi
 
 # load_scenario FILE: fills steps[] (the command lines) and step_stdin[]
 # (a file or /dev/null). Here-document bodies are written to $work.
@@ -138,7 +134,6 @@ run_scenario() {
 	local tooldir=$1 transcript=$2 oracle=$3 i words status tool_is_real=0
 	: >"$transcript"; : >"$oracle"
 	[ "$(realpath "$tooldir/ipvsadm")" = "$(realpath "$real")" ] && tool_is_real=1
-	fresh_table
 	for i in "${!steps[@]}"; do
 		read -ra words <<<"${steps[i]}"
 		PATH="$tooldir:$tool_path" ipvsadm "${words[@]}" <"${step_stdin[i]}" >"$work/out" 2>"$work/err"
@@ -174,7 +169,6 @@ run_scenario() {
 			section "$real -S -n" "$work/save"
 		} >>"$oracle"
 	done
-	fresh_table
 }
 
 # report WHAT REF TEST: ok when identical, else not ok and a readable diff
@@ -197,19 +191,69 @@ report() {
 
 work=$(mktemp -d /tmp/parity.XXXXXX) || exit 2
 trap 'rm -rf "$work"' EXIT
-status=0
-for scenario in "$@"; do
+
+# empty_table: what the first run of a scenario left, gone
+empty_table() {
+	"$real" -C
+	"$real" --stop-daemon master 2>/dev/null
+	"$real" --stop-daemon backup 2>/dev/null
+	"$real" --set 900 120 300
+	# Connection entries outlive -C; no scenario makes traffic, so none is expected.
+	[ "$(wc -l </proc/net/ip_vs_conn)" = 1 ] || { echo "parity: connection entries left" >&2; return 1; }
+}
+
+if [ $one_run = 1 ]; then
+	# -x REFDIR TESTDIR BASE SCENARIO, started by check_scenario in a
+	# namespace of its own. Its loopback is up, as the sync daemons need it.
+	[ $# = 4 ] || exit 2
+	ip link set lo up || exit 2
+	load_scenario "$4" || exit 2
+	run_scenario "$1" "$3.ref" "$3.ref-oracle"
+	empty_table || exit 1
+	run_scenario "$2" "$3.test" "$3.test-oracle"
+	exit 0
+fi
+
+# check_scenario FILE: both runs of a scenario, then its two report lines.
+check_scenario() {
+	local scenario=$1 name base
 	name=$(basename "$scenario" .cmds)
-	if ! load_scenario "$scenario"; then
-		fail "parity $name: scenario does not parse"; status=1; continue
-	fi
 	base=$outdir/$name
-	run_scenario "$refdir" "$base.ref" "$base.ref-oracle"
-	run_scenario "$testdir" "$base.test" "$base.test-oracle"
+	if ! load_scenario "$scenario"; then
+		fail "parity $name: scenario does not parse"; return
+	fi
+	if ! unshare -n "$BASH" "$repo/tests/vm/parity.sh" -x "$refdir" "$testdir" "$base" "$scenario"; then
+		fail "parity $name: the runs did not finish"; return
+	fi
 	report "parity $name: same output and exit status as ipvsadm (${#steps[@]} commands)" \
-		"$base.ref" "$base.test" || status=1
+		"$base.ref" "$base.test"
 	report "parity $name: same kernel table, as ipvsadm lists it" \
-		"$base.ref-oracle" "$base.test-oracle" || status=1
+		"$base.ref-oracle" "$base.test-oracle"
+}
+
+# Worker j takes scenarios j, j + jobs, ...; the reports are shown in order.
+jobs=${PARITY_JOBS:-2}
+scenarios=("$@")
+for ((j = 0; j < jobs; j++)); do
+	(
+		work=$work/worker$j
+		mkdir -p "$work" || exit 2
+		for ((k = j; k < ${#scenarios[@]}; k += jobs)); do
+			check_scenario "${scenarios[k]}" >"$work/report.$k"
+			mv "$work/report.$k" "$outdir/report.$k"
+		done
+	) &
+done
+wait
+status=0
+for k in "${!scenarios[@]}"; do
+	if [ -r "$outdir/report.$k" ]; then
+		cat "$outdir/report.$k"
+		grep -q '^not ok' "$outdir/report.$k" && status=1
+	else
+		fail "parity $(basename "${scenarios[k]}" .cmds): no report"; status=1
+	fi
+	rm -f "$outdir/report.$k"
 done
 if [ $own_outdir = 1 ] && [ $status = 0 ]; then
 	rm -rf "$outdir"
