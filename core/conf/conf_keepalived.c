@@ -1957,7 +1957,7 @@ static void load_vs_group(struct walk *w, const struct conf_node *n)
 
 static void load_virtual_server(struct walk *w, const struct conf_node *n)
 {
-	struct conf_virtual_server vs = { .delay_loop_ms = 60000, .lb_algo = "wlc", .quorum = 1, .protocol = -1 };
+	struct conf_virtual_server vs = { .delay_loop_ms = 60000, .quorum = 1, .protocol = -1, .lb_kind = -1 };
 	long long num;
 	vs.file = n->file;
 	vs.line = n->line;
@@ -2002,6 +2002,15 @@ static void load_virtual_server(struct walk *w, const struct conf_node *n)
 		warn_at(w, n, "virtual_server has no protocol: UDP, as keepalived takes it; write 'protocol TCP' for TCP");
 	if (vs.protocol < 0)
 		vs.protocol = vs.kind == CONF_VS_FWMARK ? CONF_PROTO_TCP : CONF_PROTO_UDP;
+	/* keepalived says so at start-up and in -t, an ignored value included */
+	if (!vs.lb_algo) {
+		warn_at(w, n, "virtual_server has no lb_algo: wlc, as keepalived sets it");
+		vs.lb_algo = "wlc";
+	}
+	if (vs.lb_kind < 0) {
+		warn_at(w, n, "virtual_server has no lb_kind: NAT, as keepalived sets it");
+		vs.lb_kind = CONF_LB_NAT;
+	}
 	vs.real_servers = scratch_keep(w, &w->real_servers, sizeof(*vs.real_servers), &vs.nreal_servers, false);
 	if (!vs.nreal_servers)
 		warn_at(w, n, "virtual_server has no real_server");

@@ -85,6 +85,8 @@ common="connect_timeout 1
 		echo "virtual_server 10.77.0.10$vs 80 {"
 		echo "    delay_loop 1"
 		echo "    protocol TCP"
+		echo "    lb_algo rr"
+		echo "    lb_kind NAT"
 		case $vs in
 		1) rs 80 1 "HTTP_GET {" "url {" "path /index.html" "digest $digest" "status_code 200" "}" "$common" "}" ;;
 		2) rs 80 1 "HTTP_GET {" "url {" "path /e503" "}" "$common" "}" ;;
@@ -178,6 +180,8 @@ SSL {
 virtual_server 10.77.0.120 443 {
     delay_loop 1
     protocol TCP
+    lb_algo rr
+    lb_kind NAT
     real_server $S 443 {
         SSL_GET {
             url {

@@ -51,6 +51,7 @@ conf() {
 virtual_server 10.77.0.120 80 {
     delay_loop 1
     lb_algo rr
+    lb_kind NAT
     protocol TCP
     real_server $S 9101 {
         weight 2

@@ -44,6 +44,8 @@ conf() {
 		echo "virtual_server 10.77.0.120 80 {"
 		echo "    delay_loop 1"
 		echo "    protocol TCP"
+		echo "    lb_algo rr"
+		echo "    lb_kind NAT"
 		local port line
 		for port in 9201 9202 9203 9204; do
 			case $port in
@@ -163,6 +165,8 @@ global_defs {
 virtual_server 10.77.0.120 80 {
     delay_loop 1
     protocol TCP
+    lb_algo rr
+    lb_kind NAT
     real_server $S 9205 {
         notify_down "/bin/true ; $W/ww/insecure.sh hidden"
         TCP_CHECK {

@@ -107,7 +107,7 @@ timing="connect_timeout 0.5
 vs() { # ADDRESS PORT PROTO RS-ADDRESS RS-PORT CHECKER [OPTION...]
 	local addr=$1 port=$2 proto=$3 rsaddr=$4 rsport=$5 checker=$6
 	shift 6
-	printf 'virtual_server %s %s {\n    delay_loop 2\n    protocol %s\n    alpha\n' "$addr" "$port" "$proto"
+	printf 'virtual_server %s %s {\n    delay_loop 2\n    protocol %s\n    lb_algo rr\n    lb_kind NAT\n    alpha\n' "$addr" "$port" "$proto"
 	printf '    real_server %s %s {\n        %s {\n' "$rsaddr" "$rsport" "$checker"
 	printf '            %s\n' "$@" "$timing"
 	printf '        }\n    }\n}\n'

@@ -88,7 +88,7 @@ rs() {
 }
 {
 	printf 'global_defs {\n    router_id checkd_syn\n}\n'
-	printf 'virtual_server 10.77.0.100 80 {\n    delay_loop 1\n    alpha\n    protocol TCP\n'
+	printf 'virtual_server 10.77.0.100 80 {\n    delay_loop 1\n    alpha\n    protocol TCP\n    lb_algo rr\n    lb_kind NAT\n'
 	rs "$S" 80 1
 	rs "$S" 81 1 "bindto $NB_NET.200"
 	rs "$S" 86 3
@@ -97,7 +97,7 @@ rs() {
 	rs "$S" 89 3
 	rs 10.78.0.11 80 1
 	printf '}\n'
-	printf 'virtual_server %s::100 80 {\n    delay_loop 1\n    alpha\n    protocol TCP\n' "$NB_NET6"
+	printf 'virtual_server %s::100 80 {\n    delay_loop 1\n    alpha\n    protocol TCP\n    lb_algo rr\n    lb_kind NAT\n' "$NB_NET6"
 	rs "$S6" 80 1
 	rs "$S6" 89 3
 	printf '}\n'

@@ -77,6 +77,7 @@ virtual_server 10.77.0.100 80 {
 virtual_server 10.77.0.101 80 {
     delay_loop 1
     lb_algo rr
+    lb_kind NAT
     protocol TCP
     alpha
     real_server $S 83 {
@@ -98,6 +99,8 @@ virtual_server 10.77.0.101 80 {
 }
 virtual_server 10.77.0.102 80 {
     protocol TCP
+    lb_algo rr
+    lb_kind NAT
     delay_loop 1
     alpha
     real_server $S 85 {

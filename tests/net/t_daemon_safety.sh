@@ -27,6 +27,8 @@ VIP=$NB_NET.100
 cat >"$W/check.conf" <<EOF
 virtual_server $NB_NET.100 80 {
     protocol TCP
+    lb_algo rr
+    lb_kind NAT
     real_server $NB_NET.200 81 {
         TCP_CHECK {
             connect_timeout 1

@@ -106,6 +106,8 @@ if nb_wait_gone r1 3; then ok "vrrpd exits on SIGTERM"; else fail "vrrpd exits o
 cat >"$W/check.conf" <<EOF
 virtual_server $NB_NET.100 80 {
     protocol TCP
+    lb_algo rr
+    lb_kind NAT
     real_server $NB_NET.200 81 {
         TCP_CHECK {
             connect_timeout 1

@@ -54,6 +54,8 @@ cat >"$W/c.good" <<EOF2
 virtual_server 10.77.0.120 80 {
     delay_loop 1
     protocol TCP
+    lb_algo rr
+    lb_kind NAT
     real_server $S 9301 {
         TCP_CHECK {
             connect_timeout 1

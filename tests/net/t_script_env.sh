@@ -110,6 +110,7 @@ global_defs {
 virtual_server 10.77.0.120 80 {
     delay_loop 1
     lb_algo rr
+    lb_kind NAT
     protocol TCP
     real_server $NB_NET.11 9101 {
         MISC_CHECK {

@@ -471,7 +471,7 @@ static void test_substitution(void)
 static void test_unknown_keyword_warning(void)
 {
 	static const char text[] = "global_defs {\n  router_id a\n  routr_id b\n}\nvirtual_server 10.0.0.1 80 {\n"
-		"  real_server 10.0.0.2 80 {\n    TCP_CHECK {\n      conect_timeout 3\n    }\n  }\n  protocol TCP\n}\n";
+		"  real_server 10.0.0.2 80 {\n    TCP_CHECK {\n      conect_timeout 3\n    }\n  }\n  protocol TCP\n  lb_algo rr\n  lb_kind NAT\n}\n";
 	struct conf_tree *t = conf_parse_buffer("warn.conf", text, sizeof(text) - 1, 0);
 	struct conf_keepalived *c = t ? conf_keepalived_load(t) : NULL;
 	CHECK(c && c->tree->nerrors == 0 && c->tree->nwarnings == 2, "unknown keywords are warnings, not errors");
@@ -544,7 +544,7 @@ static void test_typed_values(void)
 		"virtual_server fwmark 7 {\n lvs_sched sh\n lvs_method TUN\n protocol UDP\n quorum 2\n"
 		" real_server 10.1.0.1 {\n  weight 0\n  lb_kind DR\n  MISC_CHECK {\n   misc_path \"/bin/check 1\"\n  }\n }\n}\n"
 		"virtual_server_group G {\n 10.2.0.1-20 80\n fwmark 9\n}\n"
-		"virtual_server group G {\n real_server 10.2.1.1 80 {\n }\n protocol TCP\n}\n";
+		"virtual_server group G {\n real_server 10.2.1.1 80 {\n }\n protocol TCP\n lb_algo rr\n lb_kind NAT\n}\n";
 	struct conf_tree *t = conf_parse_buffer("typed.conf", text, sizeof(text) - 1, 0);
 	struct conf_keepalived *c = t ? conf_keepalived_load(t) : NULL;
 	if (!c)
@@ -705,7 +705,7 @@ static void test_vsg_ranges(void)
 {
 	static const char text[] = "virtual_server_group G {\n 2001:db8::a-1f 80\n 10.0.0.8/30 81\n"
 		" 2001:db8::1/128 82\n 10.0.0.20-10.0.0.25 83\n 10.0.0.30 84 dev eth0\n}\n"
-		"virtual_server group G {\n real_server 10.0.0.2 80 {\n }\n protocol TCP\n}\n";
+		"virtual_server group G {\n real_server 10.0.0.2 80 {\n }\n protocol TCP\n lb_algo rr\n lb_kind NAT\n}\n";
 	struct conf_tree *t = conf_parse_buffer("vsg.conf", text, sizeof(text) - 1, 0);
 	struct conf_keepalived *c = t ? conf_keepalived_load(t) : NULL;
 	const struct conf_vs_group *g = c && c->nvs_groups == 1 ? &c->vs_groups[0] : NULL;
@@ -727,6 +727,27 @@ static void test_vsg_ranges(void)
 	conf_keepalived_free(c);
 }
 
+/* keepalived 2.2.7 -t: "Virtual server ...: no scheduler set, setting
+ * default 'wlc'" and "no forwarding method set, setting default NAT", also
+ * after it ignored a value it does not know. */
+static void test_vs_defaults(void)
+{
+	static const char text[] = "virtual_server 10.0.0.1 80 {\n protocol TCP\n real_server 10.0.0.2 80 {\n }\n}\n"
+		"virtual_server fwmark 3 {\n lb_algo foo\n lb_kind DR\n real_server 10.0.0.3 {\n }\n}\n";
+	struct conf_tree *t = conf_parse_buffer("def.conf", text, sizeof(text) - 1, 0);
+	struct conf_keepalived *c = t ? conf_keepalived_load(t) : NULL;
+	CHECK(c && c->tree->nerrors == 0 && c->tree->ndiags == 4 &&
+		strcmp(c->tree->diags[0].text, "def.conf:1: virtual_server has no lb_algo: wlc, as keepalived sets it") == 0 &&
+		strcmp(c->tree->diags[1].text, "def.conf:1: virtual_server has no lb_kind: NAT, as keepalived sets it") == 0 &&
+		strncmp(c->tree->diags[2].text, "def.conf:7: 'lb_algo' value 'foo' is not one of", 47) == 0 &&
+		strcmp(c->tree->diags[3].text, "def.conf:6: virtual_server has no lb_algo: wlc, as keepalived sets it") == 0,
+		"no lb_algo, no lb_kind, an unknown lb_algo: a warning each at the virtual_server");
+	CHECK(c && c->nvirtual_servers == 2 && strcmp(c->virtual_servers[0].lb_algo, "wlc") == 0 &&
+		c->virtual_servers[0].lb_kind == CONF_LB_NAT && strcmp(c->virtual_servers[1].lb_algo, "wlc") == 0 &&
+		c->virtual_servers[1].lb_kind == CONF_LB_DR, "and wlc and NAT where they are missing, as keepalived");
+	conf_keepalived_free(c);
+}
+
 /* keepalived 2.2.7 reads "virtual_server A B" and ignores further words. */
 static void test_vs_extra_words(void)
 {
@@ -743,7 +764,7 @@ static void test_vs_extra_words(void)
 static void test_config_id(void)
 {
 	static const char text[] = "virtual_server 10.0.0.1 80 {\n @high delay_loop 7\n  @low delay_loop 9\n"
-		" @^high quorum 3\n @high\n real_server 10.0.0.2 80 {\n }\n protocol TCP\n}\n";
+		" @^high quorum 3\n @high\n real_server 10.0.0.2 80 {\n }\n protocol TCP\n lb_algo rr\n lb_kind NAT\n}\n";
 	static const struct { const char *id; unsigned delay_ms, quorum; } want[] = {
 		{ "high", 7000, 1 }, { "low", 9000, 3 }, { "other", 60000, 3 },
 	};
@@ -804,6 +825,7 @@ int main(void)
 	test_nftables_keywords();
 	test_vsg_ranges();
 	test_vs_extra_words();
+	test_vs_defaults();
 	test_config_id();
 	test_smtp_server_name();
 	char cmd[128];

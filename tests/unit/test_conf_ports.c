@@ -30,15 +30,15 @@ static struct conf_keepalived *read_text(const char *text)
 int main(void)
 {
 	struct conf_keepalived *c = read_text(
-		"virtual_server 10.0.0.1 80 {\n lb_kind DR\n protocol TCP\n"
+		"virtual_server 10.0.0.1 80 {\n lb_algo rr\n lb_kind DR\n protocol TCP\n"
 		" real_server 10.0.0.2 8080 {\n  weight 1\n }\n"
 		" real_server 10.0.0.3 {\n  weight 1\n }\n"
 		" real_server 10.0.0.4 8443 {\n  lvs_method NAT\n }\n"
 		" real_server 10.0.0.5 {\n  lvs_method NAT\n }\n"
 		" sorry_server 10.0.0.9 81\n}\n"
-		"virtual_server fwmark 7 {\n lb_kind TUN\n"
+		"virtual_server fwmark 7 {\n lb_algo rr\n lb_kind TUN\n"
 		" real_server 10.0.0.6 80 {\n  weight 1\n }\n}\n"
-		"virtual_server 10.0.0.1 443 {\n lb_kind NAT\n protocol TCP\n"
+		"virtual_server 10.0.0.1 443 {\n lb_algo rr\n lb_kind NAT\n protocol TCP\n"
 		" real_server 10.0.0.7 {\n  weight 1\n }\n}\n");
 	CHECK(c && c->nvirtual_servers == 3, "three virtual servers parsed");
 	if (!c)

@@ -363,7 +363,7 @@ static void test_group_ranges(void)
 		" 2001:db8:1::/64 81\n"
 		" 10.0.0.250-5 80\n"
 		"}\n"
-		"virtual_server group g {\n protocol TCP\n real_server 2001:db8:9::1 80 {\n }\n}\n";
+		"virtual_server group g {\n protocol TCP\n lb_algo rr\n lb_kind NAT\n real_server 2001:db8:9::1 80 {\n }\n}\n";
 	struct conf_keepalived *conf = load(text);
 	struct lvs *m = NULL;
 	struct want w = { 0 };

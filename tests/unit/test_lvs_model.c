@@ -29,7 +29,7 @@ static void add_vs(char *buf, size_t size, const char *addr, int nrs, bool rever
 {
 	size_t len = strlen(buf);
 
-	len += (size_t)snprintf(buf + len, size - len, "virtual_server %s 80 {\n protocol TCP\n lb_kind DR\n", addr);
+	len += (size_t)snprintf(buf + len, size - len, "virtual_server %s 80 {\n protocol TCP\n lb_algo wlc\n lb_kind DR\n", addr);
 	for (int i = 0; i < nrs; i++) {
 		int host = reversed ? nrs - i : i + 1;
 		len += (size_t)snprintf(buf + len, size - len, " real_server 10.0.1.%d 80 {\n  weight %d\n }\n",
