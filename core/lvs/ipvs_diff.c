@@ -33,14 +33,43 @@ struct ipvs_key ipvs_svc_key(const struct ipvs_service *s)
 	return k;
 }
 
-struct ipvs_key ipvs_dest_key(const struct ipvs_service *s, const struct ipvs_dest *d)
+static struct ipvs_key dest_key(const struct ipvs_service *s, uint16_t af, const union ipvs_addr *addr, uint16_t port)
 {
 	struct ipvs_key k = ipvs_svc_key(s);
 
-	k.dest_af = d->af;
-	memcpy(k.dest_addr, d->addr.raw, addr_len(d->af));
-	k.dest_port = d->port;
+	k.dest_af = af;
+	memcpy(k.dest_addr, addr->raw, addr_len(af));
+	k.dest_port = port;
 	return k;
+}
+
+struct ipvs_key ipvs_dest_key(const struct ipvs_service *s, const struct ipvs_dest *d)
+{
+	return dest_key(s, d->af, &d->addr, d->port);
+}
+
+struct ipvs_key kernel_dest_key(const struct ipvs_service *s, const struct kernel_dest *d)
+{
+	return dest_key(s, d->af, &d->addr, d->port);
+}
+
+struct kernel_dest kernel_dest_of(const struct ipvs_dest *d)
+{
+	return (struct kernel_dest){
+		.addr = d->addr, .conns = d->stats.conns, .conn_flags = d->conn_flags, .weight = d->weight,
+		.u_threshold = d->u_threshold, .l_threshold = d->l_threshold, .activeconns = d->activeconns,
+		.inactconns = d->inactconns, .persistconns = d->persistconns, .af = d->af, .port = d->port,
+		.tun_port = d->tun_port, .tun_flags = d->tun_flags, .tun_type = d->tun_type,
+	};
+}
+
+struct ipvs_dest kernel_dest_request(const struct kernel_dest *d)
+{
+	return (struct ipvs_dest){
+		.af = d->af, .addr = d->addr, .port = d->port, .conn_flags = d->conn_flags, .weight = d->weight,
+		.u_threshold = d->u_threshold, .l_threshold = d->l_threshold, .tun_type = d->tun_type,
+		.tun_port = d->tun_port, .tun_flags = d->tun_flags,
+	};
 }
 
 struct ipvs_key ipvs_key_svc_part(const struct ipvs_key *dest_key)
@@ -189,11 +218,11 @@ int kernel_table_add_svc(struct kernel_table *k, const struct ipvs_service *s)
 	return 0;
 }
 
-int kernel_table_add_dest(struct kernel_svc *ks, const struct ipvs_dest *d)
+static int add_kernel_dest(struct kernel_svc *ks, const struct kernel_dest *d)
 {
 	if (ks->ndests == ks->dests_cap) {
 		size_t cap = ks->dests_cap ? ks->dests_cap * 2 : 8;
-		struct ipvs_dest *v = realloc(ks->dests, cap * sizeof(*v));
+		struct kernel_dest *v = realloc(ks->dests, cap * sizeof(*v));
 		if (!v)
 			return -1;
 		ks->dests = v;
@@ -201,6 +230,12 @@ int kernel_table_add_dest(struct kernel_svc *ks, const struct ipvs_dest *d)
 	}
 	ks->dests[ks->ndests++] = *d;
 	return 0;
+}
+
+int kernel_table_add_dest(struct kernel_svc *ks, const struct ipvs_dest *d)
+{
+	struct kernel_dest kd = kernel_dest_of(d);
+	return add_kernel_dest(ks, &kd);
 }
 
 /* Room doubles as a table grows; a table that is kept (lvsd's known
@@ -211,7 +246,7 @@ static void kernel_table_trim(struct kernel_table *k)
 		struct kernel_svc *ks = &k->v[i];
 		if (ks->dests_cap == ks->ndests)
 			continue;
-		struct ipvs_dest *v = ks->ndests ? realloc(ks->dests, ks->ndests * sizeof(*v)) : NULL;
+		struct kernel_dest *v = ks->ndests ? realloc(ks->dests, ks->ndests * sizeof(*v)) : NULL;
 		if (ks->ndests && !v)
 			continue;   /* the larger room stays; nothing is lost */
 		if (!ks->ndests)
@@ -248,7 +283,7 @@ bool ipvs_svc_differs(const struct ipvs_service *want, const struct ipvs_service
 	return false;
 }
 
-bool ipvs_dest_differs(const struct ipvs_dest *want, const struct ipvs_dest *have)
+bool ipvs_dest_differs(const struct kernel_dest *want, const struct kernel_dest *have)
 {
 	return want->weight != have->weight ||
 	       (want->conn_flags & IP_VS_CONN_F_FWD_MASK) != (have->conn_flags & IP_VS_CONN_F_FWD_MASK) ||
@@ -258,7 +293,7 @@ bool ipvs_dest_differs(const struct ipvs_dest *want, const struct ipvs_dest *hav
 /* ---- the difference ---- */
 
 static int emit(struct ipvs_actions *out, enum ipvs_action_kind kind, int want, int dest,
-		const struct ipvs_service *svc, const struct ipvs_dest *have, bool repair)
+		const struct ipvs_service *svc, const struct kernel_dest *have, bool repair)
 {
 	if (out->n == out->cap) {
 		size_t cap = out->cap ? out->cap * 2 : 16;
@@ -297,7 +332,7 @@ static int index_tables(struct diff *x, struct want *w, const struct kernel_tabl
 		if (ipvs_keymap_put(&x->kernel_svcs, &key, i) < 0)
 			return -1;
 		for (size_t j = 0; j < k->v[i].ndests; j++) {
-			struct ipvs_key dk = ipvs_dest_key(&k->v[i].svc, &k->v[i].dests[j]);
+			struct ipvs_key dk = kernel_dest_key(&k->v[i].svc, &k->v[i].dests[j]);
 			if (ipvs_keymap_put(&x->kernel_dests, &dk, j) < 0)
 				return -1;
 		}
@@ -317,7 +352,7 @@ static int index_tables(struct diff *x, struct want *w, const struct kernel_tabl
 		const struct ipvs_keymap_entry *e = ipvs_keymap_get(&x->kernel_svcs, &key);
 		ws->have = e ? &k->v[e->val] : NULL;
 		for (int j = 0; j < ws->ndests; j++) {
-			struct ipvs_key dk = ipvs_dest_key(&ws->svc, &ws->dests[j].dest);
+			struct ipvs_key dk = kernel_dest_key(&ws->svc, &ws->dests[j].dest);
 			dk.dup = x->rank[i];
 			if (ipvs_keymap_put(&x->want_dests, &dk, 0) < 0)
 				return -1;
@@ -333,7 +368,7 @@ static int diff_dests(struct diff *x, int i, struct want_svc *ws, const struct i
 
 	for (int j = 0; j < ws->ndests; j++) {
 		struct want_dest *wd = &ws->dests[j];
-		struct ipvs_key dk = ipvs_dest_key(&ws->svc, &wd->dest);
+		struct ipvs_key dk = kernel_dest_key(&ws->svc, &wd->dest);
 		const struct ipvs_keymap_entry *e = ks ? ipvs_keymap_get(&x->kernel_dests, &dk) : NULL;
 		wd->have = e ? &ks->dests[e->val] : NULL;
 		int r = 0;
@@ -346,7 +381,7 @@ static int diff_dests(struct diff *x, int i, struct want_svc *ws, const struct i
 	}
 	/* Ours but no longer wanted: health or config took it away. */
 	for (size_t j = 0; ks && j < ks->ndests; j++) {
-		struct ipvs_key dk = ipvs_dest_key(&ws->svc, &ks->dests[j]);
+		struct ipvs_key dk = kernel_dest_key(&ws->svc, &ks->dests[j]);
 		if (!ipvs_keymap_has(owned_dests, &dk))
 			continue;
 		dk.dup = x->rank[i];
@@ -414,15 +449,15 @@ static size_t ksvc_index(const struct kernel_table *k, const struct ipvs_service
 
 /* The dest as the kernel has it after an add or edit: wanted settings, the
  * kernel's counters. */
-static struct ipvs_dest dest_after(const struct want_dest *wd)
+static struct kernel_dest dest_after(const struct want_dest *wd)
 {
-	struct ipvs_dest d = wd->dest;
+	struct kernel_dest d = wd->dest;
 
 	if (wd->have) {
 		d.activeconns = wd->have->activeconns;
 		d.inactconns = wd->have->inactconns;
 		d.persistconns = wd->have->persistconns;
-		d.stats = wd->have->stats;
+		d.conns = wd->have->conns;
 	}
 	return d;
 }
@@ -441,8 +476,8 @@ static int wanted_after(const struct want_svc *ws, int i, const struct ipvs_acti
 	struct kernel_svc *ks = &out->v[out->n - 1];
 	ks->dests_known = true;
 	for (int j = 0; j < ws->ndests; j++) {
-		struct ipvs_dest d = dest_after(&ws->dests[j]);
-		if (kernel_table_add_dest(ks, &d))
+		struct kernel_dest d = dest_after(&ws->dests[j]);
+		if (add_kernel_dest(ks, &d))
 			return -1;
 	}
 	if (!have || !have->ndests)
@@ -460,7 +495,7 @@ static int wanted_after(const struct want_svc *ws, int i, const struct ipvs_acti
 		if (acts->v[a].kind == IPVS_DEL_DEST && acts->v[a].want == i)
 			stays[acts->v[a].have - have->dests] = false;
 	for (size_t j = 0; j < have->ndests; j++)
-		if (stays[j] && kernel_table_add_dest(ks, &have->dests[j]))
+		if (stays[j] && add_kernel_dest(ks, &have->dests[j]))
 			goto out;
 	rc = 0;
 out:
@@ -498,7 +533,7 @@ int kernel_table_after(const struct want *w, const struct kernel_table *k, const
 		struct kernel_svc *ks = &out->v[out->n - 1];
 		ks->dests_known = k->v[i].dests_known;
 		for (size_t j = 0; j < k->v[i].ndests; j++)
-			if (kernel_table_add_dest(ks, &k->v[i].dests[j]))
+			if (add_kernel_dest(ks, &k->v[i].dests[j]))
 				goto out;
 	}
 	for (int i = 0; i < w->n; i++)

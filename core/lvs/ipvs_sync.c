@@ -143,7 +143,8 @@ static int add_verdict(struct ipvs_sync *d, const struct owned *o, const struct 
 		return o->sent[a - o->first];
 	if (a->kind == IPVS_ADD_SVC)
 		return ipvs_add_service(d->ipvs, &ws->svc);
-	return ipvs_add_dest(d->ipvs, &ws->svc, &ws->dests[a->dest].dest);
+	struct ipvs_dest req = kernel_dest_request(&ws->dests[a->dest].dest);
+	return ipvs_add_dest(d->ipvs, &ws->svc, &req);
 }
 
 static void own(struct ipvs_keymap *m, const struct ipvs_key *k)
@@ -163,8 +164,9 @@ static void apply_dest(struct ipvs_sync *d, struct owned *o, struct want_svc *ws
 	int r = 0;
 
 	/* Only a change or an error names the dest: most dests of a pass have neither. */
+	struct ipvs_dest req = kernel_dest_request(&wd->dest);
 	if (a)
-		dest_text(dn, sizeof(dn), &wd->dest);
+		dest_text(dn, sizeof(dn), &req);
 	if (a && a->kind == IPVS_ADD_DEST) {
 		r = add_verdict(d, o, ws, a);
 		snprintf(text, sizeof(text), "add %s to %s", dn, svcname);
@@ -179,7 +181,7 @@ static void apply_dest(struct ipvs_sync *d, struct owned *o, struct want_svc *ws
 			}
 		}
 	} else if (a) {
-		r = ipvs_edit_dest(d->ipvs, &ws->svc, &wd->dest);
+		r = ipvs_edit_dest(d->ipvs, &ws->svc, &req);
 		snprintf(text, sizeof(text), "edit %s in %s", dn, svcname);
 		if (r == 0) {
 			d->edits++;
@@ -191,7 +193,7 @@ static void apply_dest(struct ipvs_sync *d, struct owned *o, struct want_svc *ws
 		kernel_error(d, rs ? &rs->error : &vs->error, text, r);
 		return;
 	}
-	struct ipvs_key k = ipvs_dest_key(&ws->svc, &wd->dest);
+	struct ipvs_key k = kernel_dest_key(&ws->svc, &wd->dest);
 	own(&o->dests, &k);
 	if (!rs) {
 		vs->sorry_in = true;
@@ -203,7 +205,7 @@ static void apply_dest(struct ipvs_sync *d, struct owned *o, struct want_svc *ws
 	if (wd->have) {
 		rs->active += wd->have->activeconns;
 		rs->inactive += wd->have->inactconns;
-		rs->conns += wd->have->stats.conns;
+		rs->conns += wd->have->conns;
 	}
 }
 
@@ -213,12 +215,13 @@ static void remove_dest(struct ipvs_sync *d, struct owned *o, struct want_svc *w
 	struct lvs *vs = &d->vs[ws->vs];
 	char text[200], dn[64];
 
-	dest_text(dn, sizeof(dn), a->have);
-	int r = ipvs_del_dest(d->ipvs, &ws->svc, a->have);
+	struct ipvs_dest gone = kernel_dest_request(a->have);
+	dest_text(dn, sizeof(dn), &gone);
+	int r = ipvs_del_dest(d->ipvs, &ws->svc, &gone);
 	if (r != 0 && r != -ENOENT) {
 		snprintf(text, sizeof(text), "remove %s from %s", dn, svcname);
 		kernel_error(d, &vs->error, text, r);
-		struct ipvs_key k = ipvs_dest_key(&ws->svc, a->have);
+		struct ipvs_key k = kernel_dest_key(&ws->svc, a->have);
 		own(&o->dests, &k);
 		return;
 	}
@@ -426,8 +429,10 @@ static int send_adds_ahead(struct ipvs_sync *d, const struct want *w, const stru
 		ipvs_batch_tag(d->ipvs, (long)i);
 		if (a->kind == IPVS_ADD_SVC)
 			ipvs_add_service(d->ipvs, &ws->svc);
-		else
-			ipvs_add_dest(d->ipvs, &ws->svc, &ws->dests[a->dest].dest);
+		else {
+			struct ipvs_dest req = kernel_dest_request(&ws->dests[a->dest].dest);
+			ipvs_add_dest(d->ipvs, &ws->svc, &req);
+		}
 	}
 	ipvs_batch_end(d->ipvs, NULL);
 	ipvs_batch_on_failure(d->ipvs, NULL, NULL);

@@ -237,7 +237,7 @@ static int vs_services(const struct conf_keepalived *conf, const struct lvs *vs,
 	return n;
 }
 
-static bool same_dest(const struct ipvs_dest *a, const struct ipvs_dest *b)
+static bool same_dest(const struct kernel_dest *a, const struct ipvs_dest *b)
 {
 	return a->af == b->af && a->port == b->port && memcmp(a->addr.raw, b->addr.raw, addr_len(a->af)) == 0;
 }
@@ -299,7 +299,7 @@ static int vs_dests(const struct lvs *vs, struct want_svc *ws)
 			}
 			if (dup)
 				continue;
-			v[ws->ndests].dest = dst;
+			v[ws->ndests].dest = kernel_dest_of(&dst);
 			v[ws->ndests].rs = r;
 			ws->ndests++;
 		}

@@ -77,7 +77,7 @@ static void want_dest(struct want_svc *ws, const struct ipvs_dest *d)
 {
 	ws->dests = realloc(ws->dests, (size_t)(ws->ndests + 1) * sizeof(*ws->dests));
 	memset(&ws->dests[ws->ndests], 0, sizeof(ws->dests[0]));
-	ws->dests[ws->ndests].dest = *d;
+	ws->dests[ws->ndests].dest = kernel_dest_of(d);
 	ws->dests[ws->ndests].rs = ws->ndests;
 	ws->ndests++;
 }
@@ -91,7 +91,7 @@ static void mirror(const struct want *w, struct kernel_table *k, struct ipvs_key
 		struct ipvs_key key = ipvs_svc_key(&w->v[i].svc);
 		ipvs_keymap_put(os, &key, 0);
 		for (int j = 0; j < w->v[i].ndests; j++) {
-			struct ipvs_dest d = w->v[i].dests[j].dest;
+			struct ipvs_dest d = kernel_dest_request(&w->v[i].dests[j].dest);
 			d.activeconns = 7;           /* counters are never a change */
 			d.stats.conns = 1000;
 			kernel_table_add_dest(&k->v[k->n - 1], &d);
@@ -318,7 +318,7 @@ static void test_sorry_and_twins(void)
 	/* Two virtual servers naming one service: each is compared on its own. */
 	setup(&f);
 	struct want_svc *twin = want_add(&f.w, &f.w.v[0].svc, 9);
-	struct ipvs_dest d0 = f.w.v[0].dests[0].dest;
+	struct ipvs_dest d0 = kernel_dest_request(&f.w.v[0].dests[0].dest);
 	want_dest(twin, &d0);
 	CHECK(run(&f) == 0 && f.a.n == 2 && f.a.v[0].kind == IPVS_DEL_DEST && f.a.v[0].want == 4 &&
 	      f.a.v[1].kind == IPVS_DEL_DEST && f.a.v[1].want == 4,
@@ -336,7 +336,8 @@ static void big_table(struct want *w, int nsvc, int ndest)
 		int per = ndest / nsvc + (i < ndest % nsvc);
 		ws->dests = calloc((size_t)per, sizeof(*ws->dests));
 		for (int r = 0; r < per; r++) {
-			ws->dests[r].dest = dest4(0xac100000 + (uint32_t)(i * 17 + r), 8080, 1);
+			struct ipvs_dest d = dest4(0xac100000 + (uint32_t)(i * 17 + r), 8080, 1);
+			ws->dests[r].dest = kernel_dest_of(&d);
 			ws->dests[r].rs = r;
 		}
 		ws->ndests = per;
@@ -400,7 +401,7 @@ static void test_table_after(void)
 	CHECK(after.v[0].svc.port == 25 && after.v[0].ndests == 0, "the foreign service stays as it was");
 	CHECK(after.v[1].ndests == 4 && after.v[1].dests[0].weight == 50 && after.v[1].dests[3].port == 25,
 	      "the edited weight, and the foreign dest kept in our service");
-	CHECK(after.v[1].dests[1].activeconns == 7 && after.v[1].dests[0].stats.conns == 1000,
+	CHECK(after.v[1].dests[1].activeconns == 7 && after.v[1].dests[0].conns == 1000,
 	      "the kernel's counters are kept");
 	CHECK(after.v[2].ndests == 2 && after.v[4].ndests == 2, "the removed dest is gone, the new ones are in");
 	for (size_t i = 0; i < after.n; i++)
@@ -412,7 +413,7 @@ static void test_table_after(void)
 	for (size_t i = 0; i < f.a.n; i++)
 		if (f.a.v[i].kind == IPVS_ADD_SVC || f.a.v[i].kind == IPVS_ADD_DEST) {
 			struct ipvs_key k = f.a.v[i].kind == IPVS_ADD_SVC ? ipvs_svc_key(f.a.v[i].svc)
-				: ipvs_dest_key(f.a.v[i].svc, &f.w.v[f.a.v[i].want].dests[f.a.v[i].dest].dest);
+				: kernel_dest_key(f.a.v[i].svc, &f.w.v[f.a.v[i].want].dests[f.a.v[i].dest].dest);
 			ipvs_keymap_put(f.a.v[i].kind == IPVS_ADD_SVC ? &f.os : &f.od, &k, 0);
 		}
 	struct ipvs_actions again;
@@ -431,8 +432,47 @@ static void test_table_after(void)
 	teardown(&f);
 }
 
+/* What a pass keeps of a dest names it in a request as the dump gave it. */
+static void test_kernel_dest(void)
+{
+	struct ipvs_dest d, back;
+
+	memset(&d, 0, sizeof(d));
+	d.af = AF_INET6;
+	inet_pton(AF_INET6, "2001:db8::7", &d.addr.v6);
+	d.port = 8443;
+	d.conn_flags = IP_VS_CONN_F_TUNNEL;
+	d.weight = 3;
+	d.u_threshold = 100;
+	d.l_threshold = 10;
+	d.tun_type = 1;
+	d.tun_port = 6080;
+	d.tun_flags = 2;
+	d.activeconns = 4;
+	d.stats.conns = 99;
+	d.stats.inbytes = 12345;
+	struct kernel_dest kd = kernel_dest_of(&d);
+	back = kernel_dest_request(&kd);
+	bool same = back.af == d.af && memcmp(&back.addr, &d.addr, sizeof(d.addr)) == 0 && back.port == d.port &&
+		back.conn_flags == d.conn_flags && back.weight == d.weight && back.u_threshold == d.u_threshold &&
+		back.l_threshold == d.l_threshold && back.tun_type == d.tun_type && back.tun_port == d.tun_port &&
+		back.tun_flags == d.tun_flags && back.activeconns == 0 && back.stats.conns == 0 && back.stats.inbytes == 0;
+	CHECK(kd.conns == 99 && kd.activeconns == 4 && same,
+	      "a kept dest: its connection counts, and the same dest in a request, counters left out");
+	struct ipvs_service s;
+	memset(&s, 0, sizeof(s));
+	s.af = AF_INET6;
+	s.protocol = IPPROTO_TCP;
+	s.port = 443;
+	struct ipvs_key a = ipvs_dest_key(&s, &d), b = kernel_dest_key(&s, &kd);
+	CHECK(memcmp(&a, &b, sizeof(a)) == 0, "and the same key");
+	CHECK(sizeof(struct kernel_dest) <= sizeof(struct ipvs_dest) / 2, "at most half a dump's dest (%zu of %zu bytes)",
+	      sizeof(struct kernel_dest), sizeof(struct ipvs_dest));
+}
+
 int main(void)
 {
+	test_kernel_dest();
 	test_no_change();
 	test_one_real_server();
 	test_service_edits();
