@@ -537,14 +537,14 @@ static struct conf_keepalived *read_config(const char *path, bool reload)
 /* A reload builds the model afresh: lvsd ctl's overrides end with it. */
 static void log_dropped_overrides(const struct lvsd *d)
 {
-	char what[32];
+	char what[32], name[LRS_NAME_MAX];
 
 	for (int v = 0; v < d->nvs; v++)
 		for (int r = 0; r < d->vs[v].nrs; r++) {
 			const struct lrs *rs = &d->vs[v].rs[r];
 			if (rs->ctl != LRS_CTL_NONE)
 				log_notice("reload: %s %s: ctl override (%s) dropped, back to the config and its checker",
-					   d->vs[v].name, rs->name, lvs_ctl_describe(rs, what, sizeof(what)));
+					   d->vs[v].name, lrs_name(rs, name), lvs_ctl_describe(rs, what, sizeof(what)));
 		}
 }
 
@@ -883,19 +883,21 @@ static void ctl_override(struct lvsd *d, const char *command, struct ctl_buf *re
 		ctl_printf(reply, "error: %s\n", err);
 		return;
 	}
+	char name[LRS_NAME_MAX];
+	lrs_name(rs, name);
 	lvs_ctl_describe(rs, was, sizeof(was));
 	if (!lvs_ctl_apply(rs, &cmd)) {
-		ctl_printf(reply, "%s %s: override %s already\n", vs->name, rs->name, was);
+		ctl_printf(reply, "%s %s: override %s already\n", vs->name, name, was);
 		return;
 	}
 	lvs_ctl_describe(rs, now, sizeof(now));
-	log_notice("ctl: %s %s: override %s (was %s), IPVS weight %d while %s; by uid 0 pid %d", vs->name, rs->name,
+	log_notice("ctl: %s %s: override %s (was %s), IPVS weight %d while %s; by uid 0 pid %d", vs->name, name,
 		   now, was, rs->up ? lvs_rs_live_weight(rs) : 0, rs->up ? "up" : "down", (int)srv->peer_pid);
 	if (rs->ctl == LRS_CTL_NONE)
 		ctl_printf(reply, "%s %s: enabled (override %s removed): its configured weight and checker decide\n",
-			   vs->name, rs->name, was);
+			   vs->name, name, was);
 	else
-		ctl_printf(reply, "%s %s: override %s (was %s) until the next reload\n", vs->name, rs->name, now, was);
+		ctl_printf(reply, "%s %s: override %s (was %s) until the next reload\n", vs->name, name, now, was);
 	quorum_update(d, vs);
 	kick(d);
 }

@@ -387,11 +387,13 @@ const char *lvs_ctl_describe(const struct lrs *rs, char *buf, size_t size)
 
 static struct lrs *rs_by_names(struct lvs *model, int nvs, const char *vs_name, const char *rs_name)
 {
+	char name[LRS_NAME_MAX];
+
 	for (int v = 0; v < nvs; v++) {
 		if (strcmp(model[v].name, vs_name) != 0)
 			continue;
 		for (int r = 0; r < model[v].nrs; r++)
-			if (strcmp(model[v].rs[r].name, rs_name) == 0)
+			if (strcmp(lrs_name(&model[v].rs[r], name), rs_name) == 0)
 				return &model[v].rs[r];
 	}
 	return NULL;
@@ -400,24 +402,24 @@ static struct lrs *rs_by_names(struct lvs *model, int nvs, const char *vs_name, 
 int lvs_ctl_carry(struct lvs *model, int nvs, const struct lvs *old, int nold)
 {
 	int carried = 0;
-	char what[32];
+	char what[32], name[LRS_NAME_MAX];
 
 	for (int v = 0; v < nold; v++)
 		for (int r = 0; r < old[v].nrs; r++) {
 			const struct lrs *ors = &old[v].rs[r];
 			if (ors->ctl == LRS_CTL_NONE)
 				continue;
-			struct lrs *rs = rs_by_names(model, nvs, old[v].name, ors->name);
+			struct lrs *rs = rs_by_names(model, nvs, old[v].name, lrs_name(ors, name));
 			lvs_ctl_describe(ors, what, sizeof(what));
 			if (!rs) {
 				log_notice("reload: %s %s is gone from the config: its ctl override (%s) with it",
-					   old[v].name, ors->name, what);
+					   old[v].name, name, what);
 				continue;
 			}
 			rs->ctl = ors->ctl;
 			rs->ctl_weight = ors->ctl_weight;
 			carried++;
-			log_notice("reload: %s %s: ctl override (%s) kept (--keep-overrides)", old[v].name, ors->name, what);
+			log_notice("reload: %s %s: ctl override (%s) kept (--keep-overrides)", old[v].name, name, what);
 		}
 	return carried;
 }

@@ -172,7 +172,8 @@ void lvs_metrics_model(struct strbuf *b, const struct lvs *vs, int nvs)
 		for (int v = 0; v < nvs; v++)
 			for (int r = 0; r < vs[v].nrs; r++) {
 				const struct lrs *rs = &vs[v].rs[r];
-				const char *labels[] = { "virtual_server", vs[v].name, "real_server", rs->name, NULL };
+				char name[LRS_NAME_MAX];
+				const char *labels[] = { "virtual_server", vs[v].name, "real_server", lrs_name(rs, name), NULL };
 				int64_t val = f == 0 ? rs->up : f == 1 ? rs->services_in > 0
 					    : f == 2 ? lvs_rs_weight(rs) : (int64_t)rs->transitions;
 				prom_i64(b, rs_fams[f].name, labels, val);

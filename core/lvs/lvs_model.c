@@ -386,6 +386,11 @@ const char *lvs_text(const char *slot)
 	return slot ? slot : "";
 }
 
+const char *lrs_name(const struct lrs *rs, char buf[LRS_NAME_MAX])
+{
+	return conf_addr_port(&rs->conf->addr, rs->conf->port, buf, LRS_NAME_MAX);
+}
+
 void model_free(struct lvs *vs, int nvs)
 {
 	for (int v = 0; v < nvs; v++) {
@@ -430,6 +435,18 @@ static struct named *names_sorted(const void *base, int n, size_t stride, size_t
 		v[i] = (struct named){ (const char *)base + (size_t)i * stride + name_at, i };
 	qsort(v, (size_t)n, sizeof(*v), named_order);
 	return v;
+}
+
+/* ovs's real server names sorted, in *store (freed by the caller with the
+ * result); NULL when it has none or memory ran out. */
+static struct named *rs_names_sorted(const struct lvs *ovs, char **store)
+{
+	*store = ovs->nrs > 0 ? malloc((size_t)ovs->nrs * LRS_NAME_MAX) : NULL;
+	if (!*store)
+		return NULL;
+	for (int r = 0; r < ovs->nrs; r++)
+		lrs_name(&ovs->rs[r], *store + (size_t)r * LRS_NAME_MAX);
+	return names_sorted(*store, ovs->nrs, LRS_NAME_MAX, 0);
 }
 
 /* The position of name's first entry in v, or -1. */
@@ -483,10 +500,11 @@ int model_build(const struct conf_keepalived *conf, struct lvs *old, int nold,
 		vs->rs = calloc((size_t)cv->nreal_servers + 1, sizeof(*vs->rs));
 		int o = old_vs ? names_find(old_vs, nold, vs->name) : -1;
 		struct lvs *ovs = o >= 0 ? &old[o] : NULL;
-		struct named *old_rs = ovs ? names_sorted(ovs->rs, ovs->nrs, sizeof(*ovs->rs),
-							  offsetof(struct lrs, name)) : NULL;
+		char *old_names = NULL;
+		struct named *old_rs = ovs ? rs_names_sorted(ovs, &old_names) : NULL;
 		if (!vs->rs || (ovs && ovs->nrs > 0 && !old_rs)) {
 			free(old_rs);
+			free(old_names);
 			free(old_vs);
 			model_free(m, v + 1);
 			return -1;
@@ -495,13 +513,14 @@ int model_build(const struct conf_keepalived *conf, struct lvs *old, int nold,
 		for (int r = 0; r < cv->nreal_servers; r++) {
 			struct lrs *rs = &vs->rs[r];
 			rs->conf = &cv->real_servers[r];
-			conf_addr_port(&rs->conf->addr, rs->conf->port, rs->name, sizeof(rs->name));
 			rs_initial(vs, rs);
-			int at = old_rs ? names_find(old_rs, ovs->nrs, rs->name) : -1;
+			char name[LRS_NAME_MAX];
+			int at = old_rs ? names_find(old_rs, ovs->nrs, lrs_name(rs, name)) : -1;
 			if (at >= 0)
 				carry_health(rs, &ovs->rs[at]);
 		}
 		free(old_rs);
+		free(old_names);
 		vs->carried = ovs != NULL;
 		if (ovs) {
 			vs->quorum_up = ovs->quorum_up;

@@ -21,7 +21,6 @@
 #define LVS_TEXT_MAX 159
 struct lrs {                     /* one real_server of one virtual_server */
 	const struct conf_real_server *conf;
-	char name[48];               /* "192.0.2.1:80": checkd's spelling; "[IPv6]:port" is at most 47 */
 	bool up;
 	bool have_weight;
 	bool changed_valid;
@@ -53,6 +52,12 @@ struct lvs {                     /* one virtual_server block */
 	struct ipvs_stats stats;
 	char *error;                 /* as lrs's */
 };
+
+/* A real server's name, "192.0.2.1:80" or "[2001:db8::1]:80": checkd's
+ * spelling, made from its config when asked rather than kept in every lrs
+ * ("[IPv6]:port" is at most 47 bytes). */
+#define LRS_NAME_MAX 48
+const char *lrs_name(const struct lrs *rs, char buf[LRS_NAME_MAX]);
 
 /* *slot becomes the first len bytes of text (at most LVS_TEXT_MAX); text
  * NULL or len 0 clears it, and so does running out of memory. */

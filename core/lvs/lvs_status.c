@@ -50,7 +50,8 @@ void lvs_table(struct strbuf *b, const struct lvs *vs, uint64_t now)
 			snprintf(ctl, sizeof(ctl), "[ctl: %s]%s", lvs_ctl_describe(rs, what, sizeof(what)),
 				 rs->error || rs->reason ? " " : "");
 		}
-		strbuf_printf(b, "  %-28s %-5s %6d %6s %8llu %8llu %10llu %6lu %6s  %s%s\n", rs->name,
+		char name[LRS_NAME_MAX];
+		strbuf_printf(b, "  %-28s %-5s %6d %6s %8llu %8llu %10llu %6lu %6s  %s%s\n", lrs_name(rs, name),
 			      rs->up ? "up" : "down", rs->up ? lvs_rs_weight(rs) : rs_inhibit(vs, rs) ? 0 : rs->conf->weight,
 			      kw, (unsigned long long)rs->active, (unsigned long long)rs->inactive,
 			      (unsigned long long)rs->conns, rs->transitions, ago, ctl,
@@ -69,7 +70,8 @@ static void lrs_json(struct json *j, const struct lvs *vs, const struct lrs *rs)
 
 	inet_ntop(rs->conf->addr.family, rs->conf->addr.addr, a, sizeof(a));
 	json_object_begin(j);
-	json_key_string(j, "name", rs->name);
+	char name[LRS_NAME_MAX];
+	json_key_string(j, "name", lrs_name(rs, name));
 	json_key_string(j, "address", a);
 	json_key_uint(j, "port", rs->conf->port);
 	json_key_string(j, "health", rs->up ? "up" : "down");

@@ -184,7 +184,8 @@ static const char *find(struct conf_keepalived *conf, struct lvs *m, int n, cons
 		return "parse error";
 	if (lvs_ctl_find(conf, m, n, &c, &vs, &rs, got, sizeof(got)) != 0)
 		return got;
-	snprintf(got, sizeof(got), "%s %s", vs->name, rs->name);
+	char name[LRS_NAME_MAX];
+	snprintf(got, sizeof(got), "%s %s", vs->name, lrs_name(rs, name));
 	return got;
 }
 

@@ -4,6 +4,8 @@
  * length given), and what an event does to a small hand-built model and its
  * quorum.
  */
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lvs_event.h"
@@ -148,8 +150,11 @@ static void test_apply(void)
 	vs.nrs = 2;
 	for (int r = 0; r < 2; r++)
 		rs[r].conf = &crs[r];
-	strcpy(rs[0].name, "192.0.2.21:80");
-	strcpy(rs[1].name, "192.0.2.22:80");
+	for (int r = 0; r < 2; r++) {
+		crs[r].addr.family = AF_INET;
+		inet_pton(AF_INET, r ? "192.0.2.22" : "192.0.2.21", crs[r].addr.addr);
+		crs[r].port = 80;
+	}
 
 	CHECK(parse("1 up tcp/192.0.2.10:80 192.0.2.21:80 weight=5 reason=ok", &ev) == 0, "up line for the first server");
 	CHECK(lvs_event_apply(&vs, 1, &ev, 1500, &which, NULL) == &rs[0] && which == &vs, "it finds the server and its virtual server");
@@ -195,14 +200,14 @@ static void test_apply(void)
 static void test_table_changed(void)
 {
 	struct conf_virtual_server cvs = { .quorum = 1 };
-	struct conf_real_server crs = { .weight = 2 };
+	struct conf_real_server crs = { .weight = 2, .port = 80, .addr.family = AF_INET };
 	struct lrs rs = { .conf = &crs, .up = true };
 	struct lvs vs = { .conf = &cvs, .rs = &rs, .nrs = 1 }, *which;
 	struct lvs_event ev;
 	bool changed;
 
+	inet_pton(AF_INET, "192.0.2.21", crs.addr.addr);
 	strcpy(vs.name, "tcp/192.0.2.10:80");
-	strcpy(rs.name, "192.0.2.21:80");
 	static const struct { const char *line; bool changed; const char *what; } steps[] = {
 		{ "1 up tcp/192.0.2.10:80 192.0.2.21:80 weight=2 initial", false, "an initial up at the configured weight" },
 		{ "2 up tcp/192.0.2.10:80 192.0.2.21:80 weight=2 reason=ok", false, "the same up again, a new reason" },
@@ -219,6 +224,36 @@ static void test_table_changed(void)
 	free(rs.reason);
 }
 
+/* An event names a real server as checkd spells it, and only so. */
+static void test_rs_names(void)
+{
+	struct conf_virtual_server cvs = { .quorum = 1 };
+	struct conf_real_server crs[2] = { { .weight = 1, .port = 8080, .addr.family = AF_INET6 },
+					   { .weight = 1, .port = 0, .addr.family = AF_INET } };
+	struct lrs rs[2] = { { .conf = &crs[0] }, { .conf = &crs[1] } };
+	struct lvs vs = { .conf = &cvs, .rs = rs, .nrs = 2 }, *which;
+	struct lvs_event ev;
+
+	inet_pton(AF_INET6, "2001:db8::1", crs[0].addr.addr);
+	inet_pton(AF_INET, "192.0.2.9", crs[1].addr.addr);
+	strcpy(vs.name, "fwm/7");
+	static const struct { const char *rs; int want; } cases[] = {
+		{ "[2001:db8::1]:8080", 0 }, { "192.0.2.9:0", 1 },
+		{ "[2001:db8:0::1]:8080", -1 }, { "[2001:db8::1]:08080", -1 }, { "2001:db8::1:8080", -1 },
+		{ "[2001:db8::1]:80", -1 }, { "192.0.2.9:", -1 }, { "192.0.2.9", -1 }, { ":0", -1 },
+		{ "[2001:db8::1:8080", -1 }, { "192.0.2.9:99999", -1 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char line[128];
+		snprintf(line, sizeof(line), "1 up fwm/7 %s weight=1", cases[i].rs);
+		struct lrs *got = parse(line, &ev) == 0 ? lvs_event_apply(&vs, 1, &ev, 1000, &which, NULL) : NULL;
+		CHECK(got == (cases[i].want < 0 ? NULL : &rs[cases[i].want]), "real server named %s: %s", cases[i].rs,
+		      cases[i].want < 0 ? "none" : "found");
+	}
+	for (int r = 0; r < 2; r++)
+		free(rs[r].reason);
+}
+
 int main(void)
 {
 	test_valid();
@@ -227,5 +262,6 @@ int main(void)
 	test_bounded();
 	test_apply();
 	test_table_changed();
+	test_rs_names();
 	return unit_exit();
 }

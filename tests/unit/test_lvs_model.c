@@ -43,8 +43,9 @@ static void add_vs(char *buf, size_t size, const char *addr, int nrs, bool rever
 
 static const struct lrs *rs_named(const struct lvs *vs, const char *name)
 {
+	char have[LRS_NAME_MAX];
 	for (int r = 0; r < vs->nrs; r++)
-		if (strcmp(vs->rs[r].name, name) == 0)
+		if (strcmp(lrs_name(&vs->rs[r], have), name) == 0)
 			return &vs->rs[r];
 	return NULL;
 }
@@ -88,7 +89,8 @@ static void test_reload_carries_by_name(void)
 	CHECK(!m2[2].carried, "the new one is not");
 	int same = 0;
 	for (int r = 0; r < m2[0].nrs; r++) {
-		const struct lrs *old = rs_named(&m1[1], m2[0].rs[r].name);
+		char name[LRS_NAME_MAX];
+		const struct lrs *old = rs_named(&m1[1], lrs_name(&m2[0].rs[r], name));
 		same += old && old->up == m2[0].rs[r].up;
 	}
 	CHECK(same == BIG, "every server of the reversed large one has its own health (%d of %d)", same, BIG);
@@ -154,7 +156,7 @@ static void test_one_dest(void)
 	conf_keepalived_free(conf);
 }
 
-/* The longest name a real server can have fits lrs.name whole: checkd's
+/* The longest name a real server can have fits LRS_NAME_MAX whole: checkd's
  * events name it the same way, and a cut name would match nothing. */
 static void test_longest_name(void)
 {
@@ -170,8 +172,9 @@ static void test_longest_name(void)
 		conf_keepalived_free(conf);
 		return;
 	}
-	CHECK(strcmp(m[0].rs[0].name, "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535") == 0,
-	      "the longest real server name is whole (%s)", m[0].rs[0].name);
+	char name[LRS_NAME_MAX];
+	CHECK(strcmp(lrs_name(&m[0].rs[0], name), "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535") == 0,
+	      "the longest real server name is whole (%s)", name);
 	model_free(m, n);
 	conf_keepalived_free(conf);
 }
