@@ -1577,13 +1577,15 @@ static void vs_virtualhost(struct walk *w, const struct conf_node *n, void *obj)
 		vs->check_opts.virtualhost = vs->virtualhost;
 }
 
-/* keepalived reads "quorum 0" as 1 and says so; lvsbox does the same. */
+/* keepalived 2.2.7 reads a quorum that is not a number in 1..4294967295
+ * ("0", "00", "-1", "1x") as 1 and says so; lvsbox does the same. */
 static void vs_quorum(struct walk *w, const struct conf_node *n, void *obj)
 {
-	static const struct kw own = { NULL, KW_UINT, VS(quorum), 1, 65535, NULL, NULL, NULL };
+	static const struct kw own = { NULL, KW_UINT, VS(quorum), 1, 4294967295, NULL, NULL, NULL };
 	struct conf_virtual_server *vs = obj;
-	if (n->nargs == 1 && !n->has_block && strcmp(n->args[0], "0") == 0) {
-		warn_at(w, n, "'quorum 0' is outside 1..65535, using 1");
+	long long num;
+	if (n->nargs == 1 && !n->has_block && parse_num(n->args[0], 1, 4294967295, &num) < 0) {
+		warn_at(w, n, "'quorum' value '%s' is not a number in 1..4294967295, using 1", n->args[0]);
 		vs->quorum = 1;
 		return;
 	}
@@ -1955,6 +1957,29 @@ static void load_vs_group(struct walk *w, const struct conf_node *n)
 	}
 }
 
+/* keepalived 2.2.7 lowers a quorum the real servers' weights cannot reach
+ * to their total, and a hysteresis not below the quorum to one less, each
+ * with a warning; without it such a service would never come up. With no
+ * weight at all nothing is changed: the quorum is out of reach either way. */
+static void quorum_within_weight(struct walk *w, const struct conf_node *n, struct conf_virtual_server *vs)
+{
+	unsigned long long total = 0;
+	for (int i = 0; i < vs->nreal_servers; i++)
+		total += vs->real_servers[i].weight > 0 ? (unsigned)vs->real_servers[i].weight : 0;
+	if (total == 0)
+		return;
+	if (vs->quorum > total) {
+		warn_at(w, n, "quorum %u is more than the real servers' total weight %llu, using %llu, as keepalived does",
+			vs->quorum, total, total);
+		vs->quorum = (unsigned)total;
+	}
+	if (vs->hysteresis >= vs->quorum) {
+		warn_at(w, n, "hysteresis %u is not below quorum %u, using %u, as keepalived does", vs->hysteresis,
+			vs->quorum, vs->quorum - 1);
+		vs->hysteresis = vs->quorum - 1;
+	}
+}
+
 static void load_virtual_server(struct walk *w, const struct conf_node *n)
 {
 	struct conf_virtual_server vs = { .delay_loop_ms = 60000, .quorum = 1, .protocol = -1, .lb_kind = -1 };
@@ -2016,6 +2041,7 @@ static void load_virtual_server(struct walk *w, const struct conf_node *n)
 		warn_at(w, n, "virtual_server has no real_server");
 	for (int i = 0; i < vs.nreal_servers; i++)
 		warn_rs_port(w, &vs, &vs.real_servers[i], "real_server");
+	quorum_within_weight(w, n, &vs);
 	if (vs.sorry_server)
 		warn_rs_port(w, &vs, vs.sorry_server, "sorry_server");
 	if (w->each_vs && !w->oom)

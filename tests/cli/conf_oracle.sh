@@ -37,21 +37,27 @@ keepalived_check() {
 }
 # ours: exit status (0 clean, 1 warnings, 2 errors), and the lines we name.
 # keepalived names no line when it gives a virtual server its default
-# scheduler or forwarding method, so ours for those are left out here and
-# compared by count (defaults_count).
+# scheduler or forwarding method, or lowers its quorum or hysteresis, so
+# ours for those are left out here and compared by count (unlined_count).
+unlined_ours=': virtual_server has no lb_\(algo\|kind\):\|: quorum [0-9]* is more than\|: hysteresis [0-9]* is not below'
 ours_check() {
 	"$check" "$1" 2>"$work/o.out"
 	echo $? >"$work/o.rc"
-	grep -v ': virtual_server has no lb_\(algo\|kind\):' "$work/o.out" |
+	grep -v "$unlined_ours" "$work/o.out" |
 		grep -o "^$1:[0-9]*:" | grep -o '[0-9]*:$' | tr -d : | sort -nu | tr '\n' ' '
 }
-# defaults_count: how many virtual servers got the default scheduler, and
-# how many the default forwarding method, by keepalived's word and by ours
-defaults_count() {
+# unlined_count: by keepalived's word, then by ours, how many virtual
+# servers got the default scheduler, the default forwarding method, a
+# lower quorum and a lower hysteresis
+unlined_count() {
 	echo "$(grep -c 'no scheduler set, setting default' "$work/k.out")" \
 		"$(grep -c 'no forwarding method set, setting default' "$work/k.out")" \
+		"$(grep -c 'exceeds total weight of real servers' "$work/k.out")" \
+		"$(grep -c 'hysteresis [0-9]* >= quorum' "$work/k.out")" \
 		"$(grep -c ': virtual_server has no lb_algo:' "$work/o.out")" \
-		"$(grep -c ': virtual_server has no lb_kind:' "$work/o.out")"
+		"$(grep -c ': virtual_server has no lb_kind:' "$work/o.out")" \
+		"$(grep -c ': quorum [0-9]* is more than' "$work/o.out")" \
+		"$(grep -c ': hysteresis [0-9]* is not below' "$work/o.out")"
 }
 
 for f in tests/fixtures/keepalived/*.conf configs/*.conf tests/unit/conf/valid/*.conf tests/unit/conf/broken/*.conf \
@@ -78,10 +84,10 @@ for f in tests/fixtures/keepalived/*.conf configs/*.conf tests/unit/conf/valid/*
 	o_valid=$([ "$o_rc" = 0 ] && echo clean || echo problems)
 	check_eq "oracle $f: keepalived -t and lvsbox agree ($k_valid)" "$k_valid" "$o_valid"
 	[ "$k_valid" = "$o_valid" ] || sed 's/^/#   keepalived: /' "$work/k.out" | head -5
-	read -r k_algo k_kind o_algo o_kind < <(defaults_count)
-	if [ "$k_algo$k_kind$o_algo$o_kind" != 0000 ]; then
-		check_eq "oracle $f: as many default schedulers, forwarding methods as keepalived" \
-			"$k_algo $k_kind" "$o_algo $o_kind"
+	read -r k_algo k_kind k_quorum k_hyst o_algo o_kind o_quorum o_hyst < <(unlined_count)
+	if [ "$k_algo$k_kind$k_quorum$k_hyst$o_algo$o_kind$o_quorum$o_hyst" != 00000000 ]; then
+		check_eq "oracle $f: as many default schedulers, forwarding methods, lowered quorums, hystereses as keepalived" \
+			"$k_algo $k_kind $k_quorum $k_hyst" "$o_algo $o_kind $o_quorum $o_hyst"
 	fi
 	# where keepalived names lines, we must name the same ones (fixtures and
 	# examples) or at least report our first problem on one of them (broken inputs,

@@ -764,7 +764,7 @@ static void test_vs_extra_words(void)
 static void test_config_id(void)
 {
 	static const char text[] = "virtual_server 10.0.0.1 80 {\n @high delay_loop 7\n  @low delay_loop 9\n"
-		" @^high quorum 3\n @high\n real_server 10.0.0.2 80 {\n }\n protocol TCP\n lb_algo rr\n lb_kind NAT\n}\n";
+		" @^high quorum 3\n @high\n real_server 10.0.0.2 80 {\n  weight 3\n }\n protocol TCP\n lb_algo rr\n lb_kind NAT\n}\n";
 	static const struct { const char *id; unsigned delay_ms, quorum; } want[] = {
 		{ "high", 7000, 1 }, { "low", 9000, 3 }, { "other", 60000, 3 },
 	};

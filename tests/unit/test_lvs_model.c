@@ -179,11 +179,40 @@ static void test_longest_name(void)
 	conf_keepalived_free(conf);
 }
 
+/* A quorum above what the real servers weigh together would keep the
+ * sorry server in for good; keepalived lowers it to their total, so the
+ * service is up once every server is. */
+static void test_quorum_within_weight(void)
+{
+	static const char text[] =
+		"virtual_server 10.0.0.1 80 {\n protocol TCP\n lb_algo rr\n lb_kind NAT\n quorum 5\n"
+		" sorry_server 10.0.0.9 80\n real_server 10.0.0.2 80 {\n  weight 1\n }\n"
+		" real_server 10.0.0.3 80 {\n  weight 2\n }\n}\n";
+	struct conf_keepalived *conf = load(text);
+	struct lvs *m = NULL;
+	struct want w = { 0 };
+	int n = 0;
+
+	if (!conf || model_build(conf, NULL, 0, &m, &n) != 0 || n != 1) {
+		CHECK(0, "the quorum config loads");
+		conf_keepalived_free(conf);
+		return;
+	}
+	CHECK(conf->virtual_servers[0].quorum == 3 && m[0].quorum_up,
+	      "quorum 5 over weights 1 + 2 becomes 3: both servers up (no checkers), the quorum is held");
+	CHECK(build_want(conf, m, n, &w) == 0 && w.n == 1 && w.v[0].ndests == 2 && w.v[0].dests[0].rs == 0 &&
+	      w.v[0].dests[1].rs == 1, "and the real servers are in IPVS, not the sorry server");
+	want_free(&w);
+	model_free(m, n);
+	conf_keepalived_free(conf);
+}
+
 int main(void)
 {
 	test_reload_carries_by_name();
 	test_duplicate_dropped();
 	test_one_dest();
 	test_longest_name();
+	test_quorum_within_weight();
 	return unit_exit();
 }
