@@ -437,16 +437,59 @@ static struct named *names_sorted(const void *base, int n, size_t stride, size_t
 	return v;
 }
 
-/* ovs's real server names sorted, in *store (freed by the caller with the
- * result); NULL when it has none or memory ran out. */
-static struct named *rs_names_sorted(const struct lvs *ovs, char **store)
+/* A real server as its name says it: family, address, port. Two real
+ * servers have one name exactly when these are equal, so the old ones are
+ * sorted and found by them, without making a name for each. */
+struct rs_addr {
+	const struct conf_real_server *c;
+	int at;
+};
+
+static int rs_addr_cmp(const struct conf_real_server *x, const struct conf_real_server *y)
 {
-	*store = ovs->nrs > 0 ? malloc((size_t)ovs->nrs * LRS_NAME_MAX) : NULL;
-	if (!*store)
+	if (x->addr.family != y->addr.family)
+		return x->addr.family < y->addr.family ? -1 : 1;
+	int c = memcmp(x->addr.addr, y->addr.addr, x->addr.family == AF_INET6 ? 16 : 4);
+	if (c)
+		return c;
+	return (x->port > y->port) - (x->port < y->port);
+}
+
+static int rs_addr_order(const void *a, const void *b)
+{
+	const struct rs_addr *x = a, *y = b;
+	int c = rs_addr_cmp(x->c, y->c);
+
+	return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+
+/* ovs's real servers sorted by address; NULL when it has none or memory ran out. */
+static struct rs_addr *rs_sorted(const struct lvs *ovs)
+{
+	struct rs_addr *v = ovs->nrs > 0 ? malloc((size_t)ovs->nrs * sizeof(*v)) : NULL;
+
+	if (!v)
 		return NULL;
 	for (int r = 0; r < ovs->nrs; r++)
-		lrs_name(&ovs->rs[r], *store + (size_t)r * LRS_NAME_MAX);
-	return names_sorted(*store, ovs->nrs, LRS_NAME_MAX, 0);
+		v[r] = (struct rs_addr){ ovs->rs[r].conf, r };
+	qsort(v, (size_t)ovs->nrs, sizeof(*v), rs_addr_order);
+	return v;
+}
+
+/* The position in the old virtual server of the first real server with c's
+ * address and port, or -1. */
+static int rs_find(const struct rs_addr *v, int n, const struct conf_real_server *c)
+{
+	int lo = 0, hi = n;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (rs_addr_cmp(v[mid].c, c) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && rs_addr_cmp(v[lo].c, c) == 0 ? v[lo].at : -1;
 }
 
 /* The position of name's first entry in v, or -1. */
@@ -500,11 +543,9 @@ int model_build(const struct conf_keepalived *conf, struct lvs *old, int nold,
 		vs->rs = calloc((size_t)cv->nreal_servers + 1, sizeof(*vs->rs));
 		int o = old_vs ? names_find(old_vs, nold, vs->name) : -1;
 		struct lvs *ovs = o >= 0 ? &old[o] : NULL;
-		char *old_names = NULL;
-		struct named *old_rs = ovs ? rs_names_sorted(ovs, &old_names) : NULL;
+		struct rs_addr *old_rs = ovs ? rs_sorted(ovs) : NULL;
 		if (!vs->rs || (ovs && ovs->nrs > 0 && !old_rs)) {
 			free(old_rs);
-			free(old_names);
 			free(old_vs);
 			model_free(m, v + 1);
 			return -1;
@@ -514,13 +555,11 @@ int model_build(const struct conf_keepalived *conf, struct lvs *old, int nold,
 			struct lrs *rs = &vs->rs[r];
 			rs->conf = &cv->real_servers[r];
 			rs_initial(vs, rs);
-			char name[LRS_NAME_MAX];
-			int at = old_rs ? names_find(old_rs, ovs->nrs, lrs_name(rs, name)) : -1;
+			int at = old_rs ? rs_find(old_rs, ovs->nrs, rs->conf) : -1;
 			if (at >= 0)
 				carry_health(rs, &ovs->rs[at]);
 		}
 		free(old_rs);
-		free(old_names);
 		vs->carried = ovs != NULL;
 		if (ovs) {
 			vs->quorum_up = ovs->quorum_up;
