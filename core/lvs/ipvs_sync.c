@@ -164,9 +164,11 @@ static void apply_dest(struct ipvs_sync *d, struct owned *o, struct want_svc *ws
 	int r = 0;
 
 	/* Only a change or an error names the dest: most dests of a pass have neither. */
-	struct ipvs_dest req = kernel_dest_request(&wd->dest);
-	if (a)
+	struct ipvs_dest req;
+	if (a) {
+		req = kernel_dest_request(&wd->dest);
 		dest_text(dn, sizeof(dn), &req);
+	}
 	if (a && a->kind == IPVS_ADD_DEST) {
 		r = add_verdict(d, o, ws, a);
 		snprintf(text, sizeof(text), "add %s to %s", dn, svcname);
