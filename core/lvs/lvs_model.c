@@ -476,35 +476,46 @@ static struct rs_addr *rs_sorted(const struct lvs *ovs)
 	return v;
 }
 
-/* The position in the old virtual server of the first real server with c's
- * address and port, or -1. */
-static int rs_find(const struct rs_addr *v, int n, const struct conf_real_server *c)
+/* The first of n sorted entries of size bytes at base that cmp does not
+ * put below key, or n: where the first entry equal to key is, if any. */
+static int first_not_below(const void *base, int n, size_t size, const void *key,
+			   int (*cmp)(const void *entry, const void *key))
 {
 	int lo = 0, hi = n;
 
 	while (lo < hi) {
 		int mid = lo + (hi - lo) / 2;
-		if (rs_addr_cmp(v[mid].c, c) < 0)
+		if (cmp((const char *)base + (size_t)mid * size, key) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < n && rs_addr_cmp(v[lo].c, c) == 0 ? v[lo].at : -1;
+	return lo;
+}
+
+static int rs_addr_to_key(const void *entry, const void *key)
+{
+	return rs_addr_cmp(((const struct rs_addr *)entry)->c, key);
+}
+
+static int named_to_key(const void *entry, const void *key)
+{
+	return strcmp(((const struct named *)entry)->name, key);
+}
+
+/* The position in the old virtual server of the first real server with c's
+ * address and port, or -1. */
+static int rs_find(const struct rs_addr *v, int n, const struct conf_real_server *c)
+{
+	int i = first_not_below(v, n, sizeof(*v), c, rs_addr_to_key);
+	return i < n && rs_addr_cmp(v[i].c, c) == 0 ? v[i].at : -1;
 }
 
 /* The position of name's first entry in v, or -1. */
 static int names_find(const struct named *v, int n, const char *name)
 {
-	int lo = 0, hi = n;
-
-	while (lo < hi) {
-		int mid = lo + (hi - lo) / 2;
-		if (strcmp(v[mid].name, name) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && strcmp(v[lo].name, name) == 0 ? v[lo].at : -1;
+	int i = first_not_below(v, n, sizeof(*v), name, named_to_key);
+	return i < n && strcmp(v[i].name, name) == 0 ? v[i].at : -1;
 }
 
 static void carry_health(struct lrs *rs, const struct lrs *ors)
