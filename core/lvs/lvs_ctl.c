@@ -5,8 +5,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include "log.h"
 #include "lvs_ctl.h"
@@ -79,79 +77,6 @@ bool lvs_ctl_is_request(const char *line)
 	return verb_of(first, &verb);
 }
 
-/* Plain decimal in [0, max]: no sign, no blanks, no leading "0x". -1 otherwise.
- * long long, since a mark goes up to 2^32-1, more than a 32-bit long holds. */
-static long long decimal(const char *s, long long max)
-{
-	long long v = 0;
-
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s - '0');
-		if (v > max)
-			return -1;
-	}
-	return v;
-}
-
-/* ADDR, ADDR:PORT, [V6ADDR]:PORT, [V6ADDR] or a bare V6ADDR (no port), as
- * ipvsadm reads them, numeric only. *has_port says whether a port came. */
-static bool addr_port(const char *text, struct conf_ip *ip, unsigned *port, bool *has_port)
-{
-	char host[64];
-	const char *port_text = NULL;
-	size_t len;
-
-	*has_port = false;
-	*port = 0;
-	memset(ip, 0, sizeof(*ip));
-	if (text[0] == '[') {
-		const char *close = strchr(text, ']');
-		if (!close)
-			return false;
-		len = (size_t)(close - text - 1);
-		if (close[1] == ':')
-			port_text = close + 2;
-		else if (close[1] != '\0')
-			return false;
-		if (len >= sizeof(host))
-			return false;
-		memcpy(host, text + 1, len);
-		host[len] = '\0';
-		if (inet_pton(AF_INET6, host, ip->addr) != 1)
-			return false;
-		ip->family = AF_INET6;
-	} else {
-		const char *colon = strchr(text, ':');
-		if (colon && strchr(colon + 1, ':')) {
-			if (inet_pton(AF_INET6, text, ip->addr) != 1)
-				return false;
-			ip->family = AF_INET6;
-			return true;
-		}
-		len = colon ? (size_t)(colon - text) : strlen(text);
-		if (len >= sizeof(host))
-			return false;
-		memcpy(host, text, len);
-		host[len] = '\0';
-		if (inet_pton(AF_INET, host, ip->addr) != 1)
-			return false;
-		ip->family = AF_INET;
-		port_text = colon ? colon + 1 : NULL;
-	}
-	if (!port_text)
-		return true;
-	long long p = decimal(port_text, 65535);
-	if (p < 0)
-		return false;
-	*port = (unsigned)p;
-	*has_port = true;
-	return true;
-}
-
 static int fail(char *err, size_t errlen, const char *fmt, const char *word)
 {
 	snprintf(err, errlen, fmt, word ? word : "");
@@ -165,7 +90,7 @@ static int vs_address(struct lvs_ctl_cmd *cmd, int protocol, const char *text, c
 
 	cmd->vs_kind = LVS_CTL_VS_ADDR;
 	cmd->protocol = protocol;
-	if (!addr_port(text, &cmd->vs_addr, &cmd->vs_port, &has_port) || !has_port)
+	if (!lvs_addr_port(text, &cmd->vs_addr, &cmd->vs_port, &has_port) || !has_port)
 		return fail(err, errlen, "virtual server '%s': a numeric ADDR:PORT ([ADDR]:PORT for IPv6) expected",
 			    text);
 	return 0;
@@ -173,7 +98,7 @@ static int vs_address(struct lvs_ctl_cmd *cmd, int protocol, const char *text, c
 
 static int vs_fwmark(struct lvs_ctl_cmd *cmd, const char *text, char *err, size_t errlen)
 {
-	long long mark = decimal(text, 0xffffffffLL);
+	long long mark = lvs_decimal(text, 0xffffffffLL);
 
 	cmd->vs_kind = LVS_CTL_VS_FWMARK;
 	if (mark <= 0)
@@ -254,7 +179,7 @@ int lvs_ctl_parse(const char *line, struct lvs_ctl_cmd *cmd, char *err, size_t e
 	if (!w)
 		return fail(err, errlen, "%s", usage);
 	snprintf(cmd->rs_text, sizeof(cmd->rs_text), "%s", w);
-	if (!addr_port(w, &cmd->rs_addr, &cmd->rs_port, &cmd->rs_has_port))
+	if (!lvs_addr_port(w, &cmd->rs_addr, &cmd->rs_port, &cmd->rs_has_port))
 		return fail(err, errlen, "real server '%s': a numeric ADDR[:PORT] ([ADDR]:PORT for IPv6) expected", w);
 	if (cmd->verb == LVS_CTL_WEIGHT) {
 		w = next_word(&ws);
@@ -262,7 +187,7 @@ int lvs_ctl_parse(const char *line, struct lvs_ctl_cmd *cmd, char *err, size_t e
 			w = next_word(&ws);
 		if (!w)
 			return fail(err, errlen, "weight needs N (0-65535) after the real server%s", NULL);
-		long long n = decimal(w, LVS_CTL_MAX_WEIGHT);
+		long long n = lvs_decimal(w, LVS_CTL_MAX_WEIGHT);
 		if (n < 0)
 			return fail(err, errlen, "weight '%s': a number from 0 to 65535 expected", w);
 		cmd->weight = (int)n;
@@ -385,20 +310,6 @@ const char *lvs_ctl_describe(const struct lrs *rs, char *buf, size_t size)
 	return buf;
 }
 
-static struct lrs *rs_by_names(struct lvs *model, int nvs, const char *vs_name, const char *rs_name)
-{
-	char name[LRS_NAME_MAX];
-
-	for (int v = 0; v < nvs; v++) {
-		if (strcmp(model[v].name, vs_name) != 0)
-			continue;
-		for (int r = 0; r < model[v].nrs; r++)
-			if (strcmp(lrs_name(&model[v].rs[r], name), rs_name) == 0)
-				return &model[v].rs[r];
-	}
-	return NULL;
-}
-
 int lvs_ctl_carry(struct lvs *model, int nvs, const struct lvs *old, int nold)
 {
 	int carried = 0;
@@ -409,7 +320,9 @@ int lvs_ctl_carry(struct lvs *model, int nvs, const struct lvs *old, int nold)
 			const struct lrs *ors = &old[v].rs[r];
 			if (ors->ctl == LRS_CTL_NONE)
 				continue;
-			struct lrs *rs = rs_by_names(model, nvs, old[v].name, lrs_name(ors, name));
+			lrs_name(ors, name);
+			struct lrs *rs = lvs_find_rs(model, nvs, old[v].name, strlen(old[v].name), name,
+						     strlen(name), NULL);
 			lvs_ctl_describe(ors, what, sizeof(what));
 			if (!rs) {
 				log_notice("reload: %s %s is gone from the config: its ctl override (%s) with it",

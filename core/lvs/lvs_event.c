@@ -3,7 +3,6 @@
  * applying it to the real server it names, and the quorum that follows.
  * No sockets and no daemon state, so unit tests and the fuzzer reach it.
  */
-#include <arpa/inet.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,63 +111,6 @@ int lvs_event_parse(const char *line, size_t len, struct lvs_event *out)
 	return 0;
 }
 
-/* The address and port of a real server's name as checkd spells it
- * ("192.0.2.1:80", "[2001:db8::1]:80"); false when f is not such a name. */
-static bool rs_name_parse(const char *f, size_t n, struct conf_ip *ip, unsigned *port)
-{
-	char text[LRS_NAME_MAX], *host = text, *end;
-
-	if (n == 0 || n >= sizeof(text))
-		return false;
-	memcpy(text, f, n);
-	text[n] = '\0';
-	char *colon = strrchr(text, ':');
-	if (!colon || colon == text || !colon[1])
-		return false;
-	*colon = '\0';
-	memset(ip, 0, sizeof(*ip));
-	ip->family = AF_INET;
-	if (text[0] == '[') {
-		if (colon[-1] != ']')
-			return false;
-		colon[-1] = '\0';
-		host = text + 1;
-		ip->family = AF_INET6;
-	}
-	unsigned long p = strtoul(colon + 1, &end, 10);
-	if (*end || p > 65535 || inet_pton(ip->family, host, ip->addr) != 1)
-		return false;
-	*port = (unsigned)p;
-	return true;
-}
-
-/* A real server is found by its address and port, then its name is made
- * once to hold the event to checkd's exact spelling. */
-static struct lrs *find_rs(struct lvs *vs, int nvs, const struct lvs_event *ev, struct lvs **vsp)
-{
-	struct conf_ip ip;
-	unsigned port;
-	char name[LRS_NAME_MAX];
-
-	if (!rs_name_parse(ev->rs, ev->rs_len, &ip, &port))
-		return NULL;
-	size_t alen = ip.family == AF_INET6 ? 16 : 4;
-	for (int v = 0; v < nvs; v++) {
-		if (!event_word_is(ev->vs, ev->vs_len, vs[v].name))
-			continue;
-		for (int r = 0; r < vs[v].nrs; r++) {
-			const struct conf_real_server *c = vs[v].rs[r].conf;
-			if (c->port != port || c->addr.family != ip.family || memcmp(c->addr.addr, ip.addr, alen) != 0)
-				continue;
-			if (event_word_is(ev->rs, ev->rs_len, lrs_name(&vs[v].rs[r], name))) {
-				*vsp = &vs[v];
-				return &vs[v].rs[r];
-			}
-		}
-	}
-	return NULL;
-}
-
 /*
  * The event applied to the model: the real server's health, weight and
  * reason, and a log line when its health changes (none for initial ones).
@@ -179,7 +121,7 @@ struct lrs *lvs_event_apply(struct lvs *model, int nvs, const struct lvs_event *
 			    struct lvs **vsp, bool *table_changed)
 {
 	struct lvs *vs = NULL;
-	struct lrs *rs = find_rs(model, nvs, ev, &vs);
+	struct lrs *rs = lvs_find_rs(model, nvs, ev->vs, ev->vs_len, ev->rs, ev->rs_len, &vs);
 	if (!rs)
 		return NULL;
 	*vsp = vs;

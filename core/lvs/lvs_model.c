@@ -391,6 +391,75 @@ const char *lrs_name(const struct lrs *rs, char buf[LRS_NAME_MAX])
 	return conf_addr_port(&rs->conf->addr, rs->conf->port, buf, LRS_NAME_MAX);
 }
 
+long long lvs_decimal(const char *s, long long max)
+{
+	long long v = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+		if (v > max)
+			return -1;
+	}
+	return v;
+}
+
+bool lvs_addr_port(const char *text, struct conf_ip *ip, unsigned *port, bool *has_port)
+{
+	char host[64];
+	const char *port_text = NULL;
+	size_t len;
+
+	*has_port = false;
+	*port = 0;
+	memset(ip, 0, sizeof(*ip));
+	if (text[0] == '[') {
+		const char *close = strchr(text, ']');
+		if (!close)
+			return false;
+		len = (size_t)(close - text - 1);
+		if (close[1] == ':')
+			port_text = close + 2;
+		else if (close[1] != '\0')
+			return false;
+		if (len >= sizeof(host))
+			return false;
+		memcpy(host, text + 1, len);
+		host[len] = '\0';
+		if (inet_pton(AF_INET6, host, ip->addr) != 1)
+			return false;
+		ip->family = AF_INET6;
+	} else {
+		const char *colon = strchr(text, ':');
+		if (colon && strchr(colon + 1, ':')) {
+			if (inet_pton(AF_INET6, text, ip->addr) != 1)
+				return false;
+			ip->family = AF_INET6;
+			return true;
+		}
+		len = colon ? (size_t)(colon - text) : strlen(text);
+		if (len >= sizeof(host))
+			return false;
+		memcpy(host, text, len);
+		host[len] = '\0';
+		if (inet_pton(AF_INET, host, ip->addr) != 1)
+			return false;
+		ip->family = AF_INET;
+		port_text = colon ? colon + 1 : NULL;
+	}
+	if (!port_text)
+		return true;
+	long long p = lvs_decimal(port_text, 65535);
+	if (p < 0)
+		return false;
+	*port = (unsigned)p;
+	*has_port = true;
+	return true;
+}
+
 void model_free(struct lvs *vs, int nvs)
 {
 	for (int v = 0; v < nvs; v++) {
@@ -445,14 +514,49 @@ struct rs_addr {
 	int at;
 };
 
-static int rs_addr_cmp(const struct conf_real_server *x, const struct conf_real_server *y)
+static int addr_port_cmp(const struct conf_ip *a, unsigned pa, const struct conf_ip *b, unsigned pb)
 {
-	if (x->addr.family != y->addr.family)
-		return x->addr.family < y->addr.family ? -1 : 1;
-	int c = memcmp(x->addr.addr, y->addr.addr, x->addr.family == AF_INET6 ? 16 : 4);
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	int c = memcmp(a->addr, b->addr, a->family == AF_INET6 ? 16 : 4);
 	if (c)
 		return c;
-	return (x->port > y->port) - (x->port < y->port);
+	return (pa > pb) - (pa < pb);
+}
+
+static int rs_addr_cmp(const struct conf_real_server *x, const struct conf_real_server *y)
+{
+	return addr_port_cmp(&x->addr, x->port, &y->addr, y->port);
+}
+
+struct lrs *lvs_find_rs(struct lvs *model, int nvs, const char *vs_name, size_t vs_len, const char *rs_name,
+			size_t rs_len, struct lvs **vsp)
+{
+	char text[LRS_NAME_MAX], name[LRS_NAME_MAX];
+	struct conf_ip ip;
+	unsigned port;
+	bool has_port;
+
+	if (rs_len >= sizeof(text))
+		return NULL;
+	memcpy(text, rs_name, rs_len);
+	text[rs_len] = '\0';
+	if (!lvs_addr_port(text, &ip, &port, &has_port) || !has_port)
+		return NULL;
+	for (int v = 0; v < nvs; v++) {
+		if (strlen(model[v].name) != vs_len || memcmp(model[v].name, vs_name, vs_len) != 0)
+			continue;
+		for (int r = 0; r < model[v].nrs; r++) {
+			struct lrs *rs = &model[v].rs[r];
+			if (addr_port_cmp(&rs->conf->addr, rs->conf->port, &ip, port) != 0 ||
+			    strcmp(lrs_name(rs, name), text) != 0)
+				continue;
+			if (vsp)
+				*vsp = &model[v];
+			return rs;
+		}
+	}
+	return NULL;
 }
 
 static int rs_addr_order(const void *a, const void *b)

@@ -59,6 +59,19 @@ struct lvs {                     /* one virtual_server block */
 #define LRS_NAME_MAX 48
 const char *lrs_name(const struct lrs *rs, char buf[LRS_NAME_MAX]);
 
+/* Plain decimal in [0, max]: no sign, no blanks, no leading "0x"; -1
+ * otherwise. long long: a mark goes up to 2^32-1. */
+long long lvs_decimal(const char *s, long long max);
+/* ADDR, ADDR:PORT, [V6ADDR]:PORT, [V6ADDR] or a bare V6ADDR (no port), as
+ * ipvsadm reads them, numeric only. *has_port says whether a port came. */
+bool lvs_addr_port(const char *text, struct conf_ip *ip, unsigned *port, bool *has_port);
+/* The real server called rs_name (rs_len bytes, spelt exactly as lrs_name
+ * spells it) in the virtual server called vs_name (vs_len bytes), and that
+ * virtual server in *vsp when vsp is not NULL; NULL when there is none. It
+ * is found by address and port, so no other server's name is made. */
+struct lrs *lvs_find_rs(struct lvs *model, int nvs, const char *vs_name, size_t vs_len, const char *rs_name,
+			size_t rs_len, struct lvs **vsp);
+
 /* *slot becomes the first len bytes of text (at most LVS_TEXT_MAX); text
  * NULL or len 0 clears it, and so does running out of memory. */
 void lvs_text_set(char **slot, const char *text, size_t len);
