@@ -82,6 +82,7 @@ struct lexer {
 	int nopen;
 	struct conf_node *last;     /* the statement a '{' on a later line would open */
 	int nul_read;               /* a NUL byte is among the bytes read: lines are searched for it */
+	size_t line_off, line_end;  /* the line being read, in the first file's bytes */
 	int failed;
 };
 
@@ -185,6 +186,9 @@ void conf_tree_drop_nodes(struct conf_tree *tree)
 	free(tree->ends);
 	tree->ends = NULL;
 	tree->nends = tree->capends = 0;
+	free(tree->spans);
+	tree->spans = NULL;
+	tree->nspans = tree->capspans = 0;
 }
 
 struct conf_mark conf_tree_mark(const struct conf_tree *tree)
@@ -439,6 +443,7 @@ static int take_definition(struct lexer *lx, const char *s, size_t len, const ch
 		lex_error(lx, file, line, "multi-line $%.*s definitions are not supported", (int)n, name);
 		return 1;
 	}
+	lx->tree->spans_ok = 0;
 	struct def *d = find_def(lx, name, n);
 	if (!d) {
 		if (lx->ndefs == CONF_MAX_DEFS) {
@@ -540,6 +545,7 @@ static void do_include(struct lexer *lx, const char *pattern, const char *file, 
 	char path[CONF_MAX_LINE + 512];
 	const char *slash = strrchr(file, '/');
 
+	lx->tree->spans_ok = 0;
 	if (lx->flags & CONF_NO_INCLUDE) {
 		lex_error(lx, file, line, "include is not allowed here");
 		return;
@@ -714,15 +720,16 @@ static void lex_raw_line(struct lexer *lx, const char *s, size_t n, const char *
 		lex_line(lx, expanded, (size_t)m, file, line);
 }
 
-static void lex_buffer(struct lexer *lx, const char *data, size_t len, const char *file)
+/* data is the bytes from offset base of the file on, its first line line + 1. */
+static void lex_buffer(struct lexer *lx, const char *data, size_t len, const char *file, size_t base, int line)
 {
-	int line = 0;
-
 	lx->nul_read = memchr(data, 0, len) != NULL;
 	for (size_t pos = 0; pos < len && !lx->failed;) {
 		const char *s = data + pos;
 		const char *nl = memchr(s, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - s) : len - pos;
+		lx->line_off = base + pos;
+		lx->line_end = base + pos + n + (nl != NULL);
 		pos += n + 1;
 		lex_raw_line(lx, s, n, file, ++line);
 	}
@@ -762,13 +769,16 @@ static void lex_stream(struct lexer *lx, FILE *f, const char *file, const char *
 		lx->failed = 1;
 	while (!lx->failed) {
 		char *nl = memchr(buf + start, '\n', have - start);
+		lx->line_off = file_bytes - have + start;
 		if (nl) {
 			size_t n = (size_t)(nl - (buf + start));
+			lx->line_end = lx->line_off + n + 1;
 			lex_raw_line(lx, buf + start, n, file, ++line);
 			start += n + 1;
 			continue;
 		}
 		if (eof) {
+			lx->line_end = file_bytes;
 			if (start < have)
 				lex_raw_line(lx, buf + start, have - start, file, ++line);
 			break;
@@ -834,6 +844,9 @@ static int read_file(struct lexer *lx, const char *path, const char *shown, cons
 		fclose(f);
 		return -1;
 	}
+	if (lx->depth == 0)
+		lx->tree->first_file = (struct conf_file_id){ st.st_dev, st.st_ino, (unsigned long long)st.st_size,
+							      (long long)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec };
 	lx->stack[lx->depth].dev = st.st_dev;
 	lx->stack[lx->depth].ino = st.st_ino;
 	lx->depth++;
@@ -851,6 +864,31 @@ static void parse_error(struct lexer *lx, const char *file, int line, const char
 	lx->failed = 1;
 }
 
+/* A top-level statement: where it stands in the first file. */
+static void note_span(struct lexer *lx, const struct conf_node *n, int line)
+{
+	struct conf_tree *t = lx->tree;
+
+	if (!t->spans_ok)
+		return;
+	if (lx->depth > 1 || (t->nspans && t->spans[t->nspans - 1].last_line >= line)) {
+		t->spans_ok = 0;
+		return;
+	}
+	if (t->nspans == t->capspans) {
+		int cap = t->capspans ? t->capspans * 2 : 64;
+		struct conf_span *grown = realloc(t->spans, (size_t)cap * sizeof(*grown));
+		if (!grown) {
+			t->spans_ok = 0;
+			return;
+		}
+		t->spans = grown;
+		t->capspans = cap;
+	}
+	t->spans[t->nspans++] = (struct conf_span){ lx->line_off, lx->line_end, line, line,
+						     strcmp(n->keyword, "virtual_server") == 0 };
+}
+
 /*
  * A line's words start a statement (keyword, then its arguments); '{'
  * opens a block for the statement before it, which may stand on an
@@ -866,8 +904,13 @@ static void parse_line(struct lexer *lx, const char *file, int line)
 				return;
 			}
 			const struct conf_node *closed = lx->open[--lx->nopen].node;
-			if (lx->nopen == 1)
+			if (lx->nopen == 1) {
 				note_block_end(lx->tree, closed, file, line);
+				if (lx->tree->nspans) {
+					lx->tree->spans[lx->tree->nspans - 1].end = lx->line_end;
+					lx->tree->spans[lx->tree->nspans - 1].last_line = line;
+				}
+			}
 			lx->last = NULL;
 			i++;
 			continue;
@@ -906,6 +949,8 @@ static void parse_line(struct lexer *lx, const char *file, int line)
 			n->args[n->nargs] = (char *)lx->toks[i + 1 + n->nargs].text;
 		n->file = file;
 		n->line = line;
+		if (lx->nopen == 1)
+			note_span(lx, n, line);
 		struct open_block *b = &lx->open[lx->nopen - 1];
 		*b->tail = n;
 		b->tail = &n->next;
@@ -914,7 +959,8 @@ static void parse_line(struct lexer *lx, const char *file, int line)
 	}
 }
 
-static struct conf_tree *parse_common(const char *name, const char *data, size_t len, unsigned flags)
+static struct conf_tree *parse_common(const char *name, const char *data, size_t len, unsigned flags,
+				      const struct conf_piece_text *pieces, int npieces)
 {
 	struct conf_tree *tree = calloc(1, sizeof(*tree));
 	struct lexer *lx = calloc(1, sizeof(*lx));
@@ -929,12 +975,19 @@ static struct conf_tree *parse_common(const char *name, const char *data, size_t
 	lx->open[0].tail = &tree->root.child;
 	lx->nopen = 1;
 	tree->flags = flags;
-	if (data) {
+	tree->spans_ok = 1;
+	if (pieces) {
+		const char *file = intern_file(tree, name);
+		if (!file)
+			lx->failed = 1;
+		for (int i = 0; i < npieces && !lx->failed; i++)
+			lex_buffer(lx, data + pieces[i].off, pieces[i].len, file, pieces[i].off, pieces[i].first_line - 1);
+	} else if (data) {
 		const char *file = intern_file(tree, name);
 		if (!file)
 			lx->failed = 1;
 		else if (within_bounds(lx, len, len, file, 1, name))
-			lex_buffer(lx, data, len, file);
+			lex_buffer(lx, data, len, file, 0, 0);
 	} else {
 		read_file(lx, name, name, NULL, 0);
 	}
@@ -956,18 +1009,26 @@ static struct conf_tree *parse_common(const char *name, const char *data, size_t
 
 struct conf_tree *conf_parse_file(const char *path, unsigned flags)
 {
-	return parse_common(path, NULL, 0, flags);
+	return parse_common(path, NULL, 0, flags, NULL, 0);
 }
 
 struct conf_tree *conf_parse_buffer(const char *name, const char *data, size_t len, unsigned flags)
 {
-	return parse_common(name, data ? data : "", data ? len : 0, flags);
+	return parse_common(name, data ? data : "", data ? len : 0, flags, NULL, 0);
+}
+
+struct conf_tree *conf_parse_pieces(const char *name, const char *data, const struct conf_piece_text *pieces,
+				    int npieces, unsigned flags)
+{
+	return parse_common(name, data, 0, flags | CONF_NO_INCLUDE, pieces, npieces);
 }
 
 void conf_free(struct conf_tree *tree)
 {
 	if (!tree)
 		return;
+	conf_free(tree->older);
+	free(tree->spans);
 	free_chunks(tree->mem);
 	free_chunks(tree->node_mem);
 	free(tree->ends);

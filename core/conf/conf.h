@@ -65,7 +65,22 @@ struct conf_tree {
 	unsigned flags;             /* the CONF_* flags it was parsed with */
 	struct conf_block_end { const struct conf_node *node; int line, file; } *ends; /* file: in files[] */
 	int nends, capends;         /* where each top-level block's '}' is */
+	/* Where each top-level statement of the first file stands, with its
+	 * block: what conf_fingerprint hashes. spans_ok is 0 when they cannot
+	 * stand for the config (an include, a $NAME definition, two
+	 * statements on one line). */
+	struct conf_span *spans;
+	int nspans, capspans, spans_ok;
+	struct conf_file_id { unsigned long long dev, ino, size; long long mtime_ns; } first_file;
+	struct conf_tree *older;    /* trees whose memory this one's typed view still uses */
 	struct conf_node root;      /* last: its args[] is empty */
+};
+
+/* Bytes [off, end) of the first file, lines first_line..last_line. */
+struct conf_span {
+	size_t off, end;
+	int first_line, last_line;
+	int is_vs;                  /* a virtual_server statement */
 };
 
 /* conf_parse_* flags */
@@ -79,6 +94,13 @@ struct conf_tree {
 struct conf_tree *conf_parse_file(const char *path, unsigned flags);
 /* name is used in diagnostics and to resolve relative includes. */
 struct conf_tree *conf_parse_buffer(const char *name, const char *data, size_t len, unsigned flags);
+/* Lexes only the pieces [off, off + len) of data, each a whole number of
+ * lines starting at line first_line of file name (a reload's changed
+ * virtual servers, conf_fingerprint.h); includes are errors. */
+struct conf_piece_text { size_t off, len; int first_line; };
+struct conf_tree *conf_parse_pieces(const char *name, const char *data, const struct conf_piece_text *pieces,
+				    int npieces, unsigned flags);
+/* Frees tree and every older tree it holds. */
 void conf_free(struct conf_tree *tree);
 
 /* Canonical form: one keyword per line, blocks indented by two spaces. */

@@ -8,6 +8,7 @@
  * stay readable in the tree; anything else draws a warning, never silence.
  */
 #include "conf.h"
+#include "conf_fingerprint.h"
 #include "check_regex.h"
 
 #include <arpa/inet.h>
@@ -2302,6 +2303,112 @@ void conf_keepalived_free(struct conf_keepalived *c)
 	free(c->virtual_servers);
 	conf_free(c->tree);
 	free(c);
+}
+
+/* ---- a reload's changed virtual servers (conf_fingerprint.h) ---- */
+
+/* A patch holds base's global_defs and groups without owning them. */
+static void patch_free_vs(struct conf_keepalived *patch)
+{
+	for (int i = 0; i < patch->nvirtual_servers; i++) {
+		struct conf_virtual_server *vs = &patch->virtual_servers[i];
+		for (int r = 0; r < vs->nreal_servers; r++)
+			free_real_server(&vs->real_servers[r]);
+		free_real_server(vs->sorry_server);
+		free(vs->sorry_server);
+	}
+	free(patch->virtual_servers);
+}
+
+void conf_keepalived_patch_free(struct conf_keepalived *patch)
+{
+	if (!patch)
+		return;
+	patch_free_vs(patch);
+	conf_free(patch->tree);
+	free(patch);
+}
+
+/* Whether the patch's tree is n whole virtual_server blocks where ch says. */
+static bool patch_in_place(const struct conf_tree *t, const struct conf_change *ch, int n)
+{
+	if (t->nerrors || !t->spans_ok || t->nspans != n)
+		return false;
+	for (int i = 0; i < n; i++)
+		if (!t->spans[i].is_vs || t->spans[i].first_line != ch[i].text.first_line ||
+		    t->spans[i].off != ch[i].text.off || t->spans[i].end != ch[i].text.off + ch[i].text.len)
+			return false;
+	return true;
+}
+
+struct conf_keepalived *conf_keepalived_patch(const struct conf_keepalived *base, const char *name,
+					      const struct conf_reread *r, conf_vs_fn *fn, void *ctx,
+					      const char **why)
+{
+	struct conf_piece_text text[CONF_CHANGES_MAX];
+	const struct conf_change *ch = r->ch;
+	int n = r->n;
+	char was[96], now[96];
+
+	*why = "out of memory";
+	for (int i = 0; i < n; i++)
+		text[i] = ch[i].text;
+	/* read as the base was: a base not resolving host names, a patch neither */
+	struct conf_tree *tree = conf_parse_pieces(name, r->text, text, n, base->tree->flags);
+	struct conf_keepalived *c = tree ? calloc(1, sizeof(*c)) : NULL;
+	if (!c) {
+		conf_free(tree);
+		return NULL;
+	}
+	c->tree = tree;
+	if (!patch_in_place(tree, ch, n)) {
+		*why = tree->nerrors ? "a changed virtual_server has errors" : "a change is not inside virtual_server blocks";
+		conf_keepalived_patch_free(c);
+		return NULL;
+	}
+	c->global = base->global;
+	c->vs_groups = base->vs_groups;
+	c->nvs_groups = base->nvs_groups;
+	struct walk w = { .conf = c, .tree = tree, .each_vs = fn, .each_ctx = ctx, .keep_servers = true };
+	for (const struct conf_node *node = tree->root.child; node && !w.oom; node = node->next)
+		load_virtual_server(&w, node);
+	free(w.real_servers.v);
+	free(w.checkers.v);
+	if (w.oom || c->nvirtual_servers != n || tree->nerrors) {
+		*why = w.oom ? "out of memory" : "a changed virtual_server has errors";
+		conf_keepalived_patch_free(c);
+		return NULL;
+	}
+	for (int i = 0; i < n; i++) {
+		const struct conf_virtual_server *vs = &c->virtual_servers[i];
+		bool group_known = vs->kind != CONF_VS_GROUP;
+		for (int g = 0; g < base->nvs_groups && !group_known; g++)
+			group_known = strcmp(base->vs_groups[g].name, vs->group) == 0;
+		if (!group_known || strcmp(conf_vs_name(vs, now, sizeof(now)),
+					   conf_vs_name(&base->virtual_servers[ch[i].vs], was, sizeof(was))) != 0) {
+			*why = group_known ? "a virtual_server changed its name" : "a virtual_server names an unknown group";
+			conf_keepalived_patch_free(c);
+			return NULL;
+		}
+	}
+	*why = NULL;
+	return c;
+}
+
+void conf_keepalived_patch_apply(struct conf_keepalived *base, struct conf_keepalived *patch,
+				 const struct conf_reread *r)
+{
+	const struct conf_change *ch = r->ch;
+
+	for (int i = 0; i < r->n; i++) {
+		struct conf_virtual_server old = base->virtual_servers[ch[i].vs];
+		base->virtual_servers[ch[i].vs] = patch->virtual_servers[i];
+		patch->virtual_servers[i] = old;
+	}
+	patch_free_vs(patch);
+	patch->tree->older = base->tree->older;
+	base->tree->older = patch->tree;
+	free(patch);
 }
 
 const char *conf_checker_name(int type)

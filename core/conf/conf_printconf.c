@@ -631,7 +631,8 @@ static void print_real_server(FILE *out, const struct conf_node *vs_node, const 
 	put_uint(out, 2, "uthreshold", rs->uthreshold);
 	put_uint(out, 2, "lthreshold", rs->lthreshold);
 	tree_options(out, node_of(vs_node, "real_server", rs->file, rs->line), rs_tree_keys, 2);
-	for (int i = 0; i < rs->ncheckers; i++)
+	/* a config kept without its checkers (lvsd's) prints none */
+	for (int i = 0; rs->checkers && i < rs->ncheckers; i++)
 		conf_checker_print(out, &rs->checkers[i], 2);
 	close_block(out, 1);
 }

@@ -336,6 +336,13 @@ static void count_checker_errors(const struct conf_keepalived *conf, const struc
 	*(int *)ctx += vs_checker_errors(conf, vs, NULL);
 }
 
+struct conf_keepalived *daemon_patch_read(const struct conf_keepalived *base, const char *path,
+					  const struct conf_reread *r, int *checker_errors, const char **why)
+{
+	*checker_errors = 0;
+	return conf_keepalived_patch(base, path, r, count_checker_errors, checker_errors, why);
+}
+
 /* -t: each virtual server checked as it is read, then let go (conf_keepalived_check_each). */
 struct config_test {
 	unsigned tests;

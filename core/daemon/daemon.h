@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 #include "conf.h"
+#include "conf_fingerprint.h"
 #include "conf_script.h"
 #include "ctl.h"
 #include "loop.h"
@@ -69,6 +70,10 @@ struct conf_keepalived *daemon_read(const char *path, enum daemon_read what, int
  * write must not tear down every VIP and server) or has errors; the
  * running config then stays. */
 struct conf_keepalived *daemon_reload_read(const char *path, enum daemon_read what, int *checker_errors);
+/* A reload's changed virtual servers read as DAEMON_READ_SERVERS reads them
+ * (conf_keepalived_patch); checker errors counted in *checker_errors. */
+struct conf_keepalived *daemon_patch_read(const struct conf_keepalived *base, const char *path,
+					  const struct conf_reread *r, int *checker_errors, const char **why);
 
 /*
  * The script helpers under the names vrrpd and checkd call them by, until
