@@ -155,6 +155,35 @@ int ipvs_keymap_put(struct ipvs_keymap *m, const struct ipvs_key *k, size_t val)
 	return 1;
 }
 
+/* Linear probing: the slots after a freed one that hash at or before it
+ * move back, so that no lookup stops early at the hole. */
+int ipvs_keymap_del(struct ipvs_keymap *m, const struct ipvs_key *k)
+{
+	if (!m->n)
+		return 0;
+	size_t mask = m->nslots - 1, hole = find_slot(m, k);
+	uint32_t gone = m->slot[hole];
+	if (!gone)
+		return 0;
+	for (size_t i = (hole + 1) & mask; m->slot[i]; i = (i + 1) & mask) {
+		size_t home = (size_t)key_hash(&m->e[m->slot[i] - 1].key) & mask;
+		/* moves back unless its home lies in (hole, i] */
+		if (hole <= i ? (home <= hole || home > i) : (home <= hole && home > i)) {
+			m->slot[hole] = m->slot[i];
+			hole = i;
+		}
+	}
+	m->slot[hole] = 0;
+	/* the last entry takes the freed one's place in e[] */
+	size_t last = m->n - 1;
+	if (gone - 1 != last) {
+		m->slot[find_slot(m, &m->e[last].key)] = gone;
+		m->e[gone - 1] = m->e[last];
+	}
+	m->n--;
+	return 1;
+}
+
 const struct ipvs_keymap_entry *ipvs_keymap_get(const struct ipvs_keymap *m, const struct ipvs_key *k)
 {
 	if (!m->n)

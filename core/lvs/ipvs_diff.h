@@ -54,7 +54,8 @@ struct ipvs_key kernel_dest_key(const struct ipvs_service *s, const struct kerne
 struct ipvs_key ipvs_key_svc_part(const struct ipvs_key *dest_key);
 
 /* Keys with a value each, hashed; also a plain set (what lvsd owns). The
- * entries stay in insertion order in e[0..n). */
+ * entries are in e[0..n): in insertion order until one is deleted, which
+ * the last one then replaces. */
 struct ipvs_keymap_entry {
 	struct ipvs_key key;
 	size_t val;
@@ -68,6 +69,8 @@ struct ipvs_keymap {
 
 /* 1 added, 0 already there (its value unchanged), -1 out of memory. */
 int  ipvs_keymap_put(struct ipvs_keymap *m, const struct ipvs_key *k, size_t val);
+/* 1 deleted, 0 not there. */
+int  ipvs_keymap_del(struct ipvs_keymap *m, const struct ipvs_key *k);
 const struct ipvs_keymap_entry *ipvs_keymap_get(const struct ipvs_keymap *m, const struct ipvs_key *k);
 bool ipvs_keymap_has(const struct ipvs_keymap *m, const struct ipvs_key *k);
 void ipvs_keymap_free(struct ipvs_keymap *m);

@@ -331,20 +331,23 @@ static void remove_service(struct ipvs_sync *d, struct owned *o, const struct ip
 	log_notice("removed service %s", name);
 }
 
+static void reset_observed_vs(struct lvs *vs)
+{
+	vs->services_in = 0;
+	vs->sorry_in = false;
+	memset(&vs->stats, 0, sizeof(vs->stats));
+	for (int r = 0; r < vs->nrs; r++) {
+		struct lrs *rs = &vs->rs[r];
+		rs->services_in = 0;
+		rs->kernel_weight = 0;
+		rs->active = rs->inactive = rs->conns = 0;
+	}
+}
+
 static void reset_observed(struct ipvs_sync *d)
 {
-	for (int v = 0; v < d->nvs; v++) {
-		struct lvs *vs = &d->vs[v];
-		vs->services_in = 0;
-		vs->sorry_in = false;
-		memset(&vs->stats, 0, sizeof(vs->stats));
-		for (int r = 0; r < vs->nrs; r++) {
-			struct lrs *rs = &vs->rs[r];
-			rs->services_in = 0;
-			rs->kernel_weight = 0;
-			rs->active = rs->inactive = rs->conns = 0;
-		}
-	}
+	for (int v = 0; v < d->nvs; v++)
+		reset_observed_vs(&d->vs[v]);
 }
 
 static bool ipvs_ready(struct ipvs_sync *d)
@@ -560,6 +563,188 @@ oom:
 	forget_known(d);
 	want_free(&w);
 	kernel_table_free(&dumped);
+}
+
+/* ---- a pass over some virtual servers (a reload in pieces) ---- */
+
+bool ipvs_sync_same_services(const struct want *a, const struct want *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (int i = 0; i < a->n; i++) {
+		struct ipvs_key x = ipvs_svc_key(&a->v[i].svc), y = ipvs_svc_key(&b->v[i].svc);
+		if (memcmp(&x, &y, sizeof(x)) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* Whether a virtual server other than those at vs[0..n) stands for one of
+ * w's services: the dests of two virtual servers that are one kernel
+ * service are sorted out only by a whole pass. */
+static bool shared_with_others(const struct ipvs_sync *d, const struct want *w, const int *vs, int n)
+{
+	for (int v = 0; v < d->nvs; v++) {
+		bool changed = false;
+		for (int i = 0; i < n && !changed; i++)
+			changed = vs[i] == v;
+		for (int i = 0; i < w->n && !changed; i++)
+			if (lvs_serves(d->conf, &d->vs[v], &w->v[i].svc))
+				return true;
+	}
+	return false;
+}
+
+/* The known table's entries for w's services, sharing their dests; at[i]
+ * is where sub's i-th entry stands in the known table. */
+static int known_part(const struct ipvs_sync *d, const struct want *w, struct kernel_table *sub, size_t **at)
+{
+	memset(sub, 0, sizeof(*sub));
+	*at = NULL;
+	for (int i = 0; i < w->n; i++) {
+		struct ipvs_key key = ipvs_svc_key(&w->v[i].svc);
+		for (size_t j = 0; j < d->known.n; j++) {
+			struct ipvs_key have = ipvs_svc_key(&d->known.v[j].svc);
+			if (memcmp(&key, &have, sizeof(key)) != 0)
+				continue;
+			if (sub->n == sub->cap) {
+				size_t cap = sub->cap ? sub->cap * 2 : 8;
+				struct kernel_svc *v = realloc(sub->v, cap * sizeof(*v));
+				size_t *a = realloc(*at, cap * sizeof(*a));
+				if (v)
+					sub->v = v;
+				if (a)
+					*at = a;
+				if (!v || !a)
+					return -1;
+				sub->cap = cap;
+			}
+			(*at)[sub->n] = j;
+			sub->v[sub->n++] = d->known.v[j];
+			break;
+		}
+	}
+	return 0;
+}
+
+/* What lvsd owns of w's services and their dests becomes what o says. */
+static int owned_merge(struct ipvs_sync *d, const struct want *w, const struct owned *o)
+{
+	for (int i = 0; i < w->n; i++) {
+		const struct want_svc *ws = &w->v[i];
+		struct ipvs_key key = ipvs_svc_key(&ws->svc);
+		if (ipvs_keymap_has(&o->svcs, &key) ? ipvs_keymap_put(&d->owned_svcs, &key, 0) < 0
+						    : (ipvs_keymap_del(&d->owned_svcs, &key), false))
+			return -1;
+		for (int j = 0; j < ws->ndests; j++) {
+			struct ipvs_key k = kernel_dest_key(&ws->svc, &ws->dests[j].dest);
+			if (ipvs_keymap_has(&o->dests, &k) ? ipvs_keymap_put(&d->owned_dests, &k, 0) < 0
+							   : (ipvs_keymap_del(&d->owned_dests, &k), false))
+				return -1;
+		}
+		for (size_t j = 0; ws->have && j < ws->have->ndests; j++) {
+			struct ipvs_key k = kernel_dest_key(&ws->svc, &ws->have->dests[j]);
+			if (ipvs_keymap_has(&o->dests, &k) ? ipvs_keymap_put(&d->owned_dests, &k, 0) < 0
+							   : (ipvs_keymap_del(&d->owned_dests, &k), false))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* The known table with sub's entries (at at[]) replaced by after's, whose
+ * services are w's in order; a service added goes at the end. */
+static int known_splice(struct ipvs_sync *d, const struct want *w, struct kernel_table *after,
+			const struct kernel_table *sub, const size_t *at)
+{
+	if ((size_t)w->n != after->n)
+		return -1;
+	for (int i = 0; i < w->n; i++) {
+		struct kernel_svc *now = &after->v[i];
+		const struct kernel_svc *have = w->v[i].have;
+		if (have) {
+			struct kernel_svc *slot = &d->known.v[at[have - sub->v]];
+			free(slot->dests);
+			*slot = *now;
+		} else {
+			if (kernel_table_add_svc(&d->known, &now->svc))
+				return -1;
+			struct kernel_svc *slot = &d->known.v[d->known.n - 1];
+			*slot = *now;
+		}
+		memset(now, 0, sizeof(*now));
+	}
+	return 0;
+}
+
+bool ipvs_sync_pass_some(struct ipvs_sync *d, const int *vs, int n, const struct want *before)
+{
+	struct kernel_table sub, after;
+	struct ipvs_actions acts;
+	struct ipvs_keymap owned_svcs;
+	struct owned o;
+	struct want w;
+	size_t *at = NULL;
+	int *sent = NULL;
+	bool done = false;
+
+	if (!d->known_valid || !ipvs_ready(d))
+		return false;
+	memset(&w, 0, sizeof(w));
+	memset(&sub, 0, sizeof(sub));
+	memset(&owned_svcs, 0, sizeof(owned_svcs));
+	memset(&acts, 0, sizeof(acts));
+	for (int i = 0; i < n; i++)
+		if (build_want_vs(d->conf, d->vs, vs[i], &w) != 0)
+			goto out;
+	/* Services that come or go change what the rest of the table means
+	 * to lvsd (ownership, duplicates): a whole pass sorts them out. */
+	if (!ipvs_sync_same_services(&w, before) || shared_with_others(d, &w, vs, n) ||
+	    known_part(d, &w, &sub, &at) != 0)
+		goto out;
+	for (int i = 0; i < w.n; i++) {
+		struct ipvs_key key = ipvs_svc_key(&w.v[i].svc);
+		if (ipvs_keymap_has(&d->owned_svcs, &key) && ipvs_keymap_put(&owned_svcs, &key, 0) < 0)
+			goto out;
+	}
+	if (ipvs_diff(&w, &sub, &owned_svcs, &d->owned_dests, &acts) != 0 || !known_covers(&w))
+		goto out;
+	if (send_adds_ahead(d, &w, &acts, &sent) < 0) {
+		forget_known(d);
+		goto out;
+	}
+	d->reconciles++;
+	done = true;
+	memset(&o, 0, sizeof(o));
+	o.sent = sent;
+	o.first = acts.v;
+	for (int i = 0; i < n; i++)
+		reset_observed_vs(&d->vs[vs[i]]);
+	unsigned long errors = d->kernel_errors;
+	size_t next = 0;
+	for (int i = 0; i < w.n; i++)
+		next = apply_wanted(d, &o, &w, i, &acts, next);
+	/* A failure leaves ownership and the table to the next whole pass. */
+	if (d->kernel_errors != errors || o.failed.n || owned_merge(d, &w, &o) != 0 ||
+	    kernel_table_after(&w, &sub, &acts, &after) != 0) {
+		forget_known(d);
+	} else if (known_splice(d, &w, &after, &sub, at) != 0) {
+		forget_known(d);
+		kernel_table_free(&after);
+	} else {
+		kernel_table_free(&after);
+	}
+	ipvs_keymap_free(&o.svcs);
+	ipvs_keymap_free(&o.dests);
+	ipvs_keymap_free(&o.failed);
+out:
+	free(sent);
+	free(at);
+	free(sub.v);
+	ipvs_actions_free(&acts);
+	ipvs_keymap_free(&owned_svcs);
+	want_free(&w);
+	return done;
 }
 
 /* On stop: every service lvsd owns goes, with its dests (keepalived's default). */

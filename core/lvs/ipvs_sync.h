@@ -38,6 +38,18 @@ struct ipvs_sync {
  * damage done from outside); otherwise with the table the last pass left,
  * when it is known, so a change costs only its own requests. */
 void ipvs_sync_pass(struct ipvs_sync *d, bool dump);
+/*
+ * A pass over only the virtual servers vs[0..n) of the model (a reload's
+ * changed ones), against the table the last pass left, when their
+ * services are those of before (their wanted table before the change):
+ * their changes go to the kernel and the known table and ownership follow.
+ * False when it cannot be so: nothing was sent, or a batch of adds lost
+ * its answers and the known table is forgotten; the caller then makes a
+ * whole pass.
+ */
+bool ipvs_sync_pass_some(struct ipvs_sync *d, const int *vs, int n, const struct want *before);
+/* Whether a and b want the same services in the same order. */
+bool ipvs_sync_same_services(const struct want *a, const struct want *b);
 /* On stop: every service lvsd owns goes, with its dests. */
 void ipvs_sync_release(struct ipvs_sync *d);
 /* lvs_flush at start, lvs_flush_on_stop: every service goes, lvsd's or not. */

@@ -339,25 +339,31 @@ bool addr_is_local(const struct ifaddrs *ifs, int af, const void *addr)
 	return false;
 }
 
+int build_want_vs(const struct conf_keepalived *conf, struct lvs *model, int v, struct want *w)
+{
+	struct lvs *vs = &model[v];
+	struct ipvs_service *svcs = NULL;
+	int n = vs_services(conf, vs, &svcs);
+	if (n < 0)
+		return -1;
+	vs->nservices = vs->suspended ? 0 : n;
+	for (int i = 0; i < vs->nservices; i++) {
+		struct want_svc *ws = want_add(w, &svcs[i], v);
+		if (!ws || vs_dests(vs, ws) != 0) {
+			free(svcs);
+			return -1;
+		}
+	}
+	free(svcs);
+	return 0;
+}
+
 int build_want(const struct conf_keepalived *conf, struct lvs *model, int nvs, struct want *w)
 {
 	memset(w, 0, sizeof(*w));
-	for (int v = 0; v < nvs; v++) {
-		struct lvs *vs = &model[v];
-		struct ipvs_service *svcs = NULL;
-		int n = vs_services(conf, vs, &svcs);
-		if (n < 0)
+	for (int v = 0; v < nvs; v++)
+		if (build_want_vs(conf, model, v, w) != 0)
 			return -1;
-		vs->nservices = vs->suspended ? 0 : n;
-		for (int i = 0; i < vs->nservices; i++) {
-			struct want_svc *ws = want_add(w, &svcs[i], v);
-			if (!ws || vs_dests(vs, ws) != 0) {
-				free(svcs);
-				return -1;
-			}
-		}
-		free(svcs);
-	}
 	return 0;
 }
 
@@ -460,16 +466,20 @@ bool lvs_addr_port(const char *text, struct conf_ip *ip, unsigned *port, bool *h
 	return true;
 }
 
+void model_free_vs(struct lvs *vs)
+{
+	for (int r = 0; r < vs->nrs; r++) {
+		free(vs->rs[r].reason);
+		free(vs->rs[r].error);
+	}
+	free(vs->rs);
+	free(vs->error);
+}
+
 void model_free(struct lvs *vs, int nvs)
 {
-	for (int v = 0; v < nvs; v++) {
-		for (int r = 0; r < vs[v].nrs; r++) {
-			free(vs[v].rs[r].reason);
-			free(vs[v].rs[r].error);
-		}
-		free(vs[v].rs);
-		free(vs[v].error);
-	}
+	for (int v = 0; v < nvs; v++)
+		model_free_vs(&vs[v]);
 	free(vs);
 }
 

@@ -89,6 +89,10 @@ void rs_initial(const struct lvs *vs, struct lrs *rs);
 long live_weight(const struct lvs *vs);
 bool addr_is_local(const struct ifaddrs *ifs, int af, const void *addr);
 int build_want(const struct conf_keepalived *conf, struct lvs *model, int nvs, struct want *w);
+/* Adds model[v]'s services to w (not emptied first). */
+int build_want_vs(const struct conf_keepalived *conf, struct lvs *model, int v, struct want *w);
+/* What one entry holds, not the entry itself. */
+void model_free_vs(struct lvs *vs);
 void model_free(struct lvs *vs, int nvs);
 int model_build(const struct conf_keepalived *conf, struct lvs *old, int nold,
 		       struct lvs **out, int *nout);

@@ -470,8 +470,58 @@ static void test_kernel_dest(void)
 	      sizeof(struct kernel_dest), sizeof(struct ipvs_dest));
 }
 
+/* Deleting from the owned sets (a reload in pieces): every key not deleted
+ * is still found, none deleted is, in a random order of deletions. */
+static void test_keymap_del(void)
+{
+	enum { N = 3000 };
+	struct ipvs_keymap m;
+	struct ipvs_key keys[N];
+	bool gone[N];
+	int found_ok = 1, deleted_ok = 1, count_ok = 1;
+
+	memset(&m, 0, sizeof(m));
+	memset(keys, 0, sizeof(keys));
+	for (int i = 0; i < N; i++) {
+		keys[i].svc_af = AF_INET;
+		keys[i].protocol = IPPROTO_TCP;
+		keys[i].svc_port = (uint16_t)(i % 7);
+		memcpy(keys[i].dest_addr, &i, sizeof(i));
+		gone[i] = false;
+		ipvs_keymap_put(&m, &keys[i], (size_t)i);
+	}
+	srand(7);
+	for (int round = 0; round < 2 * N; round++) {
+		int i = rand() % N;
+		int r = ipvs_keymap_del(&m, &keys[i]);
+		deleted_ok &= r == (gone[i] ? 0 : 1);
+		gone[i] = true;
+		if (round % 97 == 0)
+			for (int j = 0; j < N; j++) {
+				const struct ipvs_keymap_entry *e = ipvs_keymap_get(&m, &keys[j]);
+				found_ok &= gone[j] ? e == NULL : e && e->val == (size_t)j;
+			}
+	}
+	size_t left = 0;
+	for (int i = 0; i < N; i++)
+		left += !gone[i];
+	count_ok = m.n == left;
+	CHECK(deleted_ok, "a key is deleted once; deleting it again finds nothing");
+	CHECK(found_ok, "after each deletion every other key is still found, with its value");
+	CHECK(count_ok, "the map holds the keys left (%zu of %zu)", m.n, left);
+	for (int i = 0; i < N; i++)
+		if (gone[i])
+			ipvs_keymap_put(&m, &keys[i], (size_t)i);
+	int back = 1;
+	for (int i = 0; i < N; i++)
+		back &= ipvs_keymap_has(&m, &keys[i]);
+	CHECK(back && m.n == N, "and deleted keys can be put back");
+	ipvs_keymap_free(&m);
+}
+
 int main(void)
 {
+	test_keymap_del();
 	test_kernel_dest();
 	test_no_change();
 	test_one_real_server();
