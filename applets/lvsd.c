@@ -187,6 +187,10 @@ struct lvsd {
 	bool working;                /* startup_script has ended: passes and children may run */
 	struct supervisor sv;        /* also holds -R, the log flags and "stopping" */
 	struct conf_keepalived *conf;
+	/* what a reload compares the file with to re-read only the virtual
+	 * servers that changed (NULL: it reads the file whole) */
+	struct conf_fingerprint *fingerprint;
+	int reloads_in_pieces;       /* since the file was last read whole */
 	struct lvs *vs;
 	int nvs;
 	struct ipvs_sync sync;       /* the kernel's table, what we own of it, the counters */
@@ -492,10 +496,12 @@ static void quorum_initial(struct lvsd *d, struct lvs *vs)
 		run_script(d, &vs->conf->quorum_down);
 }
 
-/* The model for conf, with what a new or changed virtual server's quorum says. */
-static int model_load(struct lvsd *d, const struct conf_keepalived *conf, struct lvs **out, int *nout)
+/* The model for conf, health carried over from old, with what a new or
+ * changed virtual server's quorum says. */
+static int model_load(struct lvsd *d, const struct conf_keepalived *conf, struct lvs *old, int nold,
+		      struct lvs **out, int *nout)
 {
-	if (model_build(conf, d->vs, d->nvs, out, nout) != 0)
+	if (model_build(conf, old, nold, out, nout) != 0)
 		return -1;
 	for (int v = 0; v < *nout; v++) {
 		struct lvs *vs = &(*out)[v];
@@ -507,7 +513,8 @@ static int model_load(struct lvsd *d, const struct conf_keepalived *conf, struct
 	return 0;
 }
 
-static struct conf_keepalived *read_config(const char *path, bool reload)
+/* The config, and in *fp its fingerprint when it can have one. */
+static struct conf_keepalived *read_config(const char *path, bool reload, struct conf_fingerprint **fp)
 {
 	int checker_errors = 0;
 	struct conf_keepalived *conf = reload ? daemon_reload_read(path, DAEMON_READ_SERVERS, &checker_errors)
@@ -530,6 +537,7 @@ static struct conf_keepalived *read_config(const char *path, bool reload)
 		conf_keepalived_free(conf);
 		return NULL;
 	}
+	*fp = conf_fingerprint_make(conf, path);
 	conf_tree_drop_nodes(conf->tree);
 	return conf;
 }
@@ -548,6 +556,106 @@ static void log_dropped_overrides(const struct lvsd *d)
 		}
 }
 
+/* A file read in pieces this many times is read whole at the next reload,
+ * which lets go of the memory the replaced virtual servers still hold. */
+#define RELOADS_IN_PIECES_MAX 32
+
+static bool has_overrides(const struct lvs *vs, int nvs)
+{
+	for (int v = 0; v < nvs; v++)
+		for (int r = 0; r < vs[v].nrs; r++)
+			if (vs[v].rs[r].ctl != LRS_CTL_NONE)
+				return true;
+	return false;
+}
+
+/*
+ * A reload that re-reads only the virtual servers whose blocks changed
+ * (conf_fingerprint.h), rebuilds only their part of the model and passes
+ * over only their services: what a reload changing one real server costs
+ * no longer grows with the config. False when the file must be read
+ * whole: no fingerprint, a change elsewhere, a virtual server renamed,
+ * added or removed, a change with errors (the whole read reports them), ctl
+ * overrides that a whole reload drops, or startup_script still running.
+ */
+static bool reload_in_pieces(struct lvsd *d, uint64_t t0)
+{
+	struct conf_reread r;
+	const char *why = NULL;
+	int checker_errors = 0;
+
+	if (!d->fingerprint || !d->working || d->reloads_in_pieces >= RELOADS_IN_PIECES_MAX ||
+	    (!d->keep_overrides && has_overrides(d->vs, d->nvs)))
+		return false;
+	int n = conf_fingerprint_read(d->fingerprint, d->conf_path, &r);
+	struct conf_keepalived *patch = n >= 0 ? daemon_patch_read(d->conf, d->conf_path, &r, &checker_errors, &why)
+					       : NULL;
+	if (!patch) {
+		log_info("reload: the config is read whole (%s)", n < 0 ? "a change outside virtual_server blocks, "
+			 "in their number of lines or in too many of them" : why ? why : "it cannot be read in pieces");
+		conf_reread_free(&r);
+		return false;
+	}
+	daemon_log_diags(patch->tree);
+	if (checker_errors) {
+		log_err("%s: %d error(s), keeping the running config", d->conf_path, checker_errors);
+		conf_keepalived_patch_free(patch);
+		conf_reread_free(&r);
+		d->reload_failures++;
+		return true;
+	}
+	uint64_t t_read = monotonic_ms();
+	/* The changed virtual servers' old entries and the services they
+	 * stood for, to carry their health and to tell what the pass may
+	 * leave alone. */
+	struct lvs *old = calloc((size_t)n + 1, sizeof(*old)), *m = NULL;
+	int vs_at[CONF_CHANGES_MAX], nm = 0;
+	struct want before;
+	memset(&before, 0, sizeof(before));
+	for (int i = 0; old && i < n; i++) {
+		vs_at[i] = r.ch[i].vs;
+		old[i] = d->vs[r.ch[i].vs];
+	}
+	bool ok = old && build_want(d->conf, old, n, &before) == 0 && model_load(d, patch, old, n, &m, &nm) == 0;
+	if (ok && d->keep_overrides && lvs_ctl_carry(m, nm, old, n) > 0)
+		for (int i = 0; i < nm; i++)
+			quorum_update(d, &m[i]);
+	free(old);
+	if (!ok) {
+		log_err("reload: out of memory, keeping the running config");
+		want_free(&before);
+		model_free(m, nm);
+		conf_keepalived_patch_free(patch);
+		conf_reread_free(&r);
+		d->reload_failures++;
+		return true;
+	}
+	conf_keepalived_patch_apply(d->conf, patch, &r);
+	for (int i = 0; i < n; i++) {
+		struct lvs *slot = &d->vs[r.ch[i].vs];
+		model_free_vs(slot);
+		*slot = m[i];
+		slot->conf = &d->conf->virtual_servers[r.ch[i].vs];
+	}
+	free(m);
+	conf_fingerprint_update(d->fingerprint, &r);
+	conf_reread_free(&r);
+	d->reloads_in_pieces++;
+	log_notice("reloaded %s: %d virtual servers, %d of them changed (read alone)", d->conf_path, d->nvs, n);
+	uint64_t t_model = monotonic_ms();
+	d->sync.conf = d->conf;
+	d->sync.vs = d->vs;
+	d->sync.nvs = d->nvs;
+	if (n && d->want_check && !ipvs_sync_pass_some(&d->sync, vs_at, n, &before))
+		reconcile(d, false);
+	want_free(&before);
+	uint64_t t_pass = monotonic_ms();
+	log_info("reload took %" PRIu64 " ms: reading the config %" PRIu64 " ms, the model %" PRIu64
+		 " ms, the pass %" PRIu64 " ms", t_pass - t0, t_read - t0, t_model - t_read, t_pass - t_model);
+	children_follow(d, true);
+	return true;
+}
+
 static void on_reload(struct loop *loop, int signo, void *arg)
 {
 	struct lvsd *d = arg;
@@ -560,16 +668,20 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 		return;
 	d->reloads++;
 	uint64_t t0 = monotonic_ms();
-	struct conf_keepalived *conf = read_config(d->conf_path, true);
+	if (reload_in_pieces(d, t0))
+		return;
+	struct conf_fingerprint *fp = NULL;
+	struct conf_keepalived *conf = read_config(d->conf_path, true, &fp);
 	if (!conf) {
 		d->reload_failures++;
 		return;
 	}
 	uint64_t t_read = monotonic_ms();
-	if (model_load(d, conf, &m, &nm) != 0) {
+	if (model_load(d, conf, d->vs, d->nvs, &m, &nm) != 0) {
 		log_err("reload: out of memory, keeping the running config");
 		d->reload_failures++;
 		conf_keepalived_free(conf);
+		conf_fingerprint_free(fp);
 		return;
 	}
 	if (d->keep_overrides && lvs_ctl_carry(m, nm, d->vs, d->nvs) > 0) {
@@ -583,6 +695,9 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 	d->conf = conf;
 	d->vs = m;
 	d->nvs = nm;
+	conf_fingerprint_free(d->fingerprint);
+	d->fingerprint = fp;
+	d->reloads_in_pieces = 0;
 	log_notice("reloaded %s: %d virtual servers", d->conf_path, d->nvs);
 	/* before vrrpd's reload: a sync daemon handed over to vrrpd is then its to start */
 	kernel_settings(d);
@@ -1005,13 +1120,13 @@ static int run_daemon(struct lvsd *d, bool foreground)
 		d->conf_path = strdup(abs);
 	if (!d->conf_path)
 		return 1;
-	d->conf = read_config(d->conf_path, false);
+	d->conf = read_config(d->conf_path, false, &d->fingerprint);
 	if (!d->conf)
 		return EXIT_CONF_FATAL;
 	if (daemon_start_loop(&d->loop, foreground, false) != 0)
 		return 1;
 	d->start_ms = loop_now_ms(&d->loop);
-	if (model_load(d, d->conf, &d->vs, &d->nvs) != 0) {
+	if (model_load(d, d->conf, NULL, 0, &d->vs, &d->nvs) != 0) {
 		log_err("out of memory");
 		return 1;
 	}

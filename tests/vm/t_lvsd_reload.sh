@@ -90,6 +90,9 @@ check_eq "10.0.2.11 untouched by the reload: same conns and open connections" "$
 after12=$(conns_active 10.0.2.12)
 check_eq "10.0.2.12 edited in place, not re-created: same conns and open connections" "$before12" "$after12"
 grep -q "removed 10.0.2.13:80" "$LVSD_LOG" && ok "the removal is logged" || fail "the removal is logged"
+# Only the virtual server's block changed, with as many lines: it alone is read again.
+grep -q "1 of them changed (read alone)" "$LVSD_LOG" && ok "the changed virtual server alone is read again" ||
+	{ fail "the changed virtual server alone is read again"; show_log "$LVSD_LOG"; }
 
 # A config that does not parse: everything stays, the reason names file:line.
 cp "$cfg" "$WORK/good.conf"
