@@ -2271,6 +2271,18 @@ struct conf_keepalived *conf_keepalived_read_servers(const char *path, conf_vs_f
 	return tree ? load_tree(tree, fn, ctx, true) : NULL;
 }
 
+static void free_virtual_servers(struct conf_keepalived *c)
+{
+	for (int i = 0; i < c->nvirtual_servers; i++) {
+		struct conf_virtual_server *vs = &c->virtual_servers[i];
+		for (int r = 0; r < vs->nreal_servers; r++)
+			free_real_server(&vs->real_servers[r]);
+		free_real_server(vs->sorry_server);
+		free(vs->sorry_server);
+	}
+	free(c->virtual_servers);
+}
+
 void conf_keepalived_free(struct conf_keepalived *c)
 {
 	if (!c)
@@ -2293,38 +2305,18 @@ void conf_keepalived_free(struct conf_keepalived *c)
 	for (int i = 0; i < c->nvs_groups; i++)
 		free(c->vs_groups[i].entries);
 	free(c->vs_groups);
-	for (int i = 0; i < c->nvirtual_servers; i++) {
-		struct conf_virtual_server *vs = &c->virtual_servers[i];
-		for (int r = 0; r < vs->nreal_servers; r++)
-			free_real_server(&vs->real_servers[r]);
-		free_real_server(vs->sorry_server);
-		free(vs->sorry_server);
-	}
-	free(c->virtual_servers);
+	free_virtual_servers(c);
 	conf_free(c->tree);
 	free(c);
 }
 
 /* ---- a reload's changed virtual servers (conf_fingerprint.h) ---- */
 
-/* A patch holds base's global_defs and groups without owning them. */
-static void patch_free_vs(struct conf_keepalived *patch)
-{
-	for (int i = 0; i < patch->nvirtual_servers; i++) {
-		struct conf_virtual_server *vs = &patch->virtual_servers[i];
-		for (int r = 0; r < vs->nreal_servers; r++)
-			free_real_server(&vs->real_servers[r]);
-		free_real_server(vs->sorry_server);
-		free(vs->sorry_server);
-	}
-	free(patch->virtual_servers);
-}
-
 void conf_keepalived_patch_free(struct conf_keepalived *patch)
 {
 	if (!patch)
 		return;
-	patch_free_vs(patch);
+	free_virtual_servers(patch); /* base owns its global_defs and groups */
 	conf_free(patch->tree);
 	free(patch);
 }
@@ -2405,7 +2397,7 @@ void conf_keepalived_patch_apply(struct conf_keepalived *base, struct conf_keepa
 		base->virtual_servers[ch[i].vs] = patch->virtual_servers[i];
 		patch->virtual_servers[i] = old;
 	}
-	patch_free_vs(patch);
+	free_virtual_servers(patch); /* now the replaced ones */
 	patch->tree->older = base->tree->older;
 	base->tree->older = patch->tree;
 	free(patch);
