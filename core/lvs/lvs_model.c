@@ -164,22 +164,28 @@ static bool group_family_mismatch(const struct conf_virtual_server *cv, const st
 
 /* The kernel services one virtual_server stands for: one, or one per
  * address (and fwmark) of its virtual_server_group. */
+/* The identity of the one service of a virtual_server that names no group. */
+static void vs_identity(const struct conf_virtual_server *cv, struct ipvs_service *s)
+{
+	memset(s, 0, sizeof(*s));
+	if (cv->kind == CONF_VS_ADDR) {
+		s->af = (uint16_t)cv->addr.family;
+		s->protocol = ipproto_of(cv->protocol);
+		memcpy(s->addr.raw, cv->addr.addr, addr_len(cv->addr.family));
+		s->port = (uint16_t)cv->port;
+	} else if (cv->kind == CONF_VS_FWMARK) {
+		s->af = (uint16_t)family_of_fwmark(cv);
+		s->fwmark = cv->fwmark;
+	}
+}
+
 static int vs_services(const struct conf_keepalived *conf, const struct lvs *vs, struct ipvs_service **out)
 {
 	const struct conf_virtual_server *cv = vs->conf;
 	struct ipvs_service base, *v = NULL;
 	int n = 0;
 
-	memset(&base, 0, sizeof(base));
-	if (cv->kind == CONF_VS_ADDR) {
-		base.af = (uint16_t)cv->addr.family;
-		base.protocol = ipproto_of(cv->protocol);
-		memcpy(base.addr.raw, cv->addr.addr, addr_len(cv->addr.family));
-		base.port = (uint16_t)cv->port;
-	} else if (cv->kind == CONF_VS_FWMARK) {
-		base.af = (uint16_t)family_of_fwmark(cv);
-		base.fwmark = cv->fwmark;
-	}
+	vs_identity(cv, &base);
 	if (cv->kind != CONF_VS_GROUP) {
 		if (!(v = malloc(sizeof(*v))))
 			return -1;
@@ -308,20 +314,28 @@ static int vs_dests(const struct lvs *vs, struct want_svc *ws)
 	return 0;
 }
 
+static bool same_identity(const struct ipvs_service *a, const struct ipvs_service *b)
+{
+	if (a->fwmark || b->fwmark)
+		return a->fwmark == b->fwmark && a->af == b->af;
+	return a->af == b->af && a->protocol == b->protocol && a->port == b->port &&
+	       memcmp(a->addr.raw, b->addr.raw, addr_len(a->af)) == 0;
+}
+
+/* A reload in pieces asks it of every virtual server: one without a group
+ * is answered without building its service. */
 bool lvs_serves(const struct conf_keepalived *conf, const struct lvs *vs, const struct ipvs_service *key)
 {
-	struct ipvs_service *svcs = NULL;
+	struct ipvs_service *svcs = NULL, one;
+
+	if (vs->conf->kind != CONF_VS_GROUP) {
+		vs_identity(vs->conf, &one);
+		return same_identity(key, &one);
+	}
 	int n = vs_services(conf, vs, &svcs);
 	bool found = false;
-
-	for (int i = 0; i < n && !found; i++) {
-		const struct ipvs_service *s = &svcs[i];
-		if (key->fwmark || s->fwmark)
-			found = key->fwmark == s->fwmark && key->af == s->af;
-		else
-			found = key->af == s->af && key->protocol == s->protocol && key->port == s->port &&
-				memcmp(key->addr.raw, s->addr.raw, addr_len(s->af)) == 0;
-	}
+	for (int i = 0; i < n && !found; i++)
+		found = same_identity(key, &svcs[i]);
 	free(svcs);
 	return found;
 }
