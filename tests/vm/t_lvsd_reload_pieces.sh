@@ -6,7 +6,8 @@
 # one keepalived 2.2.7 programs when it starts on the same file, in a
 # network namespace of its own: a weight, a real server replaced, a
 # scheduler and persistence, two virtual servers at once (IPv6 and UDP), a
-# forwarding method; then a change outside the virtual servers, read whole.
+# forwarding method; a block broken inside changes nothing; then a change
+# outside the virtual servers, read whole.
 # No checkers, so every real server is up for both daemons from the start.
 cd "$(dirname "$0")/../.." || exit 2
 . tests/vm/lvsd_lib.sh
@@ -129,6 +130,19 @@ reload "a weight" 1 '/10.0.4.2 80/,/}/ s/weight 2/weight 5/'
 reload "a real server replaced" 1 's/real_server 10.0.4.6 80/real_server 10.0.4.8 80/'
 reload "a scheduler and persistence" 1 's/lb_algo wlc/lb_algo sh/; s/# persistence comes here/persistence_timeout 60/'
 reload "two virtual servers" 2 '/2001:db8::10 443/,/}/ s/weight 1/weight 4/; /10.0.3.2 53/,/protocol/ s/lb_kind NAT/lb_kind DR/'
+# A block broken inside, its lines kept: the whole read names the line,
+# and nothing changes.
+before=$(table)
+log_lines=$(wc -l <"$LVSD_LOG")
+new_log_has() { tail -n +"$((log_lines + 1))" "$LVSD_LOG" | grep -q "$1"; }
+sed -i 's/^        weight 3$/        weight 3 {/' "$cfg"
+kill -HUP "$lvsd_pid"
+wait_for 20 new_log_has "keeping the running config"
+check_cmd "a broken block: lvsd names the file and a line" new_log_has "$cfg:[0-9][0-9]*: "
+check_cmd "a broken block: lvsd keeps the running config" new_log_has "keeping the running config"
+check_table "a broken block: the table is unchanged" "$before"
+sed -i 's/^        weight 3 {$/        weight 3/' "$cfg"
+
 reload "a forwarding method" 1 '/10.0.3.1 80/,/protocol/ s/lb_kind NAT/lb_kind DR/'
 reload "global_defs" whole 's/router_id pieces/router_id whole/'
 check_cmd "lvsd still runs" kill -0 "$lvsd_pid"
