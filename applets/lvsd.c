@@ -642,6 +642,8 @@ static bool reload_in_pieces(struct lvsd *d, uint64_t t0)
 	conf_reread_free(&r);
 	d->reloads_in_pieces++;
 	log_notice("reloaded %s: %d virtual servers, %d of them changed (read alone)", d->conf_path, d->nvs, n);
+	/* As a whole reload does: a SIGHUP puts back timeouts changed by hand. */
+	kernel_settings(d);
 	uint64_t t_model = monotonic_ms();
 	d->sync.conf = d->conf;
 	d->sync.vs = d->vs;

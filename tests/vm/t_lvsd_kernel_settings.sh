@@ -2,7 +2,8 @@
 # t_lvsd_kernel_settings.sh - the IPVS-wide keywords of global_defs, with
 # keepalived 2.2.7 on the same config as the oracle and the real ipvsadm
 # reading the kernel: lvs_timeouts set at start and on reload (a value not
-# written goes back to what the kernel had at start), lvs_flush removing a
+# written goes back to what the kernel had at start; timeouts changed by
+# hand are put back by a reload), lvs_flush removing a
 # service nobody configured at start, lvs_flush_on_stop removing everything
 # on stop, and lvs_flush_on_stop VS removing only the configured services.
 cd "$(dirname "$0")/../.." || exit 2
@@ -34,6 +35,7 @@ timeouts() { "$IPVSADM" -L --timeout; }
 has_ours() { table | grep -q -- "-A -t 10.9.9.9:80"; }
 has_foreign() { table | grep -q -- "-A -t 10.99.0.1:81"; }
 timeouts_are() { [ "$(timeouts)" = "$1" ]; }
+weight_is() { table | grep -q -- "-r 10.254.1.1:80 -m -w $1$"; }
 start_ka_full() {
 	"$KEEPALIVED" -n -l -C -f "$conf" -p "$WORK/ka.pid" -c "$WORK/kac.pid" </dev/null >>"$WORK/keepalived.log" 2>&1 &
 	ka_pid=$!
@@ -51,12 +53,20 @@ kill -HUP "$ka_pid"
 wait_for 15 bash -c "! $IPVSADM -L --timeout | grep -q ' 1000 '"
 sleep 2
 ka_reload_timeouts=$(timeouts)
+# timeouts changed by hand, then a reload that changes only a weight
+"$IPVSADM" --set 5 5 5
+sed -i 's/weight 1$/weight 2/' "$conf"
+kill -HUP "$ka_pid"
+wait_for 15 weight_is 2
+sleep 2
+ka_hand_timeouts=$(timeouts)
 stop_keepalived
 ka_stop_table=$(table)
 check_eq "oracle: keepalived's lvs_flush removed the foreign service" "0" "$(grep -c 10.99.0.1 <<<"$ka_table")"
 check_eq "oracle: keepalived sets lvs_timeouts" "Timeout (tcp tcpfin udp): 1000 30 40" "$ka_timeouts"
 check_eq "oracle: keepalived's lvs_flush_on_stop leaves an empty table" "" "$ka_stop_table"
 echo "# keepalived after a reload to 'lvs_timeouts tcp 2000': $ka_reload_timeouts"
+echo "# keepalived after 'ipvsadm --set 5 5 5' and a reload of a weight: $ka_hand_timeouts"
 "$IPVSADM" -C
 "$IPVSADM" --set 900 120 300
 
@@ -76,6 +86,13 @@ else
 	fail "reload to 'lvs_timeouts tcp 2000': the timeouts keepalived has after the same reload"
 	echo "#   expected: $ka_reload_timeouts"; echo "#   actual:   $(timeouts)"; show_log "$LVSD_LOG"
 fi
+"$IPVSADM" --set 5 5 5
+sed -i 's/weight 1$/weight 2/' "$conf"
+kill -HUP "$lvsd_pid"
+wait_for 15 weight_is 2
+check_cmd "a reload of a weight alone is read in pieces" grep -q "1 of them changed (read alone)" "$LVSD_LOG"
+check_eq "timeouts set by hand, then a reload of a weight: the timeouts keepalived has after it" \
+	"$ka_hand_timeouts" "$(timeouts)"
 foreign
 sleep 3
 has_foreign && ok "while running, lvsd leaves a foreign service alone (lvs_flush acts at start only)" ||
