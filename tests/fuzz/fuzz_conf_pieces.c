@@ -35,7 +35,17 @@ static void write_file(const char *name, const void *data, size_t size)
 		abort();
 }
 
-/* The config written back with each real server's checker count; the
+/* The checker defaults a virtual or real server passes down, which the
+ * printer takes from the tree's nodes and lvsd lets go of. */
+static void print_check_opts(FILE *f, const struct conf_check_opts *o)
+{
+	fprintf(f, "opts %u %u %u %u %u %u %d %s\n", o->connect_timeout_ms, o->delay_loop_ms,
+		o->delay_before_retry_ms, o->warmup_ms, o->retry, o->nb_get_retry, o->alpha,
+		o->virtualhost ? o->virtualhost : "-");
+}
+
+/* The config written back with each real server's checker count and
+ * checker defaults; the
  * checkers themselves are left out (conf_keepalived_print skips those that
  * are not there), as lvsd keeps none. */
 static char *printed(struct conf_keepalived *c)
@@ -48,13 +58,16 @@ static char *printed(struct conf_keepalived *c)
 	struct conf_checker **kept = calloc(nrs + 1, sizeof(*kept));
 	if (!f || !kept)
 		abort();
-	for (int v = 0; v < c->nvirtual_servers; v++)
+	for (int v = 0; v < c->nvirtual_servers; v++) {
+		print_check_opts(f, &c->virtual_servers[v].check_opts);
 		for (int r = 0; r < c->virtual_servers[v].nreal_servers; r++) {
 			struct conf_real_server *rs = &c->virtual_servers[v].real_servers[r];
 			fprintf(f, "checkers %d\n", rs->ncheckers);
+			print_check_opts(f, &rs->check_opts);
 			kept[k++] = rs->checkers;
 			rs->checkers = NULL;
 		}
+	}
 	conf_keepalived_print(f, c);
 	k = 0;
 	for (int v = 0; v < c->nvirtual_servers; v++)
@@ -108,6 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct conf_tree *tree = conf_parse_buffer(path, (const char *)data, size, CONF_NO_INCLUDE | CONF_NO_RESOLVE);
 		struct conf_keepalived *whole = tree ? conf_keepalived_load(tree) : NULL;
 		if (whole) {
+			conf_tree_drop_nodes(whole->tree);   /* as lvsd keeps its config */
 			char *want_diags = diags(whole->tree), *a = printed(base), *b = printed(whole);
 			if (whole->tree->nerrors || strcmp(a, b) != 0 || strcmp(got_diags, want_diags) != 0) {
 				fprintf(stderr, "in pieces:\n%s%s\nwhole:\n%s%s\n", a, got_diags, b, want_diags);

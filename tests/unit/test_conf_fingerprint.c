@@ -84,17 +84,30 @@ static char *edited(const char *text, const char *from, const char *to)
 	return out;
 }
 
-/* The config as written back, and the number of checkers of each real
- * server (lvsd keeps only that of them). */
+/* The checker defaults a virtual or real server passes down, which the
+ * printer takes from the tree's nodes and lvsd lets go of. */
+static void print_check_opts(FILE *f, const struct conf_check_opts *o)
+{
+	fprintf(f, "opts %u %u %u %u %u %u %d %s\n", o->connect_timeout_ms, o->delay_loop_ms,
+		o->delay_before_retry_ms, o->warmup_ms, o->retry, o->nb_get_retry, o->alpha,
+		o->virtualhost ? o->virtualhost : "-");
+}
+
+/* The config as written back, the number of checkers of each real server
+ * (lvsd keeps only that of them) and the checker defaults. */
 static char *printed(const struct conf_keepalived *c)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	conf_keepalived_print(f, c);
-	for (int v = 0; v < c->nvirtual_servers; v++)
-		for (int r = 0; r < c->virtual_servers[v].nreal_servers; r++)
+	for (int v = 0; v < c->nvirtual_servers; v++) {
+		print_check_opts(f, &c->virtual_servers[v].check_opts);
+		for (int r = 0; r < c->virtual_servers[v].nreal_servers; r++) {
 			fprintf(f, "checkers %d\n", c->virtual_servers[v].real_servers[r].ncheckers);
+			print_check_opts(f, &c->virtual_servers[v].real_servers[r].check_opts);
+		}
+	}
 	fclose(f);
 	return buf;
 }
@@ -213,6 +226,7 @@ static void test_in_pieces(void)
 		      "    protocol TCP\n    real_server 192.168.1.1 80", "    lb_algo wlc\n    lb_kind NAT\n"
 		      "    protocol TCP\n    real_server 192.168.1.9 80", 1, "");
 	same_as_whole("a group's virtual server", "        weight 5\n", "        weight 6\n", 1, "");
+	same_as_whole("a real server's checker default", "        weight 1\n", "        warmup 7\n", 1, "");
 	same_as_whole("the last block, with no newline at the end", "    lb_algo sh\n", "    lb_algo mh\n", 1, "");
 	char diag[256];
 	snprintf(diag, sizeof(diag), "%s:24: virtual_server has no lb_algo: wlc, as keepalived sets it\n", path);
