@@ -310,6 +310,20 @@ const char *lvs_ctl_describe(const struct lrs *rs, char *buf, size_t size)
 	return buf;
 }
 
+static void log_kept(const char *vs_name, const char *rs_name, const char *what)
+{
+	log_notice("reload: %s %s: ctl override (%s) kept (--keep-overrides)", vs_name, rs_name, what);
+}
+
+void lvs_ctl_log_kept(const struct lvs *vs)
+{
+	char what[32], name[LRS_NAME_MAX];
+
+	for (int r = 0; r < vs->nrs; r++)
+		if (vs->rs[r].ctl != LRS_CTL_NONE)
+			log_kept(vs->name, lrs_name(&vs->rs[r], name), lvs_ctl_describe(&vs->rs[r], what, sizeof(what)));
+}
+
 int lvs_ctl_carry(struct lvs *model, int nvs, const struct lvs *old, int nold)
 {
 	int carried = 0;
@@ -332,7 +346,7 @@ int lvs_ctl_carry(struct lvs *model, int nvs, const struct lvs *old, int nold)
 			rs->ctl = ors->ctl;
 			rs->ctl_weight = ors->ctl_weight;
 			carried++;
-			log_notice("reload: %s %s: ctl override (%s) kept (--keep-overrides)", old[v].name, name, what);
+			log_kept(old[v].name, name, what);
 		}
 	return carried;
 }

@@ -63,6 +63,9 @@ bool lvs_ctl_apply(struct lrs *rs, const struct lvs_ctl_cmd *cmd);
  * same names in model (a reload's). Returns how many were carried; the
  * overrides with no such server in model are not, and are logged. */
 int lvs_ctl_carry(struct lvs *model, int nvs, const struct lvs *old, int nold);
+/* Logs vs's overrides as kept: a reload in pieces leaves those of the
+ * virtual servers it did not read again as they were. */
+void lvs_ctl_log_kept(const struct lvs *vs);
 
 /* The override as words for the log, the reply and -s: "drained",
  * "weight 5", or "none". */
