@@ -486,5 +486,7 @@ const char *conf_addr_port(const struct conf_ip *ip, unsigned port, char *buf, s
 /* A virtual server's name in checkd's events, which lvsd matches
  * (docs/checkd.md): "tcp/1.2.3.4:80", "fwm/7" or "group/NAME". */
 const char *conf_vs_name(const struct conf_virtual_server *v, char *buf, size_t size);
+/* The virtual_server_group called name, or NULL. */
+const struct conf_vs_group *conf_vs_group(const struct conf_keepalived *conf, const char *name);
 
 #endif

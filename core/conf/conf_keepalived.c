@@ -2137,10 +2137,7 @@ static void check_references(struct walk *w)
 	c->nsync_groups = groups_kept;
 	for (int v = 0; v < c->nvirtual_servers; v++) {
 		struct conf_virtual_server *vs = &c->virtual_servers[v];
-		int found = vs->kind != CONF_VS_GROUP;
-		for (int g = 0; g < c->nvs_groups && !found; g++)
-			found = strcmp(c->vs_groups[g].name, vs->group) == 0;
-		if (!found)
+		if (vs->kind == CONF_VS_GROUP && !conf_vs_group(c, vs->group))
 			conf_diag(w->tree, 1, vs->file, vs->line, "virtual_server group '%s' is not defined", vs->group);
 	}
 }
@@ -2373,9 +2370,7 @@ struct conf_keepalived *conf_keepalived_patch(const struct conf_keepalived *base
 	}
 	for (int i = 0; i < n; i++) {
 		const struct conf_virtual_server *vs = &c->virtual_servers[i];
-		bool group_known = vs->kind != CONF_VS_GROUP;
-		for (int g = 0; g < base->nvs_groups && !group_known; g++)
-			group_known = strcmp(base->vs_groups[g].name, vs->group) == 0;
+		bool group_known = vs->kind != CONF_VS_GROUP || conf_vs_group(base, vs->group);
 		if (!group_known || strcmp(conf_vs_name(vs, now, sizeof(now)),
 					   conf_vs_name(&base->virtual_servers[ch[i].vs], was, sizeof(was))) != 0) {
 			*why = group_known ? "a virtual_server changed its name" : "a virtual_server names an unknown group";
@@ -2422,6 +2417,14 @@ const char *conf_addr_port(const struct conf_ip *ip, unsigned port, char *buf, s
 	conf_ip_str(ip, a, sizeof(a));
 	snprintf(buf, size, ip->family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, port);
 	return buf;
+}
+
+const struct conf_vs_group *conf_vs_group(const struct conf_keepalived *conf, const char *name)
+{
+	for (int i = 0; i < conf->nvs_groups; i++)
+		if (strcmp(conf->vs_groups[i].name, name) == 0)
+			return &conf->vs_groups[i];
+	return NULL;
 }
 
 const char *conf_vs_name(const struct conf_virtual_server *v, char *buf, size_t size)

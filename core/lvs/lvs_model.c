@@ -117,14 +117,6 @@ static void dest_from_conf(struct ipvs_dest *dst, const struct ipvs_service *svc
 	dst->l_threshold = cr->lthreshold;
 }
 
-static const struct conf_vs_group *find_group(const struct conf_keepalived *conf, const char *name)
-{
-	for (int i = 0; i < conf->nvs_groups; i++)
-		if (strcmp(conf->vs_groups[i].name, name) == 0)
-			return &conf->vs_groups[i];
-	return NULL;
-}
-
 /* The family of a group virtual server as keepalived 2.2.7 sets it: its
  * sorry server's, else its first real server's, leaving out servers
  * reached by tunnel (their family may differ); 0 when none sets it. */
@@ -194,7 +186,7 @@ static int vs_services(const struct conf_keepalived *conf, const struct lvs *vs,
 		*out = v;
 		return 1;
 	}
-	const struct conf_vs_group *g = find_group(conf, cv->group);
+	const struct conf_vs_group *g = conf_vs_group(conf, cv->group);
 	if (!g || group_family_mismatch(cv, g)) {
 		*out = NULL;
 		return 0;
@@ -675,7 +667,7 @@ int model_build(const struct conf_keepalived *conf, struct lvs *old, int nold,
 		struct lvs *vs = &m[v];
 		vs->conf = cv;
 		conf_vs_name(cv, vs->name, sizeof(vs->name));
-		const struct conf_vs_group *g = cv->kind == CONF_VS_GROUP ? find_group(conf, cv->group) : NULL;
+		const struct conf_vs_group *g = cv->kind == CONF_VS_GROUP ? conf_vs_group(conf, cv->group) : NULL;
 		if (g && group_family_mismatch(cv, g))
 			log_warn("%s: the families of its group's addresses and of its real servers do not "
 				 "match, so it is not programmed (keepalived 2.2.7 ignores it too)", vs->name);
