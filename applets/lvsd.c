@@ -569,6 +569,14 @@ static bool has_overrides(const struct lvs *vs, int nvs)
 	return false;
 }
 
+/* Where a slow reload spends its time (reading the config grows with its
+ * size); tests and docs/bench.md read this line. */
+static void log_reload_took(uint64_t t0, uint64_t t_read, uint64_t t_model, uint64_t t_pass)
+{
+	log_info("reload took %" PRIu64 " ms: reading the config %" PRIu64 " ms, the model %" PRIu64
+		 " ms, the pass %" PRIu64 " ms", t_pass - t0, t_read - t0, t_model - t_read, t_pass - t_model);
+}
+
 /*
  * A reload that re-reads only the virtual servers whose blocks changed
  * (conf_fingerprint.h), rebuilds only their part of the model and passes
@@ -660,8 +668,7 @@ static bool reload_in_pieces(struct lvsd *d, uint64_t t0)
 		reconcile(d, false);
 	want_free(&before);
 	uint64_t t_pass = monotonic_ms();
-	log_info("reload took %" PRIu64 " ms: reading the config %" PRIu64 " ms, the model %" PRIu64
-		 " ms, the pass %" PRIu64 " ms", t_pass - t0, t_read - t0, t_model - t_read, t_pass - t_model);
+	log_reload_took(t0, t_read, t_model, t_pass);
 	children_follow(d, true);
 	return true;
 }
@@ -720,9 +727,7 @@ static void on_reload(struct loop *loop, int signo, void *arg)
 	uint64_t t_model = monotonic_ms();
 	reconcile(d, false);
 	uint64_t t_pass = monotonic_ms();
-	/* where a slow reload spends its time: reading the config grows with its size */
-	log_info("reload took %" PRIu64 " ms: reading the config %" PRIu64 " ms, the model %" PRIu64
-		 " ms, the pass %" PRIu64 " ms", t_pass - t0, t_read - t0, t_model - t_read, t_pass - t_model);
+	log_reload_took(t0, t_read, t_model, t_pass);
 	children_follow(d, true);
 }
 
