@@ -650,13 +650,9 @@ static bool reload_in_pieces(struct lvsd *d, uint64_t t0)
 	conf_reread_free(&r);
 	d->reloads_in_pieces++;
 	if (d->keep_overrides)
-		for (int v = 0; v < d->nvs; v++) {
-			bool changed = false;
-			for (int i = 0; i < n && !changed; i++)
-				changed = vs_at[i] == v;
-			if (!changed)
+		for (int v = 0; v < d->nvs; v++)
+			if (!ipvs_sync_among(vs_at, n, v))
 				lvs_ctl_log_kept(&d->vs[v]);
-		}
 	log_notice("reloaded %s: %d virtual servers, %d of them changed (read alone)", d->conf_path, d->nvs, n);
 	/* As a whole reload does: a SIGHUP puts back timeouts changed by hand. */
 	kernel_settings(d);

@@ -582,12 +582,18 @@ bool ipvs_sync_same_services(const struct want *a, const struct want *b)
 /* Whether a virtual server other than those at vs[0..n) stands for one of
  * w's services: the dests of two virtual servers that are one kernel
  * service are sorted out only by a whole pass. */
+bool ipvs_sync_among(const int *vs, int n, int v)
+{
+	for (int i = 0; i < n; i++)
+		if (vs[i] == v)
+			return true;
+	return false;
+}
+
 static bool shared_with_others(const struct ipvs_sync *d, const struct want *w, const int *vs, int n)
 {
 	for (int v = 0; v < d->nvs; v++) {
-		bool changed = false;
-		for (int i = 0; i < n && !changed; i++)
-			changed = vs[i] == v;
+		bool changed = ipvs_sync_among(vs, n, v);
 		for (int i = 0; i < w->n && !changed; i++)
 			if (lvs_serves(d->conf, &d->vs[v], &w->v[i].svc))
 				return true;

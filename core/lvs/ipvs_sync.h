@@ -48,6 +48,9 @@ void ipvs_sync_pass(struct ipvs_sync *d, bool dump);
  * whole pass.
  */
 bool ipvs_sync_pass_some(struct ipvs_sync *d, const int *vs, int n, const struct want *before);
+/* Whether virtual server v is one of vs[0..n), the changed ones a pass
+ * over some is given. */
+bool ipvs_sync_among(const int *vs, int n, int v);
 /* Whether a and b want the same services in the same order. */
 bool ipvs_sync_same_services(const struct want *a, const struct want *b);
 /* On stop: every service lvsd owns goes, with its dests. */
