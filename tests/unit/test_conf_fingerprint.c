@@ -161,24 +161,50 @@ static void piecewise_free(struct piecewise *p)
 	conf_reread_free(&p->r);
 }
 
+/* The base config loaded with its fingerprint, then the file edited
+ * (from replaced by to) and read in pieces. */
+struct edit {
+	struct conf_keepalived *c;
+	struct conf_fingerprint *fp;
+	char *text;
+	struct piecewise p;
+};
+
+static struct edit edit_read(const char *from, const char *to)
+{
+	struct edit e;
+	write_file(base_text);
+	e.c = load(&e.fp);
+	e.text = edited(base_text, from, to);
+	write_file(e.text);
+	e.p = read_in_pieces(e.c, e.fp);
+	return e;
+}
+
+static void edit_free(struct edit *e)
+{
+	piecewise_free(&e->p);
+	free(e->text);
+	conf_fingerprint_free(e->fp);
+	conf_keepalived_free(e->c);
+}
+
 /* One edit read in pieces must give what a whole read gives. */
 /* diags: what the changed block's diagnostics must hold; those of a whole
  * read of the new file are all of them, the base config having none. */
 static void same_as_whole(const char *what, const char *from, const char *to, int changed, const char *diags)
 {
-	struct conf_fingerprint *fp;
-	write_file(base_text);
-	struct conf_keepalived *c = load(&fp);
-	char *text = edited(base_text, from, to);
-	write_file(text);
-	struct piecewise p = read_in_pieces(c, fp);
-	CHECK(fp && p.n == changed && p.patch, "%s: read in pieces, %d virtual server(s) changed (%d%s%s)", what,
-	      changed, p.n, p.why ? ", " : "", p.why ? p.why : "");
-	if (p.patch) {
-		char *got_diags = diags_of(p.patch->tree);
-		conf_keepalived_patch_apply(c, p.patch, &p.r);
-		p.patch = NULL;
-		conf_fingerprint_update(fp, &p.r);
+	struct edit e = edit_read(from, to);
+	struct conf_keepalived *c = e.c;
+	struct conf_fingerprint *fp = e.fp;
+	struct piecewise *p = &e.p;
+	CHECK(fp && p->n == changed && p->patch, "%s: read in pieces, %d virtual server(s) changed (%d%s%s)", what,
+	      changed, p->n, p->why ? ", " : "", p->why ? p->why : "");
+	if (p->patch) {
+		char *got_diags = diags_of(p->patch->tree);
+		conf_keepalived_patch_apply(c, p->patch, &p->r);
+		p->patch = NULL;
+		conf_fingerprint_update(fp, &p->r);
 		struct conf_keepalived *whole = load(NULL);
 		char *a = printed(c), *b = whole ? printed(whole) : NULL;
 		CHECK(b && strcmp(a, b) == 0, "%s: the config is the one a whole read gives", what);
@@ -196,27 +222,16 @@ static void same_as_whole(const char *what, const char *from, const char *to, in
 		free(got_diags);
 		conf_keepalived_free(whole);
 	}
-	piecewise_free(&p);
-	free(text);
-	conf_fingerprint_free(fp);
-	conf_keepalived_free(c);
+	edit_free(&e);
 }
 
 /* An edit that the pieces cannot stand for: read whole. */
 static void read_whole(const char *what, const char *from, const char *to, const char *why)
 {
-	struct conf_fingerprint *fp;
-	write_file(base_text);
-	struct conf_keepalived *c = load(&fp);
-	char *text = edited(base_text, from, to);
-	write_file(text);
-	struct piecewise p = read_in_pieces(c, fp);
-	CHECK(!p.patch && (why ? p.why && strcmp(p.why, why) == 0 : p.n == -1),
-	      "%s: read whole (%d, %s)", what, p.n, p.why ? p.why : "-");
-	piecewise_free(&p);
-	free(text);
-	conf_fingerprint_free(fp);
-	conf_keepalived_free(c);
+	struct edit e = edit_read(from, to);
+	CHECK(!e.p.patch && (why ? e.p.why && strcmp(e.p.why, why) == 0 : e.p.n == -1),
+	      "%s: read whole (%d, %s)", what, e.p.n, e.p.why ? e.p.why : "-");
+	edit_free(&e);
 }
 
 static void test_in_pieces(void)
