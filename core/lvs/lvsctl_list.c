@@ -375,10 +375,34 @@ static int print_conn(const char *line, unsigned format, struct json *j)
 	union ipvs_addr ca, va, da;
 	uint16_t proto;
 
+	char *text[] = { proto_s, c_s, NULL, v_s, NULL, d_s, NULL, state, NULL, pe_name, pe_data };
+	unsigned short *port[] = { NULL, NULL, &cport, NULL, &vport, NULL, &dport };
+	int n = 0;
+
 	proto_s[0] = c_s[0] = v_s[0] = d_s[0] = state[0] = pe_name[0] = pe_data[0] = '\0';
-	int n = sscanf(line, "%255s %255s %hX %255s %hX %255s %hX %255s %d %255s %255s",
-		       proto_s, c_s, &cport, v_s, &vport, d_s, &dport, state, &expires, pe_name, pe_data);
-	if (n == -1)
+	/* The columns in order until one does not convert, as ipvsadm's
+	 * sscanf reads them: ports in hex, expires in decimal. */
+	for (const char *p = line; n < 11; n++) {
+		p += strspn(p, " \t\n");
+		size_t len = strcspn(p, " \t\n");
+		char word[256], *end;
+		if (!len)
+			break;
+		snprintf(word, sizeof(word), "%.*s", (int)len, p);
+		p += len;
+		if (text[n]) {
+			strcpy(text[n], word);
+			continue;
+		}
+		unsigned long v = strtoul(word, &end, n == 8 ? 10 : 16);
+		if (end == word || *end)
+			break;
+		if (n == 8)
+			expires = (int)v;
+		else
+			*port[n] = (unsigned short)v;
+	}
+	if (n == 0)
 		return 1;
 	proto = strcmp(proto_s, "TCP") == 0 ? IPPROTO_TCP : strcmp(proto_s, "UDP") == 0 ? IPPROTO_UDP :
 		strcmp(proto_s, "SCTP") == 0 ? IPPROTO_SCTP : 0;
