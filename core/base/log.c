@@ -1,22 +1,75 @@
 /*
  * log.c - one-line log messages to syslog or the console (see log.h).
+ *
+ * The syslog datagram is written here rather than by libc's syslog(): the
+ * libc one stamps each message with the local time, which pulls the time
+ * zone code and strftime into the static binary (about 8 KiB on mipsel)
+ * for a stamp every syslog daemon sets itself when the message has none
+ * (RFC 3164 4.3.2).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include "log.h"
 
 static char log_ident[32] = "lvsbox";
 static unsigned log_flags = LOGF_CONSOLE;
+static int syslog_fd = -1;
+
+static void syslog_close(void)
+{
+	if (syslog_fd >= 0)
+		close(syslog_fd);
+	syslog_fd = -1;
+}
 
 void log_init(const char *ident, unsigned flags)
 {
 	snprintf(log_ident, sizeof(log_ident), "%s", ident);
 	log_flags = flags;
-	closelog();
-	if (!(flags & LOGF_CONSOLE))
-		openlog(log_ident, LOG_PID, LOG_DAEMON);
+	syslog_close();
+}
+
+static int syslog_connect(void)
+{
+	static const struct sockaddr_un dev_log = { .sun_family = AF_UNIX, .sun_path = "/dev/log" };
+	if (syslog_fd >= 0)
+		return 0;
+	syslog_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (syslog_fd < 0)
+		return -1;
+	if (connect(syslog_fd, (const struct sockaddr *)&dev_log, sizeof(dev_log)) != 0) {
+		syslog_close();
+		return -1;
+	}
+	return 0;
+}
+
+/* "<PRI>ident[pid]: line", facility daemon. The pid is asked each time:
+ * children log through the descriptor their parent opened. A syslog
+ * daemon that restarted has a new socket: the send fails and the line
+ * goes out again on a new connection. With no syslog daemon the line is
+ * lost, as libc's syslog() loses it. */
+static void syslog_send(int prio, const char *line)
+{
+	char msg[sizeof(log_ident) + 32 + LOG_LINE_MAX];
+	int n = snprintf(msg, sizeof(msg), "<%d>%s[%d]: %s", LOG_DAEMON | prio, log_ident, (int)getpid(), line);
+	if (n > (int)sizeof(msg) - 1)
+		n = (int)sizeof(msg) - 1;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (syslog_connect() != 0)
+			return;
+		ssize_t sent;
+		do
+			sent = send(syslog_fd, msg, (size_t)n, MSG_NOSIGNAL);
+		while (sent < 0 && errno == EINTR);
+		if (sent >= 0)
+			return;
+		syslog_close();
+	}
 }
 
 int log_debug_enabled(void)
@@ -96,7 +149,7 @@ void log_vmsg(int prio, const char *fmt, va_list ap)
 		ssize_t ignored = write(STDERR_FILENO, out, (size_t)n);
 		(void)ignored;
 	} else {
-		syslog(prio, "%s", line);
+		syslog_send(prio, line);
 	}
 	errno = saved_errno;
 }

@@ -180,6 +180,14 @@ check_boot() {
 	fi
 	check_eq "$what: lvsd still runs after programming IPVS, and the guest powers off" "running 0" \
 		"$(sed -n "s/^$mark lvsd //p" "$work/$name.clean") $rc"
+	# busybox's syslogd stamps the time itself and reads facility, level and tag
+	local line
+	line=$(sed -n "s/^$mark syslog //p" "$work/$name.clean")
+	if printf '%s\n' "$line" | grep -Eq '^[A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} [^ ]+ daemon\.[a-z]+ lvsd\[[0-9]+\]: [^ ]'; then
+		ok "$what: lvsd's syslog lines reach busybox syslogd, stamped with the time, as daemon.LEVEL lvsd[PID]"
+	else
+		fail "$what: lvsd's syslog lines reach busybox syslogd, stamped with the time, as daemon.LEVEL lvsd[PID] ('$line')"
+	fi
 }
 
 for arch in $built; do

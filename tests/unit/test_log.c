@@ -1,6 +1,7 @@
 /*
  * test_log.c - core/log: one-line escaping, the console format, level
- * filtering, and real syslog datagrams read from a private /dev/log.
+ * filtering, and real syslog datagrams read from a private /dev/log,
+ * including after the syslog daemon's socket is made again.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -146,6 +147,22 @@ static void test_console(void)
  * through a pipe. The priority prefix is checked against RFC 3164
  * (facility daemon 3, severity err 3: <27>).
  */
+/* Each datagram sock receives within its timeout, as one line to report. */
+static void pass_datagrams(int sock, int report)
+{
+	char msg[2048];
+	for (int i = 0; i < 5; i++) {
+		ssize_t n = recv(sock, msg, sizeof(msg) - 1, 0);
+		if (n <= 0)
+			break;
+		while (n > 0 && msg[n - 1] == '\n')
+			n--;
+		msg[n] = '\n';
+		if (write(report, msg, (size_t)n + 1) != n + 1)
+			_exit(4);
+	}
+}
+
 static void syslog_child(int report)
 {
 	if (unshare(CLONE_NEWNS) != 0 || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
@@ -163,18 +180,16 @@ static void syslog_child(int report)
 	log_debug("hidden");
 	log_init("testd", LOGF_DETAIL);
 	log_debug("shown");
-	char msg[2048];
-	for (int i = 0; i < 5; i++) {
-		ssize_t n = recv(sock, msg, sizeof(msg) - 1, 0);
-		if (n <= 0)
-			break;
-		/* musl's syslog() ends the datagram in a newline, glibc's does not. */
-		while (n > 0 && msg[n - 1] == '\n')
-			n--;
-		msg[n] = '\n';
-		if (write(report, msg, (size_t)n + 1) != n + 1)
-			_exit(4);
-	}
+	pass_datagrams(sock, report);
+	/* The syslog daemon restarts: a new socket at the same path. */
+	close(sock);
+	unlink("/dev/log");
+	sock = socket(AF_UNIX, SOCK_DGRAM, 0);
+	if (sock < 0 || bind(sock, (struct sockaddr *)&addr, sizeof(addr)) != 0)
+		_exit(3);
+	setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	log_notice("after the restart");
+	pass_datagrams(sock, report);
 	_exit(0);
 }
 
@@ -210,10 +225,20 @@ static void test_syslog(void)
 	char *second = strchr(got, '\n');
 	if (second)
 		*second++ = '\0';
+	char *third = second ? strchr(second, '\n') : NULL;
+	if (third)
+		*third++ = '\0';
+	char *end = third ? strchr(third, '\n') : NULL;
+	if (end)
+		*end = '\0';
 	CHECK(strncmp(first, "<27>", 4) == 0, "syslog: error goes out as facility daemon, severity err (<27>): '%s'", first);
 	CHECK(strstr(first, tag) && strstr(first, "boom a\\nb"), "syslog: tagged with ident and pid, newline escaped");
 	CHECK(second && strncmp(second, "<31>", 4) == 0 && strstr(second, "shown") && !strstr(second, "hidden"),
 	      "syslog: debug (<31>) only with detail on");
+	CHECK(third && strncmp(third, "<29>", 4) == 0 && strstr(third, tag) && strstr(third, "after the restart"),
+	      "syslog: a syslog daemon restarted on a new socket still gets the next line: '%s'", third ? third : "");
+	CHECK(!strchr(first, '\n') && strncmp(first + 4, tag, strlen(tag)) == 0,
+	      "syslog: the tag follows the priority; the syslog daemon stamps the time: '%s'", first);
 }
 
 int main(void)
