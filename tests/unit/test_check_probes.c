@@ -519,6 +519,44 @@ static int run_cmd(const char *cmd)
 	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
+/* Files of the SSL block that mbedTLS refuses: the reason, in words, names
+ * the file and keeps mbedTLS's number. The codes are those mbedTLS's
+ * x509_crt.h and pk.h document for such input. */
+static void ssl_file_error(const char *what, struct check_ssl_conf *bad, const char *file, const char *reason)
+{
+	char err[256], want[256];
+	struct check_ctx c;
+	check_ctx_init(&c, &loop, NULL, err, sizeof(err));
+	int rc = check_ctx_set_ssl(&c, bad, err, sizeof(err));
+	snprintf(want, sizeof(want), "%s: %s (mbedTLS -0x", file, reason);
+	CHECK(rc != 0 && strncmp(err, want, strlen(want)) == 0 && err[strlen(err) - 1] == ')',
+	      "SSL block %s: refused with \"%s\"", what, rc ? err : "(accepted)");
+	check_ctx_done(&c);
+}
+
+static void test_ssl_file_errors(const struct check_ssl_conf *none)
+{
+	char garbage[160], cert[160], key[160];
+	snprintf(garbage, sizeof(garbage), "%s/garbage.pem", tmpdir);
+	snprintf(cert, sizeof(cert), "%s/cert.pem", tmpdir);
+	snprintf(key, sizeof(key), "%s/key.pem", tmpdir);
+	FILE *f = fopen(garbage, "w");
+	if (f) {
+		fputs("this is no certificate\n", f);
+		fclose(f);
+	}
+	struct check_ssl_conf bad = *none;
+	bad.ca = garbage;
+	ssl_file_error("ca of text", &bad, garbage, "not a certificate");
+	bad = *none;
+	bad.certificate = cert;
+	bad.key = cert;
+	ssl_file_error("key that is a certificate", &bad, cert, "not a private key");
+	bad.certificate = garbage;
+	bad.key = key;
+	ssl_file_error("certificate of text", &bad, garbage, "not a certificate");
+}
+
 static void test_ssl(void)
 {
 	char cmd[1024];
@@ -612,6 +650,7 @@ static void test_ssl(void)
 	check_ctx_init(&ctx, &loop, &none, err, sizeof(err));
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
+	test_ssl_file_errors(&none);
 
 	/* a peer that accepts and never speaks TLS: the handshake times out */
 	int lfd = socket(AF_INET, SOCK_STREAM, 0);

@@ -22,7 +22,7 @@
 
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>
-#include <mbedtls/error.h>
+#include <mbedtls/pem.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/x509_crt.h>
@@ -48,11 +48,63 @@ struct check_tls_conn {
 	bool offered_session, resumed;
 };
 
+/*
+ * The reasons a health check meets, in our words. mbedTLS's own table of
+ * every error text (MBEDTLS_ERROR_C) is 15 KiB of the mipsel binary; any
+ * other error is shown by its number, which mbedTLS's error.h names.
+ */
+static const struct { int code; const char *text; } tls_reasons[] = {
+	{ MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE, "the server sent a fatal alert" },
+	{ MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY, "the server closed the connection" },
+	{ MBEDTLS_ERR_SSL_CONN_EOF, "the connection ended" },
+	{ MBEDTLS_ERR_SSL_NO_USABLE_CIPHERSUITE, "no cipher suite in common with the server" },
+	{ MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION, "the server's TLS version is not 1.2" },
+	{ MBEDTLS_ERR_SSL_BAD_HS_SERVER_HELLO, "not a TLS server hello" },
+	{ MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE, "the server's certificate message is bad" },
+	{ MBEDTLS_ERR_SSL_BAD_HS_SERVER_KEY_EXCHANGE, "the server's key exchange is bad" },
+	{ MBEDTLS_ERR_SSL_BAD_HS_FINISHED, "the handshake did not finish" },
+	{ MBEDTLS_ERR_SSL_INVALID_RECORD, "not a TLS record" },
+	{ MBEDTLS_ERR_SSL_INVALID_MAC, "a record failed its integrity check" },
+	{ MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE, "an unexpected handshake message" },
+	{ MBEDTLS_ERR_SSL_PEER_VERIFY_FAILED, "the server's certificate was not verified" },
+	{ MBEDTLS_ERR_SSL_CA_CHAIN_REQUIRED, "no CA to verify the server against" },
+	{ MBEDTLS_ERR_SSL_PK_TYPE_MISMATCH, "the key does not fit the certificate" },
+	{ MBEDTLS_ERR_SSL_ALLOC_FAILED, "out of memory" },
+	{ MBEDTLS_ERR_SSL_BAD_INPUT_DATA, "bad input" },
+	{ MBEDTLS_ERR_X509_CERT_VERIFY_FAILED, "certificate verification failed" },
+	{ MBEDTLS_ERR_X509_INVALID_FORMAT, "not a certificate" },
+	{ MBEDTLS_ERR_X509_INVALID_DATE, "a certificate date is bad" },
+	{ MBEDTLS_ERR_X509_UNKNOWN_SIG_ALG, "a certificate's signature algorithm is not supported" },
+	{ MBEDTLS_ERR_X509_CERT_UNKNOWN_FORMAT, "no certificate in the file" },
+	{ MBEDTLS_ERR_X509_FILE_IO_ERROR, "the file cannot be read" },
+	{ MBEDTLS_ERR_X509_ALLOC_FAILED, "out of memory" },
+	{ MBEDTLS_ERR_PK_KEY_INVALID_FORMAT, "not a private key" },
+	{ MBEDTLS_ERR_PK_KEY_INVALID_VERSION, "a private key of an unknown version" },
+	{ MBEDTLS_ERR_PK_UNKNOWN_PK_ALG, "a private key of an unsupported kind" },
+	{ MBEDTLS_ERR_PK_PASSWORD_REQUIRED, "the private key needs a password" },
+	{ MBEDTLS_ERR_PK_PASSWORD_MISMATCH, "the password does not open the private key" },
+	{ MBEDTLS_ERR_PK_TYPE_MISMATCH, "the key does not fit the certificate" },
+	{ MBEDTLS_ERR_PK_FILE_IO_ERROR, "the file cannot be read" },
+	{ MBEDTLS_ERR_PK_ALLOC_FAILED, "out of memory" },
+	{ MBEDTLS_ERR_PEM_NO_HEADER_FOOTER_PRESENT, "no PEM block in the file" },
+	{ MBEDTLS_ERR_PEM_INVALID_DATA, "a PEM block is bad" },
+	{ MBEDTLS_ERR_PEM_PASSWORD_REQUIRED, "the private key needs a password" },
+	{ MBEDTLS_ERR_PEM_PASSWORD_MISMATCH, "the password does not open the private key" },
+	{ MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED, "no entropy for the random generator" },
+};
+
+/* "WHAT: reason (mbedTLS -0xNNNN)". A module's code (SSL, X509, PK, PEM)
+ * may carry a lower layer's (ASN.1, bignum) in its low 7 bits: the module's
+ * part names the reason. */
 static void tls_error(char *err, size_t errsize, const char *what, int ret)
 {
-	char reason[80];
-	mbedtls_strerror(ret, reason, sizeof(reason));
-	snprintf(err, errsize, "%s: %s", what, reason);
+	int code = ret < 0 ? -ret : ret;
+	int key = code & 0xFF80 ? -(code & 0xFF80) : -code;
+	const char *reason = NULL;
+	for (size_t i = 0; i < sizeof(tls_reasons) / sizeof(tls_reasons[0]) && !reason; i++)
+		if (tls_reasons[i].code == key)
+			reason = tls_reasons[i].text;
+	snprintf(err, errsize, "%s: %s (mbedTLS -0x%04X)", what, reason ? reason : "TLS error", (unsigned)code);
 }
 
 /* Whole PEM file, NUL-terminated as mbedTLS's PEM parsers want it. */
@@ -126,6 +178,10 @@ static struct check_tls *tls_setup(const struct check_ssl_conf *ssl, char *err, 
 			goto fail;
 		ret = mbedtls_x509_crt_parse(&t->ca, pem, len);
 		free(pem);
+		if (ret > 0) {
+			snprintf(err, errsize, "%s: %d of its certificates do not parse", ssl->ca, ret);
+			goto fail;
+		}
 		if (ret) {
 			tls_error(err, errsize, ssl->ca, ret);
 			goto fail;
