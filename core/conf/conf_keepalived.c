@@ -46,17 +46,20 @@ enum kw_kind {
 struct walk;
 typedef void custom_fn(struct walk *w, const struct conf_node *n, void *obj);
 
+/* Narrow fields: some 220 of these are in the binary. A field offset or a
+ * bound that does not fit fails the build (-Woverflow, -Werror). */
 struct kw {
 	const char *name;
-	int kind;
-	size_t off;                 /* NO_STORE: validate only */
-	long long min, max;
+	uint16_t kind;
+	uint16_t off;               /* NO_STORE: validate only */
+	int32_t min;
+	uint32_t max;
 	const char *const *choices;
 	custom_fn *custom;
 	const char *instead;        /* deprecated spelling of this keyword */
 };
 
-#define NO_STORE ((size_t)-1)
+#define NO_STORE UINT16_MAX
 #define UNSET ((unsigned)-1)        /* a default that waits for other keywords */
 #define GARP_MASTER_DELAY_MS 5000   /* keepalived's built-in vrrp_garp_master_delay */
 #define GARP_MASTER_REPEAT 5
@@ -328,7 +331,8 @@ static void apply_kw(struct walk *w, const struct kw *kw, const struct conf_node
 	case KW_UINT:
 	case KW_INT:
 		if (parse_num(v, kw->min, kw->max, &num) < 0)
-			error_at(w, n, "'%s' value '%s' is not a number in %lld..%lld", n->keyword, v, kw->min, kw->max);
+			error_at(w, n, "'%s' value '%s' is not a number in %lld..%lld", n->keyword, v, (long long)kw->min,
+				 (long long)kw->max);
 		else if (field && kind == KW_UINT)
 			*(unsigned *)field = (unsigned)num;
 		else if (field)
@@ -336,12 +340,13 @@ static void apply_kw(struct walk *w, const struct kw *kw, const struct conf_node
 		break;
 	case KW_TIMER: {
 		unsigned ms;
-		if (parse_timer_ms(v, kw->min, kw->max, &ms) < 0 && (kw->kind & KW_LENIENT))
+		long long min = kw->min, max = kw->max;
+		if (parse_timer_ms(v, min, max, &ms) < 0 && (kw->kind & KW_LENIENT))
 			warn_at(w, n, "'%s' value '%s' is not a time in %lld.%03lld..%lld seconds, ignored", n->keyword, v,
-				kw->min / 1000, kw->min % 1000, kw->max / 1000);
-		else if (parse_timer_ms(v, kw->min, kw->max, &ms) < 0)
+				min / 1000, min % 1000, max / 1000);
+		else if (parse_timer_ms(v, min, max, &ms) < 0)
 			error_at(w, n, "'%s' value '%s' is not a time in %lld.%03lld..%lld seconds", n->keyword, v,
-				kw->min / 1000, kw->min % 1000, kw->max / 1000);
+				min / 1000, min % 1000, max / 1000);
 		else if (field)
 			*(unsigned *)field = ms;
 		break;
