@@ -6,6 +6,9 @@
 #   TC_CODE_CFLAGS (optional) flags for lvsbox's and mbedTLS's C only, not
 #                  musl's (mipsel: -mips16, which musl's inline asm cannot take)
 #   TC_BIGNUM_CFLAGS (optional) added for mbedTLS's bignum.c (inline asm)
+#   TC_MUSL_CODE_CFLAGS (optional) added for musl's C files that compile
+#                  with them (toolchain/sysroot.sh), except those listed in
+#   TC_MUSL_KEEP   (paths under musl's source tree)
 #   TC_QEMU        qemu-user binary that runs this arch's static programs
 #
 # How the compiler finds musl: Debian's cross gcc searches glibc's headers and
@@ -26,7 +29,7 @@ TC_STAMP := $(TC_DIR)/.stamp
 
 $(TC_STAMP): toolchain/sysroot.sh toolchain/softfp.sh toolchain/softfp/sfp-machine.h toolchain/apt.sh toolchain/$(ARCH).mk
 	toolchain/deps.sh build cross
-	toolchain/sysroot.sh $(TC_TRIPLE) $(TC_DEBARCH) $(TC_DIR) "$(TC_ARCH_CFLAGS)"
+	toolchain/sysroot.sh $(TC_TRIPLE) $(TC_DEBARCH) $(TC_DIR) "$(TC_ARCH_CFLAGS)" "$(TC_MUSL_CODE_CFLAGS)" "$(TC_MUSL_KEEP)"
 	touch $@
 
 include toolchain/mbedtls.mk

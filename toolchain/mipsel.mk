@@ -18,9 +18,13 @@
 # plain code. Debian's musl-dev:mipsel is built that PIC way too, which is
 # another reason musl is built from Debian's source package with these flags.
 # lvsbox's and mbedTLS's own C is MIPS16e (-mips16, 16-bit instructions,
-# about half the size of MIPS32 code); musl stays MIPS32 (its syscalls are
-# inline asm), -minterlink-mips16 lets the two call each other, and
-# mbedTLS's bignum.c stays MIPS32 for its multiply assembly. MIPS16e is in
+# about half the size of MIPS32 code), and so is musl's C except where its
+# inline asm (syscalls, atomics, the thread pointer) needs MIPS32: those
+# files and musl's assembly stay MIPS32 (toolchain/sysroot.sh builds musl
+# twice), -minterlink-mips16 lets the two call each other, and mbedTLS's
+# bignum.c stays MIPS32 for its multiply assembly. musl's calloc.c stays
+# MIPS32 too: ld cannot turn one of its calls into a mode-switching one
+# ("jump to a non-word-aligned address"). MIPS16e is in
 # every MIPS32 core of OpenWrt's mipsel targets (24K, 34K, 74K, 1004K as in
 # the MT7621) and in qemu's 24Kc.
 TC_TRIPLE := mipsel-linux-gnu
@@ -28,6 +32,8 @@ TC_DEBARCH := source
 TC_ARCH_CFLAGS := -march=mips32r2 -msoft-float -fno-pie -mno-shared -mplt -minterlink-mips16
 TC_CODE_CFLAGS := -mips16
 TC_BIGNUM_CFLAGS := -mno-mips16
+TC_MUSL_CODE_CFLAGS := -mips16
+TC_MUSL_KEEP := src/malloc/calloc.c
 TC_QEMU := qemu-mipsel-static
 include toolchain/cross.mk
 # --no-warn-mismatch: libgcc's integer helpers and crt files are marked

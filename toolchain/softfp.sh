@@ -5,7 +5,8 @@
 # with toolchain/softfp/sfp-machine.h, and put first in the specs file's
 # libgcc list so they win over libgcc's FPU versions.
 #
-# Usage: toolchain/softfp.sh TRIPLE SYSROOT CFLAGS   (called by sysroot.sh)
+# Usage: toolchain/softfp.sh TRIPLE SYSROOT CFLAGS   (called by sysroot.sh with
+# musl's flags and its CODE_CFLAGS: MIPS16e on mipsel)
 set -e
 triple=$1 sysroot=$2 cflags=$3
 here=$(cd "$(dirname "$0")" && pwd)
