@@ -67,7 +67,7 @@ struct check_url {
 	int regex_cflags;                   /* REG_ICASE, REG_NEWLINE from regex_options */
 	size_t regex_min_offset;            /* body bytes skipped before matching */
 	size_t regex_max_offset;            /* a match must start at or before; SIZE_MAX: anywhere */
-	void *regex_compiled;               /* regex_t of regex, owned (check_params_free) */
+	void *regex_compiled;               /* struct ere of regex, owned (check_params_free) */
 };
 
 struct check_http {

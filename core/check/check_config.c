@@ -145,7 +145,7 @@ static int parse_hex_str(struct cfg *c, const char *what, const struct conf_cmd 
 
 static int compile_url_regex(struct check_url *u, char *err, size_t errsize)
 {
-	regex_t *re = malloc(sizeof(*re));
+	struct ere *re = malloc(sizeof(*re));
 	if (!re) {
 		snprintf(err, errsize, "out of memory");
 		return -1;
@@ -161,7 +161,7 @@ static int compile_url_regex(struct check_url *u, char *err, size_t errsize)
 static void free_url_regex(struct check_url *u)
 {
 	if (u->regex_compiled)
-		regfree(u->regex_compiled);
+		ere_free(u->regex_compiled);
 	free(u->regex_compiled);
 	free(u->regex);
 	u->regex_compiled = NULL;
@@ -542,7 +542,7 @@ int check_params_copy(struct check_params *dst, const struct check_params *src)
 			u->virtualhost = u->virtualhost ? strdup(u->virtualhost) : NULL;
 			if (!u->path || (src->http->urls[i].virtualhost && !u->virtualhost))
 				failed = true;
-			/* a regex_t cannot be copied: compile the pattern again */
+			/* a compiled regex is not shared: compile the pattern again */
 			u->regex_compiled = NULL;
 			if (u->regex) {
 				char why[96];

@@ -1,8 +1,8 @@
 /*
  * check_regex.h - the url `regex` of HTTP_GET / SSL_GET. keepalived 2.2.7
  * matches the body with PCRE2; lvsbox has POSIX extended regular
- * expressions (<regex.h>, in musl too), so this file maps keepalived's
- * regex_options onto regcomp flags where POSIX has an equivalent and says
+ * expressions (core/base/ere.h), so this file maps keepalived's
+ * regex_options onto POSIX's flags where POSIX has an equivalent and says
  * which it cannot honour, and matches a bounded window of the body.
  * Header-only: the config validator (conf_keepalived.c) and the checker
  * share it without a link dependency between them.
@@ -10,12 +10,13 @@
 #ifndef LVSBOX_CHECK_REGEX_H
 #define LVSBOX_CHECK_REGEX_H
 
-#include <regex.h>
+#include <regex.h>        /* REG_ICASE, REG_NEWLINE: the flags a url keeps */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include "ere.h"
 
 /* Body bytes kept for matching, counted from regex_min_offset: a match
  * must lie inside them. Allocated per attempt only for urls with a regex. */
@@ -57,16 +58,12 @@ static inline enum check_regex_option_kind check_regex_option(const char *word, 
 	return CHECK_REGEX_OPT_UNKNOWN;
 }
 
-/* regcomp with REG_EXTENDED | cflags; 0, or -1 with regerror's text in err. */
-static inline int check_regex_compile(regex_t *re, const char *pattern, int cflags, char *err, size_t errsize)
+/* The pattern compiled with cflags (REG_ICASE, REG_NEWLINE); 0, or -1
+ * with the reason in err. */
+static inline int check_regex_compile(struct ere *re, const char *pattern, int cflags, char *err, size_t errsize)
 {
-	int rc = regcomp(re, pattern, REG_EXTENDED | cflags);
-	if (rc == 0)
-		return 0;
-	char why[96];
-	regerror(rc, re, why, sizeof(why));
-	snprintf(err, errsize, "%s", why);
-	return -1;
+	unsigned flags = (cflags & REG_ICASE ? ERE_ICASE : 0) | (cflags & REG_NEWLINE ? ERE_NEWLINE : 0);
+	return ere_compile(re, pattern, flags, err, errsize);
 }
 
 /*
@@ -74,15 +71,13 @@ static inline int check_regex_compile(regex_t *re, const char *pattern, int cfla
  * that starts at body offset max_offset or before (SIZE_MAX: anywhere)?
  * A NUL byte in the body ends the text.
  */
-static inline bool check_regex_match(const regex_t *re, const char *text, size_t base, size_t max_offset)
+static inline bool check_regex_match(const struct ere *re, const char *text, size_t base, size_t max_offset)
 {
-	regmatch_t m[1];
+	if (max_offset != SIZE_MAX && max_offset < base)
+		return false;
 	/* Past regex_min_offset the text does not begin the subject: ^ must
 	 * not match there, as with PCRE2's start offset. */
-	if (regexec(re, text, 1, m, base ? REG_NOTBOL : 0) != 0)
-		return false;
-	/* POSIX reports the leftmost match: none can start earlier. */
-	return max_offset == SIZE_MAX || base + (size_t)m[0].rm_so <= max_offset;
+	return ere_match(re, text, base ? ERE_NOTBOL : 0, max_offset == SIZE_MAX ? SIZE_MAX : max_offset - base);
 }
 
 #endif

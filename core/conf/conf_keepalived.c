@@ -1192,13 +1192,13 @@ static void url_regex(struct walk *w, const struct conf_node *n, void *obj)
 		error_at(w, n, "'regex' needs one pattern (quote it when it has blanks)");
 		return;
 	}
-	regex_t re;
+	struct ere re;
 	char why[96];
 	if (check_regex_compile(&re, n->args[0], 0, why, sizeof(why)) < 0) {
 		error_at(w, n, "'regex' '%.60s' is not a POSIX extended regular expression: %s", n->args[0], why);
 		return;
 	}
-	regfree(&re);
+	ere_free(&re);
 	if (u && !u->regex_at.line) {
 		u->regex = n->args[0];
 		u->regex_at.file = n->file;

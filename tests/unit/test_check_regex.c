@@ -92,7 +92,7 @@ static void test_config(void)
 
 static void test_match(void)
 {
-	regex_t re;
+	struct ere re;
 	char err[96];
 	CHECK(check_regex_compile(&re, "ok [0-9]+", 0, err, sizeof(err)) == 0, "ERE compiles");
 	CHECK(check_regex_match(&re, "status: ok 42\n", 0, SIZE_MAX), "a match anywhere");
@@ -100,16 +100,16 @@ static void test_match(void)
 	/* the text is the body from offset 100 on: the match starts at body offset 108 */
 	CHECK(check_regex_match(&re, "status: ok 42", 100, 108), "regex_max_offset: a match starting at the limit counts");
 	CHECK(!check_regex_match(&re, "status: ok 42", 100, 107), "regex_max_offset: a match starting after it does not");
-	regfree(&re);
+	ere_free(&re);
 	CHECK(check_regex_compile(&re, "^line2$", 0, err, sizeof(err)) == 0 &&
 	      !check_regex_match(&re, "line1\nline2\n", 0, SIZE_MAX), "without multiline ^ and $ are the text's ends");
-	regfree(&re);
+	ere_free(&re);
 	CHECK(check_regex_compile(&re, "^line2$", REG_NEWLINE, err, sizeof(err)) == 0 &&
 	      check_regex_match(&re, "line1\nline2\n", 0, SIZE_MAX), "multiline: ^ and $ at line breaks");
-	regfree(&re);
+	ere_free(&re);
 	CHECK(check_regex_compile(&re, "^ok", 0, err, sizeof(err)) == 0 && check_regex_match(&re, "ok", 0, SIZE_MAX) &&
 	      !check_regex_match(&re, "ok", 5, SIZE_MAX), "regex_min_offset: ^ does not match where the skipped part ends");
-	regfree(&re);
+	ere_free(&re);
 	int cflags = 0;
 	CHECK(check_regex_option("dotall", &cflags) == CHECK_REGEX_OPT_HONOURED && cflags == 0,
 	      "dotall is POSIX's own '.' (no flag)");
