@@ -7,9 +7,9 @@
  * the parser then builds the tree from it. Both stop at the first error.
  */
 #include "conf.h"
+#include "path_glob.h"
 
 #include <errno.h>
-#include <glob.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -534,11 +534,6 @@ static int read_file(struct lexer *lx, const char *path, const char *shown, cons
 static int within_bounds(struct lexer *lx, unsigned long long file_bytes, unsigned long long more,
 			 const char *file, int line, const char *name);
 
-static int has_wildcard(const char *s)
-{
-	return strpbrk(s, "*?[{") != NULL;
-}
-
 /* include PATTERN: relative to the including file's directory. */
 static void do_include(struct lexer *lx, const char *pattern, const char *file, int line)
 {
@@ -555,36 +550,31 @@ static void do_include(struct lexer *lx, const char *pattern, const char *file, 
 	else
 		snprintf(path, sizeof(path), "%s", pattern);
 
-	int gflags = 0;
-#ifdef GLOB_BRACE
-	gflags |= GLOB_BRACE;
-#endif
-	glob_t g;
-	int rc = glob(path, gflags, NULL, &g);
-	if (rc == GLOB_NOMATCH) {
-		/* like keepalived: a wildcard matching nothing is an empty directory */
-		if (!has_wildcard(pattern))
-			lex_error(lx, file, line, "include '%s': no such file", pattern);
-		return;
-	}
-	if (rc != 0) {
+	struct path_list g;
+	if (path_glob(path, &g) != 0) {
 		lex_error(lx, file, line, "include '%s': cannot expand", pattern);
 		return;
 	}
-	if (g.gl_pathc > CONF_MAX_INCLUDE_FILES)
+	if (g.n == 0) {
+		/* like keepalived: a wildcard matching nothing is an empty directory */
+		if (!path_has_wildcard(pattern))
+			lex_error(lx, file, line, "include '%s': no such file", pattern);
+		return;
+	}
+	if (g.n > CONF_MAX_INCLUDE_FILES)
 		lex_error(lx, file, line, "include '%s': more than %d files", pattern, CONF_MAX_INCLUDE_FILES);
 	/* what a pattern matches is weighed before any of it is read */
 	unsigned long long matched = 0;
-	for (size_t i = 0; i < g.gl_pathc && !lx->failed; i++) {
+	for (size_t i = 0; i < g.n && !lx->failed; i++) {
 		struct stat st;
-		if (stat(g.gl_pathv[i], &st) == 0 && S_ISREG(st.st_mode))
+		if (stat(g.v[i], &st) == 0 && S_ISREG(st.st_mode))
 			matched += (unsigned long long)st.st_size;
 	}
-	if (!lx->failed && g.gl_pathc > 1)
+	if (!lx->failed && g.n > 1)
 		within_bounds(lx, 0, matched, file, line, pattern);
-	for (size_t i = 0; i < g.gl_pathc && !lx->failed; i++)
-		read_file(lx, g.gl_pathv[i], has_wildcard(pattern) ? g.gl_pathv[i] : pattern, file, line);
-	globfree(&g);
+	for (size_t i = 0; i < g.n && !lx->failed; i++)
+		read_file(lx, g.v[i], path_has_wildcard(pattern) ? g.v[i] : pattern, file, line);
+	path_list_free(&g);
 }
 
 static void parse_line(struct lexer *lx, const char *file, int line);
