@@ -79,7 +79,7 @@ $(DEV)/obj/%.o: %.c $(DEV)/.deps
 DEV_MBEDTLS := $(DEV)/mbedtls
 DEV_MBEDTLS_LIBS := $(DEV_MBEDTLS)/lib/libmbedtls.a $(DEV_MBEDTLS)/lib/libmbedx509.a $(DEV_MBEDTLS)/lib/libmbedcrypto.a
 DEV_TLS_OBJS := $(TLS_SRCS:%.c=$(DEV)/obj/%.o)
-$(DEV_MBEDTLS)/.stamp: toolchain/mbedtls.sh toolchain/mbedtls-config.h toolchain/apt.sh
+$(DEV_MBEDTLS)/.stamp: toolchain/mbedtls.sh toolchain/mbedtls-config.h toolchain/mbedtls-sha1.c toolchain/apt.sh
 	toolchain/deps.sh build src
 	toolchain/mbedtls.sh $(DEV_MBEDTLS) gcc ar ""
 	touch $@

@@ -61,6 +61,8 @@
 #define MBEDTLS_SHA256_SMALLER
 #define MBEDTLS_SHA512_SMALLER
 #define MBEDTLS_SHA1_C
+/* SHA-1's block function is ours, a loop (toolchain/mbedtls-sha1.c). */
+#define MBEDTLS_SHA1_PROCESS_ALT
 
 /* Public keys and certificates, for optional CA verification. */
 #define MBEDTLS_BIGNUM_C

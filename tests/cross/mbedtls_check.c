@@ -2,15 +2,17 @@
  * mbedtls_check.c - proves the mbedTLS built for one target works and is
  * configured as checkd's SSL_GET needs: a TLS 1.2 client with AEAD suites.
  *
- * Usage: mbedtls_check INPUT SHA256HEX SHA384HEX CERT.pem CN
+ * Usage: mbedtls_check INPUT SHA256HEX SHA384HEX SHA1HEX CERT.pem CN
  * The expected digests and the certificate come from independent tools run
- * by tests/cross/run.sh at test time (sha256sum, sha384sum, openssl req).
+ * by tests/cross/run.sh at test time (sha256sum, sha384sum, sha1sum,
+ * openssl req). SHA-1's block function is ours (toolchain/mbedtls-sha1.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>
+#include <mbedtls/sha1.h>
 #include <mbedtls/sha256.h>
 #include <mbedtls/sha512.h>
 #include <mbedtls/ssl.h>
@@ -55,7 +57,7 @@ static void to_hex(const unsigned char *in, size_t n, char *out)
 		sprintf(out + 2 * i, "%02x", in[i]);
 }
 
-static void check_digests(const char *path, const char *want256, const char *want384)
+static void check_digests(const char *path, const char *want256, const char *want384, const char *want1)
 {
 	size_t len;
 	unsigned char *data = read_file(path, &len);
@@ -73,6 +75,21 @@ static void check_digests(const char *path, const char *want256, const char *wan
 	CHECK(mbedtls_sha512_ret(data, len, digest, 1) == 0, "SHA-384 runs");
 	to_hex(digest, 48, hex);
 	CHECK(strcmp(hex, want384) == 0, "SHA-384 of %zu bytes equals sha384sum's", len);
+
+	CHECK(mbedtls_sha1_ret(data, len, digest) == 0, "SHA-1 runs");
+	to_hex(digest, 20, hex);
+	CHECK(strcmp(hex, want1) == 0, "SHA-1 of %zu bytes equals sha1sum's (%s)", len, hex);
+	/* FIPS 180-2 appendix A's two-block message, fed in uneven pieces */
+	static const char two_blocks[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	mbedtls_sha1_context c;
+	mbedtls_sha1_init(&c);
+	mbedtls_sha1_starts_ret(&c);
+	mbedtls_sha1_update_ret(&c, (const unsigned char *)two_blocks, 5);
+	mbedtls_sha1_update_ret(&c, (const unsigned char *)two_blocks + 5, sizeof(two_blocks) - 6);
+	mbedtls_sha1_finish_ret(&c, digest);
+	mbedtls_sha1_free(&c);
+	to_hex(digest, 20, hex);
+	CHECK(strcmp(hex, "84983e441c3bd26ebaae4aa1f95129e5e54670f1") == 0, "SHA-1 of FIPS 180-2's two-block example (%s)", hex);
 	free(data);
 }
 
@@ -165,12 +182,12 @@ static void check_client_setup(void)
 
 int main(int argc, char **argv)
 {
-	if (argc != 6) {
-		fprintf(stderr, "usage: %s INPUT SHA256HEX SHA384HEX CERT.pem CN\n", argv[0]);
+	if (argc != 7) {
+		fprintf(stderr, "usage: %s INPUT SHA256HEX SHA384HEX SHA1HEX CERT.pem CN\n", argv[0]);
 		return 2;
 	}
-	check_digests(argv[1], argv[2], argv[3]);
-	check_certificate(argv[4], argv[5]);
+	check_digests(argv[1], argv[2], argv[3], argv[4]);
+	check_certificate(argv[5], argv[6]);
 	check_ciphersuites();
 	check_client_setup();
 

@@ -173,6 +173,7 @@ mkdir -p "$ref"
 head -c 100000 /dev/urandom >"$ref/input"
 sha256=$(sha256sum "$ref/input" | cut -d' ' -f1)
 sha384=$(sha384sum "$ref/input" | cut -d' ' -f1)
+sha1=$(sha1sum "$ref/input" | cut -d' ' -f1)
 if ! openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
 	-subj /CN=lvsbox-test.example -keyout "$ref/key.pem" -out "$ref/cert.pem" >"$ref/openssl.log" 2>&1; then
 	fail "mbedtls: openssl could not make the reference certificate"
@@ -184,7 +185,7 @@ for arch in x86_64 $arches; do
 		continue
 	fi
 	run_target "$arch" "mbedtls_check" "build/$arch/tests/mbedtls_check" \
-		"$ref/input" "$sha256" "$sha384" "$ref/cert.pem" lvsbox-test.example
+		"$ref/input" "$sha256" "$sha384" "$sha1" "$ref/cert.pem" lvsbox-test.example
 done
 
 # --- 3. mipsel under qemu-system-mipsel -M malta ---
