@@ -15,21 +15,32 @@ bool path_has_wildcard(const char *pattern)
 	return strpbrk(pattern, "*?[") != NULL;
 }
 
-static int add(struct path_list *l, const char *dir, const char *name)
+/* dir/name, or name alone when dir is "" (a relative start); NULL when
+ * memory runs out. */
+static char *join(const char *dir, const char *name)
 {
+	size_t len = strlen(dir) + strlen(name) + 2;
+	char *path = malloc(len);
+	if (path)
+		snprintf(path, len, "%s%s%s", dir, *dir && dir[strlen(dir) - 1] != '/' ? "/" : "", name);
+	return path;
+}
+
+/* Takes path into the list. */
+static int add(struct path_list *l, char *path)
+{
+	if (!path)
+		return -1;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 16;
 		char **v = realloc(l->v, cap * sizeof(*v));
-		if (!v)
+		if (!v) {
+			free(path);
 			return -1;
+		}
 		l->v = v;
 		l->cap = cap;
 	}
-	size_t len = strlen(dir) + strlen(name) + 2;
-	char *path = malloc(len);
-	if (!path)
-		return -1;
-	snprintf(path, len, "%s%s%s", dir, *dir && dir[strlen(dir) - 1] != '/' ? "/" : "", name);
 	l->v[l->n++] = path;
 	return 0;
 }
@@ -99,17 +110,13 @@ static int expand(struct path_list *out, const char *dir, const char *rest)
 		for (size_t r = 0; r < len; r++)
 			comp[w++] = comp[r] == '\\' && r + 1 < len ? comp[++r] : comp[r];
 		comp[w] = '\0';
-		size_t plen = strlen(dir) + w + 2;
-		char *path = malloc(plen);
+		char *path = join(dir, comp);
+		struct stat st;
 		if (!path)
 			return -1;
-		snprintf(path, plen, "%s%s%s", dir, *dir && dir[strlen(dir) - 1] != '/' ? "/" : "", comp);
-		struct stat st;
-		int rc = 0;
-		if (last)
-			rc = lstat(path, &st) == 0 ? add(out, "", path) : 0;
-		else
-			rc = expand(out, path, end);
+		if (last && lstat(path, &st) == 0)
+			return add(out, path);
+		int rc = last ? 0 : expand(out, path, end);
 		free(path);
 		return rc;
 	}
@@ -127,18 +134,16 @@ static int expand(struct path_list *out, const char *dir, const char *rest)
 			continue;
 		if (!ere_match(&re, e->d_name, 0, 0))
 			continue;
+		char *path = join(dir, e->d_name);
+		struct stat st;
 		if (last) {
-			rc = add(out, dir, e->d_name);
+			rc = add(out, path);
 			continue;
 		}
-		size_t plen = strlen(dir) + strlen(e->d_name) + 2;
-		char *path = malloc(plen);
 		if (!path) {
 			rc = -1;
 			break;
 		}
-		snprintf(path, plen, "%s%s%s", dir, *dir && dir[strlen(dir) - 1] != '/' ? "/" : "", e->d_name);
-		struct stat st;
 		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 			rc = expand(out, path, end);
 		free(path);
@@ -160,7 +165,7 @@ int path_glob(const char *pattern, struct path_list *out)
 	struct stat st;
 	/* as glob(3): a name without wildcards comes back as it was written */
 	if (!path_has_wildcard(pattern) && !strchr(pattern, '\\'))
-		return lstat(pattern, &st) == 0 ? add(out, "", pattern) : 0;
+		return lstat(pattern, &st) == 0 ? add(out, join("", pattern)) : 0;
 	int rc = expand(out, *pattern == '/' ? "/" : "", pattern);
 	if (rc != 0) {
 		path_list_free(out);
