@@ -3,12 +3,13 @@
 #   TC_DEBARCH     Debian architecture whose musl-dev is unpacked into the
 #                  sysroot, or "source" to build musl from Debian's source
 #   TC_ARCH_CFLAGS code generation flags (CPU, float ABI), used for musl too
-#   TC_CODE_CFLAGS (optional) flags for lvsbox's and mbedTLS's C only, not
-#                  musl's (mipsel: -mips16, which musl's inline asm cannot take)
+#   TC_CODE_CFLAGS (optional) flags for lvsbox's and mbedTLS's C (mipsel:
+#                  -mips16); musl has TC_MUSL_CODE_CFLAGS below
 #   TC_BIGNUM_CFLAGS (optional) added for mbedTLS's bignum.c (inline asm)
+#   TC_MBEDTLS_DEFINES (optional) macros defined in mbedTLS's installed
+#                  config (toolchain/mbedtls.sh)
 #   TC_MUSL_CODE_CFLAGS (optional) added for musl's C files that compile
-#                  with them (toolchain/sysroot.sh), except those listed in
-#   TC_MUSL_KEEP   (paths under musl's source tree)
+#                  with them (toolchain/sysroot.sh)
 #   TC_QEMU        qemu-user binary that runs this arch's static programs
 #
 # How the compiler finds musl: Debian's cross gcc searches glibc's headers and
@@ -27,9 +28,9 @@ TC_CFLAGS := $(TC_ARCH_CFLAGS) $(TC_CODE_CFLAGS) -isystem $(TC_KINC)
 TC_LDFLAGS := $(TC_ARCH_CFLAGS)
 TC_STAMP := $(TC_DIR)/.stamp
 
-$(TC_STAMP): toolchain/sysroot.sh toolchain/softfp.sh toolchain/softfp/sfp-machine.h toolchain/apt.sh toolchain/$(ARCH).mk
+$(TC_STAMP): toolchain/sysroot.sh toolchain/musl-mips16.sh toolchain/softfp.sh toolchain/softfp/sfp-machine.h toolchain/apt.sh toolchain/$(ARCH).mk
 	toolchain/deps.sh build cross
-	toolchain/sysroot.sh $(TC_TRIPLE) $(TC_DEBARCH) $(TC_DIR) "$(TC_ARCH_CFLAGS)" "$(TC_MUSL_CODE_CFLAGS)" "$(TC_MUSL_KEEP)"
+	toolchain/sysroot.sh $(TC_TRIPLE) $(TC_DEBARCH) $(TC_DIR) "$(TC_ARCH_CFLAGS)" "$(TC_MUSL_CODE_CFLAGS)"
 	touch $@
 
 include toolchain/mbedtls.mk

@@ -12,7 +12,11 @@
 #define LVSBOX_MBEDTLS_CONFIG_H
 
 /* Platform: POSIX with a clock and a calendar (certificate validity). */
+/* Assembly for bignum's multiply loop, except where the arch asks for C
+ * (mipsel: bignum.c in MIPS16e, which the assembly cannot be). */
+#ifndef LVSBOX_MBEDTLS_C_BIGNUM
 #define MBEDTLS_HAVE_ASM
+#endif
 #define MBEDTLS_HAVE_TIME
 #define MBEDTLS_HAVE_TIME_DATE
 
@@ -92,6 +96,19 @@
  * outgoing records keep each TLS context small on a 32 MB router, while
  * incoming records must stay at the protocol maximum. */
 #define MBEDTLS_SSL_OUT_CONTENT_LEN 4096
+
+/* The suites this configuration can do, in the order mbedTLS would offer
+ * them: without this list mbedTLS keeps its table of every suite it knows
+ * (0.8 KiB) and filters it at run time. */
+#define MBEDTLS_SSL_CIPHERSUITES \
+	MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, \
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, \
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, \
+	MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, \
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, \
+	MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, \
+	MBEDTLS_TLS_RSA_WITH_AES_256_GCM_SHA384, \
+	MBEDTLS_TLS_RSA_WITH_AES_128_GCM_SHA256
 
 #include "mbedtls/check_config.h"
 #endif

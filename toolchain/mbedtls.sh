@@ -2,17 +2,19 @@
 # mbedtls.sh - builds mbedTLS from Debian's source package for one target,
 # with lvsbox's configuration (toolchain/mbedtls-config.h).
 #
-# Usage: toolchain/mbedtls.sh OUT CC AR CFLAGS [BIGNUM_CFLAGS]
+# Usage: toolchain/mbedtls.sh OUT CC AR CFLAGS [BIGNUM_CFLAGS [DEFINES]]
 #   OUT  build/<arch>/mbedtls; gets include/ (with our config installed as
 #        mbedtls/config.h) and lib/libmbed{tls,x509,crypto}.a
 #   CC, AR, CFLAGS  the target's compiler (may contain options), archiver
 #        and code generation flags
 #   BIGNUM_CFLAGS  added for bignum.c alone, whose multiply loop is inline
-#        assembly (mipsel: -mno-mips16, as MIPS16 cannot encode it)
+#        assembly unless DEFINES asks for C
+#   DEFINES  macros defined at the top of the installed config, for
+#        everything that includes it (mipsel: LVSBOX_MBEDTLS_C_BIGNUM)
 # Upstream's Makefile wants to build in its source tree; compiling the
 # library directory directly keeps one unpacked source for every arch.
 set -e
-out=$1 cc=$2 ar=$3 cflags=$4 bignum_cflags=$5
+out=$1 cc=$2 ar=$3 cflags=$4 bignum_cflags=$5 defines=$6
 [ -n "$ar" ] || { echo "usage: $0 OUT CC AR CFLAGS" >&2; exit 2; }
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/apt.sh"
@@ -26,7 +28,10 @@ flock -u 9
 rm -rf "$out"
 mkdir -p "$out/obj" "$out/lib"
 cp -a "$src/include" "$out/include"
-cp "$here/mbedtls-config.h" "$out/include/mbedtls/config.h"
+{
+	for d in $defines; do echo "#define $d"; done
+	cat "$here/mbedtls-config.h"
+} >"$out/include/mbedtls/config.h"
 
 export MBEDTLS_CC="$cc" MBEDTLS_CFLAGS="-std=c99 -Os -ffunction-sections -fdata-sections $cflags -I$out/include" MBEDTLS_OBJ="$out/obj"
 export MBEDTLS_BIGNUM_CFLAGS="$bignum_cflags"

@@ -17,23 +17,22 @@
 # global going through the GOT and $gp; -fno-pie -mno-shared -mplt makes
 # plain code. Debian's musl-dev:mipsel is built that PIC way too, which is
 # another reason musl is built from Debian's source package with these flags.
-# lvsbox's and mbedTLS's own C is MIPS16e (-mips16, 16-bit instructions,
-# about half the size of MIPS32 code), and so is musl's C except where its
-# inline asm (syscalls, atomics, the thread pointer) needs MIPS32: those
-# files and musl's assembly stay MIPS32 (toolchain/sysroot.sh builds musl
-# twice), -minterlink-mips16 lets the two call each other, and mbedTLS's
-# bignum.c stays MIPS32 for its multiply assembly. musl's calloc.c stays
-# MIPS32 too: ld cannot turn one of its calls into a mode-switching one
-# ("jump to a non-word-aligned address"). MIPS16e is in
-# every MIPS32 core of OpenWrt's mipsel targets (24K, 34K, 74K, 1004K as in
-# the MT7621) and in qemu's 24Kc.
+# lvsbox's, mbedTLS's and musl's C is MIPS16e (-mips16, 16-bit instructions,
+# about half the size of MIPS32 code), -minterlink-mips16 letting it call
+# MIPS32 code and back. musl's assembly files stay MIPS32, and so do its
+# system call, compare-and-swap, barrier and thread pointer, which MIPS16e
+# cannot encode: musl's MIPS16 build calls them as functions
+# (toolchain/musl-mips16.sh, toolchain/sysroot.sh). mbedTLS's bignum.c is
+# C without its MIPS32 multiply assembly: 5.5 KiB smaller, slower at the
+# public-key steps of a full TLS handshake, which SSL_GET's kept sessions
+# make rare. MIPS16e is in every MIPS32 core of OpenWrt's mipsel targets
+# (24K, 34K, 74K, 1004K as in the MT7621) and in qemu's 24Kc.
 TC_TRIPLE := mipsel-linux-gnu
 TC_DEBARCH := source
 TC_ARCH_CFLAGS := -march=mips32r2 -msoft-float -fno-pie -mno-shared -mplt -minterlink-mips16
 TC_CODE_CFLAGS := -mips16
-TC_BIGNUM_CFLAGS := -mno-mips16
+TC_MBEDTLS_DEFINES := LVSBOX_MBEDTLS_C_BIGNUM
 TC_MUSL_CODE_CFLAGS := -mips16
-TC_MUSL_KEEP := src/malloc/calloc.c
 TC_QEMU := qemu-mipsel-static
 include toolchain/cross.mk
 # --no-warn-mismatch: libgcc's integer helpers and crt files are marked

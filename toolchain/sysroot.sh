@@ -1,7 +1,7 @@
 #!/bin/sh
 # sysroot.sh - makes the static musl sysroot one cross target compiles against.
 #
-# Usage: toolchain/sysroot.sh TRIPLE DEBARCH DIR [MUSL_CFLAGS [CODE_CFLAGS [KEEP]]]
+# Usage: toolchain/sysroot.sh TRIPLE DEBARCH DIR [MUSL_CFLAGS [CODE_CFLAGS]]
 #   TRIPLE   prefix of Debian's cross gcc (arm-linux-gnueabihf ...)
 #   DEBARCH  Debian architecture whose musl-dev/musl packages are unpacked,
 #            or "source" to build musl from Debian's source package instead
@@ -10,15 +10,14 @@
 #            sysroot/musl-gcc.specs and kinc/ (kernel UAPI headers)
 #   MUSL_CFLAGS  code generation flags musl itself is built with (source only)
 #   CODE_CFLAGS  more flags for musl's C files that compile with them (mipsel:
-#            -mips16); assembly files, C files whose inline asm they refuse
-#            and the files KEEP lists (paths under musl's src/) keep
+#            -mips16); assembly files and C files that refuse them keep
 #            MUSL_CFLAGS alone
 #
 # Both kinds of sysroot end up with the same layout, so the .mk files need not
 # care where musl came from.
 set -e
-triple=$1 debarch=$2 dir=$3 musl_cflags=$4 code_cflags=$5 keep=$6
-[ -n "$dir" ] || { echo "usage: $0 TRIPLE DEBARCH DIR [MUSL_CFLAGS [CODE_CFLAGS [KEEP]]]" >&2; exit 2; }
+triple=$1 debarch=$2 dir=$3 musl_cflags=$4 code_cflags=$5
+[ -n "$dir" ] || { echo "usage: $0 TRIPLE DEBARCH DIR [MUSL_CFLAGS [CODE_CFLAGS]]" >&2; exit 2; }
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/apt.sh"
 
@@ -60,37 +59,52 @@ from_debian() {
 	rm -rf "$dir/unpacked" "$sysroot/lib/musl-gcc.specs"
 }
 
+# Our make's command line (ARCH=mipsel ...) reaches a sub-make through
+# MAKEFLAGS and would override musl's own ARCH: musl's configure and make
+# run without it, in TREE.
+musl_configure() { # TREE CFLAGS
+	(
+		unset MAKEFLAGS MFLAGS MAKELEVEL
+		cd "$1"
+		./configure --target="$triple" --prefix="$sysroot" --disable-shared \
+			--enable-wrapper=gcc CC="$triple-gcc" CROSS_COMPILE="$triple-" \
+			CFLAGS="$2" >configure.log 2>&1 ||
+			{ cat configure.log >&2; exit 1; }
+	)
+}
+musl_make() { # TREE MAKE-ARGUMENTS..., the output added to TREE/make.log
+	tree=$1
+	shift
+	(
+		unset MAKEFLAGS MFLAGS MAKELEVEL
+		cd "$tree"
+		make "$@" >>make.log 2>&1
+	)
+}
+
 # musl built again with CODE_CFLAGS beside the first build, keeping going
 # past the files that refuse them; each C object that built replaces the
-# first build's, and libc.a is archived again. A call the linker cannot
-# bridge between the two kinds of code fails lvsbox's link, loudly; KEEP
-# lists the files where that happened.
+# first build's, and libc.a is archived again. With -mips16 the second
+# build's headers reach the assembly through the gate, whose own file
+# refuses to compile as MIPS16 and so stays MIPS32.
 code_pass() {
 	rm -rf "$work.code"
 	cp -a "$src" "$work.code"
-	(
-		unset MAKEFLAGS MFLAGS MAKELEVEL
-		cd "$work.code"
-		./configure --target="$triple" --prefix="$sysroot" --disable-shared \
-			--enable-wrapper=gcc CC="$triple-gcc" CROSS_COMPILE="$triple-" \
-			CFLAGS="-Os $musl_cflags $code_cflags" >configure.log 2>&1 ||
-			{ cat configure.log >&2; exit 1; }
-		make -k -j2 lib/libc.a >make.log 2>&1 || true
-	)
+	if [ -n "$mips16_gate" ]; then
+		"$here/musl-mips16.sh" helpers "$work.code"
+		"$here/musl-mips16.sh" headers "$work.code"
+	fi
+	musl_configure "$work.code" "-Os $musl_cflags $code_cflags"
+	musl_make "$work.code" -k -j2 lib/libc.a || true
 	n=0
 	for o in $(cd "$work/obj" && find src -name '*.o'); do
 		c=${o%.o}.c
 		[ -f "$work/$c" ] && [ -f "$work.code/obj/$o" ] || continue
-		case " $keep " in *" $c "*) continue ;; esac
 		cp "$work.code/obj/$o" "$work/obj/$o"
 		n=$((n + 1))
 	done
 	rm -f "$work/lib/libc.a"
-	(
-		unset MAKEFLAGS MFLAGS MAKELEVEL
-		cd "$work"
-		make lib/libc.a >>make.log 2>&1 || { tail -n 30 make.log >&2; exit 1; }
-	)
+	musl_make "$work" lib/libc.a || { tail -n 30 "$work/make.log" >&2; exit 1; }
 	echo "sysroot.sh: $n of musl's objects built with $code_cflags" >&2
 }
 
@@ -102,23 +116,15 @@ from_source() {
 	work=$dir/musl-build
 	rm -rf "$work" "$sysroot"
 	cp -a "$src" "$work"
-	(
-		# Our make's command line (ARCH=mipsel ...) reaches a sub-make
-		# through MAKEFLAGS and would override musl's own ARCH.
-		unset MAKEFLAGS MFLAGS MAKELEVEL
-		cd "$work"
-		./configure --target="$triple" --prefix="$sysroot" --disable-shared \
-			--enable-wrapper=gcc CC="$triple-gcc" CROSS_COMPILE="$triple-" \
-			CFLAGS="-Os $musl_cflags" >configure.log 2>&1 ||
-			{ cat configure.log >&2; exit 1; }
-		make -j2 >make.log 2>&1 || { tail -n 30 make.log >&2; exit 1; }
-	)
+	# MIPS16 code cannot hold musl's inline assembly: a gate of MIPS32
+	# functions does that for it (toolchain/musl-mips16.sh)
+	mips16_gate=
+	case " $code_cflags " in *" -mips16 "*) mips16_gate=1 ;; esac
+	[ -z "$mips16_gate" ] || "$here/musl-mips16.sh" helpers "$work"
+	musl_configure "$work" "-Os $musl_cflags"
+	musl_make "$work" -j2 || { tail -n 30 "$work/make.log" >&2; exit 1; }
 	[ -z "$code_cflags" ] || code_pass
-	(
-		unset MAKEFLAGS MFLAGS MAKELEVEL
-		cd "$work"
-		make install >>make.log 2>&1 || { tail -n 30 make.log >&2; exit 1; }
-	)
+	musl_make "$work" install || { tail -n 30 "$work/make.log" >&2; exit 1; }
 	mv "$sysroot/lib/musl-gcc.specs" "$sysroot/musl-gcc.specs"
 	rm -rf "$sysroot/bin" "$work" "$work.code"
 	case " $musl_cflags " in
