@@ -579,9 +579,6 @@ bool ipvs_sync_same_services(const struct want *a, const struct want *b)
 	return true;
 }
 
-/* Whether a virtual server other than those at vs[0..n) stands for one of
- * w's services: the dests of two virtual servers that are one kernel
- * service are sorted out only by a whole pass. */
 bool ipvs_sync_among(const int *vs, int n, int v)
 {
 	for (int i = 0; i < n; i++)
@@ -590,6 +587,9 @@ bool ipvs_sync_among(const int *vs, int n, int v)
 	return false;
 }
 
+/* Whether a virtual server other than those at vs[0..n) stands for one of
+ * w's services: the dests of two virtual servers that are one kernel
+ * service are sorted out only by a whole pass. */
 static bool shared_with_others(const struct ipvs_sync *d, const struct want *w, const int *vs, int n)
 {
 	for (int v = 0; v < d->nvs; v++) {
