@@ -15,29 +15,27 @@ ipvs_modules() {
 	done
 }
 
+# One modprobe or rmmod for many modules: under emulation each process start
+# costs a quarter of a second, and a reload before every vm test adds up.
 load() {
-	local m failed=0
 	# libcrc32c asks the kernel for the crc32c hash; the kernel would look
 	# for it from the initramfs, which has no modules, so load it first.
-	for m in crc32c_generic ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_sh \
-		ip_vs_pe_sip ipip veth nf_conntrack nf_nat; do
-		modprobe "$m" || { echo "vm: modprobe $m failed"; failed=1; }
-	done
-	for m in $(ipvs_modules); do
-		modprobe "$m" || { echo "vm: modprobe $m failed"; failed=1; }
-	done
-	for m in iptable_nat nft_chain_nat dummy bridge macvlan tun; do
-		modprobe -q "$m" 2>/dev/null
-	done
-	return $failed
+	modprobe -a crc32c_generic ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_sh \
+		ip_vs_pe_sip ipip veth nf_conntrack nf_nat $(ipvs_modules) ||
+		{ echo "vm: modprobe of the IPVS modules failed"; return 1; }
+	modprobe -q -a iptable_nat nft_chain_nat dummy bridge macvlan tun 2>/dev/null
+	return 0
 }
 
 unload_ipvs() {
-	local m
+	local m loaded=() line
+	declare -A present
+	while read -r line; do present[${line%% *}]=1; done </proc/modules
 	for m in $(ipvs_modules); do
-		grep -q "^$m " /proc/modules && { rmmod "$m" || return 1; }
+		[ -n "${present[$m]:-}" ] && loaded+=("$m")
 	done
-	rmmod ip_vs
+	# Schedulers, engines and helpers before the core they use.
+	rmmod "${loaded[@]}" ip_vs
 }
 
 case ${1:-} in
