@@ -239,7 +239,9 @@ for ((j = 0; j < jobs; j++)); do
 		work=$work/worker$j
 		mkdir -p "$work" || exit 2
 		for ((k = j; k < ${#scenarios[@]}; k += jobs)); do
+			started=$SECONDS
 			check_scenario "${scenarios[k]}" >"$work/report.$k"
+			echo "# $(basename "${scenarios[k]}" .cmds): $((SECONDS - started)) s" >>"$work/report.$k"
 			mv "$work/report.$k" "$outdir/report.$k"
 		done
 	) &
