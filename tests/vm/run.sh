@@ -1,13 +1,19 @@
 #!/bin/bash
-# The vm suite: every tests/vm/t_*.sh inside ONE qemu guest running Debian's
+# The vm suite: every tests/vm/t_*.sh inside qemu guests running Debian's
 # kernel (which has IPVS), via vm-run.sh and guest-suite.sh.
-# VM_TESTS="t_parity.sh" picks tests; VM_TIMEOUT bounds the whole guest.
+#
+# Two guests run side by side, each with its own kernel and so its own IPVS:
+# one takes the tests in VM_LANE_HEAVY (the parity runs and the config
+# sweep, half the suite's time, busy on the CPU), the other every other test
+# (mostly waiting on health-check and VRRP timers). Their lines are shown
+# one guest after the other. VM_LANE_HEAVY= runs everything in one guest.
+# VM_TESTS="t_parity.sh" picks tests (one guest); VM_TIMEOUT bounds each guest.
 cd "$(dirname "$0")/../.." || exit 2
 . tests/lib.sh
 mkdir -p build/vm
 # Several runs may share the tree: every file here is this run's own.
 log=$(mktemp build/vm/suite.XXXXXX) || exit 2
-trap 'rm -f "$log"' EXIT
+trap 'rm -f "$log" "$log".lane*' EXIT
 
 if ! make -s -j2 all >"$log" 2>&1; then
 	sed 's/^/#   /' "$log" | tail -20
@@ -21,12 +27,40 @@ if grep -q 'build/dev' tests/vm/t_*.sh 2>/dev/null; then
 	fi
 fi
 
-VM_ENV="VM_TESTS T_TIMEOUT ${VM_ENV:-}" VM_TIMEOUT=${VM_TIMEOUT:-2400} \
-	tests/vm/vm-run.sh tests/vm/guest-suite.sh 2>&1 | tee "$log"
-rc=${PIPESTATUS[0]}
-case $rc in
-124) die_suite "vm: guest killed after VM_TIMEOUT" ;;
-125) die_suite "vm: guest did not report a status" ;;
-esac
-grep -q '^ok\|^not ok' "$log" || die_suite "vm: the guest ran no test (exit $rc)"
-exit "$rc"
+heavy=${VM_LANE_HEAVY-"t_conf_sweep.sh t_parity.sh t_parity_runner.sh"}
+lanes=()
+if [ -n "${VM_TESTS:-}" ] || [ -z "$heavy" ]; then
+	lanes=("${VM_TESTS:-}")
+else
+	rest=
+	for t in tests/vm/t_*.sh; do
+		case " $heavy " in *" ${t##*/} "*) ;; *) rest+=" ${t##*/}" ;; esac
+	done
+	lanes=("$heavy" "${rest# }")
+fi
+
+# run_lane N TESTS: one guest; its output into $log.laneN, its status last.
+run_lane() {
+	VM_TESTS=$2 VM_ENV="VM_TESTS T_TIMEOUT ${VM_ENV:-}" VM_TIMEOUT=${VM_TIMEOUT:-2400} \
+		tests/vm/vm-run.sh tests/vm/guest-suite.sh >"$log.lane$1" 2>&1
+	echo "#lane-exit $?" >>"$log.lane$1"
+}
+for i in "${!lanes[@]}"; do
+	run_lane "$i" "${lanes[i]}" &
+done
+wait
+
+status=0
+for i in "${!lanes[@]}"; do
+	out=$log.lane$i
+	rc=$(sed -n 's/^#lane-exit //p' "$out")
+	grep -v '^#lane-exit ' "$out"
+	case $rc in
+	0) ;;
+	124) fail "vm: guest $((i + 1)) killed after VM_TIMEOUT"; status=1 ;;
+	125) fail "vm: guest $((i + 1)) did not report a status"; status=1 ;;
+	*) status=1 ;;
+	esac
+	grep -q '^ok\|^not ok' "$out" || { fail "vm: guest $((i + 1)) ran no test (exit $rc)"; status=1; }
+done
+exit "$status"
