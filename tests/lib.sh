@@ -46,19 +46,53 @@ die_suite() {
 # its lines and time. A non-empty FILTER keeps only the scripts whose path
 # contains it. A script that exits non-zero without a "not ok" line of its
 # own died before it could say why, so it counts as one failure.
+# SCRIPT_JOBS (default 1) scripts run at once, each into a file of its own;
+# their lines are shown in the order given. A script with a line
+# "# runs alone: REASON" (it changes something the others share, such as
+# the users on the machine) waits for the others and runs by itself.
 run_scripts() {
-	local seconds=$1 filter=$2 t out rc start
+	local seconds=$1 filter=$2 t dir i=0
+	local jobs=${SCRIPT_JOBS:-1} together=() alone=() order=()
 	shift 2
 	for t in "$@"; do
 		[ -n "$filter" ] && case "$t" in *"$filter"*) ;; *) continue ;; esac
-		echo "# $t"
-		start=$SECONDS
-		out=$(timeout -s TERM "$seconds" bash "$t" 2>&1)
-		rc=$?
-		echo "$out"
-		echo "#   ($((SECONDS - start)) s)"
-		if [ $rc -ne 0 ] && ! grep -q '^not ok' <<<"$out"; then
-			fail "$t exited $rc"
-		fi
+		if grep -q '^# runs alone: ' "$t"; then alone+=("$t"); else together+=("$t"); fi
 	done
+	order=("${together[@]}" "${alone[@]}")
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/run_scripts.XXXXXX") || return 1
+	# run_one N SCRIPT: the script's lines into $dir/N, then its status and time.
+	run_one() {
+		local start=$SECONDS
+		timeout -s TERM "$seconds" bash "$2" </dev/null >"$dir/$1" 2>&1
+		echo "$? $((SECONDS - start))" >"$dir/$1.status"
+	}
+	# show N: script N's lines, its time, and a failure when it died silently.
+	show() {
+		local rc took
+		echo "# ${order[$1]}"
+		sed '$a\' "$dir/$1"
+		read -r rc took <"$dir/$1.status"
+		echo "#   ($took s)"
+		if [ "$rc" -ne 0 ] && ! grep -q '^not ok' "$dir/$1"; then
+			fail "${order[$1]} exited $rc"
+		fi
+	}
+	for t in "${together[@]}"; do
+		if [ "$jobs" -le 1 ]; then
+			run_one "$i" "$t" && show "$i"
+		else
+			while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
+			run_one "$i" "$t" &
+		fi
+		i=$((i + 1))
+	done
+	wait
+	if [ "$jobs" -gt 1 ]; then
+		for ((i = 0; i < ${#together[@]}; i++)); do show "$i"; done
+	fi
+	for t in "${alone[@]}"; do
+		run_one "$i" "$t" && show "$i"
+		i=$((i + 1))
+	done
+	rm -rf "$dir"
 }

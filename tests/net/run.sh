@@ -8,5 +8,8 @@ cd "$(dirname "$0")/../.." || exit 2
 [ "$(id -u)" = 0 ] || die_suite "net: needs root for network namespaces"
 toolchain/deps.sh net || die_suite "net: cannot install its packages"
 [ -n "$NET_NO_BUILD" ] || make -s -j2 all >/dev/null || die_suite "net: make failed"
+# The helpers the beds build on demand are built once, before scripts race to.
+(. tests/net/netns.sh && nb_tools) || die_suite "net: cannot build tests/net helpers"
+make -s stub >/dev/null 2>&1 || echo "# net: make stub failed; the stub farm's tests will say so"
 shopt -s nullglob
-run_scripts 120 "$NET_ONLY" tests/net/t_*.sh
+SCRIPT_JOBS=${NET_JOBS:-3} run_scripts 120 "$NET_ONLY" tests/net/t_*.sh

@@ -5,6 +5,7 @@
 # that do not fit wait instead of failing. Both against the stub farm,
 # which drops SYNs beyond 2,000 live connections (tests/stub/README.md), so
 # a burst shows in its counters and as healthy servers reported down.
+# runs alone: its thousands of connections would starve the timers of tests beside it (tests/lib.sh run_scripts)
 cd "$(dirname "$0")/../.." || exit 2
 . tests/lib.sh
 . tests/stub/farm.sh

@@ -12,6 +12,7 @@
 # as it). A refused checker is removed, so a
 # real server with no other checker stays up; checkd -s and --json say
 # which script and why.
+# runs alone: it adds and removes the keepalived_script user, which other tests assume absent (tests/lib.sh run_scripts)
 cd "$(dirname "$0")/../.." || exit 2
 . tests/lib.sh
 . tests/net/netns.sh

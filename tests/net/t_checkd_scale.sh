@@ -6,6 +6,7 @@
 # down, and after the farm changes 200 servers, exactly those move.
 # The states come from checkd's event lines (docs/checkd.md): the last
 # line about each real server is its state.
+# runs alone: its 10,000 servers would starve the timers of tests beside it (tests/lib.sh run_scripts)
 cd "$(dirname "$0")/../.." || exit 2
 . tests/lib.sh
 . tests/stub/farm.sh

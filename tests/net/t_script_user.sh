@@ -7,6 +7,7 @@
 # as root. The test creates that user (useradd), removes it afterwards, and
 # reads the uid a notify_master script and a vrrp_script write (`id -u`).
 # Run it with IMPL=keepalived for the reference behaviour.
+# runs alone: it adds and removes the keepalived_script user, which other tests assume absent (tests/lib.sh run_scripts)
 cd "$(dirname "$0")/../.." || exit 2
 . tests/lib.sh
 . tests/net/netns.sh

@@ -2,6 +2,7 @@
 # t_stub_scale.sh - one farm process answers for 10,000 addresses at once,
 # each as its script says: probed with the kernel's own TCP (probe.py,
 # python sockets), every address's outcome checked against its line.
+# runs alone: its 10,000 addresses would starve the timers of tests beside it (tests/lib.sh run_scripts)
 cd "$(dirname "$0")/../.." || exit 2
 . tests/lib.sh
 . tests/stub/farm.sh
