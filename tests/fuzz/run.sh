@@ -1,13 +1,13 @@
 #!/bin/bash
 # Fuzz suite: each tests/fuzz/fuzz_*.c is a libFuzzer harness linked with the
 # in-tree core/ and the applets (not main.c). Each runs FUZZ_SECONDS (default
-# 10, which keeps the 24 harnesses inside CI's time; run longer by hand after
+# 6, which keeps the 23 harnesses inside CI's time; run longer by hand after
 # changing a parser) from its seed corpus tests/fuzz/corpus/<name>/; a crash,
 # leak or sanitizer report fails it, and the reproducer is left in build/fuzz/.
 cd "$(dirname "$0")/../.." || exit 2
 . tests/lib.sh
 toolchain/deps.sh fuzz dev || die_suite "fuzz: cannot install clang"
-seconds=${FUZZ_SECONDS:-10}
+seconds=${FUZZ_SECONDS:-6}
 out=build/fuzz
 mkdir -p "$out"
 srcs=$(core_sources)
