@@ -23,7 +23,7 @@ for suite in $BACKGROUND_SUITES; do
 	case " $SUITES " in *" $suite "*) ;; *) continue ;; esac
 	[ -x "tests/$suite/run.sh" ] || continue
 	: >"build/suite-$suite.out"
-	("tests/$suite/run.sh" >>"build/suite-$suite.out" 2>&1; echo "#exit $?" >>"build/suite-$suite.out") &
+	("tests/$suite/run.sh" >>"build/suite-$suite.out" 2>&1; echo "#exit $? $SECONDS" >>"build/suite-$suite.out") &
 	bg_pid[$suite]=$!
 done
 # suite_lines SUITE: the suite's output, from its file when it runs in the background.
@@ -42,16 +42,23 @@ for suite in $SUITES; do
 		continue
 	fi
 	echo "# suite $suite"
+	suite_start=$SECONDS
 	suite_failed=0
-	rc=
+	rc= bg_done=
 	while IFS= read -r line; do
-		case "$line" in "#exit "*) rc=${line#\#exit }; continue ;; esac
+		case "$line" in "#exit "*) read -r rc bg_done <<<"${line#\#exit }"; continue ;; esac
 		echo "$line"
 		case "$line" in
 		"ok "*|"ok") passed=$((passed + 1)) ;;
 		"not ok"*) failed=$((failed + 1)); suite_failed=$((suite_failed + 1)); failures+=("$suite: ${line#not ok - }") ;;
 		esac
 	done < <(suite_lines "$suite")
+	# A background suite's time counts from the start of the run.
+	if [ -n "${bg_pid[$suite]:-}" ]; then
+		echo "# suite $suite done ${bg_done:-?} s after the start"
+	else
+		echo "# suite $suite took $((SECONDS - suite_start)) s"
+	fi
 	if [ "$rc" != 0 ] && [ "$suite_failed" = 0 ]; then
 		echo "not ok - suite $suite exited $rc"
 		failed=$((failed + 1)); failures+=("suite $suite exited $rc")
