@@ -3,9 +3,9 @@
 # kernel (which has IPVS), via vm-run.sh and guest-suite.sh.
 #
 # Two guests run side by side, each with its own kernel and so its own IPVS:
-# one takes the tests in VM_LANE_HEAVY (the parity runs and the config
-# sweep, half the suite's time, busy on the CPU), the other every other test
-# (mostly waiting on health-check and VRRP timers). Their lines are shown
+# one takes the tests in VM_LANE_HEAVY (the parity runs, the config sweep
+# and the sync failover, half the suite's time, busy on the CPU), the other
+# every other test (mostly waiting on health-check and VRRP timers). Their lines are shown
 # one guest after the other. VM_LANE_HEAVY= runs everything in one guest.
 # VM_TESTS="t_parity.sh" picks tests (one guest); VM_TIMEOUT bounds each guest.
 cd "$(dirname "$0")/../.." || exit 2
@@ -27,7 +27,7 @@ if grep -q 'build/dev' tests/vm/t_*.sh 2>/dev/null; then
 	fi
 fi
 
-heavy=${VM_LANE_HEAVY-"t_conf_sweep.sh t_parity.sh t_parity_runner.sh"}
+heavy=${VM_LANE_HEAVY-"t_conf_sweep.sh t_ha_sync.sh t_parity.sh t_parity_runner.sh"}
 lanes=()
 if [ -n "${VM_TESTS:-}" ] || [ -z "$heavy" ]; then
 	lanes=("${VM_TESTS:-}")
