@@ -27,9 +27,9 @@
 # tool, both invoked through PATH as plain `ipvsadm` so argv[0] is the same.
 # Both runs share the namespace because the kernel's listing order follows
 # a hash that differs from one namespace to the next.
-# PARITY_JOBS scenarios (default 2: one waits on a name lookup while the other
-# runs) run side by side. After
-# every line the transcript records its stdout, stderr and exit status, then
+# PARITY_JOBS scenarios (default 2: one waits on a name lookup while the
+# other runs) run side by side. After every line the transcript records its
+# stdout, stderr and exit status, then
 # `ipvsadm -Ln` and, when that lists a service, `ipvsadm -S -n`, both by the
 # same tool. Independently, /usr/sbin/ipvsadm's -S -n after every line forms
 # an oracle transcript: it shows the kernel table each tool programmed.
@@ -239,9 +239,9 @@ for ((j = 0; j < jobs; j++)); do
 		work=$work/worker$j
 		mkdir -p "$work" || exit 2
 		for ((k = j; k < ${#scenarios[@]}; k += jobs)); do
-			started=$SECONDS
+			started=$SECONDS name=${scenarios[k]##*/}
 			check_scenario "${scenarios[k]}" >"$work/report.$k"
-			echo "# $(basename "${scenarios[k]}" .cmds): $((SECONDS - started)) s" >>"$work/report.$k"
+			echo "# ${name%.cmds}: $((SECONDS - started)) s" >>"$work/report.$k"
 			mv "$work/report.$k" "$outdir/report.$k"
 		done
 	) &

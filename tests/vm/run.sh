@@ -5,8 +5,9 @@
 # Two guests run side by side, each with its own kernel and so its own IPVS:
 # one takes the tests in VM_LANE_HEAVY (the parity runs, the config sweep
 # and the sync failover, half the suite's time, busy on the CPU), the other
-# every other test (mostly waiting on health-check and VRRP timers). Their lines are shown
-# one guest after the other. VM_LANE_HEAVY= runs everything in one guest.
+# every other test (mostly waiting on health-check and VRRP timers). Their
+# lines are shown one guest after the other. VM_LANE_HEAVY= runs everything
+# in one guest.
 # VM_TESTS="t_parity.sh" picks tests (one guest); VM_TIMEOUT bounds each guest.
 cd "$(dirname "$0")/../.." || exit 2
 . tests/lib.sh
@@ -44,11 +45,12 @@ fi
 # (measured here: the same tests, the same wall time, an eighth less CPU).
 smp=${VM_SMP:-$([ ${#lanes[@]} -gt 1 ] && echo 1 || echo 2)}
 
-# run_lane N TESTS: one guest; its output into $log.laneN, its status last.
+# run_lane N TESTS: one guest; its output into $log.laneN, its status into
+# $log.laneN.rc.
 run_lane() {
 	VM_SMP=$smp VM_TESTS=$2 VM_ENV="VM_TESTS T_TIMEOUT ${VM_ENV:-}" VM_TIMEOUT=${VM_TIMEOUT:-2400} \
 		tests/vm/vm-run.sh tests/vm/guest-suite.sh >"$log.lane$1" 2>&1
-	echo "#lane-exit $?" >>"$log.lane$1"
+	echo $? >"$log.lane$1.rc"
 }
 for i in "${!lanes[@]}"; do
 	run_lane "$i" "${lanes[i]}" &
@@ -58,8 +60,8 @@ wait
 status=0
 for i in "${!lanes[@]}"; do
 	out=$log.lane$i
-	rc=$(sed -n 's/^#lane-exit //p' "$out")
-	grep -v '^#lane-exit ' "$out"
+	read -r rc <"$out.rc"
+	cat "$out"
 	case $rc in
 	0) ;;
 	124) fail "vm: guest $((i + 1)) killed after VM_TIMEOUT"; status=1 ;;
