@@ -67,6 +67,101 @@ void check_ctx_done(struct check_ctx *ctx)
 	check_syn_free(ctx);
 }
 
+/* The text shapes are told apart by: everything of p but its target. */
+static char *shape_key(const struct check_params *p, size_t *len)
+{
+	struct check_params q = *p;
+	memset(&q.target, 0, sizeof(q.target));
+	char timing[96];
+	int t = snprintf(timing, sizeof(timing), "|%u|%u|%u|%u|%d|%d", q.delay_loop_ms, q.delay_before_retry_ms,
+			 q.retry, q.warmup_ms, q.alpha, q.log_all_failures);
+	size_t n = check_params_key(&q, NULL, 0);
+	char *key = malloc(n + (size_t)t + 1);
+	if (!key)
+		return NULL;
+	check_params_key(&q, key, n + 1);
+	memcpy(key + n, timing, (size_t)t + 1);
+	*len = n + (size_t)t;
+	return key;
+}
+
+static uint32_t shape_hash(const char *key, size_t len)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)key[i]) * 16777619u;
+	return h;
+}
+
+static int shapes_grow(struct check_ctx *ctx)
+{
+	size_t slots = ctx->shape_slots ? ctx->shape_slots * 2 : 64;
+	struct check_shape **v = calloc(slots, sizeof(*v));
+	if (!v)
+		return -1;
+	for (size_t i = 0; i < ctx->shape_slots; i++)
+		for (struct check_shape *s = ctx->shapes[i], *next; s; s = next) {
+			next = s->next;
+			s->next = v[s->hash & (slots - 1)];
+			v[s->hash & (slots - 1)] = s;
+		}
+	free(ctx->shapes);
+	ctx->shapes = v;
+	ctx->shape_slots = slots;
+	return 0;
+}
+
+/* params' shape in ctx, made when new, with one more reference; NULL when out of memory. */
+static struct check_shape *shape_get(struct check_ctx *ctx, const struct check_params *params)
+{
+	size_t len;
+	char *key = shape_key(params, &len);
+	if (!key)
+		return NULL;
+	uint32_t hash = shape_hash(key, len);
+	struct check_shape *s = NULL;
+	if (ctx->shape_slots)
+		for (s = ctx->shapes[hash & (ctx->shape_slots - 1)]; s; s = s->next)
+			if (s->hash == hash && strcmp(s->key, key) == 0)
+				break;
+	if (!s && (ctx->nshapes < ctx->shape_slots || shapes_grow(ctx) == 0) &&
+	    (s = calloc(1, sizeof(*s) + len + 1))) {
+		if (check_params_copy(&s->params, params) < 0) {
+			free(s);
+			s = NULL;
+		} else {
+			memset(&s->params.target, 0, sizeof(s->params.target));
+			s->params.line = 0;
+			s->hash = hash;
+			memcpy(s->key, key, len + 1);
+			s->next = ctx->shapes[hash & (ctx->shape_slots - 1)];
+			ctx->shapes[hash & (ctx->shape_slots - 1)] = s;
+			ctx->nshapes++;
+		}
+	}
+	free(key);
+	if (s)
+		s->refs++;
+	return s;
+}
+
+static void shape_put(struct check_ctx *ctx, struct check_shape *shape)
+{
+	if (--shape->refs)
+		return;
+	struct check_shape **at = &ctx->shapes[shape->hash & (ctx->shape_slots - 1)];
+	while (*at != shape)
+		at = &(*at)->next;
+	*at = shape->next;
+	check_params_free(&shape->params);
+	free(shape);
+	if (--ctx->nshapes == 0) {
+		free(ctx->shapes);
+		ctx->shapes = NULL;
+		ctx->shape_slots = 0;
+	}
+}
+
 struct check_probe *check_probe_new(struct check_ctx *ctx, const struct check_params *params)
 {
 	if (params->type < 0 || params->type > CONF_CHECK_PING)
@@ -75,16 +170,24 @@ struct check_probe *check_probe_new(struct check_ctx *ctx, const struct check_pa
 	if (!p)
 		return NULL;
 	p->ctx = ctx;
-	if (check_params_copy(&p->params, params) < 0) {
+	struct check_shape *shape = shape_get(ctx, params);
+	if (!shape) {
 		free(p);
 		return NULL;
 	}
+	p->params = &shape->params;
+	p->target = params->target;
 	return p;
 }
 
 const struct check_params *check_probe_params(const struct check_probe *probe)
 {
-	return &probe->params;
+	return probe->params;
+}
+
+const union check_addr *check_probe_target(const struct check_probe *probe)
+{
+	return &probe->target;
 }
 
 bool check_probe_running(const struct check_probe *probe)
@@ -163,7 +266,7 @@ static void on_deadline(struct loop *loop, struct loop_timer *timer)
 		a->started = true;
 		a->started_us = check_now_us();
 		a->phase = "connect";
-		a->deadline_ms = a->probe->params.connect_timeout_ms;
+		a->deadline_ms = a->probe->params->connect_timeout_ms;
 		loop_timer_arm(a->probe->ctx->loop, &a->deadline, a->deadline_ms);
 		a->ops->start(a);
 		return;
@@ -184,7 +287,7 @@ int check_probe_start(struct check_probe *probe, int url_index, check_done_fn *d
 {
 	if (probe->attempt)
 		return -1;
-	const struct check_ops *ops = ops_by_type[probe->params.type];
+	const struct check_ops *ops = ops_by_type[probe->params->type];
 	struct check_attempt *a = calloc(1, ops->attempt_size);
 	if (!a)
 		return -1;
@@ -220,9 +323,9 @@ void check_probe_free(struct check_probe *probe)
 	if (!probe)
 		return;
 	check_probe_cancel(probe);
-	if (probe->params.type == CONF_CHECK_SSL && probe->tls_session && check_tls_session_free)
+	if (probe->params->type == CONF_CHECK_SSL && probe->tls_session && check_tls_session_free)
 		check_tls_session_free(probe->tls_session);
-	check_params_free(&probe->params);
+	shape_put(probe->ctx, (struct check_shape *)((char *)probe->params - offsetof(struct check_shape, params)));
 	free(probe);
 }
 
@@ -270,8 +373,9 @@ int check_socket_error(int fd)
 
 int check_connect(struct check_attempt *a, int type, int protocol, loop_io_fn *cb)
 {
-	const struct check_params *p = &a->probe->params;
-	int fd = socket(p->target.sa.sa_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+	const struct check_params *p = a->probe->params;
+	const union check_addr *target = &a->probe->target;
+	int fd = socket(target->sa.sa_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
 	if (fd < 0) {
 		check_finish(a, false, "socket: %s", strerror(errno));
 		return -1;
@@ -296,7 +400,7 @@ int check_connect(struct check_attempt *a, int type, int protocol, loop_io_fn *c
 			return -1;
 		}
 	}
-	if (connect(fd, &p->target.sa, addr_len(&p->target)) < 0 && errno != EINPROGRESS) {
+	if (connect(fd, &target->sa, addr_len(target)) < 0 && errno != EINPROGRESS) {
 		check_finish(a, false, "connect: %s", strerror(errno));
 		return -1;
 	}

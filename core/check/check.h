@@ -189,6 +189,7 @@ struct check_ssl_conf {
 int check_ssl_from_conf(struct check_ssl_conf *ssl, const struct conf_keepalived *conf, char *err, size_t errsize);
 
 struct check_tls;                       /* the mbedTLS side, check_http.c */
+struct check_shape;
 
 /* Shared by all probes of one daemon. */
 struct check_ctx {
@@ -198,6 +199,8 @@ struct check_ctx {
 	unsigned tls_generation;            /* bumped by check_ctx_set_ssl: older kept sessions are dropped */
 	unsigned running;                   /* attempts in flight */
 	struct check_syn *syn;              /* TCP_CHECK's raw sockets, check_syn.c; made on first use */
+	struct check_shape **shapes;        /* hash of the probes' shared params, check.c */
+	size_t nshapes, shape_slots;
 };
 
 int check_ctx_init(struct check_ctx *ctx, struct loop *loop, const struct check_ssl_conf *ssl,
@@ -240,6 +243,9 @@ bool check_probe_running(const struct check_probe *probe);
 void check_probe_cancel(struct check_probe *probe);
 /* Cancels and frees. */
 void check_probe_free(struct check_probe *probe);
+/* The probe's params, shared with every probe that differs only in its
+ * target: their target is zeroed. The target is check_probe_target's. */
 const struct check_params *check_probe_params(const struct check_probe *probe);
+const union check_addr *check_probe_target(const struct check_probe *probe);
 
 #endif

@@ -338,7 +338,7 @@ int check_model_carry_over(struct model *m, struct model *old)
 
 	for (unsigned long i = 0; i < m->nchecks; i++) {
 		struct check *c = &m->checks[i];
-		char *key = check_key(check_params_of(c), buf, sizeof(buf));
+		char *key = check_key_of(c, buf, sizeof(buf));
 		if (!key)
 			return -1;
 		struct check *o = old->hash ? check_find(old, key, c->key_hash, &failed) : NULL;

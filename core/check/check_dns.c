@@ -57,7 +57,7 @@ static void on_writable(struct loop *loop, struct loop_io *io, unsigned events)
 	(void)events;
 	struct dns_attempt *d = io->arg;
 	struct check_attempt *a = &d->base;
-	const struct check_dns *q = a->probe->params.dns;
+	const struct check_dns *q = a->probe->params->dns;
 	unsigned char query[DNS_MAX_QUERY];
 	if (getrandom(&d->id, sizeof(d->id), GRND_NONBLOCK) != (ssize_t)sizeof(d->id))
 		d->id = (uint16_t)check_now_us();

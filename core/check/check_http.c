@@ -40,7 +40,7 @@ struct http_attempt {
 static void keep_body(void *arg, const char *data, size_t len)
 {
 	struct http_attempt *h = arg;
-	const struct check_url *u = &h->base.probe->params.http->urls[h->url];
+	const struct check_url *u = &h->base.probe->params->http->urls[h->url];
 	uint64_t at = h->body_seen;
 	h->body_seen += len;
 	if (h->body_seen <= u->regex_min_offset)
@@ -65,11 +65,11 @@ static void drop_window(struct http_attempt *h)
 
 static void on_io(struct loop *loop, struct loop_io *io, unsigned events);
 
-static const char *host_header(const struct check_params *p, const struct check_url *u, char *buf, size_t size)
+static const char *host_header(const union check_addr *target, const struct check_url *u, char *buf, size_t size)
 {
 	if (u->virtualhost)
 		return u->virtualhost;
-	return check_addr_str(&p->target, buf, size);
+	return check_addr_str(target, buf, size);
 }
 
 static void close_conn(struct http_attempt *h, bool keep_session)
@@ -89,7 +89,7 @@ static void close_conn(struct http_attempt *h, bool keep_session)
 static void start_url(struct http_attempt *h)
 {
 	struct check_attempt *a = &h->base;
-	const struct check_params *p = &a->probe->params;
+	const struct check_params *p = a->probe->params;
 	const struct check_url *u = &p->http->urls[h->url];
 	char host[80];
 	static const char *const versions[] = { "1.0", "1.0", "1.1" };
@@ -97,7 +97,7 @@ static void start_url(struct http_attempt *h)
 		"GET %s HTTP/%s\r\nUser-Agent: KeepAliveClient\r\n%sHost: %s\r\n\r\n",
 		u->path, versions[p->http->protocol],
 		p->http->protocol == CHECK_HTTP_10 ? "" : "Connection: close\r\n",
-		host_header(p, u, host, sizeof(host)));
+		host_header(&a->probe->target, u, host, sizeof(host)));
 	if (n < 0 || (size_t)n >= sizeof(h->request)) {
 		check_finish(a, false, "url %s: request too long", u->path);
 		return;
@@ -154,7 +154,7 @@ static bool status_ok(const struct check_url *u, int status)
 static void judge(struct http_attempt *h)
 {
 	struct check_attempt *a = &h->base;
-	const struct check_url *u = &a->probe->params.http->urls[h->url];
+	const struct check_url *u = &a->probe->params->http->urls[h->url];
 	close_conn(h, true);
 	a->has_digest = true;
 	memcpy(a->digest, h->parse.digest, sizeof(a->digest));
@@ -191,7 +191,7 @@ static void judge(struct http_attempt *h)
 
 static void fail_url(struct http_attempt *h, const char *what, const char *detail)
 {
-	const struct check_url *u = &h->base.probe->params.http->urls[h->url];
+	const struct check_url *u = &h->base.probe->params->http->urls[h->url];
 	check_finish(&h->base, false, "url %s: %s%s%s", u->path, what, detail ? ": " : "", detail ? detail : "");
 }
 
@@ -253,7 +253,7 @@ static void do_handshake(struct http_attempt *h)
 static bool connected(struct http_attempt *h)
 {
 	struct check_attempt *a = &h->base;
-	const struct check_params *p = &a->probe->params;
+	const struct check_params *p = a->probe->params;
 	if (!p->http->tls) {
 		h->phase = PH_SEND;
 		a->phase = "send";
@@ -343,7 +343,7 @@ static void on_io(struct loop *loop, struct loop_io *io, unsigned events)
 static void http_start(struct check_attempt *a)
 {
 	struct http_attempt *h = (struct http_attempt *)a;
-	const struct check_http *hp = a->probe->params.http;
+	const struct check_http *hp = a->probe->params->http;
 	if (!hp || hp->nurls == 0) {
 		check_finish(a, false, "no url to check");
 		return;

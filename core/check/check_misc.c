@@ -35,7 +35,7 @@ static void on_reaped(struct loop *loop, struct loop_child *child, int status)
 	if (!a)
 		return;
 	((struct misc_attempt *)a)->run = NULL;
-	const struct check_misc *m = a->probe->params.misc;
+	const struct check_misc *m = a->probe->params->misc;
 	if (timed_out) {
 		check_finish(a, false, "%s timed out after %u ms", m->argv[0], m->timeout_ms);
 	} else if (WIFSIGNALED(status)) {
@@ -55,7 +55,7 @@ static void on_reaped(struct loop *loop, struct loop_child *child, int status)
 static void misc_start(struct check_attempt *a)
 {
 	struct misc_attempt *ma = (struct misc_attempt *)a;
-	const struct check_misc *m = a->probe->params.misc;
+	const struct check_misc *m = a->probe->params->misc;
 	struct loop *loop = a->probe->ctx->loop;
 	loop_timer_cancel(loop, &a->deadline);  /* loop_spawn enforces misc_timeout */
 	a->phase = "script";

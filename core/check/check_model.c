@@ -106,7 +106,7 @@ const char *check_target(const struct check *c, char *buf, size_t size)
 	if (p->type == CONF_CHECK_MISC && p->misc && p->misc->argv && p->misc->argv[0])
 		snprintf(buf, size, "%s", p->misc->argv[0]);
 	else
-		sockaddr_text(buf, size, &p->target);
+		sockaddr_text(buf, size, check_probe_target(c->probe));
 	return buf;
 }
 
@@ -146,6 +146,14 @@ char *check_key(const struct check_params *p, char *buf, size_t size)
 	return key;
 }
 
+/* check_key of the params c was made from, target included. */
+char *check_key_of(const struct check *c, char *buf, size_t size)
+{
+	struct check_params p = *check_params_of(c);   /* a shallow copy, only read */
+	p.target = *check_probe_target(c->probe);
+	return check_key(&p, buf, size);
+}
+
 int hash_init(struct model *m, size_t expected)
 {
 	size_t n = 64;
@@ -165,7 +173,7 @@ struct check *check_find(const struct model *m, const char *key, uint32_t hash, 
 	for (struct check *c = m->hash[hash & (m->hash_size - 1)]; c; c = c->hash_next) {
 		if (c->key_hash != hash)
 			continue;
-		char *ckey = check_key(check_params_of(c), buf, sizeof(buf));
+		char *ckey = check_key_of(c, buf, sizeof(buf));
 		if (!ckey) {
 			*failed = true;
 			return NULL;

@@ -36,8 +36,9 @@ struct rs_notify {
 /*
  * One probe and its schedule, shared by every real server whose checker
  * has the same wire identity and timing. Kept small: at 30,000 real servers
- * every byte here is 30 KB. The options (target, timing) live once, in the
- * probe's params; an attempt's buffers exist only while it runs.
+ * every byte here is 30 KB. The probe holds its target; the rest of the
+ * options (timing included) live once for all probes alike (struct
+ * check_shape); an attempt's buffers exist only while it runs.
  */
 struct check {
 	struct check_runner *run;
@@ -144,6 +145,7 @@ struct rserver *check_user(const struct check *c, unsigned i);
 struct check *rs_check(const struct rserver *rs, int i);
 const char *rs_name(const struct rserver *rs, char *buf, size_t size);
 char *check_key(const struct check_params *p, char *buf, size_t size);
+char *check_key_of(const struct check *c, char *buf, size_t size);
 int hash_init(struct model *m, size_t expected);
 struct check *check_find(const struct model *m, const char *key, uint32_t hash, bool *failed);
 int check_add_user(struct check *c, struct rserver *rs);

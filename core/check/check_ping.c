@@ -35,7 +35,7 @@ static void on_readable(struct loop *loop, struct loop_io *io, unsigned events)
 	(void)events;
 	struct ping_attempt *pa = io->arg;
 	struct check_attempt *a = &pa->base;
-	bool v6 = a->probe->params.target.sa.sa_family == AF_INET6;
+	bool v6 = a->probe->target.sa.sa_family == AF_INET6;
 	unsigned char buf[1500];
 	for (int round = 0; round < 8; round++) {
 		ssize_t n = recv(a->fd, buf, sizeof(buf), 0);
@@ -58,12 +58,13 @@ static void on_readable(struct loop *loop, struct loop_io *io, unsigned events)
 static void ping_start(struct check_attempt *a)
 {
 	struct ping_attempt *pa = (struct ping_attempt *)a;
-	const struct check_params *p = &a->probe->params;
-	bool v6 = p->target.sa.sa_family == AF_INET6;
+	const struct check_params *p = a->probe->params;
+	const union check_addr *target = &a->probe->target;
+	bool v6 = target->sa.sa_family == AF_INET6;
 	int proto = v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
-	int fd = socket(p->target.sa.sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+	int fd = socket(target->sa.sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
 	if (fd < 0 && (errno == EACCES || errno == EPERM || errno == EPROTONOSUPPORT)) {
-		fd = socket(p->target.sa.sa_family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+		fd = socket(target->sa.sa_family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
 		pa->raw = true;
 	}
 	if (fd < 0) {
@@ -86,7 +87,7 @@ static void ping_start(struct check_attempt *a)
 			return;
 		}
 	}
-	union check_addr to = p->target;
+	union check_addr to = *target;
 	to.sin.sin_port = 0;
 	socklen_t tolen = v6 ? sizeof(to.sin6) : sizeof(to.sin);
 	/* connect filters replies from other hosts on both socket kinds */

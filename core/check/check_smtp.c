@@ -41,7 +41,7 @@ static void got_reply(struct smtp_attempt *s, int code)
 			return;
 		}
 		char helo[280];
-		snprintf(helo, sizeof(helo), "HELO %s", a->probe->params.smtp->helo_name);
+		snprintf(helo, sizeof(helo), "HELO %s", a->probe->params->smtp->helo_name);
 		s->step = SM_HELO_SENT;
 		a->phase = "HELO";
 		send_line(s, helo);

@@ -304,7 +304,7 @@ static uint32_t get32(const unsigned char *p)
 /* 0, or an errno for the attempt's error text. */
 static int send_syn(struct syn_family *f, struct check_syn_wait *w)
 {
-	const union check_addr *dst = &w->attempt->probe->params.target;
+	const union check_addr *dst = &w->attempt->probe->target;
 	unsigned char tcp[24] = { 0 };
 	put16(tcp, f->syn->port);
 	put16(tcp + 2, check_addr_port(dst));
@@ -370,7 +370,7 @@ static void on_resend(struct loop *loop, struct loop_timer *timer)
 	struct check_syn_wait *w = timer->arg;
 	struct check_attempt *a = w->attempt;
 	struct check_syn *s = a->probe->ctx->syn;
-	int e = send_syn(a->probe->params.target.sa.sa_family == AF_INET6 ? &s->v6 : &s->v4, w);
+	int e = send_syn(a->probe->target.sa.sa_family == AF_INET6 ? &s->v6 : &s->v4, w);
 	if (e) {
 		check_finish(a, false, "connect: %s", strerror(e));
 		return;
@@ -381,11 +381,11 @@ static void on_resend(struct loop *loop, struct loop_timer *timer)
 
 int check_syn_start(struct check_attempt *a, struct check_syn_wait *w)
 {
-	const struct check_params *p = &a->probe->params;
+	const struct check_params *p = a->probe->params;
 	if (p->bind.sa.sa_family || p->bind_if[0] || p->fwmark)
 		return -1;
 	struct check_syn *s = syn_get(a->probe->ctx);
-	struct syn_family *f = s ? family_get(s, p->target.sa.sa_family) : NULL;
+	struct syn_family *f = s ? family_get(s, a->probe->target.sa.sa_family) : NULL;
 	if (!f)
 		return -1;
 	w->attempt = a;
@@ -423,7 +423,7 @@ static struct check_attempt *answered(struct syn_family *f, const union check_ad
 	struct check_syn_wait *w = find_wait(f->syn, isn);
 	if (!w)
 		return NULL;
-	const union check_addr *t = &w->attempt->probe->params.target;
+	const union check_addr *t = &w->attempt->probe->target;
 	if (t->sa.sa_family != f->family || check_addr_port(t) != from_port)
 		return NULL;
 	bool same = f->family == AF_INET ? t->sin.sin_addr.s_addr == from->sin.sin_addr.s_addr

@@ -21,7 +21,7 @@ static void on_readable(struct loop *loop, struct loop_io *io, unsigned events)
 	(void)loop;
 	(void)events;
 	struct check_attempt *a = io->arg;
-	const struct check_udp *u = a->probe->params.udp;
+	const struct check_udp *u = a->probe->params->udp;
 	unsigned char buf[CHECK_MAX_UDP_PAYLOAD + 1];
 	ssize_t n = recv(a->fd, buf, sizeof(buf), MSG_TRUNC);
 	if (n < 0) {
@@ -52,7 +52,7 @@ static void on_writable(struct loop *loop, struct loop_io *io, unsigned events)
 {
 	(void)events;
 	struct check_attempt *a = io->arg;
-	const struct check_udp *u = a->probe->params.udp;
+	const struct check_udp *u = a->probe->params->udp;
 	unsigned char random_payload[8];
 	const unsigned char *payload = u->payload;
 	size_t len = u->payload_len;
@@ -81,7 +81,7 @@ static void udp_start(struct check_attempt *a)
 /* Silence is success unless a reply is required. */
 static void udp_timeout(struct check_attempt *a)
 {
-	if (a->probe->params.udp->require_reply || a->io.cb != on_readable)
+	if (a->probe->params->udp->require_reply || a->io.cb != on_readable)
 		check_finish(a, false, "timed out after %u ms (%s)", a->deadline_ms,
 			     a->io.cb == on_readable ? "no UDP reply" : "send");
 	else

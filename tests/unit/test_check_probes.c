@@ -311,6 +311,70 @@ static void test_tcp(void)
 	close(lfd);
 }
 
+/* Probes alike but for their target share one copy of the rest of their
+ * params, and each still probes its own target. */
+static void test_shared_params(void)
+{
+	int lfd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	bind(lfd, (struct sockaddr *)&a, sizeof(a));
+	listen(lfd, 8);
+	getsockname(lfd, (struct sockaddr *)&a, &len);
+	int open_port = ntohs(a.sin_port), closed_port = reserve_port(SOCK_STREAM);
+	char cfg[1024], err[256] = "";
+	snprintf(cfg, sizeof(cfg), "virtual_server 10.0.0.1 80 {\n  delay_loop 2\n"
+		 "  real_server 127.0.0.1 %d {\n    TCP_CHECK {\n      connect_timeout 2\n    }\n  }\n"
+		 "  real_server 127.0.0.1 %d {\n    TCP_CHECK {\n      connect_timeout 2\n    }\n  }\n"
+		 "  real_server 127.0.0.2 %d {\n    TCP_CHECK {\n      connect_timeout 3\n    }\n  }\n}\n",
+		 closed_port, open_port, open_port);
+	struct conf_tree *tree = conf_parse_buffer("test.conf", cfg, strlen(cfg), CONF_NO_INCLUDE);
+	struct conf_keepalived *conf = tree ? conf_keepalived_load(tree) : NULL;
+	struct check_probe *probe[3] = { NULL, NULL, NULL };
+	for (int i = 0; conf && i < 3 && i < conf->virtual_servers[0].nreal_servers; i++) {
+		const struct conf_virtual_server *vs = &conf->virtual_servers[0];
+		const struct conf_real_server *rs = &vs->real_servers[i];
+		struct check_params params;
+		if (check_params_from_conf(&params, conf, vs, rs, &rs->checkers[0], err, sizeof(err)) < 0)
+			break;
+		probe[i] = check_probe_new(&ctx, &params);
+		check_params_free(&params);
+	}
+	check_params_conf_done(conf);
+	conf_keepalived_free(conf);
+	CHECK(probe[0] && probe[1] && probe[2], "three TCP_CHECK probes made %s", err);
+	if (!probe[0] || !probe[1] || !probe[2])
+		goto out;
+	CHECK(check_probe_params(probe[0]) == check_probe_params(probe[1]),
+	      "two checkers differing only in their port share one copy of their params");
+	CHECK(check_probe_params(probe[2]) != check_probe_params(probe[1]) &&
+	      check_probe_params(probe[2])->connect_timeout_ms == 3000 &&
+	      check_probe_params(probe[1])->connect_timeout_ms == 2000,
+	      "a checker with another connect_timeout keeps its own (%u ms)",
+	      check_probe_params(probe[2])->connect_timeout_ms);
+	const union check_addr *t0 = check_probe_target(probe[0]), *t1 = check_probe_target(probe[1]);
+	CHECK(ntohs(t0->sin.sin_port) == closed_port && ntohs(t1->sin.sin_port) == open_port,
+	      "each probe keeps its own target (%u, %u)", ntohs(t0->sin.sin_port), ntohs(t1->sin.sin_port));
+	/* the first user of the shared copy goes; the other still runs on it */
+	check_probe_free(probe[0]);
+	probe[0] = NULL;
+	struct outcome o;
+	struct loop_timer guard;
+	memset(&o, 0, sizeof(o));
+	loop_timer_init(&guard, on_guard, NULL);
+	loop_timer_arm(&loop, &guard, 5000);
+	check_probe_start(probe[1], -1, on_done, &o);
+	loop_run(&loop);
+	loop_timer_cancel(&loop, &guard);
+	CHECK(o.done && o.r.ok, "the probe left on the shared params reaches its own listening port: %s",
+	      o.done ? o.r.error : "no verdict");
+out:
+	for (int i = 0; i < 3; i++)
+		check_probe_free(probe[i]);
+	CHECK(ctx.nshapes == 0 && !ctx.shapes, "no shared params left once every probe is freed (%zu)", ctx.nshapes);
+	close(lfd);
+}
+
 /* ---- MISC ---- */
 
 static void misc_case(const char *what, const char *script, const char *opts, bool want_ok, int want_status, const char *want_error)
@@ -685,6 +749,7 @@ int main(void)
 	char err[128];
 	check_ctx_init(&ctx, &loop, NULL, err, sizeof(err));
 	test_tcp();
+	test_shared_params();
 	test_http();
 	test_misc();
 	test_udp();
