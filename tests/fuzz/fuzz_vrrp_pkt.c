@@ -6,7 +6,8 @@
  * validated against v2 PASS, v2 AH and v3 instances. Besides crashes and
  * sanitizer reports it checks that an accepted advert's addresses lie
  * inside the input, and that a v3 advert rebuilt from its decoded fields
- * gives back the same bytes.
+ * gives back the same bytes (a checksum of 0xffff comes back as 0, the
+ * same value).
  */
 #include "vrrp_pkt.h"
 
@@ -35,6 +36,10 @@ static void check_rebuild(const struct vrrp_advert *adv, const uint8_t *msg, siz
 	memcpy(s.dst, adv->dst, 16);
 	uint8_t out[VRRP_PKT_MAX];
 	int n = vrrp_build_msg(&s, out, sizeof(out));
+	/* one's complement has two zeros: a checksum field of 0xffff verifies
+	 * where the builder (as the kernel) writes 0 */
+	if (n == (int)len && len >= 8 && out[6] == 0 && out[7] == 0 && msg[6] == 0xff && msg[7] == 0xff)
+		out[6] = out[7] = 0xff;
 	if (n != (int)len || memcmp(out, msg, len) != 0)
 		abort();
 }
