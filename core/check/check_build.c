@@ -187,9 +187,9 @@ static int notify_verdict(const struct notify_site *at, const struct conf_cmd *c
 /* The notify commands, copied, with the build's verdict on each. */
 static int rs_copy_notify(const struct notify_site *at, struct rserver *rs)
 {
-	const struct conf_real_server *cr = at->cr;
+	const struct conf_rs_checks *cr = at->cr->checks;
 
-	if (!cr->notify_up.argv && !cr->notify_down.argv)
+	if (!cr || (!cr->notify_up.argv && !cr->notify_down.argv))
 		return 0;
 	if (!(rs->notify = calloc(1, sizeof(*rs->notify))))
 		return -1;
@@ -249,10 +249,10 @@ int check_model_build(struct check_runner *run, struct model *m, const struct co
 			struct notify_site site = { m, conf, cv, cr, rs };
 			if (rs_copy_notify(&site, rs) != 0)
 				return -1;
-			for (int k = 0; k < cr->ncheckers; k++) {
+			for (int k = 0; cr->checks && k < cr->ncheckers; k++) {
 				struct check_params p;
 				memset(&p, 0, sizeof(p));
-				if (check_params_from_conf(&p, conf, cv, cr, &cr->checkers[k], err, sizeof(err)) != 0) {
+				if (check_params_from_conf(&p, conf, cv, cr, &cr->checks->checkers[k], err, sizeof(err)) != 0) {
 					log_err("%s", err);
 					(*errors)++;
 					continue;

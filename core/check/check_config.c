@@ -396,7 +396,7 @@ int check_params_from_conf(struct check_params *p, const struct conf_keepalived 
 	memset(p, 0, sizeof(*p));
 	struct cfg c = {
 		.checker = checker,
-		.levels = { &checker->opts, rs ? &rs->check_opts : NULL, vs ? &vs->check_opts : NULL },
+		.levels = { &checker->opts, rs && rs->checks ? &rs->checks->check_opts : NULL, vs ? &vs->check_opts : NULL },
 		.at = { checker->node->file, checker->node->line },
 		.err = err, .errsize = errsize,
 	};
@@ -442,8 +442,8 @@ int check_params_from_conf(struct check_params *p, const struct conf_keepalived 
 	p->warmup_ms = p->delay_loop_ms;
 	INHERIT(&c, warmup_ms, &p->warmup_ms);
 	int alpha = checker->opts.alpha;
-	if (alpha < 0 && rs)
-		alpha = rs->check_opts.alpha;
+	if (alpha < 0 && rs && rs->checks)
+		alpha = rs->checks->check_opts.alpha;
 	p->alpha = alpha < 0 ? vs && vs->alpha : alpha == 1;
 	p->log_all_failures = checker->log_all_failures == 1;
 

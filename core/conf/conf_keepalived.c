@@ -1331,10 +1331,15 @@ static void free_checker(struct conf_checker *c)
 
 /* ---- real_server and virtual_server ---- */
 
-#define R(f) offsetof(struct conf_real_server, f)
+/* A real_server as its block is read: what lvsd keeps, and what only the checker needs. */
+struct rs_read {
+	struct conf_real_server rs;
+	struct conf_rs_checks checks;
+};
+#define R(f) offsetof(struct rs_read, f)
 static void checker(struct walk *w, const struct conf_node *n, void *obj)
 {
-	struct conf_real_server *rs = obj;
+	(void)obj;
 	int type = choice_index(checker_names, n->keyword);
 	if (!n->has_block || n->nargs) {
 		error_at(w, n, "'%s' needs a { } block", n->keyword);
@@ -1355,7 +1360,6 @@ static void checker(struct walk *w, const struct conf_node *n, void *obj)
 	w->honour_obj = honour_obj;
 	if (type == CONF_CHECK_MISC && !conf_child(n, "misc_path"))
 		error_at(w, n, "MISC_CHECK without misc_path");
-	(void)rs;
 	struct conf_checker *slot = scratch_add(w, &w->checkers, sizeof(*slot));
 	if (slot)
 		*slot = c;
@@ -1367,24 +1371,24 @@ static void checker(struct walk *w, const struct conf_node *n, void *obj)
  * or on/true/yes/1 in any case, is on; anything else off. */
 static void rs_alpha(struct walk *w, const struct conf_node *n, void *obj)
 {
-	struct conf_real_server *rs = obj;
+	struct conf_check_opts *opts = &((struct rs_read *)obj)->checks.check_opts;
 	(void)w;
-	if (rs->check_opts.alpha >= 0)
+	if (opts->alpha >= 0)
 		return;
 	const char *v = n->nargs ? n->args[0] : NULL;
-	rs->check_opts.alpha = !v || strcasecmp(v, "on") == 0 || strcasecmp(v, "true") == 0 ||
+	opts->alpha = !v || strcasecmp(v, "on") == 0 || strcasecmp(v, "true") == 0 ||
 		strcasecmp(v, "yes") == 0 || strcmp(v, "1") == 0;
 }
 
 static const struct kw rs_kws[] = {
-	{ "weight", KW_INT, R(weight), 0, 2147483647, NULL, NULL, NULL },
-	{ "inhibit_on_failure", KW_FLAG, R(inhibit_on_failure), 0, 0, NULL, NULL, NULL },
-	{ "notify_up", KW_CMD, R(notify_up), 0, 0, NULL, NULL, NULL },
-	{ "notify_down", KW_CMD, R(notify_down), 0, 0, NULL, NULL, NULL },
-	{ "uthreshold", KW_UINT, R(uthreshold), 0, 65535, NULL, NULL, NULL },
-	{ "lthreshold", KW_UINT, R(lthreshold), 0, 65535, NULL, NULL, NULL },
-	{ "lb_kind", KW_ENUM | KW_LENIENT, R(lb_kind), 0, 0, lb_kinds, NULL, NULL },
-	{ "lvs_method", KW_ENUM | KW_LENIENT, R(lb_kind), 0, 0, lb_kinds, NULL, NULL },
+	{ "weight", KW_INT, R(rs.weight), 0, 2147483647, NULL, NULL, NULL },
+	{ "inhibit_on_failure", KW_FLAG, R(rs.inhibit_on_failure), 0, 0, NULL, NULL, NULL },
+	{ "notify_up", KW_CMD, R(checks.notify_up), 0, 0, NULL, NULL, NULL },
+	{ "notify_down", KW_CMD, R(checks.notify_down), 0, 0, NULL, NULL, NULL },
+	{ "uthreshold", KW_UINT, R(rs.uthreshold), 0, 65535, NULL, NULL, NULL },
+	{ "lthreshold", KW_UINT, R(rs.lthreshold), 0, 65535, NULL, NULL, NULL },
+	{ "lb_kind", KW_ENUM | KW_LENIENT, R(rs.lb_kind), 0, 0, lb_kinds, NULL, NULL },
+	{ "lvs_method", KW_ENUM | KW_LENIENT, R(rs.lb_kind), 0, 0, lb_kinds, NULL, NULL },
 	{ "TCP_CHECK", KW_CUSTOM, 0, 0, 0, NULL, checker, NULL },
 	{ "HTTP_GET", KW_CUSTOM, 0, 0, 0, NULL, checker, NULL },
 	{ "SSL_GET", KW_CUSTOM, 0, 0, 0, NULL, checker, NULL },
@@ -1395,19 +1399,19 @@ static const struct kw rs_kws[] = {
 	{ "PING_CHECK", KW_CUSTOM, 0, 0, 0, NULL, checker, NULL },
 	{ "smtp_alert", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
 	{ "alpha", KW_CUSTOM, 0, 0, 0, NULL, rs_alpha, NULL },
-	{ "delay_loop", KW_TIMER | KW_FIRST, R(check_opts.delay_loop_ms), 1, 86400000, NULL, NULL, NULL },
-	{ "retry", KW_UINT | KW_FIRST, R(check_opts.retry), 0, 1000000, NULL, NULL, NULL },
-	{ "delay_before_retry", KW_TIMER | KW_FIRST, R(check_opts.delay_before_retry_ms), 0, 86400000, NULL, NULL, NULL },
-	{ "connect_timeout", KW_TIMER | KW_FIRST, R(check_opts.connect_timeout_ms), 1, 3600000, NULL, NULL, NULL },
-	{ "warmup", KW_TIMER | KW_FIRST, R(check_opts.warmup_ms), 0, 86400000, NULL, NULL, NULL },
-	{ "virtualhost", KW_STR | KW_FIRST, R(check_opts.virtualhost), 0, 0, NULL, NULL, NULL },
+	{ "delay_loop", KW_TIMER | KW_FIRST, R(checks.check_opts.delay_loop_ms), 1, 86400000, NULL, NULL, NULL },
+	{ "retry", KW_UINT | KW_FIRST, R(checks.check_opts.retry), 0, 1000000, NULL, NULL, NULL },
+	{ "delay_before_retry", KW_TIMER | KW_FIRST, R(checks.check_opts.delay_before_retry_ms), 0, 86400000, NULL, NULL, NULL },
+	{ "connect_timeout", KW_TIMER | KW_FIRST, R(checks.check_opts.connect_timeout_ms), 1, 3600000, NULL, NULL, NULL },
+	{ "warmup", KW_TIMER | KW_FIRST, R(checks.check_opts.warmup_ms), 0, 86400000, NULL, NULL, NULL },
+	{ "virtualhost", KW_STR | KW_FIRST, R(checks.check_opts.virtualhost), 0, 0, NULL, NULL, NULL },
 	{ "BFD_CHECK", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
 	{ "FILE_CHECK", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
 	END_KW
 };
 /* not a real_server keyword, yet honoured there (see struct walk) */
 static const struct kw rs_honour[] = {
-	{ "nb_get_retry", KW_UINT, R(check_opts.nb_get_retry), 0, 1000000, NULL, NULL, NULL },
+	{ "nb_get_retry", KW_UINT, R(checks.check_opts.nb_get_retry), 0, 1000000, NULL, NULL, NULL },
 	END_KW
 };
 
@@ -1423,7 +1427,6 @@ static int rs_address(struct walk *w, const struct conf_node *n, struct conf_rea
 	rs->port = (unsigned)port;
 	rs->weight = 1;
 	rs->lb_kind = -1;
-	check_opts_init(&rs->check_opts);
 	rs->file = n->file;
 	rs->line = n->line;
 	return 0;
@@ -1450,18 +1453,21 @@ static void warn_rs_port(struct walk *w, const struct conf_virtual_server *vs, c
 
 static void free_real_server(struct conf_real_server *rs)
 {
-	if (!rs || !rs->checkers)
+	if (!rs || !rs->checks || !rs->checks->checkers)
 		return;
 	for (int i = 0; i < rs->ncheckers; i++)
-		free_checker(&rs->checkers[i]);
+		free_checker(&rs->checks->checkers[i]);
 }
 
-/* conf_keepalived_read_servers: the checkers were taken into memory of their own */
+/* conf_keepalived_read_servers: the checkers, and what holds them, were
+ * taken into memory of their own */
 static void drop_checkers(struct conf_real_server *rs)
 {
 	free_real_server(rs);
-	free(rs->checkers);
-	rs->checkers = NULL;
+	if (rs->checks)
+		free(rs->checks->checkers);
+	free(rs->checks);
+	rs->checks = NULL;
 }
 
 /* A real server read but not kept. */
@@ -1476,9 +1482,11 @@ static void discard_real_server(struct walk *w, struct conf_real_server *rs)
 static void real_server(struct walk *w, const struct conf_node *n, void *obj)
 {
 	struct conf_virtual_server *vs = obj;
-	struct conf_real_server rs = { 0 };
-	if (rs_address(w, n, &rs, 0) < 0)
+	struct rs_read read = { 0 };
+	struct conf_real_server rs;
+	if (rs_address(w, n, &read.rs, 0) < 0)
 		return;
+	check_opts_init(&read.checks.check_opts);
 	w->checkers.n = 0;
 	if (!n->has_block)
 		error_at(w, n, "'real_server' needs a { } block");
@@ -1486,12 +1494,25 @@ static void real_server(struct walk *w, const struct conf_node *n, void *obj)
 		const struct kw *honour = w->honour;
 		void *honour_obj = w->honour_obj;
 		w->honour = rs_honour;
-		w->honour_obj = &rs;
-		walk_block(w, n, rs_kws, &rs, "real_server");
+		w->honour_obj = &read;
+		walk_block(w, n, rs_kws, &read, "real_server");
 		w->honour = honour;
 		w->honour_obj = honour_obj;
 	}
-	rs.checkers = scratch_keep(w, &w->checkers, sizeof(*rs.checkers), &rs.ncheckers, w->keep_servers);
+	rs = read.rs;
+	read.checks.checkers = scratch_keep(w, &w->checkers, sizeof(*read.checks.checkers), &rs.ncheckers,
+					    w->keep_servers);
+	/* in the memory the checkers are in: lvsd's goes with them */
+	rs.checks = w->keep_servers ? malloc(sizeof(*rs.checks)) : conf_tree_alloc(w->tree, sizeof(*rs.checks));
+	if (!rs.checks) {
+		w->oom = 1;
+		for (int i = 0; i < rs.ncheckers; i++)
+			free_checker(&read.checks.checkers[i]);
+		if (w->keep_servers)
+			free(read.checks.checkers);
+		return;
+	}
+	*rs.checks = read.checks;
 	(void)vs;
 	/* keepalived 2.2.7 warns and drops the second of two real servers with
 	 * one address and port; checkd would otherwise check it twice. */

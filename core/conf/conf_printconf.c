@@ -626,14 +626,16 @@ static void print_real_server(FILE *out, const struct conf_node *vs_node, const 
 	if (rs->lb_kind >= 0)           /* unset: the virtual server's */
 		put_str(out, 2, "lvs_method", lb_kind_names[rs->lb_kind]);
 	put_flag(out, 2, "inhibit_on_failure", rs->inhibit_on_failure);
-	put_cmd(out, 2, "notify_up", &rs->notify_up);
-	put_cmd(out, 2, "notify_down", &rs->notify_down);
+	if (rs->checks) {
+		put_cmd(out, 2, "notify_up", &rs->checks->notify_up);
+		put_cmd(out, 2, "notify_down", &rs->checks->notify_down);
+	}
 	put_uint(out, 2, "uthreshold", rs->uthreshold);
 	put_uint(out, 2, "lthreshold", rs->lthreshold);
 	tree_options(out, node_of(vs_node, "real_server", rs->file, rs->line), rs_tree_keys, 2);
 	/* a config kept without its checkers (lvsd's) prints none */
-	for (int i = 0; rs->checkers && i < rs->ncheckers; i++)
-		conf_checker_print(out, &rs->checkers[i], 2);
+	for (int i = 0; rs->checks && rs->checks->checkers && i < rs->ncheckers; i++)
+		conf_checker_print(out, &rs->checks->checkers[i], 2);
 	close_block(out, 1);
 }
 

@@ -273,10 +273,12 @@ static bool vs_has_scripts(const struct conf_virtual_server *cv)
 		return true;
 	for (int r = 0; r < cv->nreal_servers; r++) {
 		const struct conf_real_server *cr = &cv->real_servers[r];
-		if (cmd_set(&cr->notify_up) || cmd_set(&cr->notify_down))
+		if (!cr->checks)
+			continue;
+		if (cmd_set(&cr->checks->notify_up) || cmd_set(&cr->checks->notify_down))
 			return true;
 		for (int k = 0; k < cr->ncheckers; k++)
-			if (cr->checkers[k].type == CONF_CHECK_MISC)
+			if (cr->checks->checkers[k].type == CONF_CHECK_MISC)
 				return true;
 	}
 	return false;
@@ -314,11 +316,11 @@ static int vs_checker_errors(const struct conf_keepalived *conf, const struct co
 	int bad = 0;
 
 	for (int r = 0; r < cv->nreal_servers; r++)
-		for (int k = 0; k < cv->real_servers[r].ncheckers; k++) {
+		for (int k = 0; cv->real_servers[r].checks && k < cv->real_servers[r].ncheckers; k++) {
 			struct check_params p;
 			memset(&p, 0, sizeof(p));
 			if (check_params_from_conf(&p, conf, cv, &cv->real_servers[r],
-						   &cv->real_servers[r].checkers[k], err, sizeof(err)) != 0) {
+						   &cv->real_servers[r].checks->checkers[k], err, sizeof(err)) != 0) {
 				if (out)
 					fprintf(out, "%s\n", err);
 				else

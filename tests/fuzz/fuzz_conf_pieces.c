@@ -44,10 +44,10 @@ static void print_check_opts(FILE *f, const struct conf_check_opts *o)
 		o->virtualhost ? o->virtualhost : "-");
 }
 
-/* The config written back with each real server's checker count and
- * checker defaults; the
- * checkers themselves are left out (conf_keepalived_print skips those that
- * are not there), as lvsd keeps none. */
+/* The config written back with each real server's checker count; what
+ * only the checker needs of a real server (its checkers, their defaults,
+ * notify lines) is left out (conf_keepalived_print skips it when it is not
+ * there), as lvsd keeps none of it. */
 static char *printed(struct conf_keepalived *c)
 {
 	char *buf = NULL;
@@ -55,7 +55,7 @@ static char *printed(struct conf_keepalived *c)
 	FILE *f = open_memstream(&buf, &len);
 	for (int v = 0; v < c->nvirtual_servers; v++)
 		nrs += (size_t)c->virtual_servers[v].nreal_servers;
-	struct conf_checker **kept = calloc(nrs + 1, sizeof(*kept));
+	struct conf_rs_checks **kept = calloc(nrs + 1, sizeof(*kept));
 	if (!f || !kept)
 		abort();
 	for (int v = 0; v < c->nvirtual_servers; v++) {
@@ -63,16 +63,15 @@ static char *printed(struct conf_keepalived *c)
 		for (int r = 0; r < c->virtual_servers[v].nreal_servers; r++) {
 			struct conf_real_server *rs = &c->virtual_servers[v].real_servers[r];
 			fprintf(f, "checkers %d\n", rs->ncheckers);
-			print_check_opts(f, &rs->check_opts);
-			kept[k++] = rs->checkers;
-			rs->checkers = NULL;
+			kept[k++] = rs->checks;
+			rs->checks = NULL;
 		}
 	}
 	conf_keepalived_print(f, c);
 	k = 0;
 	for (int v = 0; v < c->nvirtual_servers; v++)
 		for (int r = 0; r < c->virtual_servers[v].nreal_servers; r++)
-			c->virtual_servers[v].real_servers[r].checkers = kept[k++];
+			c->virtual_servers[v].real_servers[r].checks = kept[k++];
 	free(kept);
 	fclose(f);
 	return buf;

@@ -23,7 +23,7 @@ static int params_of(struct conf_keepalived *c, int vsi, int rsi, int ci, struct
 {
 	const struct conf_virtual_server *vs = &c->virtual_servers[vsi];
 	const struct conf_real_server *rs = &vs->real_servers[rsi];
-	return check_params_from_conf(p, c, vs, rs, &rs->checkers[ci], err, n);
+	return check_params_from_conf(p, c, vs, rs, &rs->checks->checkers[ci], err, n);
 }
 
 static const char defaults_conf[] =

@@ -47,15 +47,15 @@ int main(void)
 	      diag_is(c, "t.conf:13: unknown keyword 'retry' in MISC_CHECK"),
 	      "typed: the warnings stay");
 	const struct conf_virtual_server *vs = &c->virtual_servers[0];
-	int rc = check_params_from_conf(&p, c, vs, &vs->real_servers[0], &vs->real_servers[0].checkers[0], err, sizeof(err));
+	int rc = check_params_from_conf(&p, c, vs, &vs->real_servers[0], &vs->real_servers[0].checks->checkers[0], err, sizeof(err));
 	CHECK(rc == 0 && p.connect_timeout_ms == 2000 && p.retry == 7,
 	      "typed: first connect_timeout counts; real_server nb_get_retry honoured (%u ms, retry %u) %s",
 	      p.connect_timeout_ms, p.retry, err);
 	check_params_free(&p);
-	rc = check_params_from_conf(&p, c, vs, &vs->real_servers[1], &vs->real_servers[1].checkers[0], err, sizeof(err));
+	rc = check_params_from_conf(&p, c, vs, &vs->real_servers[1], &vs->real_servers[1].checks->checkers[0], err, sizeof(err));
 	CHECK(rc == 0 && p.retry == 4, "typed: MISC_CHECK retry honoured (%u) %s", p.retry, err);
 	check_params_free(&p);
-	rc = check_params_from_conf(&p, c, vs, &vs->real_servers[1], &vs->real_servers[1].checkers[1], err, sizeof(err));
+	rc = check_params_from_conf(&p, c, vs, &vs->real_servers[1], &vs->real_servers[1].checks->checkers[1], err, sizeof(err));
 	CHECK(rc == 0 && p.retry == 6, "typed: virtual_server nb_get_retry honoured (%u) %s", p.retry, err);
 	check_params_free(&p);
 	conf_keepalived_free(c);

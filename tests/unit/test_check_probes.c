@@ -67,7 +67,7 @@ static bool run_conf(const char *cfg, struct outcome *o, unsigned guard_ms, char
 	const struct conf_virtual_server *vs = &conf->virtual_servers[0];
 	const struct conf_real_server *rs = &vs->real_servers[0];
 	struct check_params params;
-	if (check_params_from_conf(&params, conf, vs, rs, &rs->checkers[0], err, errsize) < 0) {
+	if (check_params_from_conf(&params, conf, vs, rs, &rs->checks->checkers[0], err, errsize) < 0) {
 		check_params_conf_done(conf);
 		conf_keepalived_free(conf);
 		return false;
@@ -335,7 +335,7 @@ static void test_shared_params(void)
 		const struct conf_virtual_server *vs = &conf->virtual_servers[0];
 		const struct conf_real_server *rs = &vs->real_servers[i];
 		struct check_params params;
-		if (check_params_from_conf(&params, conf, vs, rs, &rs->checkers[0], err, sizeof(err)) < 0)
+		if (check_params_from_conf(&params, conf, vs, rs, &rs->checks->checkers[0], err, sizeof(err)) < 0)
 			break;
 		probe[i] = check_probe_new(&ctx, &params);
 		check_params_free(&params);
@@ -673,7 +673,7 @@ static void test_ssl(void)
 	struct conf_keepalived *conf = conf_keepalived_load(tree);
 	struct check_params params;
 	const struct conf_real_server *rs = &conf->virtual_servers[0].real_servers[0];
-	check_params_from_conf(&params, conf, &conf->virtual_servers[0], rs, &rs->checkers[0], err, sizeof(err));
+	check_params_from_conf(&params, conf, &conf->virtual_servers[0], rs, &rs->checks->checkers[0], err, sizeof(err));
 	struct check_probe *probe = check_probe_new(&ctx, &params);
 	struct outcome first, second;
 	struct loop_timer guard;

@@ -59,7 +59,7 @@ static void test_config(void)
 	char err[256] = "";
 	const struct conf_virtual_server *vs = &c->virtual_servers[0];
 	const struct conf_real_server *rs = &vs->real_servers[0];
-	int rc = check_params_from_conf(&p, c, vs, rs, &rs->checkers[0], err, sizeof(err));
+	int rc = check_params_from_conf(&p, c, vs, rs, &rs->checks->checkers[0], err, sizeof(err));
 	CHECK(rc == 0, "regex url block to check params (%s)", err);
 	if (rc == 0) {
 		const struct check_url *u = &p.http->urls[0];

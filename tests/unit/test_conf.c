@@ -144,9 +144,9 @@ static void test_fixture(const struct fixture *f)
 		const struct conf_real_server *rs = &vs->real_servers[i];
 		CHECK(ip_is(&rs->addr, f->rs_ip[i]) && rs->port == f->rs_port, "%s: real_server %s %u", f->file, f->rs_ip[i], f->rs_port);
 		CHECK(rs->weight == f->rs_weight[i], "%s: real_server %s weight %d", f->file, f->rs_ip[i], f->rs_weight[i]);
-		CHECK(rs->ncheckers == 1 && rs->checkers[0].type == f->checker, "%s: real_server %s has one %s",
+		CHECK(rs->ncheckers == 1 && rs->checks->checkers[0].type == f->checker, "%s: real_server %s has one %s",
 			f->file, f->rs_ip[i], conf_checker_name(f->checker));
-		const struct conf_node *chk = rs->ncheckers ? rs->checkers[0].node : NULL;
+		const struct conf_node *chk = rs->ncheckers ? rs->checks->checkers[0].node : NULL;
 		CHECK(strcmp(node_arg(chk, "connect_timeout"), f->connect_timeout) == 0 &&
 			strcmp(node_arg(chk, "nb_get_retry"), "3") == 0,
 			"%s: checker connect_timeout %s nb_get_retry 3", f->file, f->connect_timeout);
@@ -340,7 +340,7 @@ static void test_valid_syntax_file(void)
 		vs->real_servers[1].weight == 2,
 		"real servers: one with '{' on the next line, one included inside the block");
 	const struct conf_node *chk = vs && vs->nreal_servers && vs->real_servers[0].ncheckers ?
-		vs->real_servers[0].checkers[0].node : NULL;
+		vs->real_servers[0].checks->checkers[0].node : NULL;
 	CHECK(chk && strcmp(node_arg(chk, "connect_timeout"), "2.5") == 0, "one-line TCP_CHECK { connect_timeout 2.5 }");
 	CHECK(round_trips(c->tree, NULL), "round trip: valid/syntax.conf with includes spliced");
 	conf_keepalived_free(c);
@@ -568,7 +568,7 @@ static void test_typed_values(void)
 		vs->lb_kind == CONF_LB_TUN && vs->protocol == CONF_PROTO_UDP && vs->quorum == 2,
 		"fwmark virtual server with lvs_sched/lvs_method spellings");
 	CHECK(vs && vs->nreal_servers == 1 && vs->real_servers[0].port == 0 && vs->real_servers[0].weight == 0 &&
-		vs->real_servers[0].lb_kind == CONF_LB_DR && vs->real_servers[0].checkers[0].type == CONF_CHECK_MISC,
+		vs->real_servers[0].lb_kind == CONF_LB_DR && vs->real_servers[0].checks->checkers[0].type == CONF_CHECK_MISC,
 		"real server without port, weight 0, own lb_kind, MISC_CHECK");
 	CHECK(c->nvs_groups == 1 && c->vs_groups[0].nentries == 2 && c->vs_groups[0].entries[0].range_last == 20 &&
 		c->vs_groups[0].entries[0].port == 80 && c->vs_groups[0].entries[1].fwmark == 9,

@@ -105,7 +105,8 @@ static char *printed(const struct conf_keepalived *c)
 		print_check_opts(f, &c->virtual_servers[v].check_opts);
 		for (int r = 0; r < c->virtual_servers[v].nreal_servers; r++) {
 			fprintf(f, "checkers %d\n", c->virtual_servers[v].real_servers[r].ncheckers);
-			print_check_opts(f, &c->virtual_servers[v].real_servers[r].check_opts);
+			if (c->virtual_servers[v].real_servers[r].checks)   /* lvsd lets them go */
+				print_check_opts(f, &c->virtual_servers[v].real_servers[r].checks->check_opts);
 		}
 	}
 	fclose(f);

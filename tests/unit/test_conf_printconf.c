@@ -255,13 +255,17 @@ static int real_server_eq(const struct conf_real_server *a, const struct conf_re
 	SAME(weight);
 	SAME(lb_kind);
 	SAME(inhibit_on_failure);
-	SAME_CMD(notify_up);
-	SAME_CMD(notify_down);
 	SAME(uthreshold);
 	SAME(lthreshold);
 	SAME(ncheckers);
+	if (!a->checks != !b->checks)
+		return DIFF("checks");
+	if (!a->checks)
+		return 1;
+	SAME_CMD(checks->notify_up);
+	SAME_CMD(checks->notify_down);
 	for (int i = 0; i < a->ncheckers; i++)
-		if (!checker_eq(&a->checkers[i], &b->checkers[i]))
+		if (!checker_eq(&a->checks->checkers[i], &b->checks->checkers[i]))
 			return 0;
 	return 1;
 }

@@ -66,16 +66,22 @@ struct seen {
 	int calls;
 	int checkers_seen;      /* checkers the callback could read */
 	int misc_seen;
+	int notify_up_seen;     /* the first real server's, as written */
 };
+
+static int cmd_is(const struct conf_cmd *cmd, const char *const *words, int n);
+static const char *const up[] = { "/bin/echo", "rs", "up", "192.168.1.1" };
 
 static void look(const struct conf_keepalived *conf, const struct conf_virtual_server *vs, void *ctx)
 {
 	struct seen *s = ctx;
 	(void)conf;
 	s->calls++;
+	if (vs->nreal_servers && vs->real_servers[0].checks && cmd_is(&vs->real_servers[0].checks->notify_up, up, 4))
+		s->notify_up_seen++;
 	for (int r = 0; r < vs->nreal_servers; r++)
-		for (int k = 0; k < vs->real_servers[r].ncheckers; k++) {
-			const struct conf_checker *c = &vs->real_servers[r].checkers[k];
+		for (int k = 0; vs->real_servers[r].checks && k < vs->real_servers[r].ncheckers; k++) {
+			const struct conf_checker *c = &vs->real_servers[r].checks->checkers[k];
 			s->checkers_seen++;
 			if (c->type == CONF_CHECK_MISC && c->misc_path.argc == 1 && strcmp(c->misc_path.argv[0], "/bin/true") == 0)
 				s->misc_seen++;
@@ -106,8 +112,9 @@ static void test_read_servers(void)
 	CHECK(c->nvirtual_servers == 2 && c->virtual_servers[0].nreal_servers == 2 &&
 	      c->virtual_servers[1].nreal_servers == 1, "the virtual and real servers are kept");
 	const struct conf_real_server *rs = c->virtual_servers[0].real_servers;
-	CHECK(rs[0].ncheckers == 2 && !rs[0].checkers && rs[1].ncheckers == 0 && !rs[1].checkers,
-	      "the real servers keep the count of their checkers and let the checkers go");
+	CHECK(s.notify_up_seen == 1, "the callback sees a real server's notify_up (%d)", s.notify_up_seen);
+	CHECK(rs[0].ncheckers == 2 && !rs[0].checks && rs[1].ncheckers == 0 && !rs[1].checks,
+	      "the real servers keep the count of their checkers and let the checkers and notify lines go");
 	CHECK(rs[0].weight == 3 && rs[1].weight == 1, "weights are read");
 
 	conf_tree_drop_nodes(c->tree);
@@ -115,8 +122,6 @@ static void test_read_servers(void)
 	const struct conf_virtual_server *vs = &c->virtual_servers[0];
 	CHECK(strcmp(vs->lb_algo, "wrr") == 0 && strcmp(vs->file, path) == 0 && vs->line == 12 && rs[1].line == 27,
 	      "the virtual server's words and its file:line outlive the nodes");
-	static const char *const up[] = { "/bin/echo", "rs", "up", "192.168.1.1" };
-	CHECK(cmd_is(&rs[0].notify_up, up, 4), "notify_up's words outlive the nodes");
 	static const char *const quorum[] = { "/bin/echo", "quorum", "up" };
 	CHECK(cmd_is(&vs->quorum_up, quorum, 3), "quorum_up's words outlive the nodes");
 	static const char *const start[] = { "/bin/echo", "starting", "up" };
@@ -144,7 +149,7 @@ static void test_checker_errors_counted(void)
 	write_config("zz");
 	c = daemon_read(path, DAEMON_READ_SERVERS, &bad);
 	CHECK(c && c->tree->nerrors == 0 && bad == 1, "a payload checkd would refuse is counted (%d)", bad);
-	CHECK(c && c->virtual_servers[1].real_servers[0].ncheckers == 1 && !c->virtual_servers[1].real_servers[0].checkers,
+	CHECK(c && c->virtual_servers[1].real_servers[0].ncheckers == 1 && !c->virtual_servers[1].real_servers[0].checks,
 	      "its checker is let go all the same");
 	conf_keepalived_free(c);
 	unlink(path);
@@ -158,10 +163,11 @@ static void test_full_read_keeps_checkers(void)
 	CHECK(c && c->tree->nerrors == 0, "the full read has no errors");
 	if (c && !c->tree->nerrors) {
 		const struct conf_real_server *rs = c->virtual_servers[0].real_servers;
-		CHECK(rs[0].ncheckers == 2 && rs[0].checkers && rs[0].checkers[1].type == CONF_CHECK_MISC,
+		CHECK(rs[0].ncheckers == 2 && rs[0].checks && rs[0].checks->checkers[1].type == CONF_CHECK_MISC,
 		      "conf_keepalived_read keeps the checkers");
+		CHECK(cmd_is(&rs[0].checks->notify_up, up, 4), "and the notify lines");
 		conf_tree_drop_nodes(c->tree);
-		const struct conf_checker *u = &c->virtual_servers[1].real_servers[0].checkers[0];
+		const struct conf_checker *u = &c->virtual_servers[1].real_servers[0].checks->checkers[0];
 		CHECK(u->type == CONF_CHECK_UDP && u->payload.argc == 1 && strcmp(u->payload.argv[0], "00ff") == 0,
 		      "a checker's kept words outlive the nodes");
 	}
