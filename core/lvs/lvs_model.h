@@ -26,7 +26,7 @@ struct lrs {                     /* one real_server of one virtual_server */
 	bool changed_valid;
 	int weight;                  /* as checkd last said; see lvs_rs_weight() */
 	int weight_conf_seen;        /* the configured weight when it said so */
-	unsigned long transitions;
+	unsigned transitions;        /* fills what would be padding: 88 bytes, not 96 */
 	uint64_t changed_ms;
 	char *reason;                /* checkd's last reason, or NULL */
 	/* From the last reconcile, summed over the virtual server's services. */

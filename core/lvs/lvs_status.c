@@ -51,7 +51,7 @@ void lvs_table(struct strbuf *b, const struct lvs *vs, uint64_t now)
 				 rs->error || rs->reason ? " " : "");
 		}
 		char name[LRS_NAME_MAX];
-		strbuf_printf(b, "  %-28s %-5s %6d %6s %8llu %8llu %10llu %6lu %6s  %s%s\n", lrs_name(rs, name),
+		strbuf_printf(b, "  %-28s %-5s %6d %6s %8llu %8llu %10llu %6u %6s  %s%s\n", lrs_name(rs, name),
 			      rs->up ? "up" : "down", rs->up ? lvs_rs_weight(rs) : rs_inhibit(vs, rs) ? 0 : rs->conf->weight,
 			      kw, (unsigned long long)rs->active, (unsigned long long)rs->inactive,
 			      (unsigned long long)rs->conns, rs->transitions, ago, ctl,
