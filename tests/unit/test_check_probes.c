@@ -268,14 +268,22 @@ static void test_http(void)
 
 /* ---- TCP ---- */
 
-static void test_tcp(void)
+/* A TCP socket listening on 127.0.0.1, on the port now in *a. */
+static int listen_loopback(struct sockaddr_in *a)
 {
 	int lfd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(a);
-	bind(lfd, (struct sockaddr *)&a, sizeof(a));
+	socklen_t len = sizeof(*a);
+	*a = (struct sockaddr_in){ .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	bind(lfd, (struct sockaddr *)a, sizeof(*a));
 	listen(lfd, 8);
-	getsockname(lfd, (struct sockaddr *)&a, &len);
+	getsockname(lfd, (struct sockaddr *)a, &len);
+	return lfd;
+}
+
+static void test_tcp(void)
+{
+	struct sockaddr_in a;
+	int lfd = listen_loopback(&a);
 	char cfg[512], err[256] = "";
 	struct outcome o;
 	snprintf(cfg, sizeof(cfg), VS_HEAD "    TCP_CHECK {\n      connect_timeout 2\n    }\n" VS_TAIL, ntohs(a.sin_port));
@@ -288,12 +296,7 @@ static void test_tcp(void)
 	CHECK(finished && !o.r.ok && strcmp(o.r.error, "connect: Connection refused") == 0, "TCP_CHECK closed port: \"%s\"", o.r.error);
 
 	/* connect_port overrides the real server's port; bindto sets the source */
-	lfd = socket(AF_INET, SOCK_STREAM, 0);
-	a.sin_port = 0;
-	bind(lfd, (struct sockaddr *)&a, sizeof(a));
-	listen(lfd, 8);
-	len = sizeof(a);
-	getsockname(lfd, (struct sockaddr *)&a, &len);
+	lfd = listen_loopback(&a);
 	snprintf(cfg, sizeof(cfg), VS_HEAD "    TCP_CHECK {\n      connect_port %d\n      bindto 127.0.0.2\n    }\n" VS_TAIL,
 		 reserve_port(SOCK_STREAM), ntohs(a.sin_port));
 	/* VS_HEAD's %d is the real server port: swap so it is the closed one */
@@ -315,12 +318,8 @@ static void test_tcp(void)
  * params, and each still probes its own target. */
 static void test_shared_params(void)
 {
-	int lfd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(a);
-	bind(lfd, (struct sockaddr *)&a, sizeof(a));
-	listen(lfd, 8);
-	getsockname(lfd, (struct sockaddr *)&a, &len);
+	struct sockaddr_in a;
+	int lfd = listen_loopback(&a);
 	int open_port = ntohs(a.sin_port), closed_port = reserve_port(SOCK_STREAM);
 	char cfg[1024], err[256] = "";
 	snprintf(cfg, sizeof(cfg), "virtual_server 10.0.0.1 80 {\n  delay_loop 2\n"
