@@ -386,22 +386,22 @@ static int run_daemon(struct checkd *d, bool foreground)
 	daemon_log_diags(conf->tree);
 	if (conf->tree->nerrors) {
 		log_err("%s: %d error(s), not starting", d->conf_path, conf->tree->nerrors);
-		check_conf_free(conf);
+		conf_keepalived_free(conf);
 		return EXIT_CONF_FATAL;
 	}
 	if (daemon_start_loop(&d->loop, foreground, true) != 0) {
-		check_conf_free(conf);
+		conf_keepalived_free(conf);
 		return 1;
 	}
 	d->loop.timer_slack_ms = TIMER_SLACK_MS;
 	if (check_runner_init(&d->run, &d->loop, conf, emit, d) != 0) {
-		check_conf_free(conf);
+		conf_keepalived_free(conf);
 		return EXIT_CONF_FATAL;
 	}
 	rc = check_runner_build(&d->run, conf, &errors);
 	/* Everything needed is in the model now; at 30,000 real servers the
 	 * parsed config is the larger of the two. */
-	check_conf_free(conf);
+	conf_keepalived_free(conf);
 	if (rc != 0) {
 		log_err("out of memory building %lu checks", d->run.m.nchecks);
 		return 1;

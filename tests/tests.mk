@@ -30,7 +30,7 @@ dev: $(MNL_COMPAT)/with-libmnl $(MNL_COMPAT)/with-intree $(DEV)/vm/ipvs_client $
 # --- config parser (core/conf/conf.c conf_keepalived.c) ---
 # conf_check: the parser as a command for tests/cli/conf_oracle.sh, which
 # compares it with keepalived -t.
-$(DEV)/conf_check: tests/unit/conf_check.c $(DEV)/obj/core/conf/conf.o $(DEV)/obj/core/conf/conf_keepalived.o $(DEV)/obj/core/base/ere.o $(DEV)/obj/core/base/path_glob.o
+$(DEV)/conf_check: tests/unit/conf_check.c $(DEV)/obj/core/conf/conf.o $(DEV)/obj/core/conf/conf_keepalived.o $(DEV)/obj/core/base/ere.o $(DEV)/obj/core/base/fnv.o $(DEV)/obj/core/base/path_glob.o
 	@mkdir -p $(dir $@)
 	gcc $(DEV_CFLAGS) -o $@ $^ $(DEV_LDFLAGS)
 

@@ -4,6 +4,7 @@
  * set-up (fwmark, bind_if, bindto, non-blocking connect), and the context.
  */
 #include "check_int.h"
+#include "fnv.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -72,43 +73,14 @@ static char *shape_key(const struct check_params *p, size_t *len)
 {
 	struct check_params q = *p;
 	memset(&q.target, 0, sizeof(q.target));
-	char timing[96];
-	int t = snprintf(timing, sizeof(timing), "|%u|%u|%u|%u|%d|%d", q.delay_loop_ms, q.delay_before_retry_ms,
-			 q.retry, q.warmup_ms, q.alpha, q.log_all_failures);
-	size_t n = check_params_key(&q, NULL, 0);
-	char *key = malloc(n + (size_t)t + 1);
+	size_t n = check_params_key(&q, NULL, 0), room = 6 * 12;   /* the timing: six numbers and their bars */
+	char *key = malloc(n + room);
 	if (!key)
 		return NULL;
 	check_params_key(&q, key, n + 1);
-	memcpy(key + n, timing, (size_t)t + 1);
-	*len = n + (size_t)t;
+	*len = n + (size_t)snprintf(key + n, room, "|%u|%u|%u|%u|%d|%d", q.delay_loop_ms, q.delay_before_retry_ms,
+				    q.retry, q.warmup_ms, q.alpha, q.log_all_failures);
 	return key;
-}
-
-static uint32_t shape_hash(const char *key, size_t len)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)key[i]) * 16777619u;
-	return h;
-}
-
-static int shapes_grow(struct check_ctx *ctx)
-{
-	size_t slots = ctx->shape_slots ? ctx->shape_slots * 2 : 64;
-	struct check_shape **v = calloc(slots, sizeof(*v));
-	if (!v)
-		return -1;
-	for (size_t i = 0; i < ctx->shape_slots; i++)
-		for (struct check_shape *s = ctx->shapes[i], *next; s; s = next) {
-			next = s->next;
-			s->next = v[s->hash & (slots - 1)];
-			v[s->hash & (slots - 1)] = s;
-		}
-	free(ctx->shapes);
-	ctx->shapes = v;
-	ctx->shape_slots = slots;
-	return 0;
 }
 
 /* params' shape in ctx, made when new, with one more reference; NULL when out of memory. */
@@ -118,14 +90,14 @@ static struct check_shape *shape_get(struct check_ctx *ctx, const struct check_p
 	char *key = shape_key(params, &len);
 	if (!key)
 		return NULL;
-	uint32_t hash = shape_hash(key, len);
-	struct check_shape *s = NULL;
-	if (ctx->shape_slots)
-		for (s = ctx->shapes[hash & (ctx->shape_slots - 1)]; s; s = s->next)
-			if (s->hash == hash && strcmp(s->key, key) == 0)
-				break;
-	if (!s && (ctx->nshapes < ctx->shape_slots || shapes_grow(ctx) == 0) &&
-	    (s = calloc(1, sizeof(*s) + len + 1))) {
+	uint32_t hash = fnv1a_bytes(key, len);
+	struct check_shape *s = NULL, **chain = NULL;
+	if (ctx->shapes || (ctx->shapes = calloc(CHECK_SHAPE_CHAINS, sizeof(*ctx->shapes)))) {
+		chain = &ctx->shapes[hash % CHECK_SHAPE_CHAINS];
+		for (s = *chain; s && (s->hash != hash || strcmp(s->key, key) != 0); s = s->next)
+			;
+	}
+	if (!s && chain && (s = calloc(1, sizeof(*s) + len + 1))) {
 		if (check_params_copy(&s->params, params) < 0) {
 			free(s);
 			s = NULL;
@@ -134,8 +106,8 @@ static struct check_shape *shape_get(struct check_ctx *ctx, const struct check_p
 			s->params.line = 0;
 			s->hash = hash;
 			memcpy(s->key, key, len + 1);
-			s->next = ctx->shapes[hash & (ctx->shape_slots - 1)];
-			ctx->shapes[hash & (ctx->shape_slots - 1)] = s;
+			s->next = *chain;
+			*chain = s;
 			ctx->nshapes++;
 		}
 	}
@@ -149,7 +121,7 @@ static void shape_put(struct check_ctx *ctx, struct check_shape *shape)
 {
 	if (--shape->refs)
 		return;
-	struct check_shape **at = &ctx->shapes[shape->hash & (ctx->shape_slots - 1)];
+	struct check_shape **at = &ctx->shapes[shape->hash % CHECK_SHAPE_CHAINS];
 	while (*at != shape)
 		at = &(*at)->next;
 	*at = shape->next;
@@ -158,7 +130,6 @@ static void shape_put(struct check_ctx *ctx, struct check_shape *shape)
 	if (--ctx->nshapes == 0) {
 		free(ctx->shapes);
 		ctx->shapes = NULL;
-		ctx->shape_slots = 0;
 	}
 }
 
@@ -188,6 +159,18 @@ const struct check_params *check_probe_params(const struct check_probe *probe)
 const union check_addr *check_probe_target(const struct check_probe *probe)
 {
 	return &probe->target;
+}
+
+/* The target is copied whole from params check_params_from_conf zeroed
+ * first, padding included, so its bytes compare. */
+bool check_probe_alike(const struct check_probe *a, const struct check_probe *b)
+{
+	return a->params == b->params && memcmp(&a->target, &b->target, sizeof(a->target)) == 0;
+}
+
+uint32_t check_probe_hash(const struct check_probe *probe)
+{
+	return fnv1a_bytes(&probe->target, sizeof(probe->target)) ^ (uint32_t)((uintptr_t)probe->params >> 4);
 }
 
 bool check_probe_running(const struct check_probe *probe)

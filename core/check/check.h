@@ -140,17 +140,13 @@ int check_params_from_conf(struct check_params *p, const struct conf_keepalived 
 	const struct conf_virtual_server *vs, const struct conf_real_server *rs,
 	const struct conf_checker *c, char *err, size_t errsize);
 void check_params_free(struct check_params *p);
-/* Nothing of conf is kept by check_params_from_conf: a no-op, left for
- * callers that say when they are done with a config. */
-void check_params_conf_done(const struct conf_keepalived *conf);
 /* Deep copy; 0, or -1 when out of memory. */
 int check_params_copy(struct check_params *dst, const struct check_params *src);
 
 /*
  * A canonical text of what goes on the wire (type, target, bind, timeout,
  * type options; not the scheduling fields): two checkers with the same key
- * probe identically and can share one probe. Returns strlen (may be >= size,
- * as snprintf).
+ * probe identically. Returns strlen (may be >= size, as snprintf).
  */
 size_t check_params_key(const struct check_params *p, char *buf, size_t size);
 
@@ -199,8 +195,8 @@ struct check_ctx {
 	unsigned tls_generation;            /* bumped by check_ctx_set_ssl: older kept sessions are dropped */
 	unsigned running;                   /* attempts in flight */
 	struct check_syn *syn;              /* TCP_CHECK's raw sockets, check_syn.c; made on first use */
-	struct check_shape **shapes;        /* hash of the probes' shared params, check.c */
-	size_t nshapes, shape_slots;
+	struct check_shape **shapes;        /* CHECK_SHAPE_CHAINS chains of the probes' shared params, check.c */
+	size_t nshapes;
 };
 
 int check_ctx_init(struct check_ctx *ctx, struct loop *loop, const struct check_ssl_conf *ssl,
@@ -247,5 +243,10 @@ void check_probe_free(struct check_probe *probe);
  * target: their target is zeroed. The target is check_probe_target's. */
 const struct check_params *check_probe_params(const struct check_probe *probe);
 const union check_addr *check_probe_target(const struct check_probe *probe);
+/* Whether a and b probe alike: the same params (shared, so the same
+ * address) and the same target. One check stands for both. */
+bool check_probe_alike(const struct check_probe *a, const struct check_probe *b);
+/* A hash under which alike probes fall together. */
+uint32_t check_probe_hash(const struct check_probe *probe);
 
 #endif

@@ -5,6 +5,7 @@
  */
 #include "check_runner.h"
 #include "conf_script.h"
+#include "fnv.h"
 #include "log.h"
 #include "script.h"
 
@@ -16,29 +17,26 @@
 #define PACE_MIN_PER_S 1000           /* attempt starts a second that are never held back */
 #define PACE_HEADROOM 1.5             /* x the most the config asks: a backlog drains */
 
-/* The shared check for params p, created when new. NULL on error. */
+/* The shared check for params p, created when new: checks whose probes
+ * would be alike (same params, same target) are one. NULL on error. */
 static struct check *check_get(struct check_runner *run, struct model *m, const struct check_params *p,
 			       unsigned long capacity)
 {
-	char buf[256];
-	char *key = check_key(p, buf, sizeof(buf));
-	bool failed = false;
-
-	if (!key)
+	struct check_probe *probe = check_probe_new(&run->ctx, p);
+	if (!probe)
 		return NULL;
-	uint32_t hash = fnv1a(key);
-	struct check *c = check_find(m, key, hash, &failed);
-	if (key != buf)
-		free(key);
-	if (c || failed || m->nchecks >= capacity)
+	uint32_t hash = check_probe_hash(probe);
+	struct check *c = check_find(m, probe, hash);
+	if (c || m->nchecks >= capacity) {
+		check_probe_free(probe);
 		return c;
+	}
 	c = &m->checks[m->nchecks];
 	memset(c, 0, sizeof(*c));
 	c->run = run;
 	c->key_hash = hash;
 	c->misc_status = -1;
-	if (!(c->probe = check_probe_new(&run->ctx, p)))
-		return NULL;
+	c->probe = probe;
 	struct sched_timing timing = check_timing(c);
 	sched_init(&c->st, &timing);
 	loop_timer_init(&c->timer, check_on_due, c);
@@ -151,9 +149,7 @@ static int notify_verdict(const struct notify_site *at, const struct conf_cmd *c
 	if (n < 0 || (size_t)n >= sizeof(key) - len)
 		n = (int)(sizeof(key) - len - 1);
 	len += (size_t)n + 1;
-	uint32_t hash = 2166136261u;      /* fnv1a's, over the NULs between the parts too */
-	for (size_t i = 0; i < len; i++)
-		hash = (hash ^ (unsigned char)key[i]) * 16777619u;
+	uint32_t hash = fnv1a_bytes(key, len);     /* over the NULs between the parts too */
 	for (struct notify_verdict *o = m->notify_verdicts; o; o = o->next)
 		if (o->hash == hash && o->key_len == len && memcmp(o->key, key, len) == 0) {
 			*v = o;
@@ -329,23 +325,14 @@ void check_model_free(struct model *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/* A reloaded check keeps the state of the old one with the same key; a real
- * server keeps its own when its virtual server and address:port stay. */
+/* A reloaded check keeps the state of the old one that probes alike (both
+ * models' probes share their params through one context); a real server
+ * keeps its own when its virtual server and address:port stay. */
 int check_model_carry_over(struct model *m, struct model *old)
 {
-	char buf[256];
-	bool failed = false;
-
 	for (unsigned long i = 0; i < m->nchecks; i++) {
 		struct check *c = &m->checks[i];
-		char *key = check_key_of(c, buf, sizeof(buf));
-		if (!key)
-			return -1;
-		struct check *o = old->hash ? check_find(old, key, c->key_hash, &failed) : NULL;
-		if (key != buf)
-			free(key);
-		if (failed)
-			return -1;
+		struct check *o = old->hash ? check_find(old, c->probe, c->key_hash) : NULL;
 		if (!o)
 			continue;
 		c->st = o->st;

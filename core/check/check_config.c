@@ -42,12 +42,6 @@ static int cfg_error(struct cfg *c, struct conf_at at, const char *fmt, ...)
 	return -1;
 }
 
-/* Nothing is kept inside a config any more; callers still say when they are done. */
-void check_params_conf_done(const struct conf_keepalived *conf)
-{
-	(void)conf;
-}
-
 /* A timer from the innermost level that has it. */
 static void inherit_ms(const struct cfg *c, size_t field, unsigned *out)
 {

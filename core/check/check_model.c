@@ -4,6 +4,7 @@
  * script, and what a reload carries over.
  */
 #include "check_model.h"
+#include "fnv.h"
 #include "log.h"
 
 #include <arpa/inet.h>
@@ -24,15 +25,6 @@ void sockaddr_text(char *buf, size_t size, const union check_addr *a)
 	} else {
 		snprintf(buf, size, "-");
 	}
-}
-
-uint32_t fnv1a(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
 }
 
 char *strdup_or_null(const char *s, bool *failed)
@@ -131,29 +123,6 @@ const char *rs_name(const struct rserver *rs, char *buf, size_t size)
 	return buf;
 }
 
-/* Wire identity and timing: checks equal in both share one probe and one
- * schedule. In buf when it fits, else malloc'd; NULL when out of memory. */
-char *check_key(const struct check_params *p, char *buf, size_t size)
-{
-	size_t n = check_params_key(p, NULL, 0) + 80;
-	char *key = n <= size ? buf : malloc(n);
-
-	if (!key)
-		return NULL;
-	size_t k = check_params_key(p, key, n);
-	snprintf(key + k, n - k, "|%u|%u|%u|%u|%d", p->delay_loop_ms, p->delay_before_retry_ms, p->retry,
-		 p->warmup_ms, p->alpha);
-	return key;
-}
-
-/* check_key of the params c was made from, target included. */
-char *check_key_of(const struct check *c, char *buf, size_t size)
-{
-	struct check_params p = *check_params_of(c);   /* a shallow copy, only read */
-	p.target = *check_probe_target(c->probe);
-	return check_key(&p, buf, size);
-}
-
 int hash_init(struct model *m, size_t expected)
 {
 	size_t n = 64;
@@ -165,25 +134,13 @@ int hash_init(struct model *m, size_t expected)
 	return m->hash ? 0 : -1;
 }
 
-/* The check of m with this key (and its hash), or NULL; *failed when out of memory. */
-struct check *check_find(const struct model *m, const char *key, uint32_t hash, bool *failed)
+/* The check of m that probes alike with probe (check_probe_alike), hash
+ * being its check_probe_hash; or NULL. */
+struct check *check_find(const struct model *m, const struct check_probe *probe, uint32_t hash)
 {
-	char buf[256];
-
-	for (struct check *c = m->hash[hash & (m->hash_size - 1)]; c; c = c->hash_next) {
-		if (c->key_hash != hash)
-			continue;
-		char *ckey = check_key_of(c, buf, sizeof(buf));
-		if (!ckey) {
-			*failed = true;
-			return NULL;
-		}
-		bool same = strcmp(ckey, key) == 0;
-		if (ckey != buf)
-			free(ckey);
-		if (same)
+	for (struct check *c = m->hash[hash & (m->hash_size - 1)]; c; c = c->hash_next)
+		if (c->key_hash == hash && check_probe_alike(c->probe, probe))
 			return c;
-	}
 	return NULL;
 }
 
@@ -229,7 +186,7 @@ const struct script_verdict *misc_verdict(struct model *m, const struct check_mi
 						 bool script_security)
 {
 	const char *script = misc->argv[0];
-	uint32_t hash = fnv1a(script);
+	uint32_t hash = fnv1a_bytes(script, strlen(script));
 	struct script_verdict *v;
 
 	for (v = m->verdicts; v; v = v->next)

@@ -131,7 +131,6 @@ struct model {
 
 /* check_model.c */
 void sockaddr_text(char *buf, size_t size, const union check_addr *a);
-uint32_t fnv1a(const char *s);
 char *strdup_or_null(const char *s, bool *failed);
 void cmd_free(struct cmd *cmd);
 int cmd_copy(struct cmd *dst, const struct conf_cmd *src);
@@ -144,10 +143,8 @@ const char *check_error(const struct check *c);
 struct rserver *check_user(const struct check *c, unsigned i);
 struct check *rs_check(const struct rserver *rs, int i);
 const char *rs_name(const struct rserver *rs, char *buf, size_t size);
-char *check_key(const struct check_params *p, char *buf, size_t size);
-char *check_key_of(const struct check *c, char *buf, size_t size);
 int hash_init(struct model *m, size_t expected);
-struct check *check_find(const struct model *m, const char *key, uint32_t hash, bool *failed);
+struct check *check_find(const struct model *m, const struct check_probe *probe, uint32_t hash);
 int check_add_user(struct check *c, struct rserver *rs);
 int rs_add_check(struct rserver *rs, struct check *c);
 const struct script_verdict *misc_verdict(struct model *m, const struct check_misc *misc,

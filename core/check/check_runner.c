@@ -22,14 +22,6 @@ struct notify_child {
 	struct check_runner *run;
 };
 
-/* The checker parameters remember a position inside the config they were
- * read from; it must be forgotten before that config is freed. */
-void check_conf_free(struct conf_keepalived *conf)
-{
-	check_params_conf_done(conf);
-	conf_keepalived_free(conf);
-}
-
 uint64_t check_runner_now_ms(const struct check_runner *run)
 {
 	return loop_now_ms(run->loop) - run->start_ms;
@@ -415,13 +407,13 @@ void check_runner_reload(struct check_runner *run, struct conf_keepalived *conf,
 	char *ssl_strings[4], err[256];
 	if (ssl_copy(conf, ssl_strings, err, sizeof(err)) != 0) {
 		log_err("reload: %s, keeping the running config", err);
-		check_conf_free(conf);
+		conf_keepalived_free(conf);
 		return;
 	}
 	/* Build the new model beside the old one, then swap. */
 	old = run->m;
 	int rc = check_model_build(run, &run->m, conf, &errors);
-	check_conf_free(conf);
+	conf_keepalived_free(conf);
 	if (rc != 0 || errors || check_model_carry_over(&run->m, &old) != 0) {
 		log_err("reload: cannot use %s, keeping the running config", conf_path);
 		check_model_free(&run->m);

@@ -47,7 +47,6 @@ struct check_runner {
 };
 
 /* check_runner.c */
-void check_conf_free(struct conf_keepalived *conf);
 int check_runner_init(struct check_runner *run, struct loop *loop, const struct conf_keepalived *conf,
 		      void (*emit)(void *arg, const char *line, size_t len), void *emit_arg);
 int check_runner_build(struct check_runner *run, const struct conf_keepalived *conf, int *errors);

@@ -7,6 +7,7 @@
  * the parser then builds the tree from it. Both stop at the first error.
  */
 #include "conf.h"
+#include "fnv.h"
 #include "path_glob.h"
 
 #include <errno.h>
@@ -208,13 +209,6 @@ void conf_tree_release(struct conf_tree *tree, struct conf_mark mark)
 		((struct mem_chunk *)tree->mem)->used = mark.used;
 }
 
-static uint32_t word_hash(const char *s, size_t len)
-{
-	uint32_t h = 2166136261u;  /* FNV-1a */
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
 
 /* The tree's copy of the word s[0..len), shared with its earlier equals. */
 static const char *intern_word(struct lexer *lx, const char *s, size_t len)
@@ -246,7 +240,7 @@ static const char *intern_word(struct lexer *lx, const char *s, size_t len)
 		lx->words = grown;
 		lx->capwords = cap;
 	}
-	uint32_t h = word_hash(s, len);
+	uint32_t h = fnv1a_bytes(s, len);
 	struct word_slot *recent = &lx->recent[h % (sizeof(lx->recent) / sizeof(lx->recent[0]))];
 	if (recent->text && recent->hash == h && strncmp(recent->text, s, len) == 0 && recent->text[len] == 0)
 		return recent->text;

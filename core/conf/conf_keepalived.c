@@ -1506,8 +1506,8 @@ static void real_server(struct walk *w, const struct conf_node *n, void *obj)
 	rs.checks = w->keep_servers ? malloc(sizeof(*rs.checks)) : conf_tree_alloc(w->tree, sizeof(*rs.checks));
 	if (!rs.checks) {
 		w->oom = 1;
-		for (int i = 0; i < rs.ncheckers; i++)
-			free_checker(&read.checks.checkers[i]);
+		rs.checks = &read.checks;
+		free_real_server(&rs);
 		if (w->keep_servers)
 			free(read.checks.checkers);
 		return;

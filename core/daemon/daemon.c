@@ -397,7 +397,6 @@ int daemon_check_config(const char *prog, const char *path, unsigned tests)
 		rc = EXIT_CONF_OK;
 	if (rc == EXIT_CONF_SCRIPT_SECURITY)
 		fprintf(stderr, "%s: scripts are configured but enable_script_security is not set\n", path);
-	check_params_conf_done(conf);
 	conf_keepalived_free(conf);
 	return rc;
 }

@@ -81,7 +81,6 @@ int main(void)
 			      "config: MISC_CHECK misc_timeout defaults to delay_loop");
 		check_params_free(&p);
 	}
-	check_params_conf_done(c);
 	conf_keepalived_free(c);
 
 	c = load(inherit_conf);
@@ -127,27 +126,23 @@ int main(void)
 	struct check_ssl_conf ssl;
 	rc = check_ssl_from_conf(&ssl, c, err, sizeof(err));
 	CHECK(rc == 0 && ssl.ca && strcmp(ssl.ca, "/etc/ssl/ca.pem") == 0 && !ssl.certificate, "config: global SSL block ca");
-	check_params_conf_done(c);
 	conf_keepalived_free(c);
 
 	c = load("virtual_server 10.0.0.1 80 {\n  real_server 10.0.0.2 80 {\n    HTTP_GET {\n      http_protocol 2.0\n"
 		 "      url {\n        path /\n      }\n    }\n  }\n}\n");
 	rc = c ? params_of(c, 0, 0, 0, &p, err, sizeof(err)) : -1;
 	CHECK(rc < 0 && strcmp(err, "t.conf:4: http_protocol '2.0' is not one of 1.0, 1.0C, 1.1") == 0, "config: error with file:line: %s", err);
-	check_params_conf_done(c);
 	conf_keepalived_free(c);
 
 	c = load("virtual_server fwmark 7 {\n  real_server 10.0.0.2 {\n    TCP_CHECK {\n    }\n  }\n}\n");
 	rc = c && c->nvirtual_servers ? params_of(c, 0, 0, 0, &p, err, sizeof(err)) : -1;
 	CHECK(rc < 0 && strstr(err, "t.conf:3: TCP_CHECK needs a port"), "config: TCP_CHECK without any port: %s", err);
-	check_params_conf_done(c);
 	conf_keepalived_free(c);
 
 	c = load("virtual_server 10.0.0.1 80 {\n  real_server 10.0.0.2 80 {\n    MISC_CHECK {\n      misc_path /bin/true\n"
 		 "      user no-such-user-here\n    }\n  }\n}\n");
 	rc = c ? params_of(c, 0, 0, 0, &p, err, sizeof(err)) : -1;
 	CHECK(rc < 0 && strcmp(err, "t.conf:5: no such user 'no-such-user-here'") == 0, "config: unknown script user: %s", err);
-	check_params_conf_done(c);
 	conf_keepalived_free(c);
 	return unit_exit();
 }

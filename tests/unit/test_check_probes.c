@@ -68,13 +68,11 @@ static bool run_conf(const char *cfg, struct outcome *o, unsigned guard_ms, char
 	const struct conf_real_server *rs = &vs->real_servers[0];
 	struct check_params params;
 	if (check_params_from_conf(&params, conf, vs, rs, &rs->checks->checkers[0], err, errsize) < 0) {
-		check_params_conf_done(conf);
 		conf_keepalived_free(conf);
 		return false;
 	}
 	struct check_probe *probe = check_probe_new(&ctx, &params);
 	check_params_free(&params);
-	check_params_conf_done(conf);
 	conf_keepalived_free(conf);
 	struct loop_timer guard;
 	loop_timer_init(&guard, on_guard, NULL);
@@ -339,7 +337,6 @@ static void test_shared_params(void)
 		probe[i] = check_probe_new(&ctx, &params);
 		check_params_free(&params);
 	}
-	check_params_conf_done(conf);
 	conf_keepalived_free(conf);
 	CHECK(probe[0] && probe[1] && probe[2], "three TCP_CHECK probes made %s", err);
 	if (!probe[0] || !probe[1] || !probe[2])
@@ -690,7 +687,6 @@ static void test_ssl(void)
 	      first.r.error, second.r.error);
 	check_probe_free(probe);
 	check_params_free(&params);
-	check_params_conf_done(conf);
 	conf_keepalived_free(conf);
 
 	/* CA verification: the right CA and SNI name pass, another CA fails */

@@ -80,7 +80,6 @@ static void test_config(void)
 		check_params_free(&q);
 		check_params_free(&p);
 	}
-	check_params_conf_done(c);
 	conf_keepalived_free(c);
 
 	c = load("virtual_server 10.0.0.1 80 {\n  real_server 10.0.0.2 80 {\n    HTTP_GET {\n"

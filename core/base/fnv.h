@@ -1,0 +1,15 @@
+/*
+ * fnv.h - the one string hash of the tables that intern or look up by
+ * text (config words, checkd's check keys, shared probe params, script
+ * verdicts): FNV-1a, 32 bits. Not for anything an outsider could aim at a
+ * table that grows without bound.
+ */
+#ifndef LVSBOX_FNV_H
+#define LVSBOX_FNV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+uint32_t fnv1a_bytes(const void *data, size_t len);
+
+#endif
