@@ -1,7 +1,7 @@
 /*
- * fnv.h - the one string hash of the tables that intern or look up by
- * text (config words, checkd's check keys, shared probe params, script
- * verdicts): FNV-1a, 32 bits. Not for anything an outsider could aim at a
+ * fnv.h - the one byte-string hash of the tables that intern or look up
+ * by content (config words, checkd's shared probe params and probe
+ * targets, script verdicts): FNV-1a, 32 bits. Not for anything an outsider could aim at a
  * table that grows without bound.
  */
 #ifndef LVSBOX_FNV_H

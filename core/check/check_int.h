@@ -23,16 +23,16 @@ struct check_ops {
 extern const struct check_ops check_tcp_ops, check_http_ops, check_misc_ops,
 	check_udp_ops, check_dns_ops, check_smtp_ops, check_ping_ops;
 
-/*
- * What probes that differ only in their target have in common, kept once
- * per context however many probes use it: at 37,294 real servers a copy of
- * the params in every probe was 6 MiB. The target is zeroed here.
- */
 /* Fixed: most configs check all alike and need one shape; even one per
  * real server (a digest each, 37,294 of them) makes chains of a few dozen,
  * whose keys are compared only where the hashes match. */
 #define CHECK_SHAPE_CHAINS 1024
 
+/*
+ * What probes that differ only in their target have in common, kept once
+ * per context however many probes use it: at 37,294 real servers a copy of
+ * the params in every probe was 6 MiB. The target is zeroed here.
+ */
 struct check_shape {
 	struct check_shape *next;           /* in the context's hash chain */
 	unsigned refs;                      /* probes using it */

@@ -378,7 +378,7 @@ struct conf_checker {
 };
 
 /* What only the health checker needs of a real server, apart from the
- * rest: lvsd drops it, and at 37,294 real servers it was 2.8 MiB there. */
+ * rest: lvsd drops it, and at 37,294 real servers it was 2.6 MiB there. */
 struct conf_rs_checks {
 	struct conf_cmd notify_up, notify_down;
 	struct conf_check_opts check_opts;  /* its checkers' defaults */
