@@ -40,8 +40,7 @@ static struct check *check_get(struct check_runner *run, struct model *m, const 
 	struct sched_timing timing = check_timing(c);
 	sched_init(&c->st, &timing);
 	loop_timer_init(&c->timer, check_on_due, c);
-	c->hash_next = m->hash[hash & (m->hash_size - 1)];
-	m->hash[hash & (m->hash_size - 1)] = c;
+	check_index_add(m, c);
 	m->nchecks++;
 	return c;
 }
@@ -223,7 +222,7 @@ int check_model_build(struct check_runner *run, struct model *m, const struct co
 	 * whole, and none of them pins a freed piece of the parsed config. */
 	m->checks = calloc(ncheckers + 1, sizeof(*m->checks));
 	m->vs = calloc((size_t)conf->nvirtual_servers + 1, sizeof(*m->vs));
-	if (failed || !m->checks || !m->vs || hash_init(m, ncheckers) != 0)
+	if (failed || !m->checks || !m->vs || check_index_init(m, ncheckers) != 0)
 		return -1;
 	m->nvs = conf->nvirtual_servers;
 	for (int v = 0; v < conf->nvirtual_servers; v++) {
@@ -287,6 +286,7 @@ int check_model_build(struct check_runner *run, struct model *m, const struct co
 	m->pace_interval_us = (uint64_t)(1e6 / per_second);
 	if (m->pace_interval_us == 0)
 		m->pace_interval_us = 1;
+	check_index_free(m);
 	return 0;
 }
 
@@ -309,7 +309,7 @@ void check_model_free(struct model *m)
 	}
 	free(m->checks);
 	free(m->vs);
-	free(m->hash);
+	check_index_free(m);
 	free(m->script_user);
 	free(m->script_group);
 	while (m->verdicts) {
@@ -330,9 +330,13 @@ void check_model_free(struct model *m)
  * keeps its own when its virtual server and address:port stay. */
 int check_model_carry_over(struct model *m, struct model *old)
 {
+	if (check_index_init(old, old->nchecks) != 0)
+		return -1;
+	for (unsigned long i = 0; i < old->nchecks; i++)
+		check_index_add(old, &old->checks[i]);
 	for (unsigned long i = 0; i < m->nchecks; i++) {
 		struct check *c = &m->checks[i];
-		struct check *o = old->hash ? check_find(old, c->probe, c->key_hash) : NULL;
+		struct check *o = check_find(old, c->probe, c->key_hash);
 		if (!o)
 			continue;
 		c->st = o->st;
@@ -349,6 +353,7 @@ int check_model_carry_over(struct model *m, struct model *old)
 		c->error = o->error;
 		o->error = NULL;
 	}
+	check_index_free(old);
 	for (int v = 0; v < m->nvs; v++)
 		for (int r = 0; r < m->vs[v].nrs; r++) {
 			struct rserver *rs = &m->vs[v].rs[r];

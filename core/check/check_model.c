@@ -123,24 +123,47 @@ const char *rs_name(const struct rserver *rs, char *buf, size_t size)
 	return buf;
 }
 
-int hash_init(struct model *m, size_t expected)
+/* Nothing looks a check up between reloads: the index exists while a
+ * model is built or a reload carries state over (0.8 MiB at 37,294). */
+int check_index_init(struct model *m, size_t expected)
 {
 	size_t n = 64;
 
 	while (n < expected)
 		n *= 2;
-	m->hash = calloc(n, sizeof(*m->hash));
-	m->hash_size = m->hash ? n : 0;
-	return m->hash ? 0 : -1;
+	m->chain_head = calloc(n, sizeof(*m->chain_head));
+	m->chain_next = calloc(expected + 1, sizeof(*m->chain_next));
+	m->nchains = n;
+	if (m->chain_head && m->chain_next)
+		return 0;
+	check_index_free(m);
+	return -1;
+}
+
+void check_index_add(struct model *m, struct check *c)
+{
+	uint32_t *head = &m->chain_head[c->key_hash & (m->nchains - 1)];
+	m->chain_next[c - m->checks] = *head;
+	*head = (uint32_t)(c - m->checks) + 1;
+}
+
+void check_index_free(struct model *m)
+{
+	free(m->chain_head);
+	free(m->chain_next);
+	m->chain_head = m->chain_next = NULL;
+	m->nchains = 0;
 }
 
 /* The check of m that probes alike with probe (check_probe_alike), hash
  * being its check_probe_hash; or NULL. */
 struct check *check_find(const struct model *m, const struct check_probe *probe, uint32_t hash)
 {
-	for (struct check *c = m->hash[hash & (m->hash_size - 1)]; c; c = c->hash_next)
+	for (uint32_t i = m->chain_head[hash & (m->nchains - 1)]; i; i = m->chain_next[i - 1]) {
+		struct check *c = &m->checks[i - 1];
 		if (c->key_hash == hash && check_probe_alike(c->probe, probe))
 			return c;
+	}
 	return NULL;
 }
 

@@ -43,7 +43,6 @@ struct rs_notify {
 struct check {
 	struct check_runner *run;
 	struct check_probe *probe;
-	struct check *hash_next;
 	struct check *queue_next;    /* waiting for a start slot (see pump) */
 	struct loop_timer timer;
 	union { struct rserver *one; struct rserver **many; } users;
@@ -119,8 +118,11 @@ struct model {
 	int nvs;
 	struct check *checks;        /* one array: never moves, the loop holds their timers */
 	unsigned long nchecks, nrs;
-	struct check **hash;
-	size_t hash_size;
+	/* Checks by their probes' hash, only while a model is built or a
+	 * reload carries state over (check_index_*): chains of check
+	 * numbers + 1, 0 ending one. */
+	uint32_t *chain_head, *chain_next;
+	size_t nchains;
 	struct check *queue_head, *queue_tail;
 	unsigned long queued;
 	uint64_t pace_interval_us;   /* between two attempt starts, at the fastest */
@@ -143,7 +145,9 @@ const char *check_error(const struct check *c);
 struct rserver *check_user(const struct check *c, unsigned i);
 struct check *rs_check(const struct rserver *rs, int i);
 const char *rs_name(const struct rserver *rs, char *buf, size_t size);
-int hash_init(struct model *m, size_t expected);
+int check_index_init(struct model *m, size_t expected);
+void check_index_add(struct model *m, struct check *c);
+void check_index_free(struct model *m);
 struct check *check_find(const struct model *m, const struct check_probe *probe, uint32_t hash);
 int check_add_user(struct check *c, struct rserver *rs);
 int rs_add_check(struct rserver *rs, struct check *c);
