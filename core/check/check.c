@@ -133,21 +133,27 @@ static void shape_put(struct check_ctx *ctx, struct check_shape *shape)
 	}
 }
 
-struct check_probe *check_probe_new(struct check_ctx *ctx, const struct check_params *params)
+int check_probe_init(struct check_probe *p, struct check_ctx *ctx, const struct check_params *params)
 {
+	memset(p, 0, sizeof(*p));
 	if (params->type < 0 || params->type > CONF_CHECK_PING)
-		return NULL;
-	struct check_probe *p = calloc(1, sizeof(*p));
-	if (!p)
-		return NULL;
-	p->ctx = ctx;
+		return -1;
 	struct check_shape *shape = shape_get(ctx, params);
-	if (!shape) {
-		free(p);
-		return NULL;
-	}
+	if (!shape)
+		return -1;
+	p->ctx = ctx;
 	p->params = &shape->params;
 	p->target = params->target;
+	return 0;
+}
+
+struct check_probe *check_probe_new(struct check_ctx *ctx, const struct check_params *params)
+{
+	struct check_probe *p = malloc(sizeof(*p));
+	if (p && check_probe_init(p, ctx, params) != 0) {
+		free(p);
+		p = NULL;
+	}
 	return p;
 }
 
@@ -301,14 +307,22 @@ void check_probe_cancel(struct check_probe *probe)
 	free(a);
 }
 
-void check_probe_free(struct check_probe *probe)
+void check_probe_release(struct check_probe *probe)
 {
-	if (!probe)
+	if (!probe->params)
 		return;
 	check_probe_cancel(probe);
 	if (probe->params->type == CONF_CHECK_SSL && probe->tls_session && check_tls_session_free)
 		check_tls_session_free(probe->tls_session);
 	shape_put(probe->ctx, (struct check_shape *)((char *)probe->params - offsetof(struct check_shape, params)));
+	probe->params = NULL;
+}
+
+void check_probe_free(struct check_probe *probe)
+{
+	if (!probe)
+		return;
+	check_probe_release(probe);
 	free(probe);
 }
 

@@ -22,13 +22,13 @@
 static struct check *check_get(struct check_runner *run, struct model *m, const struct check_params *p,
 			       unsigned long capacity)
 {
-	struct check_probe *probe = check_probe_new(&run->ctx, p);
-	if (!probe)
+	struct check_probe probe;
+	if (check_probe_init(&probe, &run->ctx, p) != 0)
 		return NULL;
-	uint32_t hash = check_probe_hash(probe);
-	struct check *c = check_find(m, probe, hash);
+	uint32_t hash = check_probe_hash(&probe);
+	struct check *c = check_find(m, &probe, hash);
 	if (c || m->nchecks >= capacity) {
-		check_probe_free(probe);
+		check_probe_release(&probe);
 		return c;
 	}
 	c = &m->checks[m->nchecks];
@@ -36,7 +36,7 @@ static struct check *check_get(struct check_runner *run, struct model *m, const 
 	c->run = run;
 	c->key_hash = hash;
 	c->misc_status = -1;
-	c->probe = probe;
+	c->probe = probe;          /* nothing points at it yet: it may move */
 	struct sched_timing timing = check_timing(c);
 	sched_init(&c->st, &timing);
 	loop_timer_init(&c->timer, check_on_due, c);
@@ -336,7 +336,7 @@ int check_model_carry_over(struct model *m, struct model *old)
 		check_index_add(old, &old->checks[i]);
 	for (unsigned long i = 0; i < m->nchecks; i++) {
 		struct check *c = &m->checks[i];
-		struct check *o = check_find(old, c->probe, c->key_hash);
+		struct check *o = check_find(old, &c->probe, c->key_hash);
 		if (!o)
 			continue;
 		c->st = o->st;

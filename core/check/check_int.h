@@ -58,6 +58,12 @@ struct check_probe {
 	};
 };
 
+/* A probe kept inside another structure (checkd's checks): 0, or -1 when
+ * out of memory or the type is unknown (*p is then zeroed); released, not
+ * freed. Releasing a zeroed probe does nothing. */
+int check_probe_init(struct check_probe *p, struct check_ctx *ctx, const struct check_params *params);
+void check_probe_release(struct check_probe *p);
+
 /* The common head of every type's attempt structure. */
 struct check_attempt {
 	struct check_probe *probe;

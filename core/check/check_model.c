@@ -63,7 +63,7 @@ int cmd_copy(struct cmd *dst, const struct conf_cmd *src)
 
 const struct check_params *check_params_of(const struct check *c)
 {
-	return check_probe_params(c->probe);
+	return check_probe_params(&c->probe);
 }
 
 struct sched_timing check_timing(const struct check *c)
@@ -98,7 +98,7 @@ const char *check_target(const struct check *c, char *buf, size_t size)
 	if (p->type == CONF_CHECK_MISC && p->misc && p->misc->argv && p->misc->argv[0])
 		snprintf(buf, size, "%s", p->misc->argv[0]);
 	else
-		sockaddr_text(buf, size, check_probe_target(c->probe));
+		sockaddr_text(buf, size, check_probe_target(&c->probe));
 	return buf;
 }
 
@@ -161,7 +161,7 @@ struct check *check_find(const struct model *m, const struct check_probe *probe,
 {
 	for (uint32_t i = m->chain_head[hash & (m->nchains - 1)]; i; i = m->chain_next[i - 1]) {
 		struct check *c = &m->checks[i - 1];
-		if (c->key_hash == hash && check_probe_alike(c->probe, probe))
+		if (c->key_hash == hash && check_probe_alike(&c->probe, probe))
 			return c;
 	}
 	return NULL;

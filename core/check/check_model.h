@@ -8,6 +8,7 @@
 #define LVSBOX_CHECK_MODEL_H
 
 #include "check.h"
+#include "check_int.h"
 #include "check_sched.h"
 #include "conf.h"
 #include "loop.h"
@@ -42,7 +43,7 @@ struct rs_notify {
  */
 struct check {
 	struct check_runner *run;
-	struct check_probe *probe;
+	struct check_probe probe;    /* in the check: 16 bytes less than apart */
 	struct check *queue_next;    /* waiting for a start slot (see pump) */
 	struct loop_timer timer;
 	union { struct rserver *one; struct rserver **many; } users;

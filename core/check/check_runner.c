@@ -212,10 +212,10 @@ static void on_check_done(struct check_probe *probe, const struct check_result *
 
 static void attempt_start(struct check *c)
 {
-	if (check_probe_start(c->probe, -1, on_check_done, c) != 0) {
+	if (check_probe_start(&c->probe, -1, on_check_done, c) != 0) {
 		struct check_result r = { .ok = false, .misc_status = -1 };
 		snprintf(r.error, sizeof(r.error), "cannot start the attempt");
-		on_check_done(c->probe, &r, c);
+		on_check_done(&c->probe, &r, c);
 	}
 }
 
@@ -254,7 +254,7 @@ void check_on_due(struct loop *loop, struct loop_timer *timer)
 
 	if (c->queued)
 		return;
-	if (check_probe_running(c->probe)) {
+	if (check_probe_running(&c->probe)) {
 		/* Cannot happen with connect_timeout < delay_loop; never stack attempts. */
 		loop_timer_arm(loop, timer, check_params_of(c)->delay_loop_ms);
 		return;
@@ -271,12 +271,10 @@ void check_on_due(struct loop *loop, struct loop_timer *timer)
 void check_release(struct check *c)
 {
 	loop_timer_cancel(c->run->loop, &c->timer);
-	if (c->probe)
-		check_probe_free(c->probe);
+	check_probe_release(&c->probe);
 	if (c->nusers > 1)
 		free(c->users.many);
 	free(c->error);
-	c->probe = NULL;
 	c->error = NULL;
 }
 
@@ -441,7 +439,7 @@ bool check_runner_stop(struct check_runner *run)
 		queue_pop(m);
 	for (unsigned long i = 0; i < m->nchecks; i++) {
 		loop_timer_cancel(run->loop, &m->checks[i].timer);
-		check_probe_cancel(m->checks[i].probe);
+		check_probe_cancel(&m->checks[i].probe);
 	}
 	/* omega: the servers that are up go down as checkd leaves. */
 	for (int v = 0; v < m->nvs; v++) {
