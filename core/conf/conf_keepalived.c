@@ -41,13 +41,16 @@ enum kw_kind {
 	KW_LENIENT = 0x200, /* or'ed into KW_STR/KW_ENUM with choices, or KW_IP: a value not among
 			     * them (not an address) is a warning and leaves the field as it
 			     * was, as keepalived does */
+	KW_DEPRECATED = 0x400, /* or'ed into a kind: an old spelling, warned about (renamed[]) */
 };
 
 struct walk;
 typedef void custom_fn(struct walk *w, const struct conf_node *n, void *obj);
 
-/* Narrow fields: some 220 of these are in the binary. A field offset or a
- * bound that does not fit fails the build (-Woverflow, -Werror). */
+/* Narrow fields: some 300 of these are in the binary (the checkers'
+ * common keywords stand in each checker's table), 24 bytes each on 32-bit
+ * targets. A field offset or a bound that does not fit fails the build
+ * (-Woverflow, -Werror). */
 struct kw {
 	const char *name;
 	uint16_t kind;
@@ -56,14 +59,13 @@ struct kw {
 	uint32_t max;
 	const char *const *choices;
 	custom_fn *custom;
-	const char *instead;        /* deprecated spelling of this keyword */
 };
 
 #define NO_STORE UINT16_MAX
 #define UNSET ((unsigned)-1)        /* a default that waits for other keywords */
 #define GARP_MASTER_DELAY_MS 5000   /* keepalived's built-in vrrp_garp_master_delay */
 #define GARP_MASTER_REPEAT 5
-#define END_KW { NULL, 0, 0, 0, 0, NULL, NULL, NULL }
+#define END_KW { NULL, 0, 0, 0, 0, NULL, NULL }
 
 struct walk {
 	struct conf_keepalived *conf;
@@ -270,16 +272,21 @@ static void bad_choice(struct walk *w, const struct kw *kw, const struct conf_no
 		error_at(w, n, "'%s' value '%s' is not one of %s", n->keyword, v, buf);
 }
 
+/* KW_DEPRECATED keywords, each with the one to write instead: few, so kept
+ * out of the table's entries. */
+static const char *const renamed[] = { "nb_get_retry", "retry", NULL };
+
 /* One keyword line against its table entry. */
 static void apply_kw(struct walk *w, const struct kw *kw, const struct conf_node *n, void *obj)
 {
 	char *field = obj && kw->off != NO_STORE ? (char *)obj + kw->off : NULL;
 	const char *v = n->nargs ? n->args[0] : "";
 	long long num;
-	const int kind = kw->kind & ~KW_LENIENT;
+	const int kind = kw->kind & ~(KW_LENIENT | KW_DEPRECATED);
 
-	if (kw->instead)
-		warn_at(w, n, "'%s' is deprecated, use '%s'", n->keyword, kw->instead);
+	for (int i = 0; (kw->kind & KW_DEPRECATED) && renamed[i]; i += 2)
+		if (strcmp(n->keyword, renamed[i]) == 0)
+			warn_at(w, n, "'%s' is deprecated, use '%s'", n->keyword, renamed[i + 1]);
 	switch (kind) {
 	case KW_KNOWN:
 		return;
@@ -435,7 +442,7 @@ static void walk_block(struct walk *w, const struct conf_node *block, const stru
 			if (kw && conf_child(block, n->keyword) == n) {
 				struct kw quiet = *kw;
 				quiet.kind &= ~KW_FIRST;
-				quiet.instead = NULL;
+				quiet.kind &= ~KW_DEPRECATED;
 				w->quiet = 1;
 				apply_kw(w, &quiet, n, w->honour_obj);
 				w->quiet = 0;
@@ -724,63 +731,63 @@ static void global_min_auto_priority_delay(struct walk *w, const struct conf_nod
 
 #define G(f) offsetof(struct conf_global, f)
 static const struct kw global_kws[] = {
-	{ "router_id", KW_STR, G(router_id), 0, 0, NULL, NULL, NULL },
-	{ "notification_email", KW_STRLIST, G(notification_email), 0, 0, NULL, NULL, NULL },
-	{ "notification_email_from", KW_STR, G(notification_email_from), 0, 0, NULL, NULL, NULL },
-	{ "smtp_server", KW_CUSTOM, 0, 0, 0, NULL, smtp_server, NULL },
-	{ "smtp_connect_timeout", KW_TIMER, G(smtp_connect_timeout_ms), 1, 3600000, NULL, NULL, NULL },
-	{ "smtp_helo_name", KW_STR, G(smtp_helo_name), 0, 0, NULL, NULL, NULL },
-	{ "smtp_alert", KW_FLAG, G(smtp_alert), 0, 0, NULL, NULL, NULL },
-	{ "smtp_alert_vrrp", KW_FLAG, G(smtp_alert_vrrp), 0, 0, NULL, NULL, NULL },
-	{ "smtp_alert_checker", KW_FLAG, G(smtp_alert_checker), 0, 0, NULL, NULL, NULL },
-	{ "script_user", KW_CUSTOM, 0, 0, 0, NULL, global_script_user, NULL },
-	{ "enable_script_security", KW_FLAG, G(enable_script_security), 0, 0, NULL, NULL, NULL },
-	{ "vrrp_version", KW_UINT, G(vrrp_version), 2, 3, NULL, NULL, NULL },
-	{ "vrrp_strict", KW_FLAG, G(vrrp_strict), 0, 0, NULL, NULL, NULL },
-	{ "vrrp_garp_master_delay", KW_TIMER, G(vrrp_garp_master_delay_ms), 0, 255000, NULL, NULL, NULL },
-	{ "vrrp_garp_master_repeat", KW_UINT, G(vrrp_garp_master_repeat), 0, 255, NULL, NULL, NULL },
-	{ "vrrp_garp_master_refresh", KW_TIMER, G(vrrp_garp_master_refresh_ms), 0, 86400000, NULL, NULL, NULL },
-	{ "vrrp_garp_master_refresh_repeat", KW_UINT, G(vrrp_garp_master_refresh_repeat), 0, 255, NULL, NULL, NULL },
+	{ "router_id", KW_STR, G(router_id), 0, 0, NULL, NULL },
+	{ "notification_email", KW_STRLIST, G(notification_email), 0, 0, NULL, NULL },
+	{ "notification_email_from", KW_STR, G(notification_email_from), 0, 0, NULL, NULL },
+	{ "smtp_server", KW_CUSTOM, 0, 0, 0, NULL, smtp_server },
+	{ "smtp_connect_timeout", KW_TIMER, G(smtp_connect_timeout_ms), 1, 3600000, NULL, NULL },
+	{ "smtp_helo_name", KW_STR, G(smtp_helo_name), 0, 0, NULL, NULL },
+	{ "smtp_alert", KW_FLAG, G(smtp_alert), 0, 0, NULL, NULL },
+	{ "smtp_alert_vrrp", KW_FLAG, G(smtp_alert_vrrp), 0, 0, NULL, NULL },
+	{ "smtp_alert_checker", KW_FLAG, G(smtp_alert_checker), 0, 0, NULL, NULL },
+	{ "script_user", KW_CUSTOM, 0, 0, 0, NULL, global_script_user },
+	{ "enable_script_security", KW_FLAG, G(enable_script_security), 0, 0, NULL, NULL },
+	{ "vrrp_version", KW_UINT, G(vrrp_version), 2, 3, NULL, NULL },
+	{ "vrrp_strict", KW_FLAG, G(vrrp_strict), 0, 0, NULL, NULL },
+	{ "vrrp_garp_master_delay", KW_TIMER, G(vrrp_garp_master_delay_ms), 0, 255000, NULL, NULL },
+	{ "vrrp_garp_master_repeat", KW_UINT, G(vrrp_garp_master_repeat), 0, 255, NULL, NULL },
+	{ "vrrp_garp_master_refresh", KW_TIMER, G(vrrp_garp_master_refresh_ms), 0, 86400000, NULL, NULL },
+	{ "vrrp_garp_master_refresh_repeat", KW_UINT, G(vrrp_garp_master_refresh_repeat), 0, 255, NULL, NULL },
 	/* keepalived 2.2.7: 0 (or more than 4294.967295 s) is invalid, a warning */
-	{ "vrrp_garp_interval", KW_TIMER | KW_LENIENT, G(vrrp_garp_interval_ms), 1, 4294967, NULL, NULL, NULL },
-	{ "vrrp_gna_interval", KW_TIMER | KW_LENIENT, G(vrrp_gna_interval_ms), 1, 4294967, NULL, NULL, NULL },
-	{ "vrrp_mcast_group4", KW_IP, G(vrrp_mcast_group4), 0, 0, NULL, NULL, NULL },
-	{ "vrrp_mcast_group6", KW_IP, G(vrrp_mcast_group6), 0, 0, NULL, NULL, NULL },
-	{ "lvs_id", KW_STR, G(lvs_id), 0, 0, NULL, NULL, NULL },
-	{ "default_interface", KW_STR, G(default_interface), 0, 0, NULL, NULL, NULL },
-	{ "vrrp_garp_lower_prio_delay", KW_TIMER, G(vrrp_garp_lower_prio_delay_ms), 0, 255000, NULL, NULL, NULL },
-	{ "vrrp_garp_lower_prio_repeat", KW_UINT, G(vrrp_garp_lower_prio_repeat), 0, 255, NULL, NULL, NULL },
-	{ "vrrp_min_garp", KW_FLAG, G(vrrp_min_garp), 0, 0, NULL, NULL, NULL },
-	{ "vrrp_lower_prio_no_advert", KW_FLAG, G(vrrp_lower_prio_no_advert), 0, 0, NULL, NULL, NULL },
-	{ "vrrp_skip_check_adv_addr", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "vrrp_check_unicast_src", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "vrrp_iptables", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "nftables", KW_CUSTOM, 0, 0, 0, NULL, global_nftables, NULL },
-	{ "nftables_priority", KW_INT, G(nftables_priority), INT32_MIN, INT32_MAX, NULL, NULL, NULL },
-	{ "nftables_counters", KW_FLAG, G(nftables_counters), 0, 0, NULL, NULL, NULL },
+	{ "vrrp_garp_interval", KW_TIMER | KW_LENIENT, G(vrrp_garp_interval_ms), 1, 4294967, NULL, NULL },
+	{ "vrrp_gna_interval", KW_TIMER | KW_LENIENT, G(vrrp_gna_interval_ms), 1, 4294967, NULL, NULL },
+	{ "vrrp_mcast_group4", KW_IP, G(vrrp_mcast_group4), 0, 0, NULL, NULL },
+	{ "vrrp_mcast_group6", KW_IP, G(vrrp_mcast_group6), 0, 0, NULL, NULL },
+	{ "lvs_id", KW_STR, G(lvs_id), 0, 0, NULL, NULL },
+	{ "default_interface", KW_STR, G(default_interface), 0, 0, NULL, NULL },
+	{ "vrrp_garp_lower_prio_delay", KW_TIMER, G(vrrp_garp_lower_prio_delay_ms), 0, 255000, NULL, NULL },
+	{ "vrrp_garp_lower_prio_repeat", KW_UINT, G(vrrp_garp_lower_prio_repeat), 0, 255, NULL, NULL },
+	{ "vrrp_min_garp", KW_FLAG, G(vrrp_min_garp), 0, 0, NULL, NULL },
+	{ "vrrp_lower_prio_no_advert", KW_FLAG, G(vrrp_lower_prio_no_advert), 0, 0, NULL, NULL },
+	{ "vrrp_skip_check_adv_addr", KW_KNOWN, 0, 0, 0, NULL, NULL },
+	{ "vrrp_check_unicast_src", KW_KNOWN, 0, 0, 0, NULL, NULL },
+	{ "vrrp_iptables", KW_KNOWN, 0, 0, 0, NULL, NULL },
+	{ "nftables", KW_CUSTOM, 0, 0, 0, NULL, global_nftables },
+	{ "nftables_priority", KW_INT, G(nftables_priority), INT32_MIN, INT32_MAX, NULL, NULL },
+	{ "nftables_counters", KW_FLAG, G(nftables_counters), 0, 0, NULL, NULL },
 	/* link-local sets keyed by interface index: the only kind lvsbox makes */
-	{ "nftables_ifindex", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "vrrp_no_swap", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "checker_no_swap", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "vrrp_priority", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "checker_priority", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "lvs_flush", KW_CUSTOM, 0, 0, 0, NULL, global_lvs_flush, NULL },
-	{ "lvs_flush_on_stop", KW_CUSTOM, 0, 0, 0, NULL, global_lvs_flush_on_stop, NULL },
-	{ "lvs_flush_onstop", KW_CUSTOM, 0, 0, 0, NULL, global_lvs_flush_on_stop, NULL },
-	{ "lvs_sync_daemon", KW_CUSTOM, 0, 0, 0, NULL, global_lvs_sync_daemon, NULL },
-	{ "lvs_timeouts", KW_CUSTOM, 0, 0, 0, NULL, global_lvs_timeouts, NULL },
-	{ "max_auto_priority", KW_CUSTOM, 0, 0, 0, NULL, global_max_auto_priority, NULL },
-	{ "min_auto_priority_delay", KW_CUSTOM, 0, 0, 0, NULL, global_min_auto_priority_delay, NULL },
-	{ "startup_script", KW_CMD, G(startup_script), 0, 0, NULL, NULL, NULL },
-	{ "startup_script_timeout", KW_UINT, G(startup_script_timeout), 1, 1000, NULL, NULL, NULL },
-	{ "shutdown_script", KW_CMD, G(shutdown_script), 0, 0, NULL, NULL, NULL },
-	{ "shutdown_script_timeout", KW_UINT, G(shutdown_script_timeout), 1, 1000, NULL, NULL, NULL },
+	{ "nftables_ifindex", KW_KNOWN, 0, 0, 0, NULL, NULL },
+	{ "vrrp_no_swap", KW_KNOWN, 0, 0, 0, NULL, NULL },
+	{ "checker_no_swap", KW_KNOWN, 0, 0, 0, NULL, NULL },
+	{ "vrrp_priority", KW_KNOWN, 0, 0, 0, NULL, NULL },
+	{ "checker_priority", KW_KNOWN, 0, 0, 0, NULL, NULL },
+	{ "lvs_flush", KW_CUSTOM, 0, 0, 0, NULL, global_lvs_flush },
+	{ "lvs_flush_on_stop", KW_CUSTOM, 0, 0, 0, NULL, global_lvs_flush_on_stop },
+	{ "lvs_flush_onstop", KW_CUSTOM, 0, 0, 0, NULL, global_lvs_flush_on_stop },
+	{ "lvs_sync_daemon", KW_CUSTOM, 0, 0, 0, NULL, global_lvs_sync_daemon },
+	{ "lvs_timeouts", KW_CUSTOM, 0, 0, 0, NULL, global_lvs_timeouts },
+	{ "max_auto_priority", KW_CUSTOM, 0, 0, 0, NULL, global_max_auto_priority },
+	{ "min_auto_priority_delay", KW_CUSTOM, 0, 0, 0, NULL, global_min_auto_priority_delay },
+	{ "startup_script", KW_CMD, G(startup_script), 0, 0, NULL, NULL },
+	{ "startup_script_timeout", KW_UINT, G(startup_script_timeout), 1, 1000, NULL, NULL },
+	{ "shutdown_script", KW_CMD, G(shutdown_script), 0, 0, NULL, NULL },
+	{ "shutdown_script_timeout", KW_UINT, G(shutdown_script_timeout), 1, 1000, NULL, NULL },
 	/* each process already has its applet's name */
-	{ "process_names", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "enable_traps", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
-	{ "enable_dbus", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
-	{ "enable_snmp_vrrp", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
-	{ "enable_snmp_checker", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
+	{ "process_names", KW_KNOWN, 0, 0, 0, NULL, NULL },
+	{ "enable_traps", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL },
+	{ "enable_dbus", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL },
+	{ "enable_snmp_vrrp", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL },
+	{ "enable_snmp_checker", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL },
 	END_KW
 };
 
@@ -811,14 +818,14 @@ static void script_user(struct walk *w, const struct conf_node *n, void *obj)
 
 #define S(f) offsetof(struct conf_vrrp_script, f)
 static const struct kw script_kws[] = {
-	{ "script", KW_CMD, S(script), 0, 0, NULL, NULL, NULL },
-	{ "interval", KW_TIMER, S(interval_ms), 1, 86400000, NULL, NULL, NULL },
-	{ "timeout", KW_TIMER, S(timeout_ms), 1, 86400000, NULL, NULL, NULL },
-	{ "weight", KW_CUSTOM, 0, 0, 0, NULL, script_weight, NULL },
-	{ "rise", KW_UINT, S(rise), 1, 1000000, NULL, NULL, NULL },
-	{ "fall", KW_UINT, S(fall), 1, 1000000, NULL, NULL, NULL },
-	{ "user", KW_CUSTOM, 0, 0, 0, NULL, script_user, NULL },
-	{ "init_fail", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "script", KW_CMD, S(script), 0, 0, NULL, NULL },
+	{ "interval", KW_TIMER, S(interval_ms), 1, 86400000, NULL, NULL },
+	{ "timeout", KW_TIMER, S(timeout_ms), 1, 86400000, NULL, NULL },
+	{ "weight", KW_CUSTOM, 0, 0, 0, NULL, script_weight },
+	{ "rise", KW_UINT, S(rise), 1, 1000000, NULL, NULL },
+	{ "fall", KW_UINT, S(fall), 1, 1000000, NULL, NULL },
+	{ "user", KW_CUSTOM, 0, 0, 0, NULL, script_user },
+	{ "init_fail", KW_KNOWN, 0, 0, 0, NULL, NULL },
 	END_KW
 };
 
@@ -842,8 +849,8 @@ static void auth_pass(struct walk *w, const struct conf_node *n, void *obj)
 
 #define V(f) offsetof(struct conf_vrrp_instance, f)
 static const struct kw auth_kws[] = {
-	{ "auth_type", KW_ENUM, V(auth_type), 0, 0, auth_types, NULL, NULL },
-	{ "auth_pass", KW_CUSTOM, 0, 0, 0, NULL, auth_pass, NULL },
+	{ "auth_type", KW_ENUM, V(auth_type), 0, 0, auth_types, NULL },
+	{ "auth_pass", KW_CUSTOM, 0, 0, 0, NULL, auth_pass },
 	END_KW
 };
 
@@ -988,53 +995,53 @@ static void lvs_sync_daemon_interface(struct walk *w, const struct conf_node *n,
 }
 
 static const struct kw instance_kws[] = {
-	{ "state", KW_ENUM, V(state), 0, 0, vrrp_states, NULL, NULL },
-	{ "interface", KW_STR, V(interface), 0, 0, NULL, NULL, NULL },
-	{ "virtual_router_id", KW_UINT, V(vrid), 1, 255, NULL, NULL, NULL },
-	{ "priority", KW_UINT, V(priority), 1, 255, NULL, NULL, NULL },
-	{ "advert_int", KW_TIMER, V(advert_int_ms), 10, 255000, NULL, NULL, NULL },
-	{ "version", KW_UINT, V(version), 2, 3, NULL, NULL, NULL },
-	{ "authentication", KW_CUSTOM, 0, 0, 0, NULL, authentication, NULL },
-	{ "virtual_ipaddress", KW_CUSTOM, 0, 0, 0, NULL, vips, NULL },
-	{ "virtual_ipaddress_excluded", KW_CUSTOM, 0, 0, 0, NULL, vips_excluded, NULL },
-	{ "nopreempt", KW_FLAG, V(nopreempt), 0, 0, NULL, NULL, NULL },
-	{ "preempt_delay", KW_TIMER, V(preempt_delay_ms), 0, 1000000, NULL, NULL, NULL },
-	{ "unicast_src_ip", KW_IP, V(unicast_src_ip), 0, 0, NULL, NULL, NULL },
-	{ "unicast_peer", KW_IPLIST, V(unicast_peers), 0, 0, NULL, NULL, NULL },
-	{ "mcast_src_ip", KW_IP, V(mcast_src_ip), 0, 0, NULL, NULL, NULL },
-	{ "track_interface", KW_TRACK, V(track_interface), 0, 0, NULL, NULL, NULL },
-	{ "track_script", KW_TRACK, V(track_script), 0, 0, NULL, NULL, NULL },
-	{ "track_file", KW_TRACK, V(track_file), 0, 0, NULL, NULL, NULL },
-	{ "notify", KW_CMD, V(notify), 0, 0, NULL, NULL, NULL },
-	{ "notify_master", KW_CMD, V(notify_master), 0, 0, NULL, NULL, NULL },
-	{ "notify_backup", KW_CMD, V(notify_backup), 0, 0, NULL, NULL, NULL },
-	{ "notify_fault", KW_CMD, V(notify_fault), 0, 0, NULL, NULL, NULL },
-	{ "notify_stop", KW_CMD, V(notify_stop), 0, 0, NULL, NULL, NULL },
-	{ "garp_master_delay", KW_TIMER, V(garp_master_delay_ms), 0, 255000, NULL, NULL, NULL },
-	{ "garp_master_repeat", KW_UINT, V(garp_master_repeat), 0, 255, NULL, NULL, NULL },
-	{ "garp_master_refresh", KW_TIMER, V(garp_master_refresh_ms), 0, 86400000, NULL, NULL, NULL },
-	{ "garp_master_refresh_repeat", KW_UINT, V(garp_master_refresh_repeat), 0, 255, NULL, NULL, NULL },
-	{ "use_vmac", KW_CUSTOM, 0, 0, 0, NULL, use_vmac, NULL },
-	{ "smtp_alert", KW_FLAG, V(smtp_alert), 0, 0, NULL, NULL, NULL },
-	{ "dont_track_primary", KW_FLAG, V(dont_track_primary), 0, 0, NULL, NULL, NULL },
-	{ "native_ipv6", KW_FLAG, V(native_ipv6), 0, 0, NULL, NULL, NULL },
-	{ "notify_deleted", KW_CUSTOM, 0, 0, 0, NULL, notify_deleted, NULL },
-	{ "lvs_sync_daemon_interface", KW_CUSTOM, 0, 0, 0, NULL, lvs_sync_daemon_interface, NULL },
-	{ "preempt", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "accept", KW_CUSTOM, 0, 0, 0, NULL, accept_mode, NULL },
-	{ "no_accept", KW_CUSTOM, 0, 0, 0, NULL, accept_mode, NULL },
-	{ "strict_mode", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "vmac_xmit_base", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "garp_lower_prio_delay", KW_TIMER, V(garp_lower_prio_delay_ms), 0, 255000, NULL, NULL, NULL },
-	{ "garp_lower_prio_repeat", KW_UINT, V(garp_lower_prio_repeat), 0, 255, NULL, NULL, NULL },
-	{ "lower_prio_no_advert", KW_FLAG, V(lower_prio_no_advert), 0, 0, NULL, NULL, NULL },
-	{ "higher_prio_send_advert", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "skip_check_adv_addr", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "debug", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "virtual_routes", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
-	{ "virtual_rules", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
-	{ "track_process", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
-	{ "track_bfd", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
+	{ "state", KW_ENUM, V(state), 0, 0, vrrp_states, NULL },
+	{ "interface", KW_STR, V(interface), 0, 0, NULL, NULL },
+	{ "virtual_router_id", KW_UINT, V(vrid), 1, 255, NULL, NULL },
+	{ "priority", KW_UINT, V(priority), 1, 255, NULL, NULL },
+	{ "advert_int", KW_TIMER, V(advert_int_ms), 10, 255000, NULL, NULL },
+	{ "version", KW_UINT, V(version), 2, 3, NULL, NULL },
+	{ "authentication", KW_CUSTOM, 0, 0, 0, NULL, authentication },
+	{ "virtual_ipaddress", KW_CUSTOM, 0, 0, 0, NULL, vips },
+	{ "virtual_ipaddress_excluded", KW_CUSTOM, 0, 0, 0, NULL, vips_excluded },
+	{ "nopreempt", KW_FLAG, V(nopreempt), 0, 0, NULL, NULL },
+	{ "preempt_delay", KW_TIMER, V(preempt_delay_ms), 0, 1000000, NULL, NULL },
+	{ "unicast_src_ip", KW_IP, V(unicast_src_ip), 0, 0, NULL, NULL },
+	{ "unicast_peer", KW_IPLIST, V(unicast_peers), 0, 0, NULL, NULL },
+	{ "mcast_src_ip", KW_IP, V(mcast_src_ip), 0, 0, NULL, NULL },
+	{ "track_interface", KW_TRACK, V(track_interface), 0, 0, NULL, NULL },
+	{ "track_script", KW_TRACK, V(track_script), 0, 0, NULL, NULL },
+	{ "track_file", KW_TRACK, V(track_file), 0, 0, NULL, NULL },
+	{ "notify", KW_CMD, V(notify), 0, 0, NULL, NULL },
+	{ "notify_master", KW_CMD, V(notify_master), 0, 0, NULL, NULL },
+	{ "notify_backup", KW_CMD, V(notify_backup), 0, 0, NULL, NULL },
+	{ "notify_fault", KW_CMD, V(notify_fault), 0, 0, NULL, NULL },
+	{ "notify_stop", KW_CMD, V(notify_stop), 0, 0, NULL, NULL },
+	{ "garp_master_delay", KW_TIMER, V(garp_master_delay_ms), 0, 255000, NULL, NULL },
+	{ "garp_master_repeat", KW_UINT, V(garp_master_repeat), 0, 255, NULL, NULL },
+	{ "garp_master_refresh", KW_TIMER, V(garp_master_refresh_ms), 0, 86400000, NULL, NULL },
+	{ "garp_master_refresh_repeat", KW_UINT, V(garp_master_refresh_repeat), 0, 255, NULL, NULL },
+	{ "use_vmac", KW_CUSTOM, 0, 0, 0, NULL, use_vmac },
+	{ "smtp_alert", KW_FLAG, V(smtp_alert), 0, 0, NULL, NULL },
+	{ "dont_track_primary", KW_FLAG, V(dont_track_primary), 0, 0, NULL, NULL },
+	{ "native_ipv6", KW_FLAG, V(native_ipv6), 0, 0, NULL, NULL },
+	{ "notify_deleted", KW_CUSTOM, 0, 0, 0, NULL, notify_deleted },
+	{ "lvs_sync_daemon_interface", KW_CUSTOM, 0, 0, 0, NULL, lvs_sync_daemon_interface },
+	{ "preempt", KW_KNOWN, 0, 0, 0, NULL, NULL },
+	{ "accept", KW_CUSTOM, 0, 0, 0, NULL, accept_mode },
+	{ "no_accept", KW_CUSTOM, 0, 0, 0, NULL, accept_mode },
+	{ "strict_mode", KW_KNOWN, 0, 0, 0, NULL, NULL },
+	{ "vmac_xmit_base", KW_KNOWN, 0, 0, 0, NULL, NULL },
+	{ "garp_lower_prio_delay", KW_TIMER, V(garp_lower_prio_delay_ms), 0, 255000, NULL, NULL },
+	{ "garp_lower_prio_repeat", KW_UINT, V(garp_lower_prio_repeat), 0, 255, NULL, NULL },
+	{ "lower_prio_no_advert", KW_FLAG, V(lower_prio_no_advert), 0, 0, NULL, NULL },
+	{ "higher_prio_send_advert", KW_KNOWN, 0, 0, 0, NULL, NULL },
+	{ "skip_check_adv_addr", KW_KNOWN, 0, 0, 0, NULL, NULL },
+	{ "debug", KW_KNOWN, 0, 0, 0, NULL, NULL },
+	{ "virtual_routes", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL },
+	{ "virtual_rules", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL },
+	{ "track_process", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL },
+	{ "track_bfd", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL },
 	END_KW
 };
 
@@ -1042,15 +1049,15 @@ static const struct kw instance_kws[] = {
 
 #define Y(f) offsetof(struct conf_sync_group, f)
 static const struct kw sync_kws[] = {
-	{ "group", KW_STRLIST, Y(instances), 0, 0, NULL, NULL, NULL },
-	{ "notify", KW_CMD, Y(notify), 0, 0, NULL, NULL, NULL },
-	{ "notify_master", KW_CMD, Y(notify_master), 0, 0, NULL, NULL, NULL },
-	{ "notify_backup", KW_CMD, Y(notify_backup), 0, 0, NULL, NULL, NULL },
-	{ "notify_fault", KW_CMD, Y(notify_fault), 0, 0, NULL, NULL, NULL },
-	{ "notify_stop", KW_CMD, Y(notify_stop), 0, 0, NULL, NULL, NULL },
-	{ "smtp_alert", KW_FLAG, Y(smtp_alert), 0, 0, NULL, NULL, NULL },
-	{ "global_tracking", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "sync_group_tracking_weight", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
+	{ "group", KW_STRLIST, Y(instances), 0, 0, NULL, NULL },
+	{ "notify", KW_CMD, Y(notify), 0, 0, NULL, NULL },
+	{ "notify_master", KW_CMD, Y(notify_master), 0, 0, NULL, NULL },
+	{ "notify_backup", KW_CMD, Y(notify_backup), 0, 0, NULL, NULL },
+	{ "notify_fault", KW_CMD, Y(notify_fault), 0, 0, NULL, NULL },
+	{ "notify_stop", KW_CMD, Y(notify_stop), 0, 0, NULL, NULL },
+	{ "smtp_alert", KW_FLAG, Y(smtp_alert), 0, 0, NULL, NULL },
+	{ "global_tracking", KW_KNOWN, 0, 0, 0, NULL, NULL },
+	{ "sync_group_tracking_weight", KW_KNOWN, 0, 0, 0, NULL, NULL },
 	END_KW
 };
 
@@ -1096,7 +1103,7 @@ static void keep_words(struct walk *w, const struct conf_node *n, struct conf_cm
 #define LOCATED(fn, type, kind, off, min, max, at_field) \
 	static void fn(struct walk *w, const struct conf_node *n, void *obj) \
 	{ \
-		static const struct kw kw = { NULL, kind, off, min, max, NULL, NULL, NULL }; \
+		static const struct kw kw = { NULL, kind, off, min, max, NULL, NULL }; \
 		type *o = obj; \
 		store_first(w, n, &kw, o, o ? &o->at_field : NULL); \
 	}
@@ -1134,20 +1141,20 @@ static void check_require_reply(struct walk *w, const struct conf_node *n, void 
 }
 
 #define CHECK_COMMON \
-	{ "connect_ip", KW_IP | KW_FIRST | KW_LENIENT, C(connect_ip), 0, 0, NULL, NULL, NULL }, \
-	{ "connect_port", KW_UINT | KW_FIRST, C(connect_port), 1, 65535, NULL, NULL, NULL }, \
-	{ "bindto", KW_CUSTOM, 0, 0, 0, NULL, check_bindto, NULL }, \
-	{ "bind_port", KW_UINT | KW_FIRST, C(bind_port), 1, 65535, NULL, NULL, NULL }, \
-	{ "bind_if", KW_STR | KW_FIRST, C(bind_if), 0, 0, NULL, NULL, NULL }, \
-	{ "connect_timeout", KW_TIMER | KW_FIRST, C(opts.connect_timeout_ms), 1, 3600000, NULL, NULL, NULL }, \
-	{ "retry", KW_UINT | KW_FIRST, C(opts.retry), 0, 1000000, NULL, NULL, NULL }, \
-	{ "nb_get_retry", KW_UINT | KW_FIRST, C(opts.nb_get_retry), 0, 1000000, NULL, NULL, "retry" }, \
-	{ "delay_before_retry", KW_TIMER | KW_FIRST, C(opts.delay_before_retry_ms), 0, 86400000, NULL, NULL, NULL }, \
-	{ "delay_loop", KW_TIMER | KW_FIRST, C(opts.delay_loop_ms), 1, 86400000, NULL, NULL, NULL }, \
-	{ "warmup", KW_TIMER | KW_FIRST, C(opts.warmup_ms), 0, 86400000, NULL, NULL, NULL }, \
-	{ "fwmark", KW_UINT | KW_FIRST, C(fwmark), 1, 4294967295, NULL, NULL, NULL }, \
-	{ "log_all_failures", KW_FLAG | KW_FIRST, C(log_all_failures), 0, 0, NULL, NULL, NULL }, \
-	{ "alpha", KW_FLAG | KW_FIRST, C(opts.alpha), 0, 0, NULL, NULL, NULL }
+	{ "connect_ip", KW_IP | KW_FIRST | KW_LENIENT, C(connect_ip), 0, 0, NULL, NULL }, \
+	{ "connect_port", KW_UINT | KW_FIRST, C(connect_port), 1, 65535, NULL, NULL }, \
+	{ "bindto", KW_CUSTOM, 0, 0, 0, NULL, check_bindto }, \
+	{ "bind_port", KW_UINT | KW_FIRST, C(bind_port), 1, 65535, NULL, NULL }, \
+	{ "bind_if", KW_STR | KW_FIRST, C(bind_if), 0, 0, NULL, NULL }, \
+	{ "connect_timeout", KW_TIMER | KW_FIRST, C(opts.connect_timeout_ms), 1, 3600000, NULL, NULL }, \
+	{ "retry", KW_UINT | KW_FIRST, C(opts.retry), 0, 1000000, NULL, NULL }, \
+	{ "nb_get_retry", KW_UINT | KW_FIRST | KW_DEPRECATED, C(opts.nb_get_retry), 0, 1000000, NULL, NULL }, \
+	{ "delay_before_retry", KW_TIMER | KW_FIRST, C(opts.delay_before_retry_ms), 0, 86400000, NULL, NULL }, \
+	{ "delay_loop", KW_TIMER | KW_FIRST, C(opts.delay_loop_ms), 1, 86400000, NULL, NULL }, \
+	{ "warmup", KW_TIMER | KW_FIRST, C(opts.warmup_ms), 0, 86400000, NULL, NULL }, \
+	{ "fwmark", KW_UINT | KW_FIRST, C(fwmark), 1, 4294967295, NULL, NULL }, \
+	{ "log_all_failures", KW_FLAG | KW_FIRST, C(log_all_failures), 0, 0, NULL, NULL }, \
+	{ "alpha", KW_FLAG | KW_FIRST, C(opts.alpha), 0, 0, NULL, NULL }
 
 static void status_code(struct walk *w, const struct conf_node *n, void *obj)
 {
@@ -1232,16 +1239,16 @@ static void url_regex_options(struct walk *w, const struct conf_node *n, void *o
 }
 
 static const struct kw url_kws[] = {
-	{ "path", KW_CUSTOM, 0, 0, 0, NULL, url_path, NULL },
-	{ "digest", KW_CUSTOM, 0, 0, 0, NULL, digest, NULL },
-	{ "status_code", KW_CUSTOM, 0, 0, 0, NULL, status_code, NULL },
-	{ "virtualhost", KW_CUSTOM, 0, 0, 0, NULL, url_virtualhost, NULL },
-	{ "regex", KW_CUSTOM, 0, 0, 0, NULL, url_regex, NULL },
-	{ "regex_no_match", KW_FLAG | KW_FIRST, U(regex_no_match), 0, 0, NULL, NULL, NULL },
-	{ "regex_options", KW_CUSTOM, 0, 0, 0, NULL, url_regex_options, NULL },
-	{ "regex_min_offset", KW_UINT | KW_FIRST, U(regex_min_offset), 0, 2147483647, NULL, NULL, NULL },
-	{ "regex_max_offset", KW_CUSTOM, 0, 0, 0, NULL, url_regex_max_offset, NULL },
-	{ "regex_stack", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
+	{ "path", KW_CUSTOM, 0, 0, 0, NULL, url_path },
+	{ "digest", KW_CUSTOM, 0, 0, 0, NULL, digest },
+	{ "status_code", KW_CUSTOM, 0, 0, 0, NULL, status_code },
+	{ "virtualhost", KW_CUSTOM, 0, 0, 0, NULL, url_virtualhost },
+	{ "regex", KW_CUSTOM, 0, 0, 0, NULL, url_regex },
+	{ "regex_no_match", KW_FLAG | KW_FIRST, U(regex_no_match), 0, 0, NULL, NULL },
+	{ "regex_options", KW_CUSTOM, 0, 0, 0, NULL, url_regex_options },
+	{ "regex_min_offset", KW_UINT | KW_FIRST, U(regex_min_offset), 0, 2147483647, NULL, NULL },
+	{ "regex_max_offset", KW_CUSTOM, 0, 0, 0, NULL, url_regex_max_offset },
+	{ "regex_stack", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL },
 	END_KW
 };
 
@@ -1267,43 +1274,43 @@ static const struct kw tcp_kws[] = { CHECK_COMMON, END_KW };
 static const struct kw ping_kws[] = { CHECK_COMMON, END_KW };
 static const struct kw http_kws[] = {
 	CHECK_COMMON,
-	{ "url", KW_CUSTOM, 0, 0, 0, NULL, url_block, NULL },
-	{ "virtualhost", KW_STR | KW_FIRST, C(opts.virtualhost), 0, 0, NULL, NULL, NULL },
-	{ "http_protocol", KW_CUSTOM, 0, 0, 0, NULL, check_http_protocol, NULL },
-	{ "enable_sni", KW_FLAG | KW_FIRST, C(enable_sni), 0, 0, NULL, NULL, NULL },
-	{ "fast_recovery", KW_FLAG | KW_FIRST, C(fast_recovery), 0, 0, NULL, NULL, NULL },
+	{ "url", KW_CUSTOM, 0, 0, 0, NULL, url_block },
+	{ "virtualhost", KW_STR | KW_FIRST, C(opts.virtualhost), 0, 0, NULL, NULL },
+	{ "http_protocol", KW_CUSTOM, 0, 0, 0, NULL, check_http_protocol },
+	{ "enable_sni", KW_FLAG | KW_FIRST, C(enable_sni), 0, 0, NULL, NULL },
+	{ "fast_recovery", KW_FLAG | KW_FIRST, C(fast_recovery), 0, 0, NULL, NULL },
 	END_KW
 };
 /* The connection options are not MISC_CHECK's: they draw "unknown keyword",
  * yet checkd has always honoured the ones written (tcp_kws, via w->honour). */
 static const struct kw misc_kws[] = {
-	{ "misc_path", KW_CUSTOM, 0, 0, 0, NULL, check_misc_path, NULL },
-	{ "misc_timeout", KW_TIMER | KW_FIRST, C(misc_timeout_ms), 1, 86400000, NULL, NULL, NULL },
-	{ "misc_dynamic", KW_FLAG | KW_FIRST, C(misc_dynamic), 0, 0, NULL, NULL, NULL },
-	{ "user", KW_CUSTOM, 0, 0, 0, NULL, checker_user, NULL },
-	{ "warmup", KW_TIMER | KW_FIRST, C(opts.warmup_ms), 0, 86400000, NULL, NULL, NULL },
-	{ "delay_loop", KW_TIMER | KW_FIRST, C(opts.delay_loop_ms), 1, 86400000, NULL, NULL, NULL },
+	{ "misc_path", KW_CUSTOM, 0, 0, 0, NULL, check_misc_path },
+	{ "misc_timeout", KW_TIMER | KW_FIRST, C(misc_timeout_ms), 1, 86400000, NULL, NULL },
+	{ "misc_dynamic", KW_FLAG | KW_FIRST, C(misc_dynamic), 0, 0, NULL, NULL },
+	{ "user", KW_CUSTOM, 0, 0, 0, NULL, checker_user },
+	{ "warmup", KW_TIMER | KW_FIRST, C(opts.warmup_ms), 0, 86400000, NULL, NULL },
+	{ "delay_loop", KW_TIMER | KW_FIRST, C(opts.delay_loop_ms), 1, 86400000, NULL, NULL },
 	END_KW
 };
 static const struct kw udp_kws[] = {
 	CHECK_COMMON,
-	{ "payload", KW_CUSTOM, 0, 0, 0, NULL, check_payload, NULL },   /* hex words, read by checkd */
-	{ "require_reply", KW_CUSTOM, 0, 0, 0, NULL, check_require_reply, NULL },
-	{ "min_reply_length", KW_UINT | KW_FIRST, C(min_reply_length), 0, 65535, NULL, NULL, NULL },
-	{ "max_reply_length", KW_UINT | KW_FIRST, C(max_reply_length), 0, 65535, NULL, NULL, NULL },
+	{ "payload", KW_CUSTOM, 0, 0, 0, NULL, check_payload },   /* hex words, read by checkd */
+	{ "require_reply", KW_CUSTOM, 0, 0, 0, NULL, check_require_reply },
+	{ "min_reply_length", KW_UINT | KW_FIRST, C(min_reply_length), 0, 65535, NULL, NULL },
+	{ "max_reply_length", KW_UINT | KW_FIRST, C(max_reply_length), 0, 65535, NULL, NULL },
 	END_KW
 };
 static const struct kw dns_kws[] = {
 	CHECK_COMMON,
-	{ "type", KW_STR | KW_FIRST, C(dns_type), 0, 0, dns_types, NULL, NULL },
-	{ "name", KW_CUSTOM, 0, 0, 0, NULL, check_dns_name, NULL },
+	{ "type", KW_STR | KW_FIRST, C(dns_type), 0, 0, dns_types, NULL },
+	{ "name", KW_CUSTOM, 0, 0, 0, NULL, check_dns_name },
 	END_KW
 };
 static void smtp_host(struct walk *w, const struct conf_node *n, void *obj);
 static const struct kw smtp_kws[] = {
 	CHECK_COMMON,
-	{ "helo_name", KW_CUSTOM, 0, 0, 0, NULL, check_helo_name, NULL },
-	{ "host", KW_CUSTOM, 0, 0, 0, NULL, smtp_host, NULL },
+	{ "helo_name", KW_CUSTOM, 0, 0, 0, NULL, check_helo_name },
+	{ "host", KW_CUSTOM, 0, 0, 0, NULL, smtp_host },
 	END_KW
 };
 /* checkd probes the checker's own address: a host block is validated only */
@@ -1381,37 +1388,37 @@ static void rs_alpha(struct walk *w, const struct conf_node *n, void *obj)
 }
 
 static const struct kw rs_kws[] = {
-	{ "weight", KW_INT, R(rs.weight), 0, 2147483647, NULL, NULL, NULL },
-	{ "inhibit_on_failure", KW_FLAG, R(rs.inhibit_on_failure), 0, 0, NULL, NULL, NULL },
-	{ "notify_up", KW_CMD, R(checks.notify_up), 0, 0, NULL, NULL, NULL },
-	{ "notify_down", KW_CMD, R(checks.notify_down), 0, 0, NULL, NULL, NULL },
-	{ "uthreshold", KW_UINT, R(rs.uthreshold), 0, 65535, NULL, NULL, NULL },
-	{ "lthreshold", KW_UINT, R(rs.lthreshold), 0, 65535, NULL, NULL, NULL },
-	{ "lb_kind", KW_ENUM | KW_LENIENT, R(rs.lb_kind), 0, 0, lb_kinds, NULL, NULL },
-	{ "lvs_method", KW_ENUM | KW_LENIENT, R(rs.lb_kind), 0, 0, lb_kinds, NULL, NULL },
-	{ "TCP_CHECK", KW_CUSTOM, 0, 0, 0, NULL, checker, NULL },
-	{ "HTTP_GET", KW_CUSTOM, 0, 0, 0, NULL, checker, NULL },
-	{ "SSL_GET", KW_CUSTOM, 0, 0, 0, NULL, checker, NULL },
-	{ "MISC_CHECK", KW_CUSTOM, 0, 0, 0, NULL, checker, NULL },
-	{ "UDP_CHECK", KW_CUSTOM, 0, 0, 0, NULL, checker, NULL },
-	{ "DNS_CHECK", KW_CUSTOM, 0, 0, 0, NULL, checker, NULL },
-	{ "SMTP_CHECK", KW_CUSTOM, 0, 0, 0, NULL, checker, NULL },
-	{ "PING_CHECK", KW_CUSTOM, 0, 0, 0, NULL, checker, NULL },
-	{ "smtp_alert", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "alpha", KW_CUSTOM, 0, 0, 0, NULL, rs_alpha, NULL },
-	{ "delay_loop", KW_TIMER | KW_FIRST, R(checks.check_opts.delay_loop_ms), 1, 86400000, NULL, NULL, NULL },
-	{ "retry", KW_UINT | KW_FIRST, R(checks.check_opts.retry), 0, 1000000, NULL, NULL, NULL },
-	{ "delay_before_retry", KW_TIMER | KW_FIRST, R(checks.check_opts.delay_before_retry_ms), 0, 86400000, NULL, NULL, NULL },
-	{ "connect_timeout", KW_TIMER | KW_FIRST, R(checks.check_opts.connect_timeout_ms), 1, 3600000, NULL, NULL, NULL },
-	{ "warmup", KW_TIMER | KW_FIRST, R(checks.check_opts.warmup_ms), 0, 86400000, NULL, NULL, NULL },
-	{ "virtualhost", KW_STR | KW_FIRST, R(checks.check_opts.virtualhost), 0, 0, NULL, NULL, NULL },
-	{ "BFD_CHECK", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
-	{ "FILE_CHECK", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL, NULL },
+	{ "weight", KW_INT, R(rs.weight), 0, 2147483647, NULL, NULL },
+	{ "inhibit_on_failure", KW_FLAG, R(rs.inhibit_on_failure), 0, 0, NULL, NULL },
+	{ "notify_up", KW_CMD, R(checks.notify_up), 0, 0, NULL, NULL },
+	{ "notify_down", KW_CMD, R(checks.notify_down), 0, 0, NULL, NULL },
+	{ "uthreshold", KW_UINT, R(rs.uthreshold), 0, 65535, NULL, NULL },
+	{ "lthreshold", KW_UINT, R(rs.lthreshold), 0, 65535, NULL, NULL },
+	{ "lb_kind", KW_ENUM | KW_LENIENT, R(rs.lb_kind), 0, 0, lb_kinds, NULL },
+	{ "lvs_method", KW_ENUM | KW_LENIENT, R(rs.lb_kind), 0, 0, lb_kinds, NULL },
+	{ "TCP_CHECK", KW_CUSTOM, 0, 0, 0, NULL, checker },
+	{ "HTTP_GET", KW_CUSTOM, 0, 0, 0, NULL, checker },
+	{ "SSL_GET", KW_CUSTOM, 0, 0, 0, NULL, checker },
+	{ "MISC_CHECK", KW_CUSTOM, 0, 0, 0, NULL, checker },
+	{ "UDP_CHECK", KW_CUSTOM, 0, 0, 0, NULL, checker },
+	{ "DNS_CHECK", KW_CUSTOM, 0, 0, 0, NULL, checker },
+	{ "SMTP_CHECK", KW_CUSTOM, 0, 0, 0, NULL, checker },
+	{ "PING_CHECK", KW_CUSTOM, 0, 0, 0, NULL, checker },
+	{ "smtp_alert", KW_KNOWN, 0, 0, 0, NULL, NULL },
+	{ "alpha", KW_CUSTOM, 0, 0, 0, NULL, rs_alpha },
+	{ "delay_loop", KW_TIMER | KW_FIRST, R(checks.check_opts.delay_loop_ms), 1, 86400000, NULL, NULL },
+	{ "retry", KW_UINT | KW_FIRST, R(checks.check_opts.retry), 0, 1000000, NULL, NULL },
+	{ "delay_before_retry", KW_TIMER | KW_FIRST, R(checks.check_opts.delay_before_retry_ms), 0, 86400000, NULL, NULL },
+	{ "connect_timeout", KW_TIMER | KW_FIRST, R(checks.check_opts.connect_timeout_ms), 1, 3600000, NULL, NULL },
+	{ "warmup", KW_TIMER | KW_FIRST, R(checks.check_opts.warmup_ms), 0, 86400000, NULL, NULL },
+	{ "virtualhost", KW_STR | KW_FIRST, R(checks.check_opts.virtualhost), 0, 0, NULL, NULL },
+	{ "BFD_CHECK", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL },
+	{ "FILE_CHECK", KW_UNSUPPORTED, 0, 0, 0, NULL, NULL },
 	END_KW
 };
 /* not a real_server keyword, yet honoured there (see struct walk) */
 static const struct kw rs_honour[] = {
-	{ "nb_get_retry", KW_UINT, R(checks.check_opts.nb_get_retry), 0, 1000000, NULL, NULL, NULL },
+	{ "nb_get_retry", KW_UINT, R(checks.check_opts.nb_get_retry), 0, 1000000, NULL, NULL },
 	END_KW
 };
 
@@ -1588,7 +1595,7 @@ static void persistence_granularity(struct walk *w, const struct conf_node *n, v
  * line's, its checkers' default the first line's, as each was always read. */
 static void vs_delay_loop(struct walk *w, const struct conf_node *n, void *obj)
 {
-	static const struct kw own = { NULL, KW_TIMER, VS(delay_loop_ms), 1, 86400000, NULL, NULL, NULL };
+	static const struct kw own = { NULL, KW_TIMER, VS(delay_loop_ms), 1, 86400000, NULL, NULL };
 	struct conf_virtual_server *vs = obj;
 	apply_kw(w, &own, n, vs);
 	if (vs->check_opts.delay_loop_ms == CONF_UNSET)
@@ -1597,7 +1604,7 @@ static void vs_delay_loop(struct walk *w, const struct conf_node *n, void *obj)
 
 static void vs_virtualhost(struct walk *w, const struct conf_node *n, void *obj)
 {
-	static const struct kw own = { NULL, KW_STR, VS(virtualhost), 0, 0, NULL, NULL, NULL };
+	static const struct kw own = { NULL, KW_STR, VS(virtualhost), 0, 0, NULL, NULL };
 	struct conf_virtual_server *vs = obj;
 	apply_kw(w, &own, n, vs);
 	if (!vs->check_opts.virtualhost)
@@ -1608,7 +1615,7 @@ static void vs_virtualhost(struct walk *w, const struct conf_node *n, void *obj)
  * ("0", "00", "-1", "1x") as 1 and says so; lvsbox does the same. */
 static void vs_quorum(struct walk *w, const struct conf_node *n, void *obj)
 {
-	static const struct kw own = { NULL, KW_UINT, VS(quorum), 1, 4294967295, NULL, NULL, NULL };
+	static const struct kw own = { NULL, KW_UINT, VS(quorum), 1, 4294967295, NULL, NULL };
 	struct conf_virtual_server *vs = obj;
 	long long num;
 	if (n->nargs == 1 && !n->has_block && parse_num(n->args[0], 1, 4294967295, &num) < 0) {
@@ -1620,42 +1627,42 @@ static void vs_quorum(struct walk *w, const struct conf_node *n, void *obj)
 }
 
 static const struct kw vs_honour[] = {
-	{ "nb_get_retry", KW_UINT, VS(check_opts.nb_get_retry), 0, 1000000, NULL, NULL, NULL },
+	{ "nb_get_retry", KW_UINT, VS(check_opts.nb_get_retry), 0, 1000000, NULL, NULL },
 	END_KW
 };
 
 static const struct kw vs_kws[] = {
-	{ "delay_loop", KW_CUSTOM, 0, 0, 0, NULL, vs_delay_loop, NULL },
-	{ "lb_algo", KW_STR | KW_LENIENT, VS(lb_algo), 0, 0, schedulers, NULL, NULL },
-	{ "lvs_sched", KW_STR | KW_LENIENT, VS(lb_algo), 0, 0, schedulers, NULL, NULL },
-	{ "lb_kind", KW_ENUM | KW_LENIENT, VS(lb_kind), 0, 0, lb_kinds, NULL, NULL },
-	{ "lvs_method", KW_ENUM | KW_LENIENT, VS(lb_kind), 0, 0, lb_kinds, NULL, NULL },
-	{ "persistence_timeout", KW_CUSTOM, 0, 0, 0, NULL, persistence_timeout, NULL },
-	{ "persistence_granularity", KW_CUSTOM, 0, 0, 0, NULL, persistence_granularity, NULL },
-	{ "protocol", KW_ENUM, VS(protocol), 0, 0, protocols, NULL, NULL },
-	{ "virtualhost", KW_CUSTOM, 0, 0, 0, NULL, vs_virtualhost, NULL },
-	{ "sorry_server", KW_CUSTOM, 0, 0, 0, NULL, sorry_server, NULL },
-	{ "quorum", KW_CUSTOM, 0, 0, 0, NULL, vs_quorum, NULL },
-	{ "hysteresis", KW_UINT, VS(hysteresis), 0, 65535, NULL, NULL, NULL },
-	{ "quorum_up", KW_CMD, VS(quorum_up), 0, 0, NULL, NULL, NULL },
-	{ "quorum_down", KW_CMD, VS(quorum_down), 0, 0, NULL, NULL, NULL },
-	{ "ha_suspend", KW_FLAG, VS(ha_suspend), 0, 0, NULL, NULL, NULL },
-	{ "alpha", KW_FLAG, VS(alpha), 0, 0, NULL, NULL, NULL },
-	{ "omega", KW_FLAG, VS(omega), 0, 0, NULL, NULL, NULL },
-	{ "inhibit_on_failure", KW_FLAG, VS(inhibit_on_failure), 0, 0, NULL, NULL, NULL },
-	{ "real_server", KW_CUSTOM, 0, 0, 0, NULL, real_server, NULL },
-	{ "nat_mask", KW_OBSOLETE, 0, 0, 0, NULL, NULL, NULL },
-	{ "sorry_server_inhibit", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "sorry_server_lvs_method", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "ops", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "one_packet", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "persistence_engine", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "smtp_alert", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "ip_family", KW_KNOWN, 0, 0, 0, NULL, NULL, NULL },
-	{ "retry", KW_UINT | KW_FIRST, VS(check_opts.retry), 0, 1000000, NULL, NULL, NULL },
-	{ "delay_before_retry", KW_TIMER | KW_FIRST, VS(check_opts.delay_before_retry_ms), 0, 86400000, NULL, NULL, NULL },
-	{ "connect_timeout", KW_TIMER | KW_FIRST, VS(check_opts.connect_timeout_ms), 1, 3600000, NULL, NULL, NULL },
-	{ "warmup", KW_TIMER | KW_FIRST, VS(check_opts.warmup_ms), 0, 86400000, NULL, NULL, NULL },
+	{ "delay_loop", KW_CUSTOM, 0, 0, 0, NULL, vs_delay_loop },
+	{ "lb_algo", KW_STR | KW_LENIENT, VS(lb_algo), 0, 0, schedulers, NULL },
+	{ "lvs_sched", KW_STR | KW_LENIENT, VS(lb_algo), 0, 0, schedulers, NULL },
+	{ "lb_kind", KW_ENUM | KW_LENIENT, VS(lb_kind), 0, 0, lb_kinds, NULL },
+	{ "lvs_method", KW_ENUM | KW_LENIENT, VS(lb_kind), 0, 0, lb_kinds, NULL },
+	{ "persistence_timeout", KW_CUSTOM, 0, 0, 0, NULL, persistence_timeout },
+	{ "persistence_granularity", KW_CUSTOM, 0, 0, 0, NULL, persistence_granularity },
+	{ "protocol", KW_ENUM, VS(protocol), 0, 0, protocols, NULL },
+	{ "virtualhost", KW_CUSTOM, 0, 0, 0, NULL, vs_virtualhost },
+	{ "sorry_server", KW_CUSTOM, 0, 0, 0, NULL, sorry_server },
+	{ "quorum", KW_CUSTOM, 0, 0, 0, NULL, vs_quorum },
+	{ "hysteresis", KW_UINT, VS(hysteresis), 0, 65535, NULL, NULL },
+	{ "quorum_up", KW_CMD, VS(quorum_up), 0, 0, NULL, NULL },
+	{ "quorum_down", KW_CMD, VS(quorum_down), 0, 0, NULL, NULL },
+	{ "ha_suspend", KW_FLAG, VS(ha_suspend), 0, 0, NULL, NULL },
+	{ "alpha", KW_FLAG, VS(alpha), 0, 0, NULL, NULL },
+	{ "omega", KW_FLAG, VS(omega), 0, 0, NULL, NULL },
+	{ "inhibit_on_failure", KW_FLAG, VS(inhibit_on_failure), 0, 0, NULL, NULL },
+	{ "real_server", KW_CUSTOM, 0, 0, 0, NULL, real_server },
+	{ "nat_mask", KW_OBSOLETE, 0, 0, 0, NULL, NULL },
+	{ "sorry_server_inhibit", KW_KNOWN, 0, 0, 0, NULL, NULL },
+	{ "sorry_server_lvs_method", KW_KNOWN, 0, 0, 0, NULL, NULL },
+	{ "ops", KW_KNOWN, 0, 0, 0, NULL, NULL },
+	{ "one_packet", KW_KNOWN, 0, 0, 0, NULL, NULL },
+	{ "persistence_engine", KW_KNOWN, 0, 0, 0, NULL, NULL },
+	{ "smtp_alert", KW_KNOWN, 0, 0, 0, NULL, NULL },
+	{ "ip_family", KW_KNOWN, 0, 0, 0, NULL, NULL },
+	{ "retry", KW_UINT | KW_FIRST, VS(check_opts.retry), 0, 1000000, NULL, NULL },
+	{ "delay_before_retry", KW_TIMER | KW_FIRST, VS(check_opts.delay_before_retry_ms), 0, 86400000, NULL, NULL },
+	{ "connect_timeout", KW_TIMER | KW_FIRST, VS(check_opts.connect_timeout_ms), 1, 3600000, NULL, NULL },
+	{ "warmup", KW_TIMER | KW_FIRST, VS(check_opts.warmup_ms), 0, 86400000, NULL, NULL },
 	END_KW
 };
 

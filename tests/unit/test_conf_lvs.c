@@ -217,6 +217,24 @@ static struct ipvs_daemon kernel_daemon(uint32_t state, const char *ifname, uint
 	return d;
 }
 
+/* keepalived's old spelling of retry: a warning at its line naming the new
+ * one, and the value kept. */
+static void test_deprecated_spelling(void)
+{
+	static const char text[] =
+		"virtual_server 10.0.0.1 80 {\n lb_algo rr\n lb_kind NAT\n protocol TCP\n"
+		" real_server 10.0.0.2 80 {\n  HTTP_GET {\n"
+		"   url {\n    path /\n    status_code 200\n   }\n   nb_get_retry 4\n  }\n }\n}\n";
+	struct conf_tree *t = conf_parse_buffer("r.conf", text, sizeof(text) - 1, 0);
+	struct conf_keepalived *c = t ? conf_keepalived_load(t) : NULL;
+	CHECK(warnings_are(c, 1) && first_diag_has(c, "r.conf:11: 'nb_get_retry' is deprecated, use 'retry'"),
+		"nb_get_retry: one warning at its line, naming retry");
+	const struct conf_real_server *rs = c && c->nvirtual_servers == 1 ? &c->virtual_servers[0].real_servers[0] : NULL;
+	CHECK(rs && rs->checks && rs->ncheckers == 1 && rs->checks->checkers[0].opts.nb_get_retry == 4,
+		"nb_get_retry: its value is kept");
+	conf_keepalived_free(c);
+}
+
 static void test_plan(void)
 {
 	struct conf_lvs_syncd sd = { .ifname = "eth1", .instance = "VI_1", .syncid = 51 };
@@ -295,6 +313,7 @@ int main(void)
 	test_timeouts_and_flush();
 	test_max_auto_priority();
 	test_instance_keywords();
+	test_deprecated_spelling();
 	test_plan();
 	return unit_exit();
 }
