@@ -41,6 +41,7 @@ struct kernel_dest {
 	uint32_t activeconns, inactconns, persistconns;
 	uint16_t af, port, tun_port, tun_flags;
 	uint8_t tun_type;
+	bool owned;                      /* lvsd's, in its known table only (ipvs_sync.c); fills padding */
 };
 
 struct kernel_dest kernel_dest_of(const struct ipvs_dest *d);

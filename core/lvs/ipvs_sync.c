@@ -450,10 +450,62 @@ static int send_adds_ahead(struct ipvs_sync *d, const struct want *w, const stru
 	return -1;
 }
 
+/*
+ * Between passes the dests lvsd owns are a flag on the known table's
+ * dests, which cost nothing (the flag fills padding); the keymap they are
+ * unpacked into for a pass held 56 bytes and a slot a dest, 2.6 MiB at
+ * 37,294 dests. A pass works on the keymap as before; only a known table
+ * that holds every owned dest takes them back.
+ */
+static void owned_flags(struct kernel_table *k, const struct ipvs_keymap *from, struct ipvs_keymap *into,
+			size_t *n)
+{
+	for (size_t i = 0; i < k->n; i++)
+		for (size_t j = 0; j < k->v[i].ndests; j++) {
+			struct kernel_dest *kd = &k->v[i].dests[j];
+			struct ipvs_key key = kernel_dest_key(&k->v[i].svc, kd);
+			if (from) {
+				kd->owned = ipvs_keymap_has(from, &key);
+				*n += kd->owned;
+			} else if (kd->owned && ipvs_keymap_put(into, &key, 0) < 0) {
+				*n = 1;
+			}
+		}
+}
+
+static int owned_unpack(struct ipvs_sync *d)
+{
+	size_t failed = 0;
+
+	if (!d->owned_packed)
+		return 0;
+	owned_flags(&d->known, NULL, &d->owned_dests, &failed);
+	if (failed) {
+		ipvs_keymap_free(&d->owned_dests);
+		return -1;
+	}
+	d->owned_packed = false;
+	return 0;
+}
+
+static void owned_pack(struct ipvs_sync *d)
+{
+	size_t n = 0;
+
+	owned_flags(&d->known, &d->owned_dests, NULL, &n);
+	if (n != d->owned_dests.n)
+		return;   /* an owned dest the table does not hold: the keymap stays */
+	ipvs_keymap_free(&d->owned_dests);
+	d->owned_packed = true;
+}
+
 static void forget_known(struct ipvs_sync *d)
 {
+	if (owned_unpack(d) != 0)
+		log_err("out of memory noting what lvsd owns");
 	kernel_table_free(&d->known);
 	d->known_valid = false;
+	d->owned_packed = false;
 }
 
 /* The kernel's table, dumped: its services, and the dests of those wanted. */
@@ -515,6 +567,8 @@ void ipvs_sync_pass(struct ipvs_sync *d, bool dump)
 		return;
 	}
 	memset(&dumped, 0, sizeof(dumped));
+	if (owned_unpack(d) != 0)
+		goto oom;
 	/* A pass that dumps replaces the known table whatever happens: gone
 	 * before the dump, it does not add to the pass's peak (the periodic
 	 * pass is lvsd's highest memory: 7 MiB of it at 37,294 servers). */
@@ -553,6 +607,7 @@ void ipvs_sync_pass(struct ipvs_sync *d, bool dump)
 	if (valid) {
 		d->known = after;
 		d->known_valid = true;
+		owned_pack(d);
 	}
 	ipvs_actions_free(&acts);
 	want_free(&w);
@@ -633,29 +688,21 @@ static int known_part(const struct ipvs_sync *d, const struct want *w, struct ke
 	return 0;
 }
 
-/* What lvsd owns of w's services and their dests becomes what o says. */
-static int owned_merge(struct ipvs_sync *d, const struct want *w, const struct owned *o)
+/* What lvsd owns of w's services becomes what o says; of their dests, the
+ * flags of the table the pass leaves (after) say it. */
+static int owned_merge(struct ipvs_sync *d, const struct want *w, const struct owned *o,
+		       struct kernel_table *after)
 {
+	size_t n = 0;
+
 	for (int i = 0; i < w->n; i++) {
-		const struct want_svc *ws = &w->v[i];
-		struct ipvs_key key = ipvs_svc_key(&ws->svc);
+		struct ipvs_key key = ipvs_svc_key(&w->v[i].svc);
 		if (ipvs_keymap_has(&o->svcs, &key) ? ipvs_keymap_put(&d->owned_svcs, &key, 0) < 0
 						    : (ipvs_keymap_del(&d->owned_svcs, &key), false))
 			return -1;
-		for (int j = 0; j < ws->ndests; j++) {
-			struct ipvs_key k = kernel_dest_key(&ws->svc, &ws->dests[j].dest);
-			if (ipvs_keymap_has(&o->dests, &k) ? ipvs_keymap_put(&d->owned_dests, &k, 0) < 0
-							   : (ipvs_keymap_del(&d->owned_dests, &k), false))
-				return -1;
-		}
-		for (size_t j = 0; ws->have && j < ws->have->ndests; j++) {
-			struct ipvs_key k = kernel_dest_key(&ws->svc, &ws->have->dests[j]);
-			if (ipvs_keymap_has(&o->dests, &k) ? ipvs_keymap_put(&d->owned_dests, &k, 0) < 0
-							   : (ipvs_keymap_del(&d->owned_dests, &k), false))
-				return -1;
-		}
 	}
-	return 0;
+	owned_flags(after, &o->dests, NULL, &n);
+	return n == o->dests.n ? 0 : -1;
 }
 
 /* The known table with sub's entries (at at[]) replaced by after's, whose
@@ -687,18 +734,19 @@ bool ipvs_sync_pass_some(struct ipvs_sync *d, const int *vs, int n, const struct
 {
 	struct kernel_table sub, after;
 	struct ipvs_actions acts;
-	struct ipvs_keymap owned_svcs;
+	struct ipvs_keymap owned_svcs, owned_dests;
 	struct owned o;
 	struct want w;
 	size_t *at = NULL;
 	int *sent = NULL;
 	bool done = false;
 
-	if (!d->known_valid || !ipvs_ready(d))
+	if (!d->known_valid || !d->owned_packed || !ipvs_ready(d))
 		return false;
 	memset(&w, 0, sizeof(w));
 	memset(&sub, 0, sizeof(sub));
 	memset(&owned_svcs, 0, sizeof(owned_svcs));
+	memset(&owned_dests, 0, sizeof(owned_dests));
 	memset(&acts, 0, sizeof(acts));
 	for (int i = 0; i < n; i++)
 		if (build_want_vs(d->conf, d->vs, vs[i], &w) != 0)
@@ -713,7 +761,9 @@ bool ipvs_sync_pass_some(struct ipvs_sync *d, const int *vs, int n, const struct
 		if (ipvs_keymap_has(&d->owned_svcs, &key) && ipvs_keymap_put(&owned_svcs, &key, 0) < 0)
 			goto out;
 	}
-	if (ipvs_diff(&w, &sub, &owned_svcs, &d->owned_dests, &acts) != 0 || !known_covers(&w))
+	size_t failed = 0;
+	owned_flags(&sub, NULL, &owned_dests, &failed);
+	if (failed || ipvs_diff(&w, &sub, &owned_svcs, &owned_dests, &acts) != 0 || !known_covers(&w))
 		goto out;
 	if (send_adds_ahead(d, &w, &acts, &sent) < 0) {
 		forget_known(d);
@@ -731,9 +781,11 @@ bool ipvs_sync_pass_some(struct ipvs_sync *d, const int *vs, int n, const struct
 	for (int i = 0; i < w.n; i++)
 		next = apply_wanted(d, &o, &w, i, &acts, next);
 	/* A failure leaves ownership and the table to the next whole pass. */
-	if (d->kernel_errors != errors || o.failed.n || owned_merge(d, &w, &o) != 0 ||
-	    kernel_table_after(&w, &sub, &acts, &after) != 0) {
+	if (d->kernel_errors != errors || o.failed.n || kernel_table_after(&w, &sub, &acts, &after) != 0) {
 		forget_known(d);
+	} else if (owned_merge(d, &w, &o, &after) != 0) {
+		forget_known(d);
+		kernel_table_free(&after);
 	} else if (known_splice(d, &w, &after, &sub, at) != 0) {
 		forget_known(d);
 		kernel_table_free(&after);
@@ -749,6 +801,7 @@ out:
 	free(sub.v);
 	ipvs_actions_free(&acts);
 	ipvs_keymap_free(&owned_svcs);
+	ipvs_keymap_free(&owned_dests);
 	want_free(&w);
 	return done;
 }
@@ -790,9 +843,9 @@ void ipvs_sync_flush(struct ipvs_sync *d, const char *why)
 		d->kernel_errors++;
 		return;
 	}
+	forget_known(d);
 	ipvs_keymap_free(&d->owned_svcs);
 	ipvs_keymap_free(&d->owned_dests);
-	forget_known(d);
 	log_notice("%s: flushed every IPVS virtual server", why);
 }
 
@@ -830,7 +883,7 @@ void ipvs_sync_free(struct ipvs_sync *d)
 	if (d->ipvs)
 		ipvs_close(d->ipvs);
 	d->ipvs = NULL;
+	forget_known(d);
 	ipvs_keymap_free(&d->owned_svcs);
 	ipvs_keymap_free(&d->owned_dests);
-	forget_known(d);
 }

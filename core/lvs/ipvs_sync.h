@@ -23,6 +23,10 @@ struct ipvs_sync {
 	 * outside compares with it instead of dumping the table again. */
 	struct kernel_table known;
 	bool known_valid;
+	/* Which dests lvsd owns is then the owned flag of the known table's
+	 * dests, and owned_dests is empty: a pass unpacks the flags into it,
+	 * and packs them back when it leaves a valid table (ipvs_sync.c). */
+	bool owned_packed;
 	/* The model, set by the caller before each pass. */
 	const struct conf_keepalived *conf;
 	struct lvs *vs;

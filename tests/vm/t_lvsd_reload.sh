@@ -4,7 +4,8 @@
 # keep their connection counters and their open connections), a config that
 # does not parse, is empty or is a directory keeps everything, a service lvsd did not create is never
 # touched, inhibit_on_failure keeps a dead server at weight 0, and SIGTERM
-# removes what lvsd added. Expected tables are written from keepalived.conf(5):
+# removes what lvsd added. A real server added by hand to lvsd's service
+# stays through passes and reloads. Expected tables are written from keepalived.conf(5):
 # NAT is ipvsadm's -m, lb_algo its -s, weight its -w.
 cd "$(dirname "$0")/../.." || exit 2
 . tests/vm/lvsd_lib.sh
@@ -78,14 +79,23 @@ echo "# before the reload: 10.0.2.11 conns/active $before11, 10.0.2.12 $before12
 [ "${before11%% *}" -gt 0 ] 2>/dev/null && [ "${before11##* }" -gt 0 ] 2>/dev/null ||
 	fail "traffic reached 10.0.2.11 (conns and an open connection)"
 
-# Reload: 10.0.2.12 weight 3, 10.0.2.13 out, 10.0.2.14 in.
+# A real server added by hand to lvsd's service (weight 0: no traffic goes
+# there) is not lvsd's: the passes that dump the table every 2 s leave it.
+hand="-a -t $vip:80 -r 10.0.2.99:80 -m -w 0"
+$IPVSADM $hand
+sleep 5
+check_table "a real server added by hand to lvsd's service stays over the periodic passes" \
+	"$(printf '%s\n' "$t1" "$hand" | sort)"
+
+# Reload: 10.0.2.12 weight 3, 10.0.2.13 out, 10.0.2.14 in; the one added
+# by hand stays until lvsd removes the whole service at its stop.
 conf 3 11 12 14 >"$cfg"
 kill -HUP "$lvsd_pid"
 t2=$(printf '%s\n' "$foreign" "-A -t $vip:80 -s rr" \
 	"-a -t $vip:80 -r 10.0.2.11:80 -m -w 1" "-a -t $vip:80 -r 10.0.2.12:80 -m -w 3" \
-	"-a -t $vip:80 -r 10.0.2.14:80 -m -w 1" | sort)
+	"-a -t $vip:80 -r 10.0.2.14:80 -m -w 1" "$hand" | sort)
 wait_for 20 table_is "$t2"
-check_table "SIGHUP: 10.0.2.13 removed, 10.0.2.14 added, 10.0.2.12 re-weighted" "$t2"
+check_table "SIGHUP: 10.0.2.13 removed, 10.0.2.14 added, 10.0.2.12 re-weighted, the one added by hand kept" "$t2"
 check_eq "10.0.2.11 untouched by the reload: same conns and open connections" "$before11" "$(conns_active 10.0.2.11)"
 after12=$(conns_active 10.0.2.12)
 check_eq "10.0.2.12 edited in place, not re-created: same conns and open connections" "$before12" "$after12"
