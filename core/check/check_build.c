@@ -33,8 +33,6 @@ static struct check *check_get(struct check_runner *run, struct model *m, const 
 	}
 	c = &m->checks[m->nchecks];
 	memset(c, 0, sizeof(*c));
-	c->run = run;
-	c->key_hash = hash;
 	c->misc_status = -1;
 	c->probe = probe;          /* nothing points at it yet: it may move */
 	struct sched_timing timing = check_timing(c);
@@ -336,7 +334,7 @@ int check_model_carry_over(struct model *m, struct model *old)
 		check_index_add(old, &old->checks[i]);
 	for (unsigned long i = 0; i < m->nchecks; i++) {
 		struct check *c = &m->checks[i];
-		struct check *o = check_find(old, &c->probe, c->key_hash);
+		struct check *o = check_find(old, &c->probe, check_probe_hash(&c->probe));
 		if (!o)
 			continue;
 		c->st = o->st;

@@ -142,7 +142,7 @@ int check_index_init(struct model *m, size_t expected)
 
 void check_index_add(struct model *m, struct check *c)
 {
-	uint32_t *head = &m->chain_head[c->key_hash & (m->nchains - 1)];
+	uint32_t *head = &m->chain_head[check_probe_hash(&c->probe) & (m->nchains - 1)];
 	m->chain_next[c - m->checks] = *head;
 	*head = (uint32_t)(c - m->checks) + 1;
 }
@@ -161,7 +161,7 @@ struct check *check_find(const struct model *m, const struct check_probe *probe,
 {
 	for (uint32_t i = m->chain_head[hash & (m->nchains - 1)]; i; i = m->chain_next[i - 1]) {
 		struct check *c = &m->checks[i - 1];
-		if (c->key_hash == hash && check_probe_alike(&c->probe, probe))
+		if (check_probe_alike(&c->probe, probe))
 			return c;
 	}
 	return NULL;

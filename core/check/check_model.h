@@ -41,21 +41,19 @@ struct rs_notify {
  * options (timing included) live once for all probes alike (struct
  * check_shape); an attempt's buffers exist only while it runs.
  */
-struct check {
-	struct check_runner *run;
-	struct check_probe probe;    /* in the check: 16 bytes less than apart */
+struct check {                   /* 192 bytes on 64-bit hosts */
+	struct check_probe probe;    /* in the check: 16 bytes less than apart; its ctx is its runner's */
 	struct check *queue_next;    /* waiting for a start slot (see pump) */
 	struct loop_timer timer;
 	union { struct rserver *one; struct rserver **many; } users;
 	unsigned nusers;
-	uint32_t key_hash;
+	uint32_t latency_us;
 	struct sched_state st;
 	int misc_status;             /* last MISC exit code kept for misc_dynamic; -1 none */
 	unsigned attempts, successes, failures, transitions;
-	uint32_t latency_us;
+	bool tried : 1, last_ok : 1, queued : 1;
 	uint64_t last_ms, changed_ms;
 	char *error;                 /* the last failure's text, kept after a success; NULL before one */
-	bool tried, last_ok, queued;
 };
 
 /*
@@ -91,19 +89,20 @@ struct notify_verdict {
 
 struct vserver;
 
+/* 80 bytes on 64-bit hosts: one of these a real server. */
 struct rserver {
 	struct vserver *vs;
 	union { struct check *one; struct check **many; } checks;
 	struct rs_notify *notify;    /* NULL when neither notify_up nor notify_down is set */
 	const struct script_verdict *disabled; /* its first MISC_CHECK left out, or NULL */
+	uint64_t changed_ms;
 	struct conf_ip addr;
-	unsigned port;
+	uint16_t port;
+	bool up : 1, confirmed : 1, inhibit : 1;
 	int nchecks;
 	int conf_weight;
 	int weight;                  /* as last announced */
 	unsigned transitions;
-	uint64_t changed_ms;
-	bool up, confirmed, inhibit;
 };
 
 struct vserver {

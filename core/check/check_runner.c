@@ -8,6 +8,7 @@
 #include "log.h"
 #include "script.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,10 +170,17 @@ static void set_error(struct check *c, const char *text)
 	c->error = copy;
 }
 
+/* A check's runner is the one whose context its probe was made in: one
+ * pointer fewer in each of the checks. */
+static struct check_runner *runner_of(const struct check *c)
+{
+	return (struct check_runner *)(void *)((char *)c->probe.ctx - offsetof(struct check_runner, ctx));
+}
+
 static void on_check_done(struct check_probe *probe, const struct check_result *r, void *arg)
 {
 	struct check *c = arg;
-	struct check_runner *run = c->run;
+	struct check_runner *run = runner_of(c);
 	struct sched_timing timing = check_timing(c);
 	(void)probe;
 
@@ -250,7 +258,7 @@ static void on_pace_timer(struct loop *loop, struct loop_timer *timer)
 void check_on_due(struct loop *loop, struct loop_timer *timer)
 {
 	struct check *c = timer->arg;
-	struct check_runner *run = c->run;
+	struct check_runner *run = runner_of(c);
 
 	if (c->queued)
 		return;
@@ -267,10 +275,11 @@ void check_on_due(struct loop *loop, struct loop_timer *timer)
 		run->deferred++;
 }
 
-/* Through c->run, never a copy of the runner: the loop owns the armed timers. */
+/* Through the check's own runner, never a copy of it: the loop owns the
+ * armed timers. */
 void check_release(struct check *c)
 {
-	loop_timer_cancel(c->run->loop, &c->timer);
+	loop_timer_cancel(runner_of(c)->loop, &c->timer);
 	check_probe_release(&c->probe);
 	if (c->nusers > 1)
 		free(c->users.many);
