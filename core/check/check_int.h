@@ -45,16 +45,16 @@ struct check_probe {
 	struct check_ctx *ctx;
 	const struct check_params *params;  /* the params of its struct check_shape */
 	union check_addr target;
+	/* What the item cached below was made or looked up under: for
+	 * SSL_GET's session the ctx->tls_generation, for the raw socket's
+	 * source address the routes' generation (0: never). Here it fills
+	 * the hole after target: 64 bytes a probe on 64-bit hosts. */
+	unsigned cache_generation;
 	struct check_attempt *attempt;      /* NULL when idle */
 	union {
-		struct {                    /* SSL_GET: resumable session, check_tls.c */
-			void *tls_session;
-			unsigned tls_session_generation;    /* ctx->tls_generation it was made under */
-		};
-		struct {                    /* TCP_CHECK to IPv4 on the raw socket, check_syn.c */
-			uint32_t syn_source;                /* the kernel's source address for the target */
-			unsigned syn_source_generation;     /* routes it was looked up under; 0: never */
-		};
+		void *tls_session;          /* SSL_GET: resumable session, check_tls.c */
+		uint32_t syn_source;        /* TCP_CHECK to IPv4 on the raw socket, check_syn.c:
+					     * the kernel's source address for the target */
 	};
 };
 

@@ -41,7 +41,7 @@ struct rs_notify {
  * options (timing included) live once for all probes alike (struct
  * check_shape); an attempt's buffers exist only while it runs.
  */
-struct check {                   /* 192 bytes on 64-bit hosts */
+struct check {                   /* 184 bytes on 64-bit hosts */
 	struct check_probe probe;    /* in the check: 16 bytes less than apart; its ctx is its runner's */
 	struct check *queue_next;    /* waiting for a start slot (see pump) */
 	struct loop_timer timer;

@@ -325,7 +325,7 @@ static int send_syn(struct syn_family *f, struct check_syn_wait *w)
 	if (f->family == AF_INET) {
 		struct check_probe *probe = w->attempt->probe;
 		unsigned generation = f->syn->route_generation;
-		if (!generation || probe->syn_source_generation != generation) {
+		if (!generation || probe->cache_generation != generation) {
 			/* a connected UDP socket keeps its first source address:
 			 * dissolve the last association so the route decides anew */
 			const struct sockaddr unspec = { .sa_family = AF_UNSPEC };
@@ -336,7 +336,7 @@ static int send_syn(struct syn_family *f, struct check_syn_wait *w)
 			    getsockname(f->route_fd, &found.sa, &len) < 0)
 				return errno;
 			probe->syn_source = found.sin.sin_addr.s_addr;
-			probe->syn_source_generation = generation;
+			probe->cache_generation = generation;
 		}
 		struct in_addr src = { .s_addr = probe->syn_source };
 		uint32_t sum = inet_csum_add(0, &src, 4);       /* RFC 9293 3.1 pseudo-header */

@@ -289,7 +289,7 @@ struct check_tls_conn *check_tls_open(struct check_probe *probe, int fd, const c
 	c->tls = ctx->tls;
 	c->tls->users++;
 	/* a session from before a new SSL block would skip its verification */
-	if (probe->tls_session && probe->tls_session_generation != ctx->tls_generation) {
+	if (probe->tls_session && probe->cache_generation != ctx->tls_generation) {
 		check_tls_session_free(probe->tls_session);
 		probe->tls_session = NULL;
 	}
@@ -342,7 +342,7 @@ static void keep_session(struct check_tls_conn *c)
 		c->probe->tls_session = NULL;
 		return;
 	}
-	c->probe->tls_session_generation = c->probe->ctx->tls_generation;
+	c->probe->cache_generation = c->probe->ctx->tls_generation;
 	c->resumed = had && c->offered_session && memcmp(old_master, s->master, sizeof(old_master)) == 0;
 }
 
