@@ -53,7 +53,7 @@ struct check {                   /* 184 bytes on 64-bit hosts */
 	unsigned attempts, successes, failures, transitions;
 	bool tried : 1, last_ok : 1, queued : 1;
 	uint64_t last_ms, changed_ms;
-	char *error;                 /* the last failure's text, kept after a success; NULL before one */
+	const char *error;           /* the last failure's text (shared, check_runner.c), kept after a success; NULL before one */
 };
 
 /*

@@ -5,6 +5,7 @@
  * unchanged checks, and the stop (omega).
  */
 #include "check_runner.h"
+#include "fnv.h"
 #include "log.h"
 #include "script.h"
 
@@ -159,15 +160,69 @@ static void rs_update(struct check_runner *run, struct rserver *rs, const struct
  */
 static void pump(struct check_runner *run);
 
-static void set_error(struct check *c, const char *text)
+/*
+ * A failure text, counted, one copy for every check that failed alike:
+ * the texts name no target ("connect: Connection refused"), so a farm
+ * that is down shares a handful, where each failing check kept a copy
+ * (2.3 MiB at 37,294).
+ */
+#define ERROR_CHAINS 256
+
+struct error_text {
+	struct error_text *next;
+	unsigned refs;
+	uint32_t hash;
+	char text[];
+};
+
+static void error_put(struct check_runner *run, const char *text)
+{
+	if (!text)
+		return;
+	struct error_text *e = (struct error_text *)(void *)(text - offsetof(struct error_text, text));
+	if (--e->refs)
+		return;
+	struct error_text **at = &run->error_chains[e->hash % ERROR_CHAINS];
+	while (*at != e)
+		at = &(*at)->next;
+	*at = e->next;
+	free(e);
+}
+
+static const char *error_get(struct check_runner *run, const char *text)
+{
+	size_t len = strlen(text);
+	uint32_t hash = fnv1a_bytes(text, len);
+	struct error_text *e;
+
+	if (!run->error_chains && !(run->error_chains = calloc(ERROR_CHAINS, sizeof(*run->error_chains))))
+		return NULL;
+	struct error_text **chain = &run->error_chains[hash % ERROR_CHAINS];
+	for (e = *chain; e; e = e->next)
+		if (e->hash == hash && strcmp(e->text, text) == 0) {
+			e->refs++;
+			return e->text;
+		}
+	e = malloc(sizeof(*e) + len + 1);
+	if (!e)
+		return NULL;
+	e->refs = 1;
+	e->hash = hash;
+	memcpy(e->text, text, len + 1);
+	e->next = *chain;
+	*chain = e;
+	return e->text;
+}
+
+static void set_error(struct check_runner *run, struct check *c, const char *text)
 {
 	if (c->error && strcmp(c->error, text) == 0)
 		return;
-	char *copy = strdup(text);
-	if (!copy)
+	const char *shared = error_get(run, text);
+	if (!shared)
 		return;          /* keeps the older text rather than none */
-	free(c->error);
-	c->error = copy;
+	error_put(run, c->error);
+	c->error = shared;
 }
 
 /* A check's runner is the one whose context its probe was made in: one
@@ -193,7 +248,7 @@ static void on_check_done(struct check_probe *probe, const struct check_result *
 		c->successes++;
 	} else {
 		c->failures++;
-		set_error(c, r->error[0] ? r->error : "failed");
+		set_error(run, c, r->error[0] ? r->error : "failed");
 		if (c->st.up && log_debug_enabled()) {
 			char target[64];
 			log_debug("%s %s failed (retry %u of %u): %s", conf_checker_name(check_type(c)),
@@ -279,11 +334,13 @@ void check_on_due(struct loop *loop, struct loop_timer *timer)
  * armed timers. */
 void check_release(struct check *c)
 {
-	loop_timer_cancel(runner_of(c)->loop, &c->timer);
+	struct check_runner *run = runner_of(c);
+
+	loop_timer_cancel(run->loop, &c->timer);
 	check_probe_release(&c->probe);
 	if (c->nusers > 1)
 		free(c->users.many);
-	free(c->error);
+	error_put(run, c->error);
 	c->error = NULL;
 }
 
@@ -475,4 +532,5 @@ void check_runner_free(struct check_runner *run)
 	check_ctx_done(&run->ctx);
 	for (int i = 0; i < 4; i++)
 		free(run->ssl_strings[i]);
+	free(run->error_chains);
 }

@@ -22,6 +22,8 @@
  * pacing, real-server verdicts turned into event lines and notify
  * scripts, and a reload that keeps the state of unchanged checks.
  */
+struct error_text;
+
 struct check_runner {
 	struct loop *loop;
 	struct model m;
@@ -40,6 +42,9 @@ struct check_runner {
 	int notifies_running;
 	unsigned long notifies_dropped, events_sent;
 	bool stopping;
+
+	/* The checks' last failure texts, one copy each (set_error). */
+	struct error_text **error_chains;
 
 	/* Where each real-server event line goes (docs/checkd.md), newline included. */
 	void (*emit)(void *arg, const char *line, size_t len);
