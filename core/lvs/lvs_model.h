@@ -26,13 +26,14 @@ struct lrs {                     /* one real_server of one virtual_server */
 	bool changed_valid;
 	int weight;                  /* as checkd last said; see lvs_rs_weight() */
 	int weight_conf_seen;        /* the configured weight when it said so */
-	unsigned transitions;        /* fills what would be padding: 88 bytes, not 96 */
+	unsigned transitions;        /* fills what would be padding: 80 bytes, not 96 */
 	uint64_t changed_ms;
 	char *reason;                /* checkd's last reason, or NULL */
 	/* From the last reconcile, summed over the virtual server's services. */
 	int services_in;             /* services it is in */
 	int kernel_weight;
-	uint64_t active, inactive, conns;
+	uint32_t active, inactive;   /* the kernel counts these in 32 bits */
+	uint64_t conns;
 	char *error;                 /* the last kernel error about it, logged once; or NULL */
 	/* lvsd ctl's override (lvs_ctl.c): kept over health changes, dropped by a reload. */
 	enum lrs_ctl { LRS_CTL_NONE, LRS_CTL_DRAIN, LRS_CTL_WEIGHT } ctl;
