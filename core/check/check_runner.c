@@ -5,7 +5,6 @@
  * unchanged checks, and the stop (omega).
  */
 #include "check_runner.h"
-#include "fnv.h"
 #include "log.h"
 #include "script.h"
 
@@ -160,68 +159,14 @@ static void rs_update(struct check_runner *run, struct rserver *rs, const struct
  */
 static void pump(struct check_runner *run);
 
-/*
- * A failure text, counted, one copy for every check that failed alike:
- * the texts name no target ("connect: Connection refused"), so a farm
- * that is down shares a handful, where each failing check kept a copy
- * (2.3 MiB at 37,294).
- */
-#define ERROR_CHAINS 256
-
-struct error_text {
-	struct error_text *next;
-	unsigned refs;
-	uint32_t hash;
-	char text[];
-};
-
-static void error_put(struct check_runner *run, const char *text)
-{
-	if (!text)
-		return;
-	struct error_text *e = (struct error_text *)(void *)(text - offsetof(struct error_text, text));
-	if (--e->refs)
-		return;
-	struct error_text **at = &run->error_chains[e->hash % ERROR_CHAINS];
-	while (*at != e)
-		at = &(*at)->next;
-	*at = e->next;
-	free(e);
-}
-
-static const char *error_get(struct check_runner *run, const char *text)
-{
-	size_t len = strlen(text);
-	uint32_t hash = fnv1a_bytes(text, len);
-	struct error_text *e;
-
-	if (!run->error_chains && !(run->error_chains = calloc(ERROR_CHAINS, sizeof(*run->error_chains))))
-		return NULL;
-	struct error_text **chain = &run->error_chains[hash % ERROR_CHAINS];
-	for (e = *chain; e; e = e->next)
-		if (e->hash == hash && strcmp(e->text, text) == 0) {
-			e->refs++;
-			return e->text;
-		}
-	e = malloc(sizeof(*e) + len + 1);
-	if (!e)
-		return NULL;
-	e->refs = 1;
-	e->hash = hash;
-	memcpy(e->text, text, len + 1);
-	e->next = *chain;
-	*chain = e;
-	return e->text;
-}
-
 static void set_error(struct check_runner *run, struct check *c, const char *text)
 {
 	if (c->error && strcmp(c->error, text) == 0)
 		return;
-	const char *shared = error_get(run, text);
+	const char *shared = strtab_get(&run->errors, text, strlen(text));
 	if (!shared)
 		return;          /* keeps the older text rather than none */
-	error_put(run, c->error);
+	strtab_put(&run->errors, c->error);
 	c->error = shared;
 }
 
@@ -340,7 +285,7 @@ void check_release(struct check *c)
 	check_probe_release(&c->probe);
 	if (c->nusers > 1)
 		free(c->users.many);
-	error_put(run, c->error);
+	strtab_put(&run->errors, c->error);
 	c->error = NULL;
 }
 
@@ -532,5 +477,5 @@ void check_runner_free(struct check_runner *run)
 	check_ctx_done(&run->ctx);
 	for (int i = 0; i < 4; i++)
 		free(run->ssl_strings[i]);
-	free(run->error_chains);
+	strtab_free(&run->errors);
 }

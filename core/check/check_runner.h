@@ -12,6 +12,7 @@
 #include "conf.h"
 #include "loop.h"
 #include "strbuf.h"
+#include "strtab.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -22,8 +23,6 @@
  * pacing, real-server verdicts turned into event lines and notify
  * scripts, and a reload that keeps the state of unchanged checks.
  */
-struct error_text;
-
 struct check_runner {
 	struct loop *loop;
 	struct model m;
@@ -43,8 +42,9 @@ struct check_runner {
 	unsigned long notifies_dropped, events_sent;
 	bool stopping;
 
-	/* The checks' last failure texts, one copy each (set_error). */
-	struct error_text **error_chains;
+	/* The checks' last failure texts, one copy each: they name no target
+	 * ("connect: Connection refused"), so checks that fail alike share. */
+	struct strtab errors;
 
 	/* Where each real-server event line goes (docs/checkd.md), newline included. */
 	void (*emit)(void *arg, const char *line, size_t len);

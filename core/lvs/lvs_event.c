@@ -145,7 +145,7 @@ struct lrs *lvs_event_apply(struct lvs *model, int nvs, const struct lvs_event *
 		rs->have_weight = true;
 	}
 	if (ev->reason)
-		lvs_text_set(&rs->reason, ev->reason, (size_t)reason_len);
+		lrs_reason_set(rs, ev->reason, (size_t)reason_len);
 	if (table_changed)
 		*table_changed = rs->up != was_up || lvs_rs_weight(rs) != was_weight;
 	return rs;

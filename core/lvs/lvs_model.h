@@ -28,7 +28,7 @@ struct lrs {                     /* one real_server of one virtual_server */
 	int weight_conf_seen;        /* the configured weight when it said so */
 	unsigned transitions;        /* fills what would be padding: 80 bytes, not 96 */
 	uint64_t changed_ms;
-	char *reason;                /* checkd's last reason, or NULL */
+	const char *reason;          /* checkd's last reason, shared (lrs_reason_set); or NULL */
 	/* From the last reconcile, summed over the virtual server's services. */
 	int services_in;             /* services it is in */
 	int kernel_weight;
@@ -78,6 +78,16 @@ struct lrs *lvs_find_rs(struct lvs *model, int nvs, const char *vs_name, size_t 
 void lvs_text_set(char **slot, const char *text, size_t len);
 /* The slot's text, "" when there is none. */
 const char *lvs_text(const char *slot);
+
+/* checkd's reason for rs: the first len bytes of text (at most
+ * LVS_TEXT_MAX); NULL or len 0 clears it. Kept shared: the server's own
+ * name in it is one byte, the rest one copy for every server that failed
+ * alike. Out of memory keeps the one before. */
+void lrs_reason_set(struct lrs *rs, const char *text, size_t len);
+/* rs's reason as checkd wrote it, in buf (size bytes; LVS_REASON_MAX is
+ * enough) when it must be put together; NULL when there is none. */
+#define LVS_REASON_MAX (LVS_TEXT_MAX + LRS_NAME_MAX)
+const char *lrs_reason(const struct lrs *rs, char *buf, size_t size);
 
 bool rs_inhibit(const struct lvs *vs, const struct lrs *rs);
 int lvs_rs_weight(const struct lrs *rs);

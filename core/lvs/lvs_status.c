@@ -50,12 +50,12 @@ void lvs_table(struct strbuf *b, const struct lvs *vs, uint64_t now)
 			snprintf(ctl, sizeof(ctl), "[ctl: %s]%s", lvs_ctl_describe(rs, what, sizeof(what)),
 				 rs->error || rs->reason ? " " : "");
 		}
-		char name[LRS_NAME_MAX];
+		char name[LRS_NAME_MAX], reason[LVS_REASON_MAX];
 		strbuf_printf(b, "  %-28s %-5s %6d %6s %8llu %8llu %10llu %6u %6s  %s%s\n", lrs_name(rs, name),
 			      rs->up ? "up" : "down", rs->up ? lvs_rs_weight(rs) : rs_inhibit(vs, rs) ? 0 : rs->conf->weight,
 			      kw, (unsigned long long)rs->active, (unsigned long long)rs->inactive,
 			      (unsigned long long)rs->conns, rs->transitions, ago, ctl,
-			      rs->error ? rs->error : lvs_text(rs->reason));
+			      rs->error ? rs->error : lvs_text(lrs_reason(rs, reason, sizeof(reason))));
 	}
 	if (cv->sorry_server) {
 		char sn[64];
@@ -85,7 +85,8 @@ static void lrs_json(struct json *j, const struct lvs *vs, const struct lrs *rs)
 	json_key_uint(j, "conns", rs->conns);
 	json_key_uint(j, "transitions", rs->transitions);
 	json_key_uint_if(j, "last_change_ms", rs->changed_valid, rs->changed_ms);
-	json_key_string(j, "reason", rs->reason);
+	char reason[LVS_REASON_MAX];
+	json_key_string(j, "reason", lrs_reason(rs, reason, sizeof(reason)));
 	json_key_string(j, "error", rs->error);
 	json_key_string(j, "ctl", rs->ctl == LRS_CTL_DRAIN ? "drained" : rs->ctl == LRS_CTL_WEIGHT ? "weight" : NULL);
 	json_key_int_if(j, "ctl_weight", rs->ctl != LRS_CTL_NONE, rs->ctl_weight);

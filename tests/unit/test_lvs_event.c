@@ -183,6 +183,25 @@ static void test_apply(void)
 	CHECK(parse("4 up tcp/192.0.2.10:80 192.0.2.21:8 weight=1", &ev) == 0 &&
 	      lvs_event_apply(&vs, 1, &ev, 4000, &which, NULL) == NULL, "a real server name that is a prefix does not match");
 
+	/* Reasons that name their own server: one shared text, each server's
+	 * name put back when it is shown. */
+	char buf[2][LVS_REASON_MAX];
+	CHECK(parse("5 down tcp/192.0.2.10:80 192.0.2.21:80 weight=0 reason=TCP_CHECK 192.0.2.21:80: connect: "
+		    "Network is unreachable", &ev) == 0 && lvs_event_apply(&vs, 1, &ev, 5000, &which, NULL) == &rs[0] &&
+	      parse("5 down tcp/192.0.2.10:80 192.0.2.22:80 weight=0 reason=TCP_CHECK 192.0.2.22:80: connect: "
+		    "Network is unreachable", &ev) == 0 && lvs_event_apply(&vs, 1, &ev, 5000, &which, NULL) == &rs[1],
+	      "two servers down alike");
+	CHECK(rs[0].reason && rs[0].reason == rs[1].reason, "their reasons are one shared text");
+	CHECK(strcmp(lvs_text(lrs_reason(&rs[0], buf[0], sizeof(buf[0]))),
+		     "TCP_CHECK 192.0.2.21:80: connect: Network is unreachable") == 0 &&
+	      strcmp(lvs_text(lrs_reason(&rs[1], buf[1], sizeof(buf[1]))),
+		     "TCP_CHECK 192.0.2.22:80: connect: Network is unreachable") == 0,
+	      "each is shown as checkd wrote it, with its own server's name");
+	CHECK(parse("5 down tcp/192.0.2.10:80 192.0.2.21:80 weight=0 reason=TCP_CHECK 192.0.2.99:80: timed out",
+		    &ev) == 0 && lvs_event_apply(&vs, 1, &ev, 5000, &which, NULL) == &rs[0] &&
+	      strcmp(lvs_text(lrs_reason(&rs[0], buf[0], sizeof(buf[0]))), "TCP_CHECK 192.0.2.99:80: timed out") == 0,
+	      "a reason naming another address (connect_ip) is kept as written");
+
 	char longer[400];
 	memset(longer, 'r', sizeof(longer));
 	const char *head = "5 up tcp/192.0.2.10:80 192.0.2.22:80 weight=3 reason=";
@@ -193,7 +212,7 @@ static void test_apply(void)
 	CHECK(parse("6 up tcp/192.0.2.10:80 192.0.2.22:80 weight=3 reason=", &ev) == 0 &&
 	      lvs_event_apply(&vs, 1, &ev, 6000, &which, NULL) == &rs[1] && !rs[1].reason, "an empty reason clears it");
 	for (int r = 0; r < 2; r++)
-		free(rs[r].reason);
+		lrs_reason_set(&rs[r], NULL, 0);
 }
 
 /* Only a change of health, or of weight while up, calls for an IPVS pass. */
@@ -221,7 +240,7 @@ static void test_table_changed(void)
 		CHECK(parse(steps[i].line, &ev) == 0 && lvs_event_apply(&vs, 1, &ev, 1000, &which, &changed) == &rs &&
 		      changed == steps[i].changed, "%s: %s", steps[i].what, steps[i].changed ? "a pass is due" : "no pass");
 	}
-	free(rs.reason);
+	lrs_reason_set(&rs, NULL, 0);
 }
 
 /* An event names a real server as checkd spells it, and only so. */
@@ -251,7 +270,7 @@ static void test_rs_names(void)
 		      cases[i].want < 0 ? "none" : "found");
 	}
 	for (int r = 0; r < 2; r++)
-		free(rs[r].reason);
+		lrs_reason_set(&rs[r], NULL, 0);
 }
 
 int main(void)
