@@ -418,8 +418,10 @@ void lrs_reason_set(struct lrs *rs, const char *text, size_t len)
 		len = LVS_TEXT_MAX;
 	if (text && len) {
 		size_t n = strlen(lrs_name(rs, name));
-		const char *at = memmem(text, len, name, n);
-		if (at && !memchr(text, REASON_SELF, len)) {
+		const char *at = text;   /* a plain search: libc's memmem is larger than all of this */
+		while (at + n <= text + len && memcmp(at, name, n) != 0)
+			at++;
+		if (at + n <= text + len && !memchr(text, REASON_SELF, len)) {
 			size_t head = (size_t)(at - text);
 			memcpy(shape, text, head);
 			shape[head] = REASON_SELF;
