@@ -26,6 +26,7 @@
 #define LVSBOX_OPTS_H
 
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include "strbuf.h"
 
@@ -34,15 +35,16 @@
 
 #define OPTS_SHOWS 1u          /* the row only shows an included option (see above) */
 
+/* Some 80 of these are in the binary: the numbers are narrow. */
 struct opts_row {
-	int letter;                 /* short option; 0 for long only */
 	const char *name;           /* long option; NULL for short only */
 	const char *arg;            /* its argument's name in --help; NULL: takes none */
 	const char *help;           /* --help text; NULL: not listed */
-	int id;                     /* what opts_next returns; 0 means the letter */
 	const char *label;          /* --help shows this instead of "-x ARG" */
 	const struct opts_row *include;   /* a shared table spliced in here */
-	unsigned flags;
+	uint16_t id;                /* what opts_next returns; 0 means the letter */
+	unsigned char letter;       /* short option; 0 for long only */
+	unsigned char flags;
 };
 
 /* An option with a short letter (and a long name or NULL). */
