@@ -56,9 +56,9 @@ struct ipvs_key kernel_dest_key(const struct ipvs_service *s, const struct kerne
 struct kernel_dest kernel_dest_of(const struct ipvs_dest *d)
 {
 	return (struct kernel_dest){
-		.addr = d->addr, .conns = d->stats.conns, .conn_flags = d->conn_flags, .weight = d->weight,
-		.u_threshold = d->u_threshold, .l_threshold = d->l_threshold, .activeconns = d->activeconns,
-		.inactconns = d->inactconns, .persistconns = d->persistconns, .af = d->af, .port = d->port,
+		.addr = d->addr, .conns = d->stats.conns, .conn_flags = (uint16_t)(d->conn_flags & IP_VS_CONN_F_FWD_MASK),
+		.weight = d->weight, .u_threshold = d->u_threshold, .l_threshold = d->l_threshold,
+		.activeconns = d->activeconns, .inactconns = d->inactconns, .af = d->af, .port = d->port,
 		.tun_port = d->tun_port, .tun_flags = d->tun_flags, .tun_type = d->tun_type,
 	};
 }
@@ -485,7 +485,6 @@ static struct kernel_dest dest_after(const struct want_dest *wd)
 	if (wd->have) {
 		d.activeconns = wd->have->activeconns;
 		d.inactconns = wd->have->inactconns;
-		d.persistconns = wd->have->persistconns;
 		d.conns = wd->have->conns;
 	}
 	return d;

@@ -28,20 +28,22 @@ struct ipvs_key {
 
 /*
  * A kernel dest as a pass needs it: what is compared, what a request names
- * and the connection counts lvsd shows. The packet and byte counters of
- * struct ipvs_dest stay out: lvsd keeps the table a pass leaves, and at
- * 37,294 dests they were 2.8 MiB of it.
+ * and the connection counts lvsd shows, 56 bytes. The packet and byte
+ * counters of struct ipvs_dest stay out: lvsd keeps the table a pass
+ * leaves, and at 37,294 dests they were 2.8 MiB of it.
  */
 struct kernel_dest {
 	union ipvs_addr addr;
 	uint64_t conns;                  /* stats.conns */
-	uint32_t conn_flags;
 	int32_t weight;
 	uint32_t u_threshold, l_threshold;
-	uint32_t activeconns, inactconns, persistconns;
+	uint32_t activeconns, inactconns;
+	/* The forwarding method (IP_VS_CONN_F_FWD_MASK) is all of the
+	 * kernel's 32 bits that lvsd compares or sends. */
+	uint16_t conn_flags;
 	uint16_t af, port, tun_port, tun_flags;
 	uint8_t tun_type;
-	bool owned;                      /* lvsd's, in its known table only (ipvs_sync.c); fills padding */
+	bool owned;                      /* lvsd's, in its known table only (ipvs_sync.c) */
 };
 
 struct kernel_dest kernel_dest_of(const struct ipvs_dest *d);
