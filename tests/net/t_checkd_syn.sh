@@ -116,10 +116,16 @@ ck_sleep_until 3.5
 # got each answer reset by the director.
 check_eq "IPv4 healthy server: up" up "$(ck_get "$VS" "$S:80" state)"
 check_eq "IPv6 healthy server: up" up "$(ck_get "$VS6" "[$S6]:80" state)"
+# The checks go on while the counters are read: the resets, read between
+# two readings of the answers, lie between them.
 n=$(ck_count synack80)
+resets=$(ck_count reset80)
+n_after=$(ck_count synack80)
 if [ "$n" -ge 6 ]; then ok "the server answered every check's SYN (SYN-ACKs from :80 over both families: $n)"
 else fail "the server answered every check's SYN (SYN-ACKs from :80 over both families: $n)"; fi
-check_eq "each answer was reset by the director's kernel" "$n" "$(ck_count reset80)"
+if [ "$resets" -ge "$n" ] && [ "$resets" -le "$n_after" ]; then
+	ok "each answer was reset by the director's kernel ($resets resets, $n..$n_after answers)"
+else fail "each answer was reset by the director's kernel ($resets resets, $n..$n_after answers)"; fi
 check_eq "the server's application accepted no connection from the checks" 0 "$(wc -l <"$ACCEPTS.80")"
 check_eq "no connection left on the server" 0 "$(nb_exec r1 ss -Htn state connected '( sport = :80 )' | wc -l)"
 
