@@ -25,8 +25,7 @@ static struct check *check_get(struct check_runner *run, struct model *m, const 
 	struct check_probe probe;
 	if (check_probe_init(&probe, &run->ctx, p) != 0)
 		return NULL;
-	uint32_t hash = check_probe_hash(&probe);
-	struct check *c = check_find(m, &probe, hash);
+	struct check *c = check_find(m, &probe);
 	if (c || m->nchecks >= capacity) {
 		check_probe_release(&probe);
 		return c;
@@ -334,7 +333,7 @@ int check_model_carry_over(struct model *m, struct model *old)
 		check_index_add(old, &old->checks[i]);
 	for (unsigned long i = 0; i < m->nchecks; i++) {
 		struct check *c = &m->checks[i];
-		struct check *o = check_find(old, &c->probe, check_probe_hash(&c->probe));
+		struct check *o = check_find(old, &c->probe);
 		if (!o)
 			continue;
 		c->st = o->st;

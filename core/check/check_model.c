@@ -155,11 +155,10 @@ void check_index_free(struct model *m)
 	m->nchains = 0;
 }
 
-/* The check of m that probes alike with probe (check_probe_alike), hash
- * being its check_probe_hash; or NULL. */
-struct check *check_find(const struct model *m, const struct check_probe *probe, uint32_t hash)
+/* The check of m that probes alike with probe (check_probe_alike), or NULL. */
+struct check *check_find(const struct model *m, const struct check_probe *probe)
 {
-	for (uint32_t i = m->chain_head[hash & (m->nchains - 1)]; i; i = m->chain_next[i - 1]) {
+	for (uint32_t i = m->chain_head[check_probe_hash(probe) & (m->nchains - 1)]; i; i = m->chain_next[i - 1]) {
 		struct check *c = &m->checks[i - 1];
 		if (check_probe_alike(&c->probe, probe))
 			return c;

@@ -148,7 +148,7 @@ const char *rs_name(const struct rserver *rs, char *buf, size_t size);
 int check_index_init(struct model *m, size_t expected);
 void check_index_add(struct model *m, struct check *c);
 void check_index_free(struct model *m);
-struct check *check_find(const struct model *m, const struct check_probe *probe, uint32_t hash);
+struct check *check_find(const struct model *m, const struct check_probe *probe);
 int check_add_user(struct check *c, struct rserver *rs);
 int rs_add_check(struct rserver *rs, struct check *c);
 const struct script_verdict *misc_verdict(struct model *m, const struct check_misc *misc,

@@ -457,30 +457,38 @@ static int send_adds_ahead(struct ipvs_sync *d, const struct want *w, const stru
  * 37,294 dests. A pass works on the keymap as before; only a known table
  * that holds every owned dest takes them back.
  */
-static void owned_flags(struct kernel_table *k, const struct ipvs_keymap *from, struct ipvs_keymap *into,
-			size_t *n)
+/* Sets each dest's flag from the keymap; how many it set. */
+static size_t owned_mark(struct kernel_table *k, const struct ipvs_keymap *owned)
 {
+	size_t n = 0;
+
 	for (size_t i = 0; i < k->n; i++)
 		for (size_t j = 0; j < k->v[i].ndests; j++) {
 			struct kernel_dest *kd = &k->v[i].dests[j];
 			struct ipvs_key key = kernel_dest_key(&k->v[i].svc, kd);
-			if (from) {
-				kd->owned = ipvs_keymap_has(from, &key);
-				*n += kd->owned;
-			} else if (kd->owned && ipvs_keymap_put(into, &key, 0) < 0) {
-				*n = 1;
-			}
+			kd->owned = ipvs_keymap_has(owned, &key);
+			n += kd->owned;
 		}
+	return n;
+}
+
+/* Puts every flagged dest into the keymap: 0, or -1 when out of memory. */
+static int owned_collect(const struct kernel_table *k, struct ipvs_keymap *into)
+{
+	for (size_t i = 0; i < k->n; i++)
+		for (size_t j = 0; j < k->v[i].ndests; j++) {
+			struct ipvs_key key = kernel_dest_key(&k->v[i].svc, &k->v[i].dests[j]);
+			if (k->v[i].dests[j].owned && ipvs_keymap_put(into, &key, 0) < 0)
+				return -1;
+		}
+	return 0;
 }
 
 static int owned_unpack(struct ipvs_sync *d)
 {
-	size_t failed = 0;
-
 	if (!d->owned_packed)
 		return 0;
-	owned_flags(&d->known, NULL, &d->owned_dests, &failed);
-	if (failed) {
+	if (owned_collect(&d->known, &d->owned_dests) != 0) {
 		ipvs_keymap_free(&d->owned_dests);
 		return -1;
 	}
@@ -490,10 +498,7 @@ static int owned_unpack(struct ipvs_sync *d)
 
 static void owned_pack(struct ipvs_sync *d)
 {
-	size_t n = 0;
-
-	owned_flags(&d->known, &d->owned_dests, NULL, &n);
-	if (n != d->owned_dests.n)
+	if (owned_mark(&d->known, &d->owned_dests) != d->owned_dests.n)
 		return;   /* an owned dest the table does not hold: the keymap stays */
 	ipvs_keymap_free(&d->owned_dests);
 	d->owned_packed = true;
@@ -693,16 +698,13 @@ static int known_part(const struct ipvs_sync *d, const struct want *w, struct ke
 static int owned_merge(struct ipvs_sync *d, const struct want *w, const struct owned *o,
 		       struct kernel_table *after)
 {
-	size_t n = 0;
-
 	for (int i = 0; i < w->n; i++) {
 		struct ipvs_key key = ipvs_svc_key(&w->v[i].svc);
 		if (ipvs_keymap_has(&o->svcs, &key) ? ipvs_keymap_put(&d->owned_svcs, &key, 0) < 0
 						    : (ipvs_keymap_del(&d->owned_svcs, &key), false))
 			return -1;
 	}
-	owned_flags(after, &o->dests, NULL, &n);
-	return n == o->dests.n ? 0 : -1;
+	return owned_mark(after, &o->dests) == o->dests.n ? 0 : -1;
 }
 
 /* The known table with sub's entries (at at[]) replaced by after's, whose
@@ -761,9 +763,7 @@ bool ipvs_sync_pass_some(struct ipvs_sync *d, const int *vs, int n, const struct
 		if (ipvs_keymap_has(&d->owned_svcs, &key) && ipvs_keymap_put(&owned_svcs, &key, 0) < 0)
 			goto out;
 	}
-	size_t failed = 0;
-	owned_flags(&sub, NULL, &owned_dests, &failed);
-	if (failed || ipvs_diff(&w, &sub, &owned_svcs, &owned_dests, &acts) != 0 || !known_covers(&w))
+	if (owned_collect(&sub, &owned_dests) != 0 || ipvs_diff(&w, &sub, &owned_svcs, &owned_dests, &acts) != 0 || !known_covers(&w))
 		goto out;
 	if (send_adds_ahead(d, &w, &acts, &sent) < 0) {
 		forget_known(d);
